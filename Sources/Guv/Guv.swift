@@ -1,0 +1,1 @@
+// The Guv module; see README.md.

@@ -1,0 +1,1 @@
+// The ImageResize module; see README.md.

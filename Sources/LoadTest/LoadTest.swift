@@ -1,0 +1,1 @@
+// The LoadTest module; see README.md.

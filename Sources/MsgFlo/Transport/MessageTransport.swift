@@ -1,0 +1,73 @@
+import Foundation
+
+/// What to do with a delivered message once its handler is done.
+///
+/// The consumer's handler *returns* the settlement instead of calling ack/nack,
+/// so every delivery is settled exactly once by construction.
+public enum Settlement: Sendable, Hashable {
+    case ack
+    /// Reject without requeue: the broker dead-letters the message (to
+    /// `dead-<queue>` when that exchange exists) or drops it.
+    case reject
+    /// Reject and put back on the queue for another consumer.
+    case requeue
+}
+
+/// A message as handed to a consumer.
+public struct IncomingMessage: Sendable {
+    public var queue: String
+    public var body: Data
+    /// The broker delivered this message before (to a consumer that died or requeued it).
+    public var redelivered: Bool
+
+    public init(queue: String, body: Data, redelivered: Bool = false) {
+        self.queue = queue
+        self.body = body
+        self.redelivered = redelivered
+    }
+
+    /// The body as JSON, or as a string when it is not JSON (msgflo's rule).
+    public var json: JSONValue { JSONValue(messageBody: body) }
+}
+
+/// Options of a queue or exchange a participant declares for its own ports.
+public struct PortOptions: Sendable, Hashable {
+    /// Durable and persistent when true; non-durable and auto-delete when false.
+    public var persistent: Bool
+    public init(persistent: Bool = true) { self.persistent = persistent }
+}
+
+/// A running consumer, cancelled with `cancel()`.
+public protocol ConsumerHandle: Sendable {
+    func cancel() async
+}
+
+/// The participant side of a message broker.
+///
+/// Implementations: AMQP 0-9-1 (rabbitmq-c), in-process (`direct://name`),
+/// later MQTT. A participant only ever talks to this protocol, so a transport
+/// can be swapped without touching participant code. Implementations own
+/// reconnection: after a broker loss they redeclare what was declared and
+/// resume every consumer without the caller noticing, beyond delays.
+public protocol MessageTransport: AnyObject, Sendable {
+    /// Connects, retrying with backoff until it succeeds or the task is cancelled.
+    func connect() async throws
+    /// Stops consumers, waits for in-flight publishes, and closes.
+    func disconnect() async
+
+    /// Declares the queue of an inport (AMQP: durable queue with
+    /// `x-dead-letter-exchange = dead-<queue>`, plus a same-named fanout exchange bound to it).
+    func declareInport(queue: String, options: PortOptions) async throws
+    /// Declares the exchange of an outport (AMQP: durable fanout exchange).
+    func declareOutport(exchange: String, options: PortOptions) async throws
+
+    /// Publishes to an outport's exchange; returns once the broker confirmed it.
+    func publish(exchange: String, body: Data) async throws
+    /// Publishes straight to a queue (default exchange); returns once confirmed.
+    func publish(queue: String, body: Data) async throws
+
+    /// Consumes a queue with at most `prefetch` unsettled messages. The handler's
+    /// return value settles the delivery. After a reconnect consuming resumes by itself.
+    func consume(queue: String, prefetch: Int,
+                 handler: @escaping @Sendable (IncomingMessage) async -> Settlement) async throws -> any ConsumerHandle
+}

@@ -1,0 +1,2 @@
+// The Postgres module; see README.md.
+import CLibPQ

@@ -1,0 +1,3 @@
+// The Vips module; see README.md.
+import CVips
+import CVipsShim

@@ -1,0 +1,6 @@
+import Testing
+@testable import Guv
+
+@Test func moduleLinks() {
+    #expect(Bool(true))
+}

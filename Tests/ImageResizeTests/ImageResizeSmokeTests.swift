@@ -1,0 +1,6 @@
+import Testing
+@testable import ImageResize
+
+@Test func moduleLinks() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import LoadTest
+
+@Test func moduleLinks() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import Postgres
+
+@Test func moduleLinks() {
+    #expect(Bool(true))
+}

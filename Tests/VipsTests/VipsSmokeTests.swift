@@ -1,0 +1,6 @@
+import Testing
+@testable import Vips
+
+@Test func moduleLinks() {
+    #expect(Bool(true))
+}
