@@ -25,6 +25,8 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
         .target(name: "CVipsShim", dependencies: ["CVips"]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
 
         // Libraries: all the logic lives here.
         .target(name: "MsgFlo", dependencies: [
@@ -39,6 +41,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Vips", dependencies: ["CVips", "CVipsShim"]),
+        .target(name: "SafeDownload", dependencies: [
+            "CCurl", "CCurlShim",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Guv", dependencies: [
             "Yams",
             .product(name: "Logging", package: "swift-log"),
@@ -47,7 +53,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "ImageResize", dependencies: [
-            "MsgFlo", "HTTPServer", "Postgres", "Vips",
+            "MsgFlo", "HTTPServer", "Postgres", "Vips", "SafeDownload",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -72,6 +78,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "VipsTests", dependencies: ["Vips"]),
+        .testTarget(name: "SafeDownloadTests", dependencies: ["SafeDownload"]),
         .testTarget(name: "GuvTests", dependencies: ["Guv"]),
         .testTarget(name: "LoadTestTests", dependencies: ["LoadTest"]),
         .testTarget(name: "ImageResizeTests", dependencies: ["ImageResize", "MsgFlo"]),

@@ -1,0 +1,3 @@
+// The SafeDownload module; see README.md.
+import CCurl
+import CCurlShim

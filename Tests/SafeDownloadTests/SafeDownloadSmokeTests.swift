@@ -1,0 +1,6 @@
+import Testing
+@testable import SafeDownload
+
+@Test func moduleLinks() {
+    #expect(Bool(true))
+}
