@@ -58,6 +58,9 @@ public protocol MessageTransport: AnyObject, Sendable {
     /// Declares the queue of an inport (AMQP: durable queue with
     /// `x-dead-letter-exchange = dead-<queue>`, plus a same-named fanout exchange bound to it).
     func declareInport(queue: String, options: PortOptions) async throws
+    /// Declares a queue with no arguments, as msgflo-nodejs does for the `fbp`
+    /// discovery queue (declaring different arguments than an existing queue fails).
+    func declareQueue(_ name: String, options: PortOptions) async throws
     /// Declares the exchange of an outport (AMQP: durable fanout exchange).
     func declareOutport(exchange: String, options: PortOptions) async throws
 
