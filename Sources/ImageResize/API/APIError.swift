@@ -1,0 +1,69 @@
+import Foundation
+
+/// An error answer of the HTTP API: `{"error":{"code","message","details"}}`.
+///
+/// `code` is stable and machine-readable; `message` tells the user what to do;
+/// `details` lists per-field problems (for 422).
+public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct FieldProblem: Codable, Sendable, Equatable {
+        /// A JSON path into the request, e.g. `images[2].width`.
+        public var field: String
+        public var problem: String
+        public init(field: String, problem: String) {
+            self.field = field
+            self.problem = problem
+        }
+    }
+
+    public var status: Int
+    public var code: String
+    public var message: String
+    public var details: [FieldProblem]
+
+    public init(status: Int, code: String, message: String, details: [FieldProblem] = []) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+    }
+
+    public var description: String { "\(status) \(code): \(message)" }
+
+    public var body: Data {
+        struct Envelope: Encodable {
+            struct Inner: Encodable {
+                var code: String
+                var message: String
+                var details: [FieldProblem]
+            }
+            var error: Inner
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(Envelope(error: .init(code: code, message: message, details: details)))) ?? Data()
+    }
+}
+
+extension APIError {
+    public static func badJSON(_ reason: String) -> APIError {
+        APIError(status: 400, code: "bad_json", message: "The request body is not valid JSON: \(reason)")
+    }
+    public static let unsupportedMediaType = APIError(
+        status: 415, code: "unsupported_media_type", message: "Send the request body as Content-Type: application/json.")
+    public static func invalid(_ details: [FieldProblem]) -> APIError {
+        APIError(status: 422, code: "invalid_request",
+                 message: "The request has \(details.count) invalid field(s); see details.", details: details)
+    }
+    public static func notFound(_ what: String) -> APIError {
+        APIError(status: 404, code: "not_found", message: "\(what) does not exist.")
+    }
+    public static func tooManyImages(_ count: Int, limit: Int) -> APIError {
+        APIError(status: 413, code: "too_many_images",
+                 message: "A job may have at most \(limit) images; this one has \(count). Split it into several jobs.")
+    }
+    public static let unauthorized = APIError(
+        status: 401, code: "unauthorized", message: "Send the API token as Authorization: Bearer TOKEN.")
+    public static func unavailable(_ reason: String) -> APIError {
+        APIError(status: 503, code: "unavailable", message: "\(reason) Try again shortly.")
+    }
+}

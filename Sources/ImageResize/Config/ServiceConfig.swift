@@ -1,0 +1,85 @@
+import Foundation
+
+/// A configuration problem found at start-up, naming the variable to fix.
+public struct ConfigError: Error, CustomStringConvertible, Equatable {
+    public var variable: String
+    public var problem: String
+    public var description: String { "\(variable): \(problem)" }
+}
+
+/// Every setting of the service, read from the environment (12-factor).
+///
+/// Names follow the original (`IMAGERESIZE_*`, `DATABASE_URL`, `PORT`) so an
+/// existing deployment's config vars keep working.
+public struct ServiceConfig: Sendable, Equatable {
+    public var port: Int = 8080
+    public var databaseURL: String = "postgres://postgres@localhost:5432/imageresize"
+    /// `nil` lets MsgFlo resolve MSGFLO_BROKER / CLOUDAMQP_URL / amqp://localhost.
+    public var brokerURL: String?
+    public var limits = JobLimits()
+    /// Largest request body, bytes.
+    public var maxBodyBytes: Int = 1 << 20
+    /// Bearer token required for writes when set.
+    public var apiToken: String?
+    /// Public base URL for links in answers (defaults to the request's Host).
+    public var publicURL: String?
+    /// Longest `?wait=` a client may ask for, seconds.
+    public var maxWaitSeconds: Double = 60
+    /// Time allowed to publish a job's messages before answering 503, seconds.
+    public var publishTimeout: Double = 5
+
+    public var resizeConcurrency: Int = 2
+    public var storeConcurrency: Int = 4
+    public var vipsConcurrency: Int = 1
+    public var downloadConnectTimeout: Double = 5
+    public var downloadTimeout: Double = 20
+    public var maxDownloadBytes: Int = 40 << 20
+    public var maxPixels: Int = 100_000_000
+    public var maxRedirects: Int = 3
+    /// Hosts (optionally host:port) that may resolve to private addresses, e.g. a test image server.
+    public var allowHosts: [String] = []
+    public var databasePoolSize: Int = 4
+
+    public init() {}
+
+    public init(environment: [String: String]) throws(ConfigError) {
+        func int(_ name: String, _ range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+            guard let text = environment[name], !text.isEmpty else { return nil }
+            guard let value = Int(text), range.contains(value) else {
+                throw ConfigError(variable: name, problem: "must be an integer from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
+            }
+            return value
+        }
+        func seconds(_ name: String) throws(ConfigError) -> Double? {
+            guard let text = environment[name], !text.isEmpty else { return nil }
+            guard let value = Double(text), value > 0, value.isFinite else {
+                throw ConfigError(variable: name, problem: "must be a positive number of seconds, got \"\(text)\"")
+            }
+            return value
+        }
+        if let v = try int("PORT", 0...65535) { port = v }
+        if let v = environment["DATABASE_URL"], !v.isEmpty { databaseURL = v }
+        brokerURL = environment["MSGFLO_BROKER"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? environment["CLOUDAMQP_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let v = try int("IMAGERESIZE_MAX_IMAGES", 1...10_000) { limits.maxImagesPerJob = v }
+        if let v = try int("IMAGERESIZE_MAX_DIMENSION", 16...16_384) { limits.maxDimension = v }
+        if let v = try int("IMAGERESIZE_MAX_BODY_BYTES", 1024...(256 << 20)) { maxBodyBytes = v }
+        apiToken = environment["IMAGERESIZE_API_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        publicURL = environment["IMAGERESIZE_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let v = try seconds("IMAGERESIZE_MAX_WAIT") { maxWaitSeconds = v }
+        if let v = try seconds("IMAGERESIZE_PUBLISH_TIMEOUT") { publishTimeout = v }
+        // The original's names: IMAGERESIZE_RESIZE_CONCURRENT; ours: ..._CONCURRENCY.
+        if let v = try int("IMAGERESIZE_RESIZE_CONCURRENCY", 1...256) { resizeConcurrency = v } else if let v = try int("IMAGERESIZE_RESIZE_CONCURRENT", 1...256) { resizeConcurrency = v }
+        if let v = try int("IMAGERESIZE_STORE_CONCURRENCY", 1...256) { storeConcurrency = v } else if let v = try int("IMAGERESIZE_STORE_CONCURRENT", 1...256) { storeConcurrency = v }
+        if let v = try int("VIPS_CONCURRENCY", 1...64) { vipsConcurrency = v }
+        if let v = try seconds("IMAGERESIZE_CONNECT_TIMEOUT") { downloadConnectTimeout = v }
+        if let v = try seconds("IMAGERESIZE_RESIZE_TIMEOUT") { downloadTimeout = v }
+        if let v = try int("IMAGERESIZE_MAX_DOWNLOAD_BYTES", 1024...(1 << 30)) { maxDownloadBytes = v }
+        if let v = try int("IMAGERESIZE_MAX_PIXELS", 1...1_000_000_000) { maxPixels = v }
+        if let v = try int("IMAGERESIZE_MAX_REDIRECTS", 0...20) { maxRedirects = v }
+        if let v = try int("IMAGERESIZE_DB_POOL", 1...64) { databasePoolSize = v }
+        if let text = environment["IMAGERESIZE_ALLOW_HOSTS"] {
+            allowHosts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+    }
+}

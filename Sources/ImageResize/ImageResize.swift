@@ -1,1 +1,0 @@
-// The ImageResize module; see README.md.

@@ -1,6 +1,0 @@
-import Testing
-@testable import ImageResize
-
-@Test func moduleLinks() {
-    #expect(Bool(true))
-}

@@ -1,0 +1,115 @@
+import Foundation
+import MsgFlo
+import Testing
+@testable import ImageResize
+
+private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(text.utf8)) }
+
+@Suite struct JobRequestValidatorTests {
+    let limits = JobLimits(maxImagesPerJob: 3, maxDimension: 2000)
+
+    @Test(arguments: [
+        (#"{"images":[{"url":"http://a.example/x.jpg","width":300}]}"#,
+         [ImageSpec(url: "http://a.example/x.jpg", width: 300, height: nil)]),
+        (#"{"images":[{"input":"https://a.example/x.jpg","width":400,"height":400,"format":"png","policy":"max","operation":"resize"}]}"#,
+         [ImageSpec(url: "https://a.example/x.jpg", width: 400, height: 400, fit: .inside, format: .png)]),
+        (#"{"images":[{"url":"http://a/1","width":10,"height":20,"fit":"cover","format":"webp","quality":50},{"url":"http://a/2","height":5,"format":"jpg"}]}"#,
+         [ImageSpec(url: "http://a/1", width: 10, height: 20, fit: .cover, format: .webp, quality: 50),
+          ImageSpec(url: "http://a/2", width: nil, height: 5, format: .jpeg)]),
+        (#"{"images":[{"url":"http://a/1","width":10,"height":20,"policy":"crop"}]}"#,
+         [ImageSpec(url: "http://a/1", width: 10, height: 20, fit: .cover)]),
+    ])
+    func accepts(body: String, expected: [ImageSpec]) throws {
+        let specs = try JobRequestValidator.validate(parse(body), limits: limits).get()
+        #expect(specs == expected)
+    }
+
+    @Test(arguments: [
+        (#"[]"#, 422, [""]),
+        (#"{}"#, 422, ["images"]),
+        (#"{"images":{}}"#, 422, ["images"]),
+        (#"{"images":[]}"#, 422, ["images"]),
+        (#"{"images":[1,2,3,4]}"#, 413, []),
+        (#"{"images":[{"url":"http://a/1","width":1}],"extra":1}"#, 422, ["extra"]),
+        (#"{"images":[5]}"#, 422, ["images[0]"]),
+        (#"{"images":[{"width":10}]}"#, 422, ["images[0].url"]),
+        (#"{"images":[{"url":"ftp://a/1","width":10}]}"#, 422, ["images[0].url"]),
+        (#"{"images":[{"url":"http://","width":10}]}"#, 422, ["images[0].url"]),
+        (#"{"images":[{"url":7,"width":10}]}"#, 422, ["images[0].url"]),
+        (#"{"images":[{"url":"http://a/1","input":"http://a/2","width":10}]}"#, 422, ["images[0].url"]),
+        (#"{"images":[{"url":"http://a/1"}]}"#, 422, ["images[0].width"]),
+        (#"{"images":[{"url":"http://a/1","width":0}]}"#, 422, ["images[0].width"]),
+        (#"{"images":[{"url":"http://a/1","width":2001}]}"#, 422, ["images[0].width"]),
+        (#"{"images":[{"url":"http://a/1","width":1.5}]}"#, 422, ["images[0].width"]),
+        (#"{"images":[{"url":"http://a/1","height":"10"}]}"#, 422, ["images[0].height"]),
+        (#"{"images":[{"url":"http://a/1","width":10,"fit":"stretch"}]}"#, 422, ["images[0].fit"]),
+        (#"{"images":[{"url":"http://a/1","width":10,"fit":"cover"}]}"#, 422, ["images[0].height"]),
+        (#"{"images":[{"url":"http://a/1","width":10,"format":"gif"}]}"#, 422, ["images[0].format"]),
+        (#"{"images":[{"url":"http://a/1","width":10,"quality":0}]}"#, 422, ["images[0].quality"]),
+        (#"{"images":[{"url":"http://a/1","width":10,"quality":101}]}"#, 422, ["images[0].quality"]),
+        (#"{"images":[{"url":"http://a/1","width":10,"policy":"min"}]}"#, 422, ["images[0].policy"]),
+        (#"{"images":[{"url":"http://a/1","width":10,"operation":"rotate"}]}"#, 422, ["images[0].operation"]),
+        (#"{"images":[{"url":"http://a/1","width":10,"colour":"red"}]}"#, 422, ["images[0].colour"]),
+        (#"{"images":[{"url":"http://a/1","width":0},{"url":"nope","width":10}]}"#, 422, ["images[0].width", "images[1].url"]),
+    ])
+    func rejects(body: String, status: Int, fields: [String]) {
+        guard case .failure(let error) = JobRequestValidator.validate(parse(body), limits: limits) else {
+            Issue.record("accepted \(body)")
+            return
+        }
+        #expect(error.status == status)
+        #expect(error.details.map(\.field) == fields)
+        #expect(!error.message.isEmpty)
+    }
+
+    @Test func errorBodyShape() throws {
+        let error = APIError.invalid([.init(field: "images[0].url", problem: "is required")])
+        let json = try JSONValue(parsing: error.body)
+        #expect(json == ["error": ["code": "invalid_request", "message": .string(error.message),
+                                   "details": [["field": "images[0].url", "problem": "is required"]]]])
+    }
+}
+
+@Suite struct JobStatusTests {
+    @Test(arguments: [
+        (3, 0, 0, JobStatus.pending), (3, 2, 0, .pending), (3, 1, 1, .pending),
+        (3, 3, 0, .completed), (3, 0, 3, .failed), (3, 2, 1, .partial), (1, 1, 0, .completed),
+    ])
+    func derivation(total: Int, completed: Int, failed: Int, expected: JobStatus) {
+        #expect(JobStatus(total: total, completed: completed, failed: failed) == expected)
+    }
+}
+
+@Suite struct ServiceConfigTests {
+    @Test func defaultsAndOverrides() throws {
+        let config = try ServiceConfig(environment: [
+            "PORT": "9000", "IMAGERESIZE_RESIZE_CONCURRENT": "5", "IMAGERESIZE_ALLOW_HOSTS": "localhost:8089, img",
+            "CLOUDAMQP_URL": "amqp://u:p@h/v",
+        ])
+        #expect(config.port == 9000)
+        #expect(config.resizeConcurrency == 5)
+        #expect(config.allowHosts == ["localhost:8089", "img"])
+        #expect(config.brokerURL == "amqp://u:p@h/v")
+        #expect(try ServiceConfig(environment: [:]) == ServiceConfig())
+    }
+
+    @Test(arguments: [("PORT", "http"), ("PORT", "70000"), ("IMAGERESIZE_MAX_IMAGES", "0"), ("IMAGERESIZE_RESIZE_TIMEOUT", "-1")])
+    func rejectsBadValues(name: String, value: String) {
+        #expect(throws: ConfigError.self) { try ServiceConfig(environment: [name: value]) }
+    }
+}
+
+@Suite struct ResizeMessagesTests {
+    @Test func requestRoundTrips() throws {
+        let request = ResizeRequest(jobID: UUID(), imageID: UUID(),
+                                    spec: ImageSpec(url: "http://a/1", width: 10, height: nil),
+                                    createdAt: Date(timeIntervalSince1970: 1_700_000_000.25))
+        let decoded = try ResizeRequest.decode(request.encoded())
+        #expect(decoded.jobID == request.jobID)
+        #expect(decoded.spec == request.spec)
+        #expect(abs(decoded.createdAt.timeIntervalSince(request.createdAt)) < 0.001)
+        let json = try JSONValue(parsing: request.encoded())
+        #expect(json["created_at"] == "2023-11-14T22:13:20.250Z")
+        #expect(json["image"]?["url"] == "http://a/1")
+    }
+}
