@@ -1,0 +1,129 @@
+import Foundation
+
+/// The JSON answer of `GET /jobs/{id}`: status, job and per-image timestamps,
+/// durations, result links or error codes.
+public struct JobView: Encodable, Sendable, Equatable {
+    public struct ResultLink: Encodable, Sendable, Equatable {
+        public var url: String
+        public var width: Int
+        public var height: Int
+        public var contentType: String
+        public var bytes: Int
+        enum CodingKeys: String, CodingKey { case url, width, height, contentType = "content_type", bytes }
+    }
+
+    public struct Image: Encodable, Sendable, Equatable {
+        public var id: UUID
+        public var status: ImageStatus
+        public var url: String
+        public var width: Int?
+        public var height: Int?
+        public var fit: Fit
+        public var format: OutputFormat
+        public var quality: Int
+        public var createdAt: Date
+        public var startedAt: Date?
+        public var completedAt: Date?
+        public var failedAt: Date?
+        /// Created -> started: time spent in the queue.
+        public var waitingMs: Int?
+        /// Started -> finished: download and resize.
+        public var processingMs: Int?
+        public var result: ResultLink?
+        public var error: ImageFailure?
+
+        enum CodingKeys: String, CodingKey {
+            case id, status, url, width, height, fit, format, quality
+            case createdAt = "created_at", startedAt = "started_at", completedAt = "completed_at", failedAt = "failed_at"
+            case waitingMs = "waiting_ms", processingMs = "processing_ms", result, error
+        }
+    }
+
+    public var id: UUID
+    public var status: JobStatus
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var completedAt: Date?
+    public var failedAt: Date?
+    /// Created -> last image finished.
+    public var durationMs: Int?
+    public var url: String
+    public var images: [Image]
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, url, images
+        case createdAt = "created_at", updatedAt = "updated_at", completedAt = "completed_at", failedAt = "failed_at"
+        case durationMs = "duration_ms"
+    }
+
+    public init(_ job: JobRecord, baseURL: String = "") {
+        id = job.id
+        status = job.status
+        createdAt = job.createdAt
+        updatedAt = job.updatedAt
+        completedAt = job.completedAt
+        failedAt = job.failedAt
+        durationMs = job.finishedAt.map { Self.milliseconds(from: job.createdAt, to: $0) }
+        let jobPath = "\(baseURL)/jobs/\(job.id.uuidString.lowercased())"
+        url = jobPath
+        images = job.images.map { image in
+            let finished = image.completedAt ?? image.failedAt
+            return Image(
+                id: image.id, status: image.status, url: image.spec.url, width: image.spec.width, height: image.spec.height,
+                fit: image.spec.fit, format: image.spec.format, quality: image.spec.quality,
+                createdAt: image.createdAt, startedAt: image.startedAt, completedAt: image.completedAt, failedAt: image.failedAt,
+                waitingMs: image.startedAt.map { Self.milliseconds(from: image.createdAt, to: $0) },
+                processingMs: image.startedAt.flatMap { started in finished.map { Self.milliseconds(from: started, to: $0) } },
+                result: image.output.map {
+                    ResultLink(url: "\(jobPath)/images/\(image.id.uuidString.lowercased())", width: $0.width, height: $0.height,
+                               contentType: $0.contentType, bytes: $0.bytes)
+                },
+                error: image.error)
+        }
+    }
+
+    static func milliseconds(from start: Date, to end: Date) -> Int {
+        max(0, Int((end.timeIntervalSince(start) * 1000).rounded()))
+    }
+
+    public func encoded() -> Data { (try? Timestamps.encoder.encode(self)) ?? Data() }
+}
+
+/// The original 2017 API's view of a job (`GET /job/{id}`): per image `input`,
+/// timestamps and `result.output` or `error.message`.
+public struct LegacyJobView: Encodable, Sendable {
+    struct Image: Encodable {
+        var id: UUID
+        var input: String
+        var width: Int?
+        var height: Int?
+        var started_at: Date?
+        var completed_at: Date?
+        var failed_at: Date?
+        var result: [String: String]?
+        var error: [String: String]?
+    }
+    var id: UUID
+    var created_at: Date
+    var updated_at: Date
+    var completed_at: Date?
+    var failed_at: Date?
+    var images: [Image]
+
+    public init(_ job: JobRecord, baseURL: String = "") {
+        id = job.id
+        created_at = job.createdAt
+        updated_at = job.updatedAt
+        completed_at = job.completedAt
+        failed_at = job.failedAt
+        let jobPath = "\(baseURL)/jobs/\(job.id.uuidString.lowercased())"
+        images = job.images.map { image in
+            Image(id: image.id, input: image.spec.url, width: image.spec.width, height: image.spec.height,
+                  started_at: image.startedAt, completed_at: image.completedAt, failed_at: image.failedAt,
+                  result: image.output.map { _ in ["output": "\(jobPath)/images/\(image.id.uuidString.lowercased())"] },
+                  error: image.error.map { ["message": $0.message, "code": $0.code] })
+        }
+    }
+
+    public func encoded() -> Data { (try? Timestamps.encoder.encode(self)) ?? Data() }
+}
