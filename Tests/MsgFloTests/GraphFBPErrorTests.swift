@@ -22,7 +22,7 @@ let parserErrorCases: [ParserErrorCase] = [
     ParserErrorCase(text: "a(A) OUT > IN b(B)", line: 1, column: 10, cause: "malformed arrow"),
     ParserErrorCase(text: "a(A) OUT <- IN b(B)", line: 1, column: 10, cause: "malformed arrow"),
     ParserErrorCase(text: "a(A) OUT ->\nIN b(B)", line: 1, column: 12, cause: "'->' must be followed by a target"),
-    ParserErrorCase(text: "a(A) OUT -> -> IN b(B)", line: 1, column: 13, cause: "malformed arrow"),
+    ParserErrorCase(text: "a(A) OUT -> -> IN b(B)", line: 1, column: 13, cause: "'->' needs a source before it"),
     ParserErrorCase(text: "a(A)\n'unterminated -> IN a", line: 2, column: 1, cause: "unterminated string"),
     ParserErrorCase(text: "a(A)\n\"open -> IN a", line: 2, column: 1, cause: "invalid JSON initial packet: unterminated string"),
     ParserErrorCase(text: "{\"a\": } -> IN a(A)", line: 1, column: 7, cause: "invalid JSON initial packet"),
@@ -48,6 +48,7 @@ let parserErrorCases: [ParserErrorCase] = [
     ParserErrorCase(text: "a(A)\nINPORT=", line: 2, column: 8, cause: "INPORT= must be followed by process.PORT:NAME"),
     ParserErrorCase(text: "a(A) OUT -> IN b(B) 🙂", line: 1, column: 21, cause: "unexpected '🙂'"),
     ParserErrorCase(text: "a(A) OUT -> IN b(B) OUT X", line: 1, column: 13, cause: "found extra words"),
+    ParserErrorCase(text: "a(A)\n  -> IN a", line: 2, column: 3, cause: "'->' needs a source before it"),
     ParserErrorCase(text: "a(:x=1) OUT -> IN b(B)", line: 1, column: 1, cause: "process 'a' is used without a component"),
 ]
 

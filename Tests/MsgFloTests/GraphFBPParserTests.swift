@@ -142,6 +142,7 @@ let parserCases: [ParserCase] = [
         connections: [edge("s_api", "out", "s_jobs", "in"), edge("s_jobs", "out", "s_worker", "in"),
                       edge("s_worker", "out", "s_api", "in"), edge("s_jobs", "deadletter", "s_drop", "drop")]),
     ParserCase(name: "empty text", text: "", processes: [], connections: []),
+    ParserCase(name: "byte-order mark", text: "\u{FEFF}a(A)", processes: [GraphProcess(name: "a", component: "A")], connections: []),
 ]
 
 @Test(arguments: parserCases)

@@ -108,6 +108,7 @@ struct FBPParserState {
     // MARK: Statements
 
     mutating func parseDocument() throws(FBPParseError) {
+        if current == "\u{FEFF}" { offset += 1 } // byte-order mark of files saved by some editors
         while true {
             skipSpaces()
             guard let c = current else { return }
@@ -326,6 +327,7 @@ struct FBPParserState {
         }
         if parts.isEmpty {
             guard let c = current else { throw error("expected a process, a port or an initial packet") }
+            if starts(with: "->") { throw error("'->' needs a source before it: process PORT -> PORT process") }
             if c == "-" || c == ">" || c == "=" || c == "<" { throw error("malformed arrow: connect ports with '->'") }
             throw error("unexpected \(describe(c)); expected a process, a port or an initial packet")
         }

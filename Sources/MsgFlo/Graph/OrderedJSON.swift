@@ -10,6 +10,7 @@ public indirect enum OrderedJSON: Sendable, Hashable {
     case array([OrderedJSON])
     case object([(key: String, value: OrderedJSON)])
 
+    /// Equal when the values are equal, whatever the key order.
     public static func == (lhs: OrderedJSON, rhs: OrderedJSON) -> Bool { lhs.jsonValue == rhs.jsonValue }
     public func hash(into hasher: inout Hasher) { hasher.combine(jsonValue) }
 
@@ -59,6 +60,7 @@ extension OrderedJSON {
     /// Parses a complete JSON text (any top-level value).
     public init(parsing text: String) throws(JSONSyntaxError) {
         var reader = JSONReader(scalars: Array(text.unicodeScalars), offset: 0)
+        if reader.current == "\u{FEFF}" { reader.offset += 1 } // byte-order mark
         reader.skipWhitespace()
         self = try reader.readValue()
         reader.skipWhitespace()
