@@ -11,3 +11,10 @@ public struct DownloadResult: Sendable, Equatable {
     /// Redirects followed to get there.
     public let redirects: Int
 }
+
+extension DownloadResult: CustomStringConvertible {
+    /// A short summary, so logs and test failures do not print the body bytes.
+    public var description: String {
+        "DownloadResult(status: \(status), \(body.count) bytes, content type: \(contentType ?? "none"), from: \(finalURL), redirects: \(redirects))"
+    }
+}

@@ -176,7 +176,7 @@ import Testing
         defer { server.stop() }
         let subject = downloader(allowing: [server])
         #expect(try subject.downloadBlocking("\(server.baseURL)/file").body == TestFixtures.body)
-        #expect(throws: DownloadError.self) { try downloader().downloadBlocking("\(server.baseURL)/file") }
+        #expect(throws: DownloadError.self) { _ = try downloader().downloadBlocking("\(server.baseURL)/file") }
     }
 
     @Test func sessionReusesItsHandleAcrossDownloads() throws {
@@ -184,7 +184,9 @@ import Testing
         defer { server.stop() }
         let session = DownloadSession(configuration: DownloadConfiguration(allowedHosts: [server.allowEntry]))
         #expect(try session.download("\(server.baseURL)/file").body == TestFixtures.body)
-        #expect(throws: DownloadError.self) { try session.download("\(server.baseURL)/status/404") }
+        #expect(throws: DownloadError(.httpStatus, status: 404, message: "http://127.0.0.1:\(server.port)/status/404 answered HTTP 404; check that the image URL is right and public")) {
+            _ = try session.download("\(server.baseURL)/status/404")
+        }
         #expect(try session.download("\(server.baseURL)/chain/1").body == Array("end".utf8))
     }
 }
