@@ -1,4 +1,5 @@
 import CCurl
+import CCurlShim
 
 /// What went wrong in one `curl_easy_perform`, with the flags our callbacks
 /// set, so turning it into a `DownloadError` is a pure function.
