@@ -71,6 +71,25 @@ import Testing
         #expect(server.requestedPaths.isEmpty, "no connection may reach the server")
     }
 
+    @Test(arguments: ["0.0.0.0", "[::ffff:127.0.0.1]", "2130706433", "127.1", "0x7f.1", "[::1]"])
+    func refusesLoopbackInEveryNotation(_ host: String) async throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let error = await downloadError(downloader(), "http://\(host):\(server.port)/file")
+        // [::1] and a port nobody listens on over IPv6 must still be refused by policy, not by the kernel.
+        #expect(error?.code == .forbiddenAddress)
+        #expect(server.requestedPaths.isEmpty)
+    }
+
+    @Test func reportsTLSFailureAsDownloadFailed() async throws {
+        let server = try TestHTTPServer()  // speaks plain HTTP, so the TLS handshake fails
+        defer { server.stop() }
+        let error = await downloadError(
+            downloader(allowing: [server]), "https://127.0.0.1:\(server.port)/file"
+        )
+        #expect(error?.code == .downloadFailed)
+    }
+
     @Test func refusesRedirectFromAllowedHostToAnotherLoopbackHost() async throws {
         let allowed = try TestHTTPServer()
         let other = try TestHTTPServer()

@@ -148,6 +148,7 @@ struct TestConnection {
             let count = recv(socket, &buffer, buffer.count, 0)
             guard count > 0 else { return nil }
             received += buffer[..<count]
+            if received.first == 0x16 { return nil }  // a TLS ClientHello: hang up
             if let text = String(bytes: received, encoding: .utf8), text.contains("\r\n\r\n") {
                 let requestLine = text.prefix { $0 != "\r" }.split(separator: " ")
                 return requestLine.count >= 2 ? String(requestLine[1]) : nil
