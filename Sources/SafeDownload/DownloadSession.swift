@@ -60,6 +60,8 @@ public final class DownloadSession {
         let user = context.opaquePointer
         _ = msgflo_curl_setopt_write_function(handle, CurlCallbacks.write)
         _ = msgflo_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, user)
+        _ = msgflo_curl_setopt_header_function(handle, CurlCallbacks.header)
+        _ = msgflo_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, user)
         _ = msgflo_curl_setopt_opensocket_function(handle, CurlCallbacks.openSocket)
         _ = msgflo_curl_setopt_pointer(handle, CURLOPT_OPENSOCKETDATA, user)
         _ = msgflo_curl_setopt_xferinfo_function(handle, CurlCallbacks.progress)
@@ -101,8 +103,11 @@ public final class DownloadSession {
             guard (200..<300).contains(status) else {
                 throw DownloadError(.httpStatus, status: status, message: "\(current.text) answered HTTP \(status); check that the image URL is right and public")
             }
+            // Hand the buffer over instead of keeping a copy alive on this idle thread.
+            let body = context.body
+            context.body = []
             return DownloadResult(
-                body: context.body,
+                body: body,
                 contentType: Self.string(handle, CURLINFO_CONTENT_TYPE),
                 status: status,
                 finalURL: current.text,
@@ -133,6 +138,7 @@ public final class DownloadSession {
                 detail: detail,
                 url: url.text,
                 exceededMaxBytes: context.exceededMaxBytes,
+                exceededMaxHeaderBytes: context.exceededMaxHeaderBytes,
                 refusedAddresses: context.refusedAddresses,
                 refusedUnknownFamily: context.refusedUnknownFamily,
                 cancelled: context.isCancelled

@@ -32,6 +32,7 @@ import Testing
         "/chunked/200000",          // chunked, no length
         "/close-delimited/200000",  // no length, ends at close
         "/endless",                 // never ends: only the write-callback cap stops it
+        "/endless-headers",         // headers that never end: the header-callback cap stops them
     ])
     func refusesBodiesOverTheCap(_ path: String) async throws {
         let server = try TestHTTPServer()

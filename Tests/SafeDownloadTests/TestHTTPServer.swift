@@ -101,6 +101,9 @@ final class TestHTTPServer: @unchecked Sendable {
         case "close-delimited":  // /close-delimited/<bytes>: no length, body ends at close
             connection.send("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")
             connection.send(bytes: [UInt8](repeating: 0x61, count: Int(segments.last ?? "") ?? 0))
+        case "endless-headers":  // a header section that never ends
+            connection.send("HTTP/1.1 200 OK\r\n")
+            while connection.send("X-Filler: " + String(repeating: "f", count: 1000) + "\r\n") {}
         case "slow":  // never answers; waits until the client gives up
             connection.waitForPeerClose(seconds: 30)
         case "redirect":  // /redirect?to=<percent-encoded URL>

@@ -11,6 +11,7 @@ import Testing
         (failure(CURLE_FILESIZE_EXCEEDED), .tooLarge),
         (failure(CURLE_WRITE_ERROR, exceeded: true), .tooLarge),
         (failure(CURLE_WRITE_ERROR), .downloadFailed),
+        (TransferFailure(code: CURLE_WRITE_ERROR, detail: "", url: "http://example.com/a.png", exceededMaxHeaderBytes: true), .tooLarge),
         (failure(CURLE_WRITE_ERROR, cancelled: true), .cancelled),
         (failure(CURLE_ABORTED_BY_CALLBACK, cancelled: true), .cancelled),
         (failure(CURLE_OPERATION_TIMEDOUT), .timeout),

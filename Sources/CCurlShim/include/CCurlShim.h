@@ -13,6 +13,7 @@ CURLcode msgflo_curl_setopt_off_t(CURL *handle, CURLoption option, curl_off_t va
 CURLcode msgflo_curl_setopt_string(CURL *handle, CURLoption option, const char *value);
 CURLcode msgflo_curl_setopt_pointer(CURL *handle, CURLoption option, void *value);
 CURLcode msgflo_curl_setopt_write_function(CURL *handle, curl_write_callback callback);
+CURLcode msgflo_curl_setopt_header_function(CURL *handle, curl_write_callback callback);
 CURLcode msgflo_curl_setopt_opensocket_function(CURL *handle, curl_opensocket_callback callback);
 CURLcode msgflo_curl_setopt_xferinfo_function(CURL *handle, curl_xferinfo_callback callback);
 

@@ -24,6 +24,19 @@ enum CurlCallbacks {
         return length
     }
 
+    /// Counts response header bytes (all hops' headers arrive here, body
+    /// bytes do not) and aborts once they pass `TransferContext.maxHeaderBytes`.
+    static let header: curl_write_callback = { _, size, count, user in
+        guard let context = TransferContext.from(user) else { return 0 }
+        let length = size * count
+        context.headerBytes += length
+        guard context.headerBytes <= TransferContext.maxHeaderBytes else {
+            context.exceededMaxHeaderBytes = true
+            return 0
+        }
+        return length
+    }
+
     /// Called right before every connect, with the address DNS produced
     /// (every redirect hop, every happy-eyeballs attempt, after any DNS
     /// rebinding): the one place an address check cannot be bypassed.

@@ -7,6 +7,13 @@ final class TransferContext {
     var maxBytes: Int
     /// Set by the write callback when the body would pass `maxBytes`.
     var exceededMaxBytes = false
+    /// Response header bytes of this hop, capped at `maxHeaderBytes`.
+    var headerBytes = 0
+    /// Set by the header callback when headers pass `maxHeaderBytes`.
+    var exceededMaxHeaderBytes = false
+    /// A header section larger than this is refused as too large: no image
+    /// host needs it, and it bounds what libcurl buffers for its header API.
+    static let maxHeaderBytes = 64 * 1024
     /// True while fetching a URL whose host is allow-listed: its addresses skip the policy.
     var hostIsAllowListed = false
     /// Addresses the open-socket callback refused during this hop.
@@ -21,8 +28,10 @@ final class TransferContext {
 
     /// Clears per-hop state before a `curl_easy_perform`.
     func startHop(hostIsAllowListed: Bool, cancellation: CancellationFlag?) {
-        body.removeAll(keepingCapacity: true)
+        body = []
         exceededMaxBytes = false
+        headerBytes = 0
+        exceededMaxHeaderBytes = false
         self.hostIsAllowListed = hostIsAllowListed
         refusedAddresses.removeAll()
         refusedUnknownFamily = false

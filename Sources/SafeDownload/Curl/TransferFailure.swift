@@ -9,6 +9,7 @@ struct TransferFailure {
     var detail: String
     var url: String
     var exceededMaxBytes = false
+    var exceededMaxHeaderBytes = false
     var refusedAddresses: [(address: IPAddress, kind: BlockedAddressKind)] = []
     var refusedUnknownFamily = false
     var cancelled = false
@@ -19,6 +20,9 @@ struct TransferFailure {
         }
         if code == CURLE_FILESIZE_EXCEEDED || (exceededMaxBytes && code == CURLE_WRITE_ERROR) {
             return DownloadError(.tooLarge, message: "\(url) is larger than the limit of \(configuration.maxBytes) bytes; send a smaller image")
+        }
+        if exceededMaxHeaderBytes && code == CURLE_WRITE_ERROR {
+            return DownloadError(.tooLarge, message: "\(url) sent more than \(TransferContext.maxHeaderBytes) bytes of response headers; send a URL from a well-behaved image host")
         }
         if code == CURLE_OPERATION_TIMEDOUT {
             return DownloadError(.timeout, message: "\(url) did not download within \(configuration.totalTimeout) (connect limit \(configuration.connectTimeout)); use a faster host or retry later")
