@@ -1,3 +1,0 @@
-// The SafeDownload module; see README.md.
-import CCurl
-import CCurlShim

@@ -1,0 +1,75 @@
+import Logging
+
+/// Downloads user-submitted image URLs without letting them reach the
+/// service's own network (SSRF), hang a worker or exhaust its memory:
+/// http/https only, every connected address checked, byte cap, timeouts,
+/// redirect limit. Transfers run on a small pool of dedicated threads, each
+/// reusing one libcurl handle; size the pool like the worker's concurrency.
+public final class SafeDownloader: Sendable {
+    public let configuration: DownloadConfiguration
+    private let pool: DownloadThreadPool
+    private let logger: Logger
+
+    public init(
+        configuration: DownloadConfiguration = DownloadConfiguration(),
+        threads: Int = 4,
+        logger: Logger = Logger(label: "SafeDownload")
+    ) {
+        self.configuration = configuration
+        self.pool = DownloadThreadPool(threads: threads, configuration: configuration, name: "SafeDownload")
+        self.logger = logger
+    }
+
+    deinit {
+        pool.shutdown()
+    }
+
+    /// Downloads `url` on a pool thread. Task cancellation aborts the transfer
+    /// within about a second and throws `.cancelled`.
+    public func download(_ url: String) async throws(DownloadError) -> DownloadResult {
+        let cancellation = CancellationFlag()
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<DownloadResult, DownloadError>, Never>) in
+                pool.submit(.init(url: url, cancellation: cancellation) { continuation.resume(returning: $0) })
+            }
+        } onCancel: {
+            cancellation.cancel()
+        }
+        log(url, result)
+        return try result.get()
+    }
+
+    /// Downloads on the calling thread, for callers already on a dedicated
+    /// thread. Uses a fresh handle each call (no connection reuse); keep a
+    /// `DownloadSession` on that thread instead when that matters.
+    public func downloadBlocking(_ url: String) throws(DownloadError) -> DownloadResult {
+        let result: Result<DownloadResult, DownloadError>
+        do {
+            result = .success(try DownloadSession(configuration: configuration).download(url))
+        } catch {
+            result = .failure(error)
+        }
+        log(url, result)
+        return try result.get()
+    }
+
+    /// Lets the pool threads exit after the queued downloads; later calls
+    /// fail with `.cancelled`. Also happens when the downloader is released.
+    public func shutdown() {
+        pool.shutdown()
+    }
+
+    private func log(_ url: String, _ result: Result<DownloadResult, DownloadError>) {
+        switch result {
+        case .success(let download):
+            logger.debug("downloaded", metadata: [
+                "url": "\(url)", "bytes": "\(download.body.count)", "redirects": "\(download.redirects)",
+                "content_type": "\(download.contentType ?? "")",
+            ])
+        case .failure(let error) where error.code == .forbiddenAddress:
+            logger.warning("download refused", metadata: ["url": "\(url)", "reason": "\(error.reason)", "error": "\(error.message)"])
+        case .failure(let error):
+            logger.info("download failed", metadata: ["url": "\(url)", "reason": "\(error.reason)", "error": "\(error.message)"])
+        }
+    }
+}

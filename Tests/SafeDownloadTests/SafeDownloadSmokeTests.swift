@@ -1,6 +1,0 @@
-import Testing
-@testable import SafeDownload
-
-@Test func moduleLinks() {
-    #expect(Bool(true))
-}
