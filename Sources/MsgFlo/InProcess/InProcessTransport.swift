@@ -43,11 +43,13 @@ public final class InProcessTransport: MessageTransport, BrokerAdmin {
             defer { state.connection = nil; state.consumers = [:] }
             return (state.connection, state.consumers)
         }
+        // Close first, so settlements of handlers interrupted below are ignored
+        // and their messages redelivered, as after a dropped AMQP connection.
+        if let connection { broker.closeConnection(connection) }
         for record in consumers.values {
             record.continuation.finish()
             record.task?.cancel()
         }
-        if let connection { broker.closeConnection(connection) }
     }
 
     private func requireConnection() throws -> InProcessConnectionID {

@@ -53,8 +53,12 @@ public final class BlockingPool: Sendable {
         self.queueCapacity = max(0, queueCapacity)
         for index in 0..<threads {
             let shared = self.shared
-            let thread = Thread { BlockingPool.workerLoop(shared) }
-            thread.name = "\(name)-\(index)"
+            let threadName = "\(name)-\(index)"
+            let thread = Thread {
+                // On Linux a name set before start() does not reach the running thread.
+                Thread.current.name = threadName
+                BlockingPool.workerLoop(shared)
+            }
             thread.stackSize = stackSize
             thread.start()
         }

@@ -31,6 +31,9 @@ public final class Participant: Sendable {
 
     private let runState = StateLock(RunState())
 
+    /// A participant that handles bytes. Pass the closure with its `rawHandler:`
+    /// label; a trailing closure picks the JSON initializer.
+    @_disfavoredOverload
     public init(definition: ParticipantDefinition, transport: any MessageTransport,
                 configuration: ParticipantConfiguration = ParticipantConfiguration(),
                 logger: Logger = Logger(label: "msgflo.participant"), rawHandler: @escaping RawHandler) {
@@ -43,6 +46,7 @@ public final class Participant: Sendable {
         self.handler = rawHandler
     }
 
+    /// A participant that handles JSON messages (the common case).
     public convenience init(definition: ParticipantDefinition, transport: any MessageTransport,
                             configuration: ParticipantConfiguration = ParticipantConfiguration(),
                             logger: Logger = Logger(label: "msgflo.participant"), handler: @escaping Handler) {
