@@ -9,8 +9,9 @@ struct ParticipantBlockingPoolTests {
     @Test func runsWorkOnItsOwnThreads() async throws {
         let pool = BlockingPool(threads: 2, name: "test-pool")
         defer { pool.shutdown() }
-        let name = try await pool.run { Thread.current.name ?? "" }
-        #expect(name.hasPrefix("test-pool-"))
+        let label = try await pool.run { BlockingPool.currentThreadLabel }
+        #expect(label?.hasPrefix("test-pool-") == true)
+        #expect(BlockingPool.currentThreadLabel == nil, "the test itself runs on the cooperative pool")
         #expect(try await pool.run { 6 * 7 } == 42)
         await #expect(throws: Boom()) { try await pool.run { throw Boom() } }
     }

@@ -55,9 +55,11 @@ public final class BlockingPool: Sendable {
             let shared = self.shared
             let threadName = "\(name)-\(index)"
             let thread = Thread {
-                // On Linux a name set before start() does not reach the running thread.
+                // On Linux a name set before start() does not reliably reach the running thread.
                 Thread.current.name = threadName
+                PoolThreadLabel.set(threadName)
                 BlockingPool.workerLoop(shared)
+                PoolThreadLabel.set(nil)
             }
             thread.stackSize = stackSize
             thread.start()
@@ -65,6 +67,10 @@ public final class BlockingPool: Sendable {
     }
 
     deinit { shutdown() }
+
+    /// The name of the pool thread running the caller (`<name>-<n>`), nil on
+    /// any other thread. Lets C wrappers assert they are off the cooperative pool.
+    public static var currentThreadLabel: String? { PoolThreadLabel.get() }
 
     /// Runs `work` on one of the pool's threads and returns its result.
     /// Cancelling the caller before the work started skips it (throws
@@ -141,5 +147,26 @@ public final class BlockingPool: Sendable {
             shared.running -= 1
             shared.condition.unlock()
         }
+    }
+}
+
+/// A per-thread label in pthread-specific storage, which (unlike
+/// `Thread.current.name` on Linux) is exact for the calling thread.
+private enum PoolThreadLabel {
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    static func set(_ label: String?) {
+        if let old = pthread_getspecific(key) { Unmanaged<NSString>.fromOpaque(old).release() }
+        let value = label.map { UnsafeMutableRawPointer(Unmanaged.passRetained(NSString(string: $0)).toOpaque()) }
+        pthread_setspecific(key, value)
+    }
+
+    static func get() -> String? {
+        guard let raw = pthread_getspecific(key) else { return nil }
+        return Unmanaged<NSString>.fromOpaque(raw).takeUnretainedValue() as String
     }
 }
