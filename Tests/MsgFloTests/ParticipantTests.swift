@@ -19,7 +19,8 @@ struct ParticipantTests {
         let sink = try await harness.sink("sink", boundTo: ["repeat.OUT"])
         let inputs: [JSONValue] = [["n": 1], "text", [1, 2, 3], ["nested": ["ok": true]]]
         for input in inputs { try await harness.send("repeat.IN", input) }
-        #expect(try await sink.next(inputs.count) == inputs)
+        // Two handlers run at once (prefetch 2), so order is not guaranteed.
+        #expect(Set(try await sink.next(inputs.count)) == Set(inputs))
         try await waitUntil("every ack") { harness.broker.unsettledCount(queue: "repeat.IN") == 0 }
         #expect(harness.broker.readyCount(queue: "repeat.IN") == 0)
         await participant.stop()

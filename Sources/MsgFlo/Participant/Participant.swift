@@ -27,6 +27,8 @@ public final class Participant: Sendable {
         var consumers: [any ConsumerHandle] = []
         var discovery: Task<Void, Never>?
         var started = false
+        /// Set by `stop()`: deliveries that arrive later are handed back unprocessed.
+        var stopping = false
     }
 
     private let runState = StateLock(RunState())
@@ -70,6 +72,7 @@ public final class Participant: Sendable {
     /// Connects, declares every port (hidden ones too), announces itself and
     /// starts consuming. Returns once messages can arrive.
     public func start() async throws {
+        runState.withLock { $0.stopping = false }
         do {
             try await transport.connect()
             for port in definition.outports {
@@ -115,7 +118,7 @@ public final class Participant: Sendable {
     /// disconnects; messages still unsettled then are redelivered by the broker.
     public func stop() async {
         let (consumers, discovery) = runState.withLock { state in
-            defer { state.consumers = []; state.discovery = nil; state.started = false }
+            defer { state.consumers = []; state.discovery = nil; state.started = false; state.stopping = true }
             return (state.consumers, state.discovery)
         }
         discovery?.cancel()
@@ -147,6 +150,10 @@ public final class Participant: Sendable {
     func process(_ message: IncomingMessage, inport: String) async -> Settlement {
         inFlight.enter()
         defer { inFlight.leave() }
+        if runState.withLock({ $0.stopping }) {
+            // Delivered while stopping: another instance (or our next start) takes it.
+            return .requeue
+        }
         let output = Output(transport: transport, outports: definition.outports)
         var failure: (any Error)?
         do {
