@@ -26,6 +26,7 @@ final class RecordingTransport: MessageTransport, BrokerAdmin {
     func execute(_ steps: [TopologyStep]) async throws { try await inner.execute(steps) }
 
     func publish(exchange: String, body: Data) async throws {
+        record("publishing \(exchange) \(String(decoding: body, as: UTF8.self))")
         if publishDelay > 0 { try await Task.sleep(nanoseconds: publishDelay) }
         try await inner.publish(exchange: exchange, body: body)
         record("confirmed \(exchange) \(String(decoding: body, as: UTF8.self))")

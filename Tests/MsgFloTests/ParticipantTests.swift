@@ -80,13 +80,13 @@ struct ParticipantTests {
 
     /// Each message is settled exactly once, and success is acked only after its sends were confirmed.
     @Test(arguments: [
-        (Behaviour.sendsAndReturns, Settlement.ack),
-        (.throwsAfterSending, .reject),
-        (.sendsOnUnknownPortAndSwallows, .reject),
-        (.spawnsSendWithoutAwaiting, .ack),
-        (.sendsTwice, .ack),
+        (Behaviour.sendsAndReturns, Settlement.ack, 1),
+        (.throwsAfterSending, .reject, 1),
+        (.sendsOnUnknownPortAndSwallows, .reject, 0),
+        (.spawnsSendWithoutAwaiting, .ack, 1),
+        (.sendsTwice, .ack, 2),
     ])
-    func settlesExactlyOnce(behaviour: Behaviour, expected: Settlement) async throws {
+    func settlesExactlyOnce(behaviour: Behaviour, expected: Settlement, confirmedSends: Int) async throws {
         let harness = try await Harness()
         let transport = RecordingTransport(broker: harness.broker, publishDelayNanoseconds: 20_000_000)
         let unknownPortError = StateLock<ParticipantError?>(nil)
@@ -100,7 +100,11 @@ struct ParticipantTests {
             case .sendsOnUnknownPortAndSwallows:
                 do { try await output.send("nope", message) } catch let error as ParticipantError { unknownPortError.withLock { $0 = error } }
             case .spawnsSendWithoutAwaiting:
+                // Returns while the send is under way (started, not yet confirmed).
                 Task { try await output.send("out", message) }
+                try await waitUntil("the spawned send to start") {
+                    transport.events.withLock { $0.contains { $0.hasPrefix("publishing") } }
+                }
             case .sendsTwice:
                 try await output.send("out", message)
                 try await output.send("out", message)
@@ -115,9 +119,9 @@ struct ParticipantTests {
         #expect(transport.settlements.withLock { $0["\"m1\""] } == [expected])
         let events = transport.events.withLock { $0 }
         let settledAt = try #require(events.firstIndex { $0.hasPrefix("settled") })
-        for (index, event) in events.enumerated() where event.hasPrefix("confirmed") {
-            #expect(index < settledAt, "every send is confirmed before the settlement: \(events)")
-        }
+        let confirmed = events.indices.filter { events[$0].hasPrefix("confirmed") }
+        #expect(confirmed.count == confirmedSends, "\(events)")
+        #expect(confirmed.allSatisfy { $0 < settledAt }, "every send is confirmed before the settlement: \(events)")
         if behaviour == .sendsOnUnknownPortAndSwallows {
             #expect(unknownPortError.withLock { $0 } == .unknownOutport("nope", available: ["out"]))
         }
