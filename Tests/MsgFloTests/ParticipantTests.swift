@@ -271,8 +271,6 @@ struct ParticipantTests {
     @Test func announcesItselfAtStart() async throws {
         let harness = try await Harness()
         try await harness.client.declareQueue("fbp", options: PortOptions())
-        let discovery = try await harness.sink("fbp-copy", boundTo: [])
-        _ = discovery
         let announcements = Mailbox<IncomingMessage>()
         _ = try await harness.client.consume(queue: "fbp", prefetch: 10) { message in
             announcements.put(message)

@@ -13,6 +13,12 @@ public struct ParticipantRegistry: Sendable, Hashable {
         public var firstSeen: Date
         public var lastSeen: Date
 
+        public init(definition: ParticipantDefinition, firstSeen: Date, lastSeen: Date) {
+            self.definition = definition
+            self.firstSeen = firstSeen
+            self.lastSeen = lastSeen
+        }
+
         public var id: String { definition.id }
         public var role: String { definition.role }
     }
