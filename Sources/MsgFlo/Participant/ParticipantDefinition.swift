@@ -37,16 +37,19 @@ public struct ParticipantDefinition: Codable, Sendable, Hashable {
     public var component: String
     public var label: String?
     public var icon: String?
+    /// Free text for humans (graph editors); omitted from discovery when nil.
+    public var description: String?
     public var inports: [PortDefinition]
     public var outports: [PortDefinition]
 
     public init(id: String, role: String, component: String, label: String? = nil, icon: String? = nil,
-                inports: [PortDefinition], outports: [PortDefinition]) {
+                description: String? = nil, inports: [PortDefinition], outports: [PortDefinition]) {
         self.id = id
         self.role = role
         self.component = component
         self.label = label
         self.icon = icon
+        self.description = description
         self.inports = inports
         self.outports = outports
     }

@@ -1,0 +1,186 @@
+import Foundation
+import Logging
+
+/// A worker process's connection to a msgflo network: consumes its inports,
+/// lets a handler send on its outports, announces itself for discovery.
+///
+/// The handler never sees the broker delivery. The runtime acks once the
+/// handler returned and every send it started was confirmed; when the handler
+/// throws (or a send fails) it sends `{"error": ..., "input": ...}` on the
+/// `error` outport, if there is one, and rejects the message without requeue
+/// (to `dead-<queue>` when bound). So a message is settled exactly once and a
+/// handler error never takes the process down.
+public final class Participant: Sendable {
+    /// Handles one JSON message (a body that is not JSON arrives as a string).
+    public typealias Handler = @Sendable (_ inport: String, _ message: JSONValue, _ output: Output) async throws -> Void
+    /// Handles one message as bytes, for bodies that are not JSON or must not be re-encoded.
+    public typealias RawHandler = @Sendable (_ inport: String, _ message: IncomingMessage, _ output: Output) async throws -> Void
+
+    public let definition: ParticipantDefinition
+    public let configuration: ParticipantConfiguration
+    public let transport: any MessageTransport
+    private let handler: RawHandler
+    private let logger: Logger
+    private let inFlight = InFlightCounter()
+
+    private struct RunState {
+        var consumers: [any ConsumerHandle] = []
+        var discovery: Task<Void, Never>?
+        var started = false
+        /// Set by `stop()`: deliveries that arrive later are handed back unprocessed.
+        var stopping = false
+    }
+
+    private let runState = StateLock(RunState())
+
+    /// A participant that handles bytes. Pass the closure with its `rawHandler:`
+    /// label; a trailing closure picks the JSON initializer.
+    @_disfavoredOverload
+    public init(definition: ParticipantDefinition, transport: any MessageTransport,
+                configuration: ParticipantConfiguration = ParticipantConfiguration(),
+                logger: Logger = Logger(label: "msgflo.participant"), rawHandler: @escaping RawHandler) {
+        self.definition = definition
+        self.transport = transport
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "participant"] = "\(definition.id)"
+        self.logger = logger
+        self.handler = rawHandler
+    }
+
+    /// A participant that handles JSON messages (the common case).
+    public convenience init(definition: ParticipantDefinition, transport: any MessageTransport,
+                            configuration: ParticipantConfiguration = ParticipantConfiguration(),
+                            logger: Logger = Logger(label: "msgflo.participant"), handler: @escaping Handler) {
+        self.init(definition: definition, transport: transport, configuration: configuration, logger: logger) { inport, message, output in
+            try await handler(inport, message.json, output)
+        }
+    }
+
+    /// Handlers running now.
+    public var inFlightCount: Int { inFlight.count }
+
+    /// Runs until the calling task is cancelled, then drains and disconnects.
+    public func run() async throws {
+        try await start()
+        while !Task.isCancelled {
+            try? await Task.sleep(nanoseconds: 3_600_000_000_000)
+        }
+        await stop()
+    }
+
+    /// Connects, declares every port (hidden ones too), announces itself and
+    /// starts consuming. Returns once messages can arrive.
+    public func start() async throws {
+        runState.withLock { $0.stopping = false }
+        do {
+            try await transport.connect()
+            for port in definition.outports {
+                try await transport.declareOutport(exchange: port.queue, options: PortOptions(persistent: port.isPersistent))
+            }
+            for port in definition.inports {
+                try await transport.declareInport(queue: port.queue, options: PortOptions(persistent: port.isPersistent))
+            }
+            await sendDiscovery()
+            var handles: [any ConsumerHandle] = []
+            for port in definition.inports {
+                let inport = port.id
+                handles.append(try await transport.consume(queue: port.queue, prefetch: configuration.prefetch) { [self] message in
+                    await self.process(message, inport: inport)
+                })
+            }
+            let discovery = Task { [self] in
+                let interval = UInt64(configuration.discoveryInterval * 1_000_000_000)
+                while !Task.isCancelled {
+                    do { try await Task.sleep(nanoseconds: interval) } catch { return }
+                    await self.sendDiscovery()
+                }
+            }
+            runState.withLock { state in
+                state.consumers = handles
+                state.discovery = discovery
+                state.started = true
+            }
+            logger.info("participant started", metadata: [
+                "role": "\(definition.role)", "component": "\(definition.component)",
+                "inports": "\(definition.inports.map(\.queue).joined(separator: ","))",
+                "outports": "\(definition.outports.map(\.queue).joined(separator: ","))",
+                "prefetch": "\(configuration.prefetch)",
+            ])
+        } catch {
+            logger.error("participant failed to start", metadata: ["error": "\(error)"])
+            await transport.disconnect()
+            throw error
+        }
+    }
+
+    /// Stops consuming, waits up to `drainGrace` for in-flight handlers, then
+    /// disconnects; messages still unsettled then are redelivered by the broker.
+    public func stop() async {
+        let (consumers, discovery) = runState.withLock { state in
+            defer { state.consumers = []; state.discovery = nil; state.started = false; state.stopping = true }
+            return (state.consumers, state.discovery)
+        }
+        discovery?.cancel()
+        for consumer in consumers { await consumer.cancel() }
+        let waiting = inFlight.count
+        if waiting > 0 {
+            logger.info("participant draining", metadata: ["inFlight": "\(waiting)", "grace": "\(configuration.drainGrace)"])
+        }
+        let drained = await inFlight.waitUntilIdle(timeout: configuration.drainGrace)
+        if !drained {
+            logger.warning("participant drain grace expired; unsettled messages will be redelivered",
+                           metadata: ["inFlight": "\(inFlight.count)"])
+        }
+        await transport.disconnect()
+        logger.info("participant stopped")
+    }
+
+    /// Announces the participant on the discovery queue; failures are logged, not fatal.
+    public func sendDiscovery() async {
+        do {
+            try await transport.publish(queue: DiscoveryMessage.queue, body: DiscoveryMessage(participant: definition).encoded())
+            logger.debug("discovery sent")
+        } catch {
+            logger.warning("discovery send failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Runs the handler for one delivery and decides its settlement.
+    func process(_ message: IncomingMessage, inport: String) async -> Settlement {
+        inFlight.enter()
+        defer { inFlight.leave() }
+        if runState.withLock({ $0.stopping }) {
+            // Delivered while stopping: another instance (or our next start) takes it.
+            return .requeue
+        }
+        let output = Output(transport: transport, outports: definition.outports)
+        var failure: (any Error)?
+        do {
+            try await handler(inport, message, output)
+        } catch {
+            failure = error
+        }
+        let sendFailures = await output.close()
+        if failure == nil { failure = sendFailures.first }
+        guard let failure else {
+            logger.debug("message processed", metadata: ["inport": "\(inport)", "redelivered": "\(message.redelivered)"])
+            return .ack
+        }
+        if failure is CancellationError, Task.isCancelled {
+            // Shutdown interrupted the handler: not the message's fault, let another instance take it.
+            logger.info("handler cancelled; message requeued", metadata: ["inport": "\(inport)"])
+            return .requeue
+        }
+        logger.warning("handler failed; message rejected", metadata: ["inport": "\(inport)", "error": "\(failure)"])
+        if let errorPort = definition.outport("error") {
+            let payload: JSONValue = ["error": .string("\(failure)"), "input": message.json]
+            do {
+                try await transport.publish(exchange: errorPort.queue, body: payload.encoded())
+            } catch {
+                logger.warning("error port send failed", metadata: ["error": "\(error)"])
+            }
+        }
+        return .reject
+    }
+}
