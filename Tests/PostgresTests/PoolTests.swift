@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import Postgres
+
+@Suite struct PoolTests {
+    @Test func manyTasksShareAFewConnections() async throws {
+        try await TestDatabase.withSchema { url in
+            let pool = try await PostgresPool.connect(url: url, size: 3)
+            defer { pool.close() }
+            try await pool.executeScript("CREATE TABLE hits (pid int, n int)")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for n in 0..<40 {
+                    group.addTask {
+                        try await pool.execute("INSERT INTO hits SELECT pg_backend_pid(), $1", [.int(n)])
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let row = try await pool.query("SELECT count(*) AS n, count(DISTINCT pid) AS pids, sum(n)::bigint AS total FROM hits")[0]
+            #expect(try row.int("n") == 40)
+            #expect(try row.int("total") == (0..<40).reduce(0, +))
+            #expect((1...3).contains(try row.int("pids")))
+        }
+    }
+
+    @Test func aBorrowedConnectionIsExclusive() async throws {
+        let pool = try await PostgresPool.connect(url: TestDatabase.url, size: 2)
+        defer { pool.close() }
+        // Two holders at once get two different backends.
+        let pids = try await withThrowingTaskGroup(of: Int.self) { group in
+            let gate = AsyncStream<Void>.makeStream()
+            for _ in 0..<2 {
+                group.addTask {
+                    try await pool.withConnection { connection in
+                        gate.continuation.yield()
+                        let pid = try await connection.query("SELECT pg_backend_pid() AS pid")[0].int("pid")
+                        // Hold the connection until both have one.
+                        _ = try await connection.query("SELECT pg_sleep(0.2)")
+                        return pid
+                    }
+                }
+            }
+            return try await group.reduce(into: Set<Int>()) { $0.insert($1) }
+        }
+        #expect(pids.count == 2)
+    }
+
+    @Test func transactionsThroughThePool() async throws {
+        try await TestDatabase.withSchema { url in
+            let pool = try await PostgresPool.connect(url: url, size: 2)
+            defer { pool.close() }
+            try await pool.executeScript("CREATE TABLE t (v int)")
+            await #expect(throws: CancellationError.self) {
+                try await pool.transaction { tx in
+                    try await tx.execute("INSERT INTO t VALUES (1)")
+                    throw CancellationError()
+                }
+            }
+            try await pool.transaction { tx in try await tx.execute("INSERT INTO t VALUES (2)") }
+            #expect(try await pool.query("SELECT array_agg(v)::text AS vs FROM t")[0].string("vs") == "{2}")
+        }
+    }
+
+    @Test func aClosedPoolRefusesWork() async throws {
+        let pool = try await PostgresPool.connect(url: TestDatabase.url, size: 1)
+        pool.close()
+        await #expect { try await pool.query("SELECT 1") } throws: { ($0 as? PostgresError)?.kind == .closed }
+    }
+}
