@@ -41,7 +41,7 @@ final class ConnectionThread: @unchecked Sendable {
         self.options = options
         self.logger = logger
         let thread = Thread { [self] in
-            run(LibPQConnection(conninfo: conninfo, target: target))
+            run(LibPQConnection(conninfo: conninfo, target: target, logger: logger))
         }
         thread.name = name
         thread.start()

@@ -1,5 +1,6 @@
 import CLibPQ
 import Foundation
+import Logging
 
 /// One `PGconn`, used only by the thread that created it (libpq connections
 /// must never be used by two threads). Every call here blocks.
@@ -11,9 +12,13 @@ final class LibPQConnection {
     /// generation it began on, so none silently runs on a fresh session.
     private(set) var generation = 0
 
-    init(conninfo: String, target: String) {
+    /// Receives the server's NOTICEs (libpq would print them to stderr).
+    private let notices: NoticeLogger
+
+    init(conninfo: String, target: String, logger: Logger) {
         self.conninfo = conninfo
         self.target = target
+        self.notices = NoticeLogger(logger: logger)
     }
 
     deinit { close() }
@@ -36,6 +41,10 @@ final class LibPQConnection {
         }
         handle = connection
         generation += 1
+        PQsetNoticeProcessor(connection, { context, message in
+            guard let context, let message else { return }
+            Unmanaged<NoticeLogger>.fromOpaque(context).takeUnretainedValue().log(String(cString: message))
+        }, Unmanaged.passUnretained(notices).toOpaque())
         // Timestamps come back in UTC and ISO style, whatever the server's defaults.
         _ = try execScript("SET TIME ZONE 'UTC'; SET DateStyle TO 'ISO, MDY'")
     }
@@ -165,5 +174,14 @@ final class LibPQConnection {
         let text = String(cString: message)
         let line = text.split(separator: "\n").first.map(String.init) ?? text
         return line.trimmingTrailingNewlines
+    }
+}
+
+/// Logs server NOTICEs ("relation already exists, skipping") at debug level.
+final class NoticeLogger {
+    let logger: Logger
+    init(logger: Logger) { self.logger = logger }
+    func log(_ message: String) {
+        logger.debug("postgres notice", metadata: ["message": "\(message.trimmingTrailingNewlines)"])
     }
 }

@@ -67,3 +67,17 @@ import Testing
         await #expect { try await pool.query("SELECT 1") } throws: { ($0 as? PostgresError)?.kind == .closed }
     }
 }
+
+@Suite struct PoolCancellationTests {
+    @Test func aCancelledWaiterLeavesThePoolWorking() async throws {
+        let pool = try await PostgresPool.connect(url: TestDatabase.url, size: 1)
+        defer { pool.close() }
+        try await pool.withConnection { _ in
+            // The only connection is held here, so the waiter cannot get one.
+            let waiter = Task { try await pool.query("SELECT 1 AS one") }
+            waiter.cancel()
+            await #expect(throws: CancellationError.self) { try await waiter.value }
+        }
+        #expect(try await pool.query("SELECT 1 AS one")[0].int("one") == 1)
+    }
+}
