@@ -40,26 +40,42 @@ public final class PostgresConnection: PostgresQuerying {
     }
 
     public func query(_ sql: String, _ parameters: [PostgresValue?], idempotent: Bool) async throws -> PostgresRows {
-        try await withSerialLock(lock) {
-            try await run(sql, parameters, idempotent: idempotent, generation: nil)
-        }
+        try await exclusively { try await run(sql, parameters, idempotent: idempotent, generation: nil) }
     }
 
     public func executeScript(_ sql: String) async throws {
-        try await withSerialLock(lock) { try await runScript(sql, generation: nil) }
+        try await exclusively { try await runScript(sql, generation: nil) }
     }
 
     /// Exclusive use of the connection for a sequence of commands that
     /// belong together but are not one transaction (session advisory locks).
     @discardableResult
     public func withSession<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
-        try await withSerialLock(lock) { try await body(PostgresSession(connection: self, generation: nil)) }
+        try await exclusively { try await body(PostgresSession(connection: self, generation: nil)) }
     }
 
-    /// Runs `body` in BEGIN ... COMMIT; ROLLBACK when it throws.
+    /// Runs `body` in BEGIN ... COMMIT; ROLLBACK when it throws. Inside,
+    /// use the session passed in: the connection itself is held until the
+    /// body returns (calling it throws rather than waiting forever).
     @discardableResult
     public func transaction<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
         try await withSession { session in try await session.transaction(body) }
+    }
+
+    /// Connections the current task holds through a session: using one of
+    /// them directly would wait for itself.
+    @TaskLocal static var held: Set<ObjectIdentifier> = []
+
+    private func exclusively<T>(
+        isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T
+    ) async throws -> T {
+        let id = ObjectIdentifier(self)
+        guard !Self.held.contains(id) else {
+            throw PostgresError(kind: .misuse, message: "this task already holds the connection in a transaction or session; run the statement on the session passed to the closure")
+        }
+        return try await withSerialLock(lock) {
+            try await Self.$held.withValue(Self.held.union([id])) { try await body() }
+        }
     }
 
     /// Closes the connection after the commands already queued.

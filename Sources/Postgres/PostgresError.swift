@@ -18,6 +18,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         case invalidConfiguration
         /// A migration list is malformed or disagrees with the database.
         case invalidMigration
+        /// The API was used in a way that cannot work (see the message).
+        case misuse
     }
 
     public var kind: Kind
@@ -57,7 +59,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
             if let detail { text += " (\(detail))" }
             if let hint { text += "; hint: \(hint)" }
             return text
-        case .decoding, .invalidMigration:
+        case .decoding, .invalidMigration, .misuse:
             return message
         case .closed:
             return "the connection to \(where_) is closed: \(message)"

@@ -21,24 +21,28 @@ public struct ImageHeader: Sendable, Equatable {
     public var pixelCount: Int { width * height }
 
     /// Reads the header of an encoded image.
+    /// - Parameter acceptedFormats: when given, other formats are refused
+    ///   from their magic bytes alone, before any parser sees the file.
     /// - Throws: `VipsError.notAnImage` for bytes no loader recognises,
-    ///   `VipsError.decodeFailed` for a recognised but unreadable header.
-    public static func probe(_ bytes: Data) throws(VipsError) -> ImageHeader {
+    ///   `.unsupportedFormat` for a format not accepted, `.decodeFailed`
+    ///   for a recognised but unreadable header.
+    public static func probe(_ bytes: Data, acceptedFormats: Set<ImageFormat>? = nil) throws(VipsError) -> ImageHeader {
         try Vips.ensureInitialized()
         let result: Result<ImageHeader, VipsError> = bytes.withUnsafeBytes { raw in
-            Result { () throws(VipsError) in try probe(raw) }
+            Result { () throws(VipsError) in try probe(raw, acceptedFormats: acceptedFormats) }
         }
         return try result.get()
     }
 
     /// Probes bytes the caller keeps alive for the duration of the call.
-    static func probe(_ raw: UnsafeRawBufferPointer) throws(VipsError) -> ImageHeader {
+    static func probe(_ raw: UnsafeRawBufferPointer, acceptedFormats: Set<ImageFormat>?) throws(VipsError) -> ImageHeader {
         guard let base = raw.baseAddress, raw.count > 0 else { throw .notAnImage }
         guard let loader = vips_foreign_find_load_buffer(base, raw.count) else {
             _ = VipsErrorBuffer.take()
             throw .notAnImage
         }
         let format = ImageFormat(loaderName: String(cString: loader))
+        if let acceptedFormats, !acceptedFormats.contains(format) { throw .unsupportedFormat(format) }
         guard let pointer = msgflo_vips_image_new_from_buffer(base, raw.count, Int32(VIPS_FAIL_ON_NONE.rawValue)) else {
             throw .decodeFailed(VipsErrorBuffer.take())
         }

@@ -54,8 +54,7 @@ public struct Thumbnailer: Sendable {
 
     private func thumbnail(pinned raw: UnsafeRawBufferPointer, plan: ThumbnailPlan,
                            format: ThumbnailFormat, quality: Int) throws(VipsError) -> Thumbnail {
-        let header = try ImageHeader.probe(raw)
-        guard acceptedFormats.contains(header.format) else { throw .unsupportedFormat(header.format) }
+        let header = try ImageHeader.probe(raw, acceptedFormats: acceptedFormats)
         guard header.width <= maxPixels / max(header.height, 1) else {
             throw .tooManyPixels(width: header.width, height: header.height, limit: maxPixels)
         }

@@ -39,6 +39,12 @@ public enum Vips {
         try initialize()
     }
 
+    /// Frees libvips' per-thread buffers. Call it on a thread that used
+    /// libvips just before that thread exits (long-lived pool threads need not).
+    public static func releaseThreadResources() {
+        vips_thread_shutdown()
+    }
+
     /// Threads each pipeline uses.
     public static var concurrency: Int { Int(vips_concurrency_get()) }
 

@@ -85,4 +85,14 @@ import Testing
             ($0 as? PostgresError)?.sqlState == "25001"
         }
     }
+
+    @Test func usingTheConnectionInsideItsOwnTransactionThrowsInsteadOfHanging() async throws {
+        let db = try await PostgresConnection.connect(url: TestDatabase.url)
+        defer { db.close() }
+        await #expect {
+            try await db.transaction { _ in try await db.query("SELECT 1") }
+        } throws: { ($0 as? PostgresError)?.kind == .misuse }
+        // Other tasks simply wait their turn.
+        #expect(try await db.query("SELECT 1 AS one")[0].int("one") == 1)
+    }
 }

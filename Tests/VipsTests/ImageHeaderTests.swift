@@ -37,6 +37,14 @@ import Testing
         #expect(header.bands == 1)
     }
 
+    @Test func probeRefusesFormatsOutsideTheAcceptedSet() throws {
+        let png = try TestImages.gradient(width: 10, height: 10, as: .png)
+        #expect(throws: VipsError.unsupportedFormat(.png)) {
+            try ImageHeader.probe(png, acceptedFormats: [.jpeg, .webp])
+        }
+        #expect(try ImageHeader.probe(png, acceptedFormats: [.png]).format == .png)
+    }
+
     @Test(arguments: [
         Data(),
         Data("hello, this is not an image at all".utf8),
