@@ -23,20 +23,17 @@ import Testing
         }
     }
 
-    @Test func aBorrowedConnectionIsExclusive() async throws {
+    @Test func holdersAtTheSameTimeGetDifferentConnections() async throws {
         let pool = try await PostgresPool.connect(url: TestDatabase.url, size: 2)
         defer { pool.close() }
-        // Two holders at once get two different backends.
+        let barrier = Barrier(parties: 2)
         let pids = try await withThrowingTaskGroup(of: Int.self) { group in
-            let gate = AsyncStream<Void>.makeStream()
             for _ in 0..<2 {
                 group.addTask {
                     try await pool.withConnection { connection in
-                        gate.continuation.yield()
-                        let pid = try await connection.query("SELECT pg_backend_pid() AS pid")[0].int("pid")
-                        // Hold the connection until both have one.
-                        _ = try await connection.query("SELECT pg_sleep(0.2)")
-                        return pid
+                        // Both hold a connection here at once.
+                        await barrier.arrive()
+                        return try await connection.query("SELECT pg_backend_pid() AS pid")[0].int("pid")
                     }
                 }
             }
@@ -79,5 +76,22 @@ import Testing
             await #expect(throws: CancellationError.self) { try await waiter.value }
         }
         #expect(try await pool.query("SELECT 1 AS one")[0].int("one") == 1)
+    }
+}
+
+/// Lets `parties` tasks through together, once all have arrived.
+actor Barrier {
+    private let parties: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(parties: Int) { self.parties = parties }
+
+    func arrive() async {
+        if waiting.count + 1 == parties {
+            waiting.forEach { $0.resume() }
+            waiting.removeAll()
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
     }
 }
