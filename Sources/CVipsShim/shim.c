@@ -1,2 +1,124 @@
 #include "CVipsShim.h"
+#include <string.h>
+
 int msgflo_vips_init(const char *argv0) { return VIPS_INIT(argv0); }
+
+VipsImage *msgflo_vips_image_new_from_buffer(const void *buf, size_t len, int fail_on) {
+    return vips_image_new_from_buffer(buf, len, "", "fail_on", (VipsFailOn) fail_on, NULL);
+}
+
+int msgflo_vips_thumbnail_buffer(void *buf, size_t len, VipsImage **out,
+                                 int width, int height, int size, int crop,
+                                 int no_rotate, int fail_on) {
+    /* libvips 8.14 ignores thumbnail_buffer's own "fail_on" (it forwards it
+     * only for files), so hand it to the loader in the option string too. */
+    char options[64];
+    g_snprintf(options, sizeof(options), "[fail_on=%s]",
+               vips_enum_nick(VIPS_TYPE_FAIL_ON, fail_on));
+    return vips_thumbnail_buffer(buf, len, out, width,
+                                 "option_string", options,
+                                 "height", height,
+                                 "size", (VipsSize) size,
+                                 "crop", (VipsInteresting) crop,
+                                 "no_rotate", (gboolean) no_rotate,
+                                 "fail_on", (VipsFailOn) fail_on,
+                                 NULL);
+}
+
+VipsImage *msgflo_vips_image_copy_memory(VipsImage *in) { return vips_image_copy_memory(in); }
+
+int msgflo_vips_jpegsave_buffer(VipsImage *in, void **buf, size_t *len, int quality, int strip) {
+    return vips_jpegsave_buffer(in, buf, len, "Q", quality, "strip", (gboolean) strip, NULL);
+}
+
+int msgflo_vips_pngsave_buffer(VipsImage *in, void **buf, size_t *len, int compression, int strip) {
+    return vips_pngsave_buffer(in, buf, len, "compression", compression, "strip", (gboolean) strip, NULL);
+}
+
+int msgflo_vips_webpsave_buffer(VipsImage *in, void **buf, size_t *len, int quality, int strip) {
+    return vips_webpsave_buffer(in, buf, len, "Q", quality, "strip", (gboolean) strip, NULL);
+}
+
+void msgflo_vips_unref(VipsImage *image) { g_object_unref(image); }
+
+int msgflo_vips_has_field(VipsImage *image, const char *name) {
+    return vips_image_get_typeof(image, name) != 0;
+}
+
+VipsImage *msgflo_vips_test_gradient(int width, int height, int bands) {
+    VipsImage *xy = NULL, *uchar = NULL, *out = NULL;
+    if (vips_xyz(&xy, width, height, NULL)) return NULL;
+    int failed = vips_cast_uchar(xy, &uchar, NULL);
+    g_object_unref(xy);
+    if (failed) return NULL;
+    if (bands == 2) return uchar;
+    if (bands == 1) {
+        failed = vips_extract_band(uchar, &out, 0, NULL);
+    } else {
+        double fill[8] = {128, 128, 128, 128, 128, 128, 128, 128};
+        int extra = bands - 2;
+        if (extra > 8) extra = 8;
+        failed = vips_bandjoin_const(uchar, &out, fill, extra, NULL);
+    }
+    g_object_unref(uchar);
+    return failed ? NULL : out;
+}
+
+VipsImage *msgflo_vips_test_with_exif(VipsImage *in, int orientation, const char *make, const char *artist) {
+    VipsImage *out = NULL;
+    if (vips_copy(in, &out, NULL)) return NULL;
+    vips_image_set_int(out, VIPS_META_ORIENTATION, orientation);
+    /* jpegsave writes exif-* string fields back into the EXIF block. */
+    if (make) vips_image_set_string(out, "exif-ifd0-Make", make);
+    if (artist) vips_image_set_string(out, "exif-ifd0-Artist", artist);
+    return out;
+}
+
+typedef struct { const char *needle; int found; } msgflo_search;
+
+static void *search_field(VipsImage *image, const char *name, GValue *value, void *data) {
+    msgflo_search *search = data;
+    const char *text = NULL;
+    (void) name;
+    if (G_VALUE_HOLDS_STRING(value)) text = g_value_get_string(value);
+    else if (G_VALUE_TYPE(value) == VIPS_TYPE_REF_STRING) text = vips_value_get_ref_string(value, NULL);
+    if (text && strstr(text, search->needle)) search->found = 1;
+    if (G_VALUE_TYPE(value) == VIPS_TYPE_BLOB) {
+        size_t length = 0;
+        const char *bytes = vips_value_get_blob(value, &length);
+        size_t needle_length = strlen(search->needle);
+        for (size_t i = 0; bytes && i + needle_length <= length; i++)
+            if (memcmp(bytes + i, search->needle, needle_length) == 0) search->found = 1;
+    }
+    (void) image;
+    return NULL;
+}
+
+int msgflo_vips_test_metadata_contains(VipsImage *image, const char *needle) {
+    msgflo_search search = { needle, 0 };
+    vips_image_map(image, search_field, &search);
+    return search.found;
+}
+
+static int is_private_field(const char *name) {
+    return g_str_has_prefix(name, "exif-") || g_str_equal(name, VIPS_META_XMP_NAME) ||
+           g_str_equal(name, VIPS_META_IPTC_NAME) || g_str_equal(name, VIPS_META_ORIENTATION) ||
+           g_str_equal(name, VIPS_META_PHOTOSHOP_NAME);
+}
+
+static void *collect_private_field(VipsImage *image, const char *name, GValue *value, void *names) {
+    (void) image;
+    (void) value;
+    if (is_private_field(name)) g_ptr_array_add((GPtrArray *) names, g_strdup(name));
+    return NULL;
+}
+
+VipsImage *msgflo_vips_strip_copy(VipsImage *in) {
+    VipsImage *out = NULL;
+    if (vips_copy(in, &out, NULL)) return NULL;
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    vips_image_map(out, collect_private_field, names);
+    for (guint i = 0; i < names->len; i++) vips_image_remove(out, g_ptr_array_index(names, i));
+    g_ptr_array_free(names, TRUE);
+    return out;
+}

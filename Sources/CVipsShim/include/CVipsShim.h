@@ -1,6 +1,54 @@
 #ifndef CVIPS_SHIM_H
 #define CVIPS_SHIM_H
 #include <vips/vips.h>
-/// Fixed-signature wrappers of libvips' variadic and macro API live here.
+
+/// Fixed-signature wrappers of libvips' variadic and macro API (Swift cannot
+/// call C variadic functions or function-like macros). Each returns 0 on
+/// success and -1 on failure, like libvips itself; on failure the message is
+/// in libvips' global error buffer.
+
+/// VIPS_INIT: call once, from one thread, before anything else.
 int msgflo_vips_init(const char *argv0);
+
+/// Opens an image lazily from a buffer: reads only the header, no pixels.
+/// The buffer must stay alive as long as the image. NULL on failure.
+VipsImage *msgflo_vips_image_new_from_buffer(const void *buf, size_t len, int fail_on);
+
+/// vips_thumbnail_buffer with every option this project uses.
+/// size: VipsSize, crop: VipsInteresting, fail_on: VipsFailOn.
+int msgflo_vips_thumbnail_buffer(void *buf, size_t len, VipsImage **out,
+                                 int width, int height, int size, int crop,
+                                 int no_rotate, int fail_on);
+
+/// Renders a (lazy) image into memory so decode errors surface here, not
+/// while encoding. The result is owned by the caller.
+VipsImage *msgflo_vips_image_copy_memory(VipsImage *in);
+
+/// Savers. The buffer is owned by the caller (g_free).
+int msgflo_vips_jpegsave_buffer(VipsImage *in, void **buf, size_t *len, int quality, int strip);
+int msgflo_vips_pngsave_buffer(VipsImage *in, void **buf, size_t *len, int compression, int strip);
+int msgflo_vips_webpsave_buffer(VipsImage *in, void **buf, size_t *len, int quality, int strip);
+
+/// A copy without EXIF, XMP, IPTC, Photoshop and orientation metadata.
+/// Savers then have nothing private to write (8.14's webpsave writes an EXIF
+/// block even with `strip`, rebuilt from these fields). NULL on failure.
+VipsImage *msgflo_vips_strip_copy(VipsImage *in);
+
+/// g_object_unref, which Swift sees only through the G_OBJECT macro's types.
+void msgflo_vips_unref(VipsImage *image);
+
+/// 1 when the image carries a metadata field (e.g. "exif-data", "orientation").
+int msgflo_vips_has_field(VipsImage *image, const char *name);
+
+/// Test helper: a width x height x bands uchar gradient (x, y, constant).
+/// Owned by the caller. NULL on failure.
+VipsImage *msgflo_vips_test_gradient(int width, int height, int bands);
+
+/// Test helper: a copy of `in` with EXIF orientation (1-8), camera make and
+/// artist set, so jpegsave writes them into an EXIF block.
+VipsImage *msgflo_vips_test_with_exif(VipsImage *in, int orientation, const char *make, const char *artist);
+
+/// Test helper: 1 when any string or blob metadata field contains `needle`.
+int msgflo_vips_test_metadata_contains(VipsImage *image, const char *needle);
+
 #endif

@@ -1,2 +1,0 @@
-// The Postgres module; see README.md.
-import CLibPQ

@@ -1,0 +1,96 @@
+import Foundation
+
+/// Text conversions for `timestamptz`, in PostgreSQL's ISO output style,
+/// exact to the microsecond (PostgreSQL's resolution). Pure functions:
+/// Foundation's formatters stop at milliseconds.
+enum PostgresTimestamp {
+    /// "2024-01-02 03:04:05.123456+00", always in UTC.
+    static func format(_ date: Date) -> String {
+        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        let (days, microsOfDay) = floorDivide(micros, 86_400_000_000)
+        let (year, month, day) = civil(fromDays: days)
+        let seconds = microsOfDay / 1_000_000
+        let fraction = microsOfDay % 1_000_000
+        return String(format: "%04lld-%02lld-%02lld %02lld:%02lld:%02lld.%06lld+00",
+                      year, month, day, seconds / 3600, seconds / 60 % 60, seconds % 60, fraction)
+    }
+
+    /// Parses "YYYY-MM-DD HH:MM:SS[.ffffff][+-HH[:MM[:SS]]]" (also with a
+    /// "T"), and "infinity"/"-infinity". Nil for anything else (BC dates).
+    static func parse(_ text: String) -> Date? {
+        if text == "infinity" { return .distantFuture }
+        if text == "-infinity" { return .distantPast }
+        let bytes = Array(text.utf8)
+        var index = 0
+        func number(_ digits: Int) -> Int64? {
+            guard index + digits <= bytes.count else { return nil }
+            var value: Int64 = 0
+            for byte in bytes[index..<index + digits] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int64(byte - 48)
+            }
+            index += digits
+            return value
+        }
+        func expect(_ characters: String) -> Bool {
+            guard index < bytes.count, characters.utf8.contains(bytes[index]) else { return false }
+            index += 1
+            return true
+        }
+        guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2),
+              expect(" T"), let hour = number(2), expect(":"), let minute = number(2), expect(":"),
+              let second = number(2) else { return nil }
+        var micros: Int64 = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var scale: Int64 = 100_000
+            while index < bytes.count, (48...57).contains(bytes[index]) {
+                micros += Int64(bytes[index] - 48) * scale
+                scale /= 10
+                index += 1
+            }
+        }
+        var offsetSeconds: Int64 = 0
+        if index < bytes.count {
+            guard bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") else { return nil }
+            let sign: Int64 = bytes[index] == UInt8(ascii: "+") ? 1 : -1
+            index += 1
+            guard let hours = number(2) else { return nil }
+            var minutes: Int64 = 0, seconds: Int64 = 0
+            if expect(":") { guard let value = number(2) else { return nil }; minutes = value }
+            if expect(":") { guard let value = number(2) else { return nil }; seconds = value }
+            offsetSeconds = sign * (hours * 3600 + minutes * 60 + seconds)
+        }
+        guard index == bytes.count, (1...12).contains(month), (1...31).contains(day) else { return nil }
+        let days = self.days(fromCivil: year, month, day)
+        let total = (days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds) * 1_000_000 + micros
+        return Date(timeIntervalSince1970: Double(total) / 1_000_000)
+    }
+
+    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
+        let quotient = value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
+        return (quotient, value - quotient * divisor)
+    }
+
+    /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    private static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}

@@ -1,0 +1,56 @@
+import CVips
+
+/// The libvips `thumbnail` arguments for a request: a pure function, so the
+/// size rules are tested with tables rather than with images.
+///
+/// Rules:
+/// - `inside` never enlarges unless `allowUpscale` (a 200 px image asked for
+///   800 px stays 200 px: enlarging adds bytes, not detail).
+/// - `cover` and `fill` always produce exactly width x height: that is what
+///   their caller asked for.
+/// - With one side given, the other follows the aspect ratio, whatever the fit
+///   (there is no box to crop to or stretch into).
+struct ThumbnailPlan: Equatable {
+    /// libvips' "no limit" for the side that was not given.
+    static let unbounded = 10_000_000
+
+    var width: Int
+    var height: Int
+    var size: VipsSize
+    var crop: VipsInteresting
+
+    init(width: Int, height: Int, size: VipsSize, crop: VipsInteresting) {
+        self.width = width
+        self.height = height
+        self.size = size
+        self.crop = crop
+    }
+
+    init(width: Int?, height: Int?, fit: ThumbnailFit, allowUpscale: Bool, maxDimension: Int) throws(VipsError) {
+        for (name, value) in [("width", width), ("height", height)] {
+            guard let value else { continue }
+            guard value >= 1 else { throw .invalidRequest("\(name) must be at least 1, got \(value)") }
+            guard value <= maxDimension else {
+                throw .invalidRequest("\(name) must be at most \(maxDimension), got \(value)")
+            }
+        }
+        switch (width, height) {
+        case (nil, nil):
+            throw .invalidRequest("give a width, a height or both")
+        case let (width?, height?):
+            switch fit {
+            case .inside:
+                self.init(width: width, height: height, size: allowUpscale ? VIPS_SIZE_BOTH : VIPS_SIZE_DOWN, crop: VIPS_INTERESTING_NONE)
+            case .cover:
+                self.init(width: width, height: height, size: VIPS_SIZE_BOTH, crop: VIPS_INTERESTING_CENTRE)
+            case .fill:
+                self.init(width: width, height: height, size: VIPS_SIZE_FORCE, crop: VIPS_INTERESTING_NONE)
+            }
+        case let (width, height):
+            let upscale = allowUpscale || fit != .inside
+            self.init(
+                width: width ?? Self.unbounded, height: height ?? Self.unbounded,
+                size: upscale ? VIPS_SIZE_BOTH : VIPS_SIZE_DOWN, crop: VIPS_INTERESTING_NONE)
+        }
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import Postgres
-
-@Test func moduleLinks() {
-    #expect(Bool(true))
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import Vips
-
-@Test func moduleLinks() {
-    #expect(Bool(true))
-}
