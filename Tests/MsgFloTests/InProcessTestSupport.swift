@@ -94,5 +94,7 @@ struct QueueSink: Sendable {
     }
 
     func next() async throws -> JSONValue { try await mailbox.take(what: "a message on the sink").json }
+    /// Messages received and not yet taken.
+    var count: Int { mailbox.buffered.count }
     func next(_ count: Int) async throws -> [JSONValue] { try await mailbox.take(count, what: "messages on the sink").map(\.json) }
 }

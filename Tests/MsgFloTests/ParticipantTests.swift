@@ -74,6 +74,30 @@ struct ParticipantTests {
         await participant.stop()
     }
 
+    @Test func retryableErrorRequeuesInsteadOfDeadLettering() async throws {
+        let harness = try await Harness()
+        let attempts = StateLock(0)
+        let participant = Participant(definition: Self.repeatDefinition(error: true),
+                                      transport: InProcessTransport(broker: harness.broker)) { _, message, output in
+            let attempt = attempts.withLock { count -> Int in
+                count += 1
+                return count
+            }
+            if attempt < 3 { throw RetryLater(HandlerFailure(description: "database down"), retryDelay: .milliseconds(10)) }
+            try await output.send("out", message)
+        }
+        try await participant.start()
+        let out = try await harness.sink("out-sink", boundTo: ["repeat.OUT"])
+        let errors = try await harness.sink("error-sink", boundTo: ["repeat.ERROR"])
+        let dead = try await harness.deadLetterSink(for: "repeat.IN")
+        try await harness.send("repeat.IN", "x")
+        #expect(try await out.next() == "x")
+        #expect(attempts.withLock { $0 } == 3)
+        #expect(errors.count == 0)
+        #expect(dead.count == 0)
+        await participant.stop()
+    }
+
     enum Behaviour: String, CaseIterable, Sendable {
         case sendsAndReturns, throwsAfterSending, sendsOnUnknownPortAndSwallows, spawnsSendWithoutAwaiting, sendsTwice
     }

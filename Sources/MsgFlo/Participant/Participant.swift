@@ -172,6 +172,12 @@ public final class Participant: Sendable {
             logger.info("handler cancelled; message requeued", metadata: ["inport": "\(inport)"])
             return .requeue
         }
+        if let retryable = failure as? any RetryableError {
+            logger.warning("handler failed transiently; message requeued",
+                           metadata: ["inport": "\(inport)", "error": "\(failure)", "retry_in": "\(retryable.retryDelay)"])
+            try? await Task.sleep(for: retryable.retryDelay)
+            return .requeue
+        }
         logger.warning("handler failed; message rejected", metadata: ["inport": "\(inport)", "error": "\(failure)"])
         if let errorPort = definition.outport("error") {
             let payload: JSONValue = ["error": .string("\(failure)"), "input": message.json]

@@ -1,0 +1,87 @@
+import Foundation
+import SafeDownload
+import Vips
+
+/// Makes one image: download (SSRF-safe, capped), check the header, thumbnail,
+/// encode. Every failure becomes an `ImageFailure` with a reason code; nothing
+/// here throws or crashes the worker.
+///
+/// Blocking from start to end (libcurl, libvips): call it on a dedicated thread
+/// (the participant's blocking pool), never on the cooperative pool.
+public struct ResizeProcessor: Sendable {
+    public var downloader: SafeDownloader
+    public var thumbnailer: Thumbnailer
+
+    public init(downloader: SafeDownloader, thumbnailer: Thumbnailer) {
+        self.downloader = downloader
+        self.thumbnailer = thumbnailer
+    }
+
+    public init(config: ServiceConfig) throws {
+        var download = DownloadConfiguration()
+        download.connectTimeout = .milliseconds(Int(config.downloadConnectTimeout * 1000))
+        download.totalTimeout = .milliseconds(Int(config.downloadTimeout * 1000))
+        download.maxBytes = config.maxDownloadBytes
+        download.maxRedirects = config.maxRedirects
+        download.allowedHosts = try DownloadConfiguration.parseAllowList(config.allowHosts.joined(separator: ","))
+        downloader = SafeDownloader(configuration: download, threads: max(1, config.resizeConcurrency))
+        thumbnailer = Thumbnailer(maxPixels: config.maxPixels, maxDimension: config.limits.maxDimension)
+    }
+
+    public func processBlocking(_ request: ResizeRequest, clock: () -> Date = Date.init) -> ResizeOutcome {
+        let started = clock()
+        let spec = request.spec
+        do {
+            let download = try downloader.downloadBlocking(spec.url)
+            let thumbnail = try thumbnailer.thumbnail(
+                Data(download.body), width: spec.width, height: spec.height, fit: Self.fit(spec.fit),
+                format: Self.format(spec.format), quality: spec.quality)
+            return ResizeOutcome(
+                jobID: request.jobID, imageID: request.imageID, startedAt: started, finishedAt: clock(),
+                result: .init(width: thumbnail.width, height: thumbnail.height, format: spec.format, data: thumbnail.data))
+        } catch let error as DownloadError {
+            return failure(request, started, clock(), Self.failure(error))
+        } catch let error as VipsError {
+            return failure(request, started, clock(), Self.failure(error))
+        } catch {
+            return failure(request, started, clock(), ImageFailure(code: "internal", message: "\(error)"))
+        }
+    }
+
+    private func failure(_ request: ResizeRequest, _ started: Date, _ finished: Date, _ failure: ImageFailure) -> ResizeOutcome {
+        ResizeOutcome(jobID: request.jobID, imageID: request.imageID, startedAt: started, finishedAt: finished, error: failure)
+    }
+
+    static func fit(_ fit: Fit) -> ThumbnailFit {
+        switch fit {
+        case .inside: .inside
+        case .cover: .cover
+        case .fill: .fill
+        }
+    }
+
+    static func format(_ format: OutputFormat) -> ThumbnailFormat {
+        switch format {
+        case .jpeg: .jpeg
+        case .png: .png
+        case .webp: .webp
+        }
+    }
+
+    /// Download errors keep their reason code (download_failed, http_status, too_large, timeout, ...).
+    static func failure(_ error: DownloadError) -> ImageFailure {
+        ImageFailure(code: error.code.rawValue, message: error.message)
+    }
+
+    static func failure(_ error: VipsError) -> ImageFailure {
+        let code = switch error {
+        case .notAnImage, .unsupportedFormat: "not_an_image"
+        case .tooManyPixels: "too_many_pixels"
+        case .decodeFailed: "decode_failed"
+        case .encodeFailed: "encode_failed"
+        case .invalidRequest: "invalid_request"
+        case .initializationFailed: "internal"
+        }
+        return ImageFailure(code: code, message: error.description)
+    }
+}
