@@ -1,14 +1,13 @@
+import Postgres
+
 /// The database schema as versioned migrations, applied in order by
 /// `imageresize migrate` (and the Heroku release phase).
 ///
 /// Job-level state (counters, completed_at/failed_at) is kept in step with the
 /// images by StoreResult in the same transaction that records an image.
 public enum Schema {
-    public struct Migration: Sendable {
-        public var version: Int
-        public var name: String
-        public var sql: String
-    }
+    /// Applies every migration not applied yet; safe when several processes start at once.
+    public static var migrator: Migrator { Migrator(migrations) }
 
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "jobs and images", sql: """
