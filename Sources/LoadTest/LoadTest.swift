@@ -1,1 +1,0 @@
-// The LoadTest module; see README.md.
