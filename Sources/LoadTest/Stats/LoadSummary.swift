@@ -38,6 +38,16 @@ public struct LoadSummary: Sendable, Hashable, Codable {
         public var mean: Double?
     }
 
+    enum CodingKeys: String, CodingKey {
+        case deadline, duration, scheduled, submitted, completed, failed, skipped, latency
+        case errorsByKind = "errors_by_kind"
+        case throughputPerMinute = "throughput_per_minute"
+        case offeredPerMinute = "offered_per_minute"
+        case lateCompletions = "late_completions"
+        case deadlineMisses = "deadline_misses"
+        case missedPercent = "missed_percent"
+    }
+
     /// Summarises records; `duration` defaults to the time of the last event.
     public init(records: [JobRecord], deadline: Double, duration: Double? = nil) {
         self.deadline = deadline
