@@ -30,7 +30,7 @@ public enum Verdict {
         if summary.skipped > 0 {
             sentences.append("\(summary.skipped) arrivals were not sent because the load generator's in-flight cap was reached.")
         }
-        let target = Format.number(percentile)
+        let target = percentile.compact
         if held(summary, percentile: percentile) {
             sentences.append("The deadline held: at least \(target)% of jobs finished within \(deadline).")
         } else {
