@@ -77,12 +77,12 @@ public enum ReportCharts {
         let buckets = DerivedSeries.throughput(run.jobs, bucketWidth: bucketWidth)
         let highest = buckets.map { $0.completed + $0.failed }.max() ?? 0
         var chart = SVGChart(
-            id: "throughput", title: "Jobs finished per \(Format.number(bucketWidth)) s", xLabel: "time (s)", yLabel: "jobs",
+            id: "throughput", title: "Jobs finished per \(bucketWidth.compact) s", xLabel: "time (s)", yLabel: "jobs",
             xAxis: timeAxis(run), yAxis: ChartAxis.nice(from: 0, to: Double(max(highest, 1))))
         for bucket in buckets {
             let end = bucket.start + bucketWidth
             chart.bar(x0: bucket.start, x1: end, y1: Double(bucket.completed), color: palette[0], cssClass: "bar completed",
-                      tooltip: "\(Format.number(bucket.start))–\(Format.number(end)) s: \(bucket.completed) completed")
+                      tooltip: "\(bucket.start.compact)–\(end.compact) s: \(bucket.completed) completed")
             chart.bar(x0: bucket.start, x1: end, y0: Double(bucket.completed), y1: Double(bucket.completed + bucket.failed),
                       color: failed, cssClass: "bar failed", tooltip: "\(bucket.failed) failed")
         }
