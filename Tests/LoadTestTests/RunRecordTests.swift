@@ -10,6 +10,14 @@ import Testing
         #expect(decoded == record)
     }
 
+    @Test func startTimeKeepsMilliseconds() throws {
+        var record = RecordedRun.record
+        record = RunRecord(profile: record.profile, seed: record.seed, deadline: record.deadline,
+                           startedAt: Date(timeIntervalSince1970: 1_800_000_000.123_456), duration: record.duration, jobs: record.jobs)
+        #expect(record.startedAtMilliseconds == 1_800_000_000_123)
+        #expect(try RunRecord.decode(record.jsonData()) == record)
+    }
+
     @Test func fileRoundTrip() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("loadtest-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: url) }
@@ -20,6 +28,7 @@ import Testing
     @Test func jsonUsesTheDocumentedFieldNames() throws {
         let object = try JSONSerialization.jsonObject(with: RecordedRun.record.jsonData()) as! [String: Any]
         #expect(object["started_at"] as? String == "2027-01-15T08:00:00Z")
+        #expect(object["started_at_ms"] as? Int == 1_800_000_000_000)
         let jobs = object["jobs"] as! [[String: Any]]
         #expect(jobs.count == 10)
         let late = jobs[2]

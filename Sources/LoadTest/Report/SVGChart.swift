@@ -41,7 +41,7 @@ public struct SVGChart: Sendable {
     /// A dot at (x, y); `tooltip` becomes an SVG `<title>` shown on hover.
     public mutating func circle(x: Double, y: Double, radius: Double = 3, color: String, cssClass: String, tooltip: String? = nil) {
         let tip = tooltip.map { "<title>\(xmlEscaped($0))</title>" } ?? ""
-        marks.append("<circle class=\"\(cssClass)\" cx=\"\(n(px(x)))\" cy=\"\(n(py(y)))\" r=\"\(n(radius))\" fill=\"\(color)\">\(tip)</circle>")
+        marks.append("<circle class=\"\(cssClass)\" cx=\"\(n(px(x)))\" cy=\"\(n(py(y)))\" r=\"\(n(radius))\" fill=\"\(color)\" fill-opacity=\"0.8\">\(tip)</circle>")
     }
 
     /// A line across the plot at height y, labelled at its right end.
