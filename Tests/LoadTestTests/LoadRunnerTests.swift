@@ -90,14 +90,22 @@ import Testing
     }
 
     @Test func reportsProgressWhileRunning() async throws {
-        let client = ScriptedJobClient()
-        let configuration = try Self.configuration(.poisson(ratePerMinute: 600), bounds: RunBounds(count: 4))
+        let client = GatedJobClient()
+        let configuration = try Self.configuration(.poisson(ratePerMinute: 6_000), bounds: RunBounds(count: 2))
         let snapshots = Snapshots()
-        let result = await (try LoadRunner(configuration: configuration, client: client)).run { snapshots.append($0) }
+        let runner = try LoadRunner(configuration: configuration, client: client)
+        let run = Task { await runner.run { snapshots.append($0) } }
+        // While both jobs are held, the ticker keeps reporting them in flight.
+        while snapshots.all.filter({ $0.sent == 2 }).count < 3 {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let held = snapshots.all
+        await client.release()
+        let result = await run.value
         let all = snapshots.all
-        #expect(all.count >= 2)
-        #expect(all.last?.done == 4)
-        #expect(all.last?.sent == result.records.count)
+        #expect(held.filter { $0.sent == 2 }.allSatisfy { $0.inFlight == 2 && $0.done == 0 })
+        #expect(all.last?.done == 2 && all.last?.inFlight == 0)
+        #expect(result.records.count == 2)
         #expect(all.map(\.elapsed) == all.map(\.elapsed).sorted())
     }
 

@@ -49,8 +49,11 @@ public actor Sampler {
 
     /// Stops polling, takes a last sample, and returns everything recorded.
     public func stop() async -> [TimeSeries] {
-        loop?.cancel()
+        let running = loop
         loop = nil
+        running?.cancel()
+        // Let a sample in progress land before the last one, so none comes after.
+        await running?.value
         await sampleOnce()
         return recorded
     }
