@@ -66,8 +66,7 @@ public actor Sampler {
         for (index, probe) in probes.enumerated() {
             do {
                 let value = try await probe.read()
-                let d = ContinuousClock.now - origin
-                let t = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+                let t = LoadRunner.seconds(since: origin)
                 recorded[index].points.append(TimeSeries.Point(t: t, value: value))
             } catch {
                 logger.warning("sample failed", metadata: ["series": "\(probe.name)", "error": "\(error)"])

@@ -61,7 +61,7 @@ public actor LoadRunner {
                 }
             }
         }
-        await withTaskGroup(of: Void.self) { group in
+        await withDiscardingTaskGroup { group in
             var arrivals = ArrivalTimes(profile: configuration.profile, bounds: configuration.bounds, seed: configuration.seed)
             var factory = configuration.jobs
             var index = 0
@@ -82,11 +82,10 @@ public actor LoadRunner {
                 sent += 1
                 peakInFlight = max(peakInFlight, inFlight)
                 group.addTask {
-                    let record = await self.perform(index: jobIndex, scheduledAt: at, images: images)
+                    let record = await self.perform(index: jobIndex, scheduledAt: at, images: images, origin: origin)
                     await self.finish(record)
                 }
             }
-            await group.waitForAll()
         }
         ticker?.cancel()
         let final = snapshot()
@@ -114,7 +113,10 @@ public actor LoadRunner {
     }
 
     private func elapsed() -> Double {
-        guard let origin else { return 0 }
+        origin.map(Self.seconds(since:)) ?? 0
+    }
+
+    static func seconds(since origin: ContinuousClock.Instant) -> Double {
         let d = ContinuousClock.now - origin
         return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
@@ -142,9 +144,12 @@ public actor LoadRunner {
         }
     }
 
-    /// Submits one job and waits for it; runs off the actor so jobs overlap.
-    private nonisolated func perform(index: Int, scheduledAt: Double, images: [ImageRequest]) async -> JobRecord {
-        let submittedAt = await elapsed()
+    /// Submits one job and waits for it; runs off the actor so that jobs
+    /// overlap and their timestamps do not wait for the actor.
+    private nonisolated func perform(
+        index: Int, scheduledAt: Double, images: [ImageRequest], origin: ContinuousClock.Instant
+    ) async -> JobRecord {
+        let submittedAt = Self.seconds(since: origin)
         var record = JobRecord(
             index: index, scheduledAt: scheduledAt, submittedAt: submittedAt, completedAt: nil, status: .failed,
             images: images.map(\.input))
@@ -168,7 +173,7 @@ public actor LoadRunner {
             record.errorKind = Task.isCancelled ? .cancelled : ErrorKind(classifying: error)
             record.errorMessage = String(describing: error)
         }
-        record.completedAt = await elapsed()
+        record.completedAt = Self.seconds(since: origin)
         return record
     }
 }
