@@ -1,6 +1,0 @@
-import Testing
-@testable import LoadTest
-
-@Test func moduleLinks() {
-    #expect(Bool(true))
-}
