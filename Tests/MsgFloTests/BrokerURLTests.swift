@@ -51,7 +51,8 @@ struct BrokerURLTests {
         ("amqp://localhost:70000", "out of range"),
         ("amqp://localhost/a/b", "escape it as %2F"),
         ("amqp://localhost?heartbeat=soon", "heartbeat 'soon'"),
-        ("amqp://localhost/%zz", "invalid percent escapes"),
+        ("amqp://localhost/%zz", "not followed by two hex digits"),
+        ("amqp://user:50%@localhost", "not followed by two hex digits"),
     ])
     func rejectsMalformed(_ text: String, _ reason: String) {
         #expect {

@@ -73,13 +73,12 @@ final class AMQPConnection {
         guard let socket else { throw .connection("cannot create a socket") }
 
         var timeout = timeval(tv_sec: Int(connectTimeout.components.seconds), tv_usec: 0)
-        errno = 0
         let status = amqp_socket_open_noblock(socket, url.host, Int32(url.port), &timeout)
         if status != AMQP_STATUS_OK.rawValue {
-            let systemError = errno
             var reason = String(cString: amqp_error_string2(status))
-            if status == AMQP_STATUS_SOCKET_ERROR.rawValue, systemError != 0 {
-                reason = String(cString: strerror(systemError)).lowercased()
+            if status == AMQP_STATUS_SOCKET_ERROR.rawValue || status == AMQP_STATUS_HOSTNAME_RESOLUTION_FAILED.rawValue,
+               let diagnosis = AMQPSocketDiagnosis.reason(host: url.host, port: url.port, timeout: connectTimeout) {
+                reason = diagnosis
             }
             throw .connection(reason)
         }

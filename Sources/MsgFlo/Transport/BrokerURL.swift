@@ -61,6 +61,10 @@ public struct BrokerURL: Sendable, Hashable, CustomStringConvertible {
         guard let scheme = Scheme(rawValue: schemeText) else {
             throw fail("scheme '\(schemeText)' is not supported; use amqp, amqps, mqtt, mqtts or direct")
         }
+        if BrokerURL.hasInvalidPercentEscape(trimmed) {
+            // Not echoed: it may be part of the password.
+            throw fail("it contains a '%' not followed by two hex digits; write %25 for a literal %")
+        }
         guard let components = URLComponents(string: trimmed) else {
             throw fail("it is not a valid URL (check for spaces, a non-numeric port, or unescaped characters)")
         }
@@ -96,6 +100,16 @@ public struct BrokerURL: Sendable, Hashable, CustomStringConvertible {
         self.init(scheme: scheme, user: components.user.flatMap { $0.isEmpty ? nil : $0 },
                   password: components.password, host: host, port: components.port,
                   vhost: vhost, query: query)
+    }
+
+    /// Whether a `%` lacks two hex digits after it (Foundation would silently re-escape it).
+    static func hasInvalidPercentEscape(_ text: String) -> Bool {
+        let characters = Array(text)
+        return characters.indices.contains { index in
+            guard characters[index] == "%" else { return false }
+            let escape = characters[index..<min(index + 3, characters.count)]
+            return escape.count < 3 || !escape.dropFirst().allSatisfy(\.isHexDigit)
+        }
     }
 
     /// Seconds between heartbeats asked for with `?heartbeat=`, if any.
