@@ -1,0 +1,31 @@
+import Foundation
+
+/// A transport that can also apply graph bindings: what the tools need.
+public typealias BrokerTransport = MessageTransport & BrokerAdmin
+
+/// Picks the transport for a broker URL, so participants and tools take one
+/// `--broker` / `MSGFLO_BROKER` and work on any supported broker.
+public enum Transports {
+    public struct UnsupportedBroker: Error, CustomStringConvertible {
+        public var url: String
+        public var description: String {
+            "\(url): this build speaks amqp://, amqps:// and direct://NAME; MQTT brokers are not supported yet"
+        }
+    }
+
+    public static func make(url: BrokerURL) throws -> any BrokerTransport {
+        switch url.scheme {
+        case .amqp, .amqps:
+            return try AMQPTransport(url: url)
+        case .direct:
+            return try InProcessTransport(url: "direct://\(url.host)")
+        case .mqtt, .mqtts:
+            throw UnsupportedBroker(url: url.description)
+        }
+    }
+
+    /// Resolves `--broker`, `MSGFLO_BROKER`, `CLOUDAMQP_URL`, then `amqp://localhost`.
+    public static func make(flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any BrokerTransport {
+        try make(url: BrokerURL.resolve(flag: flag, environment: environment))
+    }
+}
