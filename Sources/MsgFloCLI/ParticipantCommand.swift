@@ -22,12 +22,10 @@ struct ParticipantCommand: AsyncParsableCommand {
             throw UserError("unknown component \(component): built-in components are \(BuiltinComponents.names.joined(separator: ", "))")
         }
         let delay = self.delay
-        let handler: Participant.RawHandler = delay > 0
-            ? { inport, message, output in
-                try await Task.sleep(for: .seconds(delay))
-                try await builtin(inport, message, output)
-            }
-            : builtin
+        let handler: Participant.RawHandler = { inport, message, output in
+            if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
+            try await builtin(inport, message, output)
+        }
         var configuration = try ParticipantConfiguration(environment: ProcessInfo.processInfo.environment)
         if let prefetch { configuration.prefetch = prefetch }
         let transport = try Transports.make(url: try broker.url())
