@@ -74,4 +74,19 @@ import Testing
         var iterator = stream.makeAsyncIterator()
         #expect(await iterator.next() == nil)
     }
+
+    @Test func twoSubscribersOnOneChannelBothReceive() async throws {
+        let channel = "test_" + UUID().uuidString
+        let listener = try await PostgresListener.connect(url: TestDatabase.url)
+        defer { listener.close() }
+        let first = try await listener.notifications(channel: channel)
+        let second = try await listener.notifications(channel: channel)
+        let db = try await PostgresConnection.connect(url: TestDatabase.url)
+        defer { db.close() }
+        try await db.notify(channel: channel, payload: "both")
+        var firstIterator = first.makeAsyncIterator()
+        var secondIterator = second.makeAsyncIterator()
+        #expect(await firstIterator.next()?.payload == "both")
+        #expect(await secondIterator.next()?.payload == "both")
+    }
 }
