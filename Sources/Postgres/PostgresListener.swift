@@ -46,7 +46,13 @@ public final class PostgresListener: Sendable {
         do {
             try await connection.thread.perform { connection throws(PostgresError) in
                 try connection.ensureConnected()
-                _ = try connection.exec("LISTEN \(try connection.escapeIdentifier(channel))", [])
+                do throws(PostgresError) {
+                    _ = try connection.exec("LISTEN \(try connection.escapeIdentifier(channel))", [])
+                } catch where error.kind == .connectionLost {
+                    // Dropped before the thread noticed; LISTEN is idempotent.
+                    try connection.connect()
+                    _ = try connection.exec("LISTEN \(try connection.escapeIdentifier(channel))", [])
+                }
             }
         } catch {
             _ = subscribers.remove(channel: channel, id: id)
