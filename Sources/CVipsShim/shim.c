@@ -122,3 +122,7 @@ VipsImage *msgflo_vips_strip_copy(VipsImage *in) {
     g_ptr_array_free(names, TRUE);
     return out;
 }
+
+int msgflo_vips_test_save_buffer(VipsImage *in, const char *suffix, void **buf, size_t *len) {
+    return vips_image_write_to_buffer(in, suffix, buf, len, NULL);
+}

@@ -6,6 +6,25 @@ enum ConnectionTarget {
     /// "postgres://user@host:port/dbname", from libpq's own parser, so it
     /// reads URLs exactly as the connection will.
     static func describe(_ conninfo: String) throws(PostgresError) -> String {
+        let values = try parse(conninfo)
+        let user = values["user"].map { "\($0)@" } ?? ""
+        let host = values["host"] ?? values["hostaddr"] ?? "localhost"
+        let port = values["port"] ?? "5432"
+        let database = values["dbname"] ?? values["user"] ?? ""
+        return "postgres://\(user)\(host):\(port)/\(database)"
+    }
+
+    /// Adds a connect timeout unless the URL sets one: without it a
+    /// connection to a host that drops packets waits for minutes.
+    static func withDefaults(_ conninfo: String, connectTimeout: Int = 10) throws(PostgresError) -> String {
+        guard try parse(conninfo)["connect_timeout"] == nil else { return conninfo }
+        if conninfo.hasPrefix("postgres://") || conninfo.hasPrefix("postgresql://") {
+            return conninfo + (conninfo.contains("?") ? "&" : "?") + "connect_timeout=\(connectTimeout)"
+        }
+        return conninfo + " connect_timeout=\(connectTimeout)"
+    }
+
+    private static func parse(_ conninfo: String) throws(PostgresError) -> [String: String] {
         var errorMessage: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(conninfo, &errorMessage) else {
             var message = "invalid database URL"
@@ -22,11 +41,7 @@ enum ConnectionTarget {
             if let value = option.pointee.val { values[String(cString: keyword)] = String(cString: value) }
             option += 1
         }
-        let user = values["user"].map { "\($0)@" } ?? ""
-        let host = values["host"] ?? values["hostaddr"] ?? "localhost"
-        let port = values["port"] ?? "5432"
-        let database = values["dbname"] ?? values["user"] ?? ""
-        return "postgres://\(user)\(host):\(port)/\(database)"
+        return values
     }
 }
 

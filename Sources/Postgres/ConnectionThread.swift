@@ -87,6 +87,14 @@ final class ConnectionThread: @unchecked Sendable {
 
     private func run(_ connection: LibPQConnection) {
         var reconnectDelay = 0.1
+        var seenGeneration = 0
+        // Whoever re-opened the connection (a job or the timer below), the
+        // session state the owner keeps (LISTENs) is restored once.
+        func noticeReconnection() {
+            defer { seenGeneration = connection.generation }
+            guard seenGeneration > 0, connection.generation != seenGeneration, connection.isConnected else { return }
+            options.onReconnect?(connection)
+        }
         while true {
             let (jobs, stopping) = queue.withLock { queue in
                 defer { queue.jobs.removeAll() }
@@ -94,6 +102,7 @@ final class ConnectionThread: @unchecked Sendable {
             }
             for job in jobs {
                 job(connection)
+                noticeReconnection()
                 deliver(connection.takeNotifications())
             }
             if stopping && jobs.isEmpty { break }
@@ -118,7 +127,7 @@ final class ConnectionThread: @unchecked Sendable {
                     try connection.connect()
                     logger.info("postgres reconnected", metadata: ["target": "\(connection.target)"])
                     reconnectDelay = 0.1
-                    options.onReconnect?(connection)
+                    noticeReconnection()
                 } catch {
                     logger.warning("postgres reconnect failed", metadata: ["error": "\(error)"])
                     reconnectDelay = min(reconnectDelay * 2, 5)

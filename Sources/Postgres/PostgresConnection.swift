@@ -32,7 +32,8 @@ public final class PostgresConnection: PostgresQuerying {
 
     static func open(url: String, options: ConnectionThread.Options, name: String, logger: Logger) async throws -> PostgresConnection {
         let target = try ConnectionTarget.describe(url)
-        let thread = ConnectionThread(conninfo: url, target: target, name: name, options: options, logger: logger)
+        let conninfo = try ConnectionTarget.withDefaults(url)
+        let thread = ConnectionThread(conninfo: conninfo, target: target, name: name, options: options, logger: logger)
         let connection = PostgresConnection(target: target, thread: thread, logger: logger)
         try await thread.perform { connection throws(PostgresError) in try connection.connect() }
         logger.debug("postgres connected", metadata: ["target": "\(target)"])

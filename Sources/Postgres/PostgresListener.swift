@@ -40,17 +40,23 @@ public final class PostgresListener: Sendable {
     /// unsubscribe.
     public func notifications(channel: String) async throws -> AsyncStream<PostgresNotification> {
         let (stream, continuation) = AsyncStream<PostgresNotification>.makeStream(bufferingPolicy: .bufferingNewest(1000))
-        let (id, first) = subscribers.add(channel: channel, continuation)
-        if first {
-            do {
-                try await connection.thread.perform { connection throws(PostgresError) in
-                    try connection.ensureConnected()
+        let id = subscribers.add(channel: channel, continuation)
+        // LISTEN for every subscriber (a no-op when already listening): the
+        // caller may rely on it having run once this returns.
+        do {
+            try await connection.thread.perform { connection throws(PostgresError) in
+                try connection.ensureConnected()
+                do throws(PostgresError) {
+                    _ = try connection.exec("LISTEN \(try connection.escapeIdentifier(channel))", [])
+                } catch where error.kind == .connectionLost {
+                    // Dropped before the thread noticed; LISTEN is idempotent.
+                    try connection.connect()
                     _ = try connection.exec("LISTEN \(try connection.escapeIdentifier(channel))", [])
                 }
-            } catch {
-                _ = subscribers.remove(channel: channel, id: id)
-                throw error
             }
+        } catch {
+            _ = subscribers.remove(channel: channel, id: id)
+            throw error
         }
         continuation.onTermination = { [weak self] _ in
             guard let self, subscribers.remove(channel: channel, id: id) else { return }
@@ -79,17 +85,14 @@ final class Subscribers: Sendable {
 
     var channels: [String] { state.withLock { Array($0.keys) } }
 
-    /// Adds a stream; `first` is true when nobody listened on the channel yet.
-    func add(channel: String, _ continuation: AsyncStream<PostgresNotification>.Continuation) -> (id: UInt64, first: Bool) {
+    /// Adds a stream and returns its id.
+    func add(channel: String, _ continuation: AsyncStream<PostgresNotification>.Continuation) -> UInt64 {
         let id = counter.withLock { value in
             value += 1
             return value
         }
-        let first = state.withLock { state in
-            defer { state[channel, default: [:]][id] = continuation }
-            return state[channel] == nil
-        }
-        return (id, first)
+        state.withLock { $0[channel, default: [:]][id] = continuation }
+        return id
     }
 
     /// Removes a stream; true when it was the channel's last.

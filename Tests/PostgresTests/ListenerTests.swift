@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Postgres
 
-@Suite struct ListenerTests {
+@Suite(.timeLimit(.minutes(1))) struct ListenerTests {
     @Test func notificationsArriveInOrder() async throws {
         let channel = "test_" + UUID().uuidString
         let listener = try await PostgresListener.connect(url: TestDatabase.url)
@@ -51,6 +51,10 @@ import Testing
         defer { db.close() }
         let pid = try await db.query("SELECT pid FROM pg_stat_activity WHERE application_name = $1", [.string(name)])[0].int("pid")
         try await TestDatabase.terminate(pid: pid)
+        // A new subscription right away may be what re-opens the connection:
+        // the old channel must be listened to again either way.
+        let later = try await listener.notifications(channel: channel + "_later")
+        _ = later
         // Notifications sent while it reconnects are lost: keep sending
         // until one arrives on the new connection.
         let sender = Task {
@@ -73,5 +77,20 @@ import Testing
         listener.close()
         var iterator = stream.makeAsyncIterator()
         #expect(await iterator.next() == nil)
+    }
+
+    @Test func twoSubscribersOnOneChannelBothReceive() async throws {
+        let channel = "test_" + UUID().uuidString
+        let listener = try await PostgresListener.connect(url: TestDatabase.url)
+        defer { listener.close() }
+        let first = try await listener.notifications(channel: channel)
+        let second = try await listener.notifications(channel: channel)
+        let db = try await PostgresConnection.connect(url: TestDatabase.url)
+        defer { db.close() }
+        try await db.notify(channel: channel, payload: "both")
+        var firstIterator = first.makeAsyncIterator()
+        var secondIterator = second.makeAsyncIterator()
+        #expect(await firstIterator.next()?.payload == "both")
+        #expect(await secondIterator.next()?.payload == "both")
     }
 }

@@ -86,6 +86,16 @@ import Testing
         #expect(try ConnectionTarget.describe(url) == description)
     }
 
+    @Test(arguments: [
+        ("postgres://u@h/d", "postgres://u@h/d?connect_timeout=10"),
+        ("postgres://u@h/d?sslmode=disable", "postgres://u@h/d?sslmode=disable&connect_timeout=10"),
+        ("postgres://u@h/d?connect_timeout=3", "postgres://u@h/d?connect_timeout=3"),
+        ("host=h dbname=d", "host=h dbname=d connect_timeout=10"),
+    ])
+    func addsAConnectTimeoutUnlessSet(url: String, expected: String) throws {
+        #expect(try ConnectionTarget.withDefaults(url) == expected)
+    }
+
     @Test func invalidURLIsAConfigurationError() {
         #expect {
             try ConnectionTarget.describe("postgres://localhost/db?nonsense=1")

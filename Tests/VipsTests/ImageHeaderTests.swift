@@ -7,6 +7,10 @@ import Testing
         (TestImages.Encoding.jpeg, ImageFormat.jpeg),
         (.png, .png),
         (.webp, .webp),
+        (.gif, .gif),
+        (.tiff, .tiff),
+        (.heic, .heif),
+        (.avif, .heif),
     ])
     func probeReadsFormatAndSize(encoding: TestImages.Encoding, format: ImageFormat) throws {
         let bytes = try TestImages.gradient(width: 321, height: 123, as: encoding)

@@ -6,7 +6,7 @@ import Foundation
 /// Test inputs made by libvips itself (and one PNG header crafted by hand),
 /// so the tests need no fixture files.
 enum TestImages {
-    enum Encoding { case jpeg, png, webp }
+    enum Encoding: String, Sendable { case jpeg, png, webp, gif, tiff = "tif", heic, avif }
 
     static let cameraMake = "SecretCam"
     static let artist = "Jane Doe"
@@ -35,6 +35,7 @@ enum TestImages {
         case .jpeg: msgflo_vips_jpegsave_buffer(image, &buffer, &length, 90, 0)
         case .png: msgflo_vips_pngsave_buffer(image, &buffer, &length, 6, 0)
         case .webp: msgflo_vips_webpsave_buffer(image, &buffer, &length, 90, 0)
+        default: msgflo_vips_test_save_buffer(image, "." + encoding.rawValue, &buffer, &length)
         }
         guard status == 0, let buffer else { throw VipsError.encodeFailed(VipsErrorBuffer.take()) }
         defer { g_free(buffer) }

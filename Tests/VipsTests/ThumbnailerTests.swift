@@ -63,13 +63,14 @@ import Testing
         if format != .webp { #expect(!output.hasEXIF) }
     }
 
-    @Test func acceptsPNGAndWebPInputs() throws {
-        for encoding in [TestImages.Encoding.png, .webp] {
-            let source = try TestImages.gradient(width: 300, height: 300, bands: 4, as: encoding)
-            let thumbnail = try Thumbnailer().thumbnail(source, width: 30, height: 30, format: .jpeg)
-            #expect(thumbnail.width == 30)
-            #expect(try ImageHeader.probe(thumbnail.data).format == .jpeg)
-        }
+    @Test(arguments: [TestImages.Encoding.png, .webp, .gif, .tiff, .heic, .avif])
+    func acceptsEveryWebInputFormat(encoding: TestImages.Encoding) throws {
+        let bands = encoding == .png || encoding == .webp ? 4 : 3  // with alpha where common
+        let source = try TestImages.gradient(width: 300, height: 150, bands: bands, as: encoding)
+        let thumbnail = try Thumbnailer().thumbnail(source, width: 30, height: 30, format: .jpeg)
+        #expect(thumbnail.width == 30)
+        #expect(thumbnail.height == 15)
+        #expect(try ImageHeader.probe(thumbnail.data).format == .jpeg)
     }
 
     @Test func truncatedJPEGThrowsDecodeFailed() throws {

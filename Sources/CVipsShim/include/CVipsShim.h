@@ -51,4 +51,8 @@ VipsImage *msgflo_vips_test_with_exif(VipsImage *in, int orientation, const char
 /// Test helper: 1 when any string or blob metadata field contains `needle`.
 int msgflo_vips_test_metadata_contains(VipsImage *image, const char *needle);
 
+/// Test helper: encodes with the saver for a file suffix (".gif", ".tif",
+/// ".heic", ".avif"...). The buffer is owned by the caller (g_free).
+int msgflo_vips_test_save_buffer(VipsImage *in, const char *suffix, void **buf, size_t *len);
+
 #endif
