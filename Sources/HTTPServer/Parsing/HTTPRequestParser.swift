@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An incremental, I/O-free HTTP/1.1 request parser.
 ///
 /// The caller passes the unconsumed bytes it holds; the parser says how many it
@@ -96,17 +100,19 @@ public struct HTTPRequestParser: Sendable {
                 if remaining > 0 { return (consumed, .needMoreData) }
                 phase = .complete
             case .chunkSize:
-                guard let lineEnd = findLineEnd(input, lineStart: consumed, from: consumed + scanned) else {
+                guard let lineFeed = findLineFeed(input, from: consumed + scanned) else {
                     scanned = input.count - consumed
-                    if scanned > 4096 { return fail(.malformed("chunk size line too long"), consumed) }
+                    if scanned > Self.maxChunkLine { return fail(.malformed("chunk size line too long"), consumed) }
                     return (consumed, .needMoreData)
                 }
-                if lineEnd < 0 { return fail(.malformed("chunk size line not terminated by CRLF"), consumed) }
-                if lineEnd - consumed > 4096 { return fail(.malformed("chunk size line too long"), consumed) }
-                guard let size = Self.chunkSize(UnsafeBufferPointer(rebasing: input[consumed..<lineEnd])) else {
+                if lineFeed - consumed > Self.maxChunkLine { return fail(.malformed("chunk size line too long"), consumed) }
+                guard lineFeed > consumed, input[lineFeed - 1] == 13 else {
+                    return fail(.malformed("chunk size line not terminated by CRLF"), consumed)
+                }
+                guard let size = Self.chunkSize(UnsafeBufferPointer(rebasing: input[consumed..<(lineFeed - 1)])) else {
                     return fail(.malformed("invalid chunk size line"), consumed)
                 }
-                consumed = lineEnd + 2
+                consumed = lineFeed + 1
                 scanned = 0
                 if size == 0 {
                     phase = .trailers
@@ -139,21 +145,23 @@ public struct HTTPRequestParser: Sendable {
                 consumed += 2
                 phase = .chunkSize
             case .trailers:
-                guard let lineEnd = findLineEnd(input, lineStart: consumed, from: consumed + scanned) else {
+                guard let lineFeed = findLineFeed(input, from: consumed + scanned) else {
                     scanned = input.count - consumed
                     if trailerBytes + scanned > limits.maxHeaderBytes {
                         return fail(.headerSectionTooLarge(limit: limits.maxHeaderBytes), consumed)
                     }
                     return (consumed, .needMoreData)
                 }
-                if lineEnd < 0 { return fail(.malformed("trailer line not terminated by CRLF"), consumed) }
-                let lineLength = lineEnd - consumed
-                trailerBytes += lineLength + 2
+                trailerBytes += lineFeed + 1 - consumed
                 if trailerBytes > limits.maxHeaderBytes {
                     return fail(.headerSectionTooLarge(limit: limits.maxHeaderBytes), consumed)
                 }
-                if lineLength == 0 {
-                    consumed = lineEnd + 2
+                guard lineFeed > consumed, input[lineFeed - 1] == 13 else {
+                    return fail(.malformed("trailer line not terminated by CRLF"), consumed)
+                }
+                let lineEnd = lineFeed - 1
+                if lineEnd == consumed {
+                    consumed = lineFeed + 1
                     scanned = 0
                     phase = .complete
                     continue
@@ -165,7 +173,7 @@ public struct HTTPRequestParser: Sendable {
                 case .success(let field): trailers.add(field.name, field.value)
                 case .failure(let error): return fail(error, consumed)
                 }
-                consumed = lineEnd + 2
+                consumed = lineFeed + 1
                 scanned = 0
             case .complete:
                 let request = ParsedRequest(head: head!, body: body, trailers: trailers)
@@ -194,17 +202,14 @@ public struct HTTPRequestParser: Sendable {
         return (consumed, .error(error))
     }
 
-    /// The index of the CR of the next CRLF at or after `from`, or nil. A bare LF is
-    /// reported as a line end too and rejected by the caller's validation of the CR.
-    private func findLineEnd(_ input: UnsafeBufferPointer<UInt8>, lineStart: Int, from: Int) -> Int? {
-        var i = from
-        while i < input.count {
-            if input[i] == 10 {
-                return i > lineStart && input[i - 1] == 13 ? i - 1 : -1
-            }
-            i += 1
+    private static let maxChunkLine = 4096
+
+    /// The index of the next LF at or after `from`, or nil.
+    private func findLineFeed(_ input: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard from < input.count, let found = memchr(input.baseAddress! + from, 10, input.count - from) else {
+            return nil
         }
-        return nil
+        return input.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 
     /// Scans for the end of the head; returns an output to give back or nil to go on.
@@ -220,16 +225,24 @@ public struct HTTPRequestParser: Sendable {
         let available = input.count - base
         var i = scanned
         while i < available {
-            // memchr-like scan for LF.
-            guard input[base + i] == 10 else { i += 1; continue }
+            guard let found = memchr(input.baseAddress! + base + i, 10, available - i) else {
+                i = available
+                break
+            }
+            i = input.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self)) - base
+            // Size limits first, so that the outcome never depends on how bytes were split.
+            if requestLineEnd < 0 {
+                if i > limits.maxRequestLineLength + 1 {
+                    return failHead(.requestLineTooLong(limit: limits.maxRequestLineLength))
+                }
+            } else if i + 1 - (requestLineEnd + 2) > limits.maxHeaderBytes {
+                return failHead(.headerSectionTooLarge(limit: limits.maxHeaderBytes))
+            }
             guard i > lineStart, input[base + i - 1] == 13 else {
                 return failHead(.malformed("line not terminated by CRLF"))
             }
             if requestLineEnd < 0 {
                 requestLineEnd = i - 1
-                if requestLineEnd > limits.maxRequestLineLength {
-                    return failHead(.requestLineTooLong(limit: limits.maxRequestLineLength))
-                }
             } else if i - 1 == lineStart {
                 // Empty line: end of head.
                 let headLength = i + 1
@@ -268,9 +281,6 @@ public struct HTTPRequestParser: Sendable {
                 }
             }
             lineStart = i + 1
-            if requestLineEnd >= 0 && lineStart - requestLineEnd - 2 > limits.maxHeaderBytes {
-                return failHead(.headerSectionTooLarge(limit: limits.maxHeaderBytes))
-            }
             i += 1
         }
         scanned = available
