@@ -181,4 +181,29 @@ import Testing
             }
         }
     }
+
+    @Test func clientThatReadsLateStillGetsEveryPipelinedResponseInOrder() async throws {
+        try await withServer { port in
+            try await onThread {
+                let client = try TestClient(port: port)
+                var batch = ""
+                for n in 0..<24 { batch += "GET /big/\(256 + n) HTTP/1.1\r\nHost: x\r\n\r\n" }
+                try client.send(batch)
+                usleep(300_000) // let the server hit a full socket buffer
+                for n in 0..<24 {
+                    let response = try client.readResponse()
+                    #expect(response.status == 200)
+                    #expect(response.body.count == (256 + n) * 1024)
+                }
+            }
+        }
+    }
+
+    @Test func routerAnswersWithoutASocket() async {
+        let router = testRouter()
+        let response = await router.respond(to: HTTPRequest(method: .get, target: "/path/abc"))
+        #expect(String(decoding: response.body, as: UTF8.self) == "abc")
+        #expect(await router.respond(to: HTTPRequest(method: .get, target: "/ws")).status.code == 426)
+        #expect(await router.respond(to: HTTPRequest(method: .put, target: "/hello")).status.code == 405)
+    }
 }

@@ -36,10 +36,12 @@ final class HTTPConnection: @unchecked Sendable {
     private var peerClosed = false
     private var interest: UInt32 = 0
     private var requestCount = 0
+    private var processing = false
     private(set) var deadline: UInt64 = 0
     private var deadlineKind: Deadline = .none
 
     private static let readPauseThreshold = 1 << 20
+    private static let writeBacklogLimit = 1 << 20
     private static let lingerNanoseconds: UInt64 = 2_000_000_000
 
     init(fd: Int32, loop: EventLoop, remoteAddress: String, counted: Bool) {
@@ -128,7 +130,12 @@ final class HTTPConnection: @unchecked Sendable {
     // MARK: requests
 
     private func processRequests() {
-        while case .http = mode, !inFlight, !closeAfterWrite {
+        guard !processing else { return }
+        processing = true
+        defer { processing = false }
+        // Stop parsing while a client is not reading its responses: its pipelined
+        // requests wait in the read buffer, which stops being read past a limit.
+        while case .http = mode, !inFlight, !closeAfterWrite, writeBuffer.count - writeIndex < Self.writeBacklogLimit {
             let wasIdle = parser.isIdle
             let (consumed, output) = readBuffer.withUnsafeBufferPointer {
                 parser.parse(UnsafeBufferPointer(rebasing: $0[readIndex...]))
@@ -285,6 +292,7 @@ final class HTTPConnection: @unchecked Sendable {
 
     func flush() {
         if case .closed = mode { return }
+        let before = writeIndex
         while writeIndex < writeBuffer.count {
             let n = writeBuffer.withUnsafeBytes {
                 Glibc.send(fd, $0.baseAddress! + writeIndex, $0.count - writeIndex, Int32(MSG_NOSIGNAL))
@@ -298,7 +306,11 @@ final class HTTPConnection: @unchecked Sendable {
                     interest |= Epoll.out
                     loop.modify(fd, events: interest)
                 }
-                if deadlineKind == .none || deadlineKind == .idle { setDeadline(.write) }
+                // The write deadline measures a stall: progress restarts it.
+                if deadlineKind == .none || deadlineKind == .idle || (deadlineKind == .write && writeIndex > before) {
+                    setDeadline(.write)
+                }
+                if writeBuffer.count - writeIndex >= Self.writeBacklogLimit { setInterest(reading: false) }
                 return
             } else {
                 close()
@@ -315,6 +327,9 @@ final class HTTPConnection: @unchecked Sendable {
         if closeAfterWrite {
             if case .http = mode, inFlight { return }
             startLingering()
+        } else if case .http = mode, !inFlight, readIndex < readBuffer.count || interest & Epoll.in == 0 {
+            setInterest(reading: true)
+            processRequests()
         }
     }
 

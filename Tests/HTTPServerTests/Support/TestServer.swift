@@ -42,6 +42,10 @@ func testRouter() -> Router {
         try await Task.sleep(for: .milliseconds(ms))
         return HTTPResponse(text: "slow \(ms)")
     }
+    router.get("/big/:kb") { request in
+        let kb = Int(request.pathParameters["kb"] ?? "") ?? 1
+        return HTTPResponse(body: [UInt8](repeating: UInt8(ascii: "b"), count: kb * 1024))
+    }
     router.get("/request-id") { request in HTTPResponse(text: request.requestId) }
     router.webSocket("/ws", subprotocols: ["noflo"]) { _, socket in
         for await message in socket.messages {

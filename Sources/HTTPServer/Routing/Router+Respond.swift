@@ -1,6 +1,18 @@
 import Logging
 
-extension HTTPServer {
+extension Router {
+    /// Runs the handler of the matching route without a server, turning errors into
+    /// responses exactly as the server does: for unit tests of handlers and routes.
+    /// A WebSocket route answers 426 here, since there is no socket to upgrade.
+    public func respond(to request: HTTPRequest) async -> HTTPResponse {
+        switch await outcome(for: request) {
+        case .response(let response):
+            return response
+        case .upgrade:
+            return HTTPError(.upgradeRequired, "WebSocket routes need a real connection").response
+        }
+    }
+
     /// What a request turned into: a response, or a switch to WebSocket.
     enum Outcome: Sendable {
         case response(HTTPResponse)
@@ -23,8 +35,8 @@ extension HTTPServer {
 
     /// Routes a request and runs its handler; never throws: every failure becomes
     /// a response.
-    func respond(to request: HTTPRequest) async -> Outcome {
-        switch router.match(method: request.method, path: request.path) {
+    func outcome(for request: HTTPRequest) async -> Outcome {
+        switch match(method: request.method, path: request.path) {
         case .notFound:
             return .response(HTTPError(.notFound, "no route for \(request.method) \(request.path)").response)
         case .methodNotAllowed(let allow):
@@ -62,12 +74,5 @@ extension HTTPServer {
             request.logger.error("handler for \(request.method) \(request.path) failed: \(error)")
             return HTTPError(.internalServerError, "internal error; see the server log for request id \(request.requestId)").response
         }
-    }
-
-    func logAccess(request: HTTPRequest, outcome: Outcome, started: UInt64) {
-        guard configuration.accessLog, logger.logLevel <= .info else { return }
-        let micros = (monotonicNanoseconds() - started) / 1000
-        let millis = "\(micros / 1000).\(String(micros % 1000 + 1000).dropFirst())"
-        request.logger.info("\(request.method) \(request.path) \(outcome.status) \(outcome.bodyBytes)B \(millis)ms")
     }
 }
