@@ -223,9 +223,21 @@ final class HTTPConnection: @unchecked Sendable {
         inFlight = false
         switch outcome {
         case .response(let response):
-            let keepAlive = head.keepAlive && !loop.draining && !peerClosed
+            var keepAlive = head.keepAlive && !loop.draining && !peerClosed
+            if let stream = response.bodyStream, head.method != .head {
+                // HTTP/1.0 has no chunked coding: the body ends when the connection does.
+                let chunked = head.version == .http1_1
+                if !chunked { keepAlive = false }
+                ResponseSerializer.append(response, to: &writeBuffer, version: head.version, keepAlive: keepAlive,
+                                          includeBody: false, date: loop.currentDateHeader(),
+                                          requestId: request.requestId, framing: chunked ? .chunked : .untilClose)
+                if !keepAlive { closeAfterWrite = true }
+                startStream(stream, chunked: chunked, request: request)
+                return
+            }
             queueResponse(response, version: head.version, keepAlive: keepAlive,
-                          includeBody: head.method != .head, requestId: request.requestId)
+                          includeBody: head.method != .head, requestId: request.requestId,
+                          framing: response.bodyStream == nil ? .contentLength : .chunked)
             if !keepAlive { closeAfterWrite = true }
             flush()
             if case .http = mode, !closeAfterWrite {
@@ -256,9 +268,73 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     func queueResponse(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, includeBody: Bool,
-                       requestId: String?) {
+                       requestId: String?, framing: ResponseSerializer.Framing = .contentLength) {
         ResponseSerializer.append(response, to: &writeBuffer, version: version, keepAlive: keepAlive,
-                                  includeBody: includeBody, date: loop.currentDateHeader(), requestId: requestId)
+                                  includeBody: includeBody, date: loop.currentDateHeader(), requestId: requestId,
+                                  framing: framing)
+    }
+
+    // MARK: streamed responses
+
+    /// Runs the body producer; the request stays in flight until it returns.
+    private func startStream(_ stream: @escaping @Sendable (HTTPBodyWriter) async throws -> Void,
+                             chunked: Bool, request: HTTPRequest) {
+        inFlight = true
+        streamingChunked = chunked
+        flush()
+        let writer = HTTPBodyWriter(loop: loop, connection: self)
+        let loop = self.loop
+        Task {
+            var failed = false
+            do {
+                try await stream(writer)
+            } catch {
+                failed = true
+                if !(error is HTTPBodyWriterClosedError) {
+                    request.logger.error("streamed body of \(request.method) \(request.path) failed: \(error)")
+                }
+            }
+            let didFail = failed
+            loop.execute { self.finishStream(failed: didFail) }
+        }
+    }
+
+    private var streamingChunked = false
+    private var streamWaiter: CheckedContinuation<Bool, Never>?
+
+    func writeStreamChunk(_ bytes: [UInt8], resume: CheckedContinuation<Bool, Never>) {
+        guard case .http = mode, inFlight else { return resume.resume(returning: false) }
+        if streamingChunked {
+            ResponseSerializer.appendChunk(bytes, to: &writeBuffer)
+        } else {
+            writeBuffer.append(contentsOf: bytes)
+        }
+        flush()
+        guard case .http = mode else { return resume.resume(returning: false) }
+        if writeBuffer.count - writeIndex < Self.writeBacklogLimit {
+            resume.resume(returning: true)
+        } else {
+            streamWaiter = resume
+        }
+    }
+
+    private func finishStream(failed: Bool) {
+        guard case .http = mode else { return }
+        if let waiter = streamWaiter {
+            streamWaiter = nil
+            waiter.resume(returning: false)
+        }
+        if failed {
+            close()
+            return
+        }
+        if streamingChunked { writeBuffer.append(contentsOf: ResponseSerializer.lastChunk) }
+        inFlight = false
+        flush()
+        if case .http = mode, !closeAfterWrite {
+            setInterest(reading: true)
+            processRequests()
+        }
     }
 
     // MARK: WebSocket
@@ -311,6 +387,10 @@ final class HTTPConnection: @unchecked Sendable {
                     setDeadline(.write)
                 }
                 if writeBuffer.count - writeIndex >= Self.writeBacklogLimit { setInterest(reading: false) }
+                if let waiter = streamWaiter, writeBuffer.count - writeIndex < Self.writeBacklogLimit {
+                    streamWaiter = nil
+                    waiter.resume(returning: true)
+                }
                 return
             } else {
                 close()
@@ -324,6 +404,10 @@ final class HTTPConnection: @unchecked Sendable {
             loop.modify(fd, events: interest)
         }
         if deadlineKind == .write { setDeadline(.none) }
+        if let waiter = streamWaiter {
+            streamWaiter = nil
+            waiter.resume(returning: true)
+        }
         if closeAfterWrite {
             if case .http = mode, inFlight { return }
             startLingering()
@@ -419,6 +503,10 @@ final class HTTPConnection: @unchecked Sendable {
         loop.removed(self)
         readBuffer = []
         writeBuffer = []
+        if let waiter = streamWaiter {
+            streamWaiter = nil
+            waiter.resume(returning: false)
+        }
         if case .webSocket(let session) = previous { session.connectionClosed() }
     }
 }

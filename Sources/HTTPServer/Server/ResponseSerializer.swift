@@ -9,8 +9,16 @@ enum ResponseSerializer {
     private static let connectionKeepAlive = Array("Connection: keep-alive\r\n".utf8)
     private static let requestIdName = Array("X-Request-Id: ".utf8)
 
+    private static let chunkedEncoding = Array("Transfer-Encoding: chunked\r\n".utf8)
+
+    /// How the body length is told: by Content-Length, by chunks, or by closing.
+    enum Framing {
+        case contentLength, chunked, untilClose
+    }
+
     static func append(_ response: HTTPResponse, to buffer: inout [UInt8], version: HTTPVersion,
-                       keepAlive: Bool, includeBody: Bool, date: [UInt8], requestId: String?) {
+                       keepAlive: Bool, includeBody: Bool, date: [UInt8], requestId: String?,
+                       framing: Framing = .contentLength) {
         let code = response.status.code
         buffer.reserveCapacity(buffer.count + 128 + response.body.count)
         buffer.append(contentsOf: statusPrefix)
@@ -43,9 +51,16 @@ enum ResponseSerializer {
         if !upgrade {
             let bodyless = code < 200 || code == 204 || code == 304
             if !bodyless {
-                buffer.append(contentsOf: contentLength)
-                appendDecimal(response.body.count, to: &buffer)
-                buffer.append(contentsOf: crlf)
+                switch framing {
+                case .contentLength:
+                    buffer.append(contentsOf: contentLength)
+                    appendDecimal(response.body.count, to: &buffer)
+                    buffer.append(contentsOf: crlf)
+                case .chunked:
+                    buffer.append(contentsOf: chunkedEncoding)
+                case .untilClose:
+                    break
+                }
             }
             if !keepAlive {
                 buffer.append(contentsOf: connectionClose)
@@ -54,8 +69,18 @@ enum ResponseSerializer {
             }
         }
         buffer.append(contentsOf: crlf)
-        if includeBody && !upgrade { buffer.append(contentsOf: response.body) }
+        if includeBody && !upgrade && framing == .contentLength { buffer.append(contentsOf: response.body) }
     }
+
+    /// One chunk of a chunked body: size in hex, CRLF, data, CRLF.
+    static func appendChunk(_ bytes: [UInt8], to buffer: inout [UInt8]) {
+        buffer.append(contentsOf: String(bytes.count, radix: 16).utf8)
+        buffer.append(contentsOf: crlf)
+        buffer.append(contentsOf: bytes)
+        buffer.append(contentsOf: crlf)
+    }
+
+    static let lastChunk = Array("0\r\n\r\n".utf8)
 
     static func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
         if value < 10 {

@@ -46,6 +46,20 @@ func testRouter() -> Router {
         let kb = Int(request.pathParameters["kb"] ?? "") ?? 1
         return HTTPResponse(body: [UInt8](repeating: UInt8(ascii: "b"), count: kb * 1024))
     }
+    router.get("/stream/:count") { request in
+        let count = Int(request.pathParameters["count"] ?? "") ?? 3
+        return HTTPResponse(headers: ["Content-Type": "text/plain"]) { writer in
+            for n in 0..<count {
+                try await writer.write("part \(n);")
+            }
+        }
+    }
+    router.get("/stream-fails") { _ in
+        HTTPResponse { writer in
+            try await writer.write("partial")
+            throw HTTPError(.internalServerError, "producer broke")
+        }
+    }
     router.get("/request-id") { request in HTTPResponse(text: request.requestId) }
     router.webSocket("/ws", subprotocols: ["noflo"]) { _, socket in
         for await message in socket.messages {
