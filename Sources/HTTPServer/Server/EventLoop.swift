@@ -14,7 +14,10 @@ final class EventLoop: @unchecked Sendable {
     let configuration: HTTPServer.Configuration
     private let epollFD: Int32
     private let wakeFD: Int32
-    private let queue = Locked<(tasks: [@Sendable () -> Void], wakePending: Bool)>(([], false))
+    private let queue = Locked<(tasks: [@Sendable () -> Void], wakePending: Bool, stopped: Bool)>(([], false, false))
+    /// Serializes tasks that arrive after the loop has stopped (from handlers that
+    /// outlived the grace period); they then only meet closed connections.
+    private let lateTasks = NSLock()
 
     // Loop-confined state.
     private var listeners: [Int32]
@@ -54,11 +57,20 @@ final class EventLoop: @unchecked Sendable {
 
     /// Runs `task` on the loop thread soon; callable from any thread.
     func execute(_ task: @escaping @Sendable () -> Void) {
-        let needsWake = queue.withLock { state -> Bool in
+        let (needsWake, stopped) = queue.withLock { state -> (Bool, Bool) in
+            if state.stopped { return (false, true) }
             state.tasks.append(task)
-            if state.wakePending { return false }
+            if state.wakePending { return (false, false) }
             state.wakePending = true
-            return true
+            return (true, false)
+        }
+        if stopped {
+            // The wake descriptor is closed (its number may already belong to
+            // another socket): run the task here instead.
+            lateTasks.lock()
+            task()
+            lateTasks.unlock()
+            return
         }
         if needsWake {
             var one: UInt64 = 1
@@ -115,8 +127,11 @@ final class EventLoop: @unchecked Sendable {
                 if after >= drainDeadline { closeAll(); break }
             }
         }
-        runQueuedTasks()
         closeAll()
+        queue.withLock { $0.stopped = true }
+        lateTasks.lock()
+        runQueuedTasks()
+        lateTasks.unlock()
         close(wakeFD)
         close(epollFD)
         server.loopFinished()

@@ -134,19 +134,17 @@ public final class HTTPServer: Sendable {
     }
 
     func loopFinished() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let (last, waiters) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
             state.finishedLoops += 1
-            guard state.finishedLoops == state.loops.count else { return [] }
+            guard state.finishedLoops == state.loops.count else { return (false, []) }
             state.stopped = true
             state.loops = []
             for fd in state.listeners { close(fd) }
             state.listeners = []
             defer { state.waiters = [] }
-            return state.waiters
+            return (true, state.waiters)
         }
-        if !waiters.isEmpty || state.withLock({ $0.stopped }) {
-            if !waiters.isEmpty { logger.info("stopped") }
-        }
+        if last { logger.info("stopped") }
         waiters.forEach { $0.resume() }
     }
 }
