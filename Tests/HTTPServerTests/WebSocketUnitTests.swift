@@ -81,3 +81,54 @@ import Testing
         #expect(assembler.push(WebSocketFrame(fin: true, opcode: 8, payload: payload)) == expected)
     }
 }
+
+/// Seeded random frames through the frame parser and assembler: never a crash,
+/// always a frame, a wait for more bytes, or a close code the RFC allows.
+@Suite struct WebSocketFuzzTests {
+    @Test func randomFramesNeverCrash() {
+        var rng = ParserFuzzTests.SeededGenerator(state: 0xF4A3_E5)
+        let parser = WebSocketFrameParser(maxPayloadBytes: 64)
+        let allowed: Set<UInt16> = [1002, 1007, 1009]
+        var frames = 0
+        for _ in 0..<10_000 {
+            var assembler = WebSocketMessageAssembler(maxMessageBytes: 64)
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                let opcode = [0, 1, 2, 8, 9, 10, 3].randomElement(using: &rng)!
+                let first = UInt8(Bool.random(using: &rng) ? 0x80 : 0) | UInt8(opcode)
+                    | (Int.random(in: 0..<20, using: &rng) == 0 ? 0x40 : 0)
+                let length = Int.random(in: 0...70, using: &rng)
+                let masked: UInt8 = Int.random(in: 0..<20, using: &rng) == 0 ? 0 : 0x80
+                bytes.append(first)
+                bytes.append(masked | UInt8(min(length, 125)))
+                if masked != 0 { bytes.append(contentsOf: (0..<4).map { _ in UInt8.random(in: 0...255, using: &rng) }) }
+                bytes.append(contentsOf: (0..<min(length, 125)).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            }
+            if Bool.random(using: &rng), !bytes.isEmpty {
+                bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+            }
+            var offset = 0
+            loop: while offset < bytes.count {
+                let (consumed, output) = bytes.withUnsafeBufferPointer {
+                    parser.parse(UnsafeBufferPointer(rebasing: $0[offset...]))
+                }
+                #expect(offset + consumed <= bytes.count)
+                offset += consumed
+                switch output {
+                case .needMoreData:
+                    break loop
+                case .error(let code, _):
+                    #expect(allowed.contains(code.rawValue))
+                    break loop
+                case .frame(let frame):
+                    frames += 1
+                    if case .fail(let code, _) = assembler.push(frame) {
+                        #expect(allowed.contains(code.rawValue))
+                        break loop
+                    }
+                }
+            }
+        }
+        #expect(frames > 1000)
+    }
+}
