@@ -146,4 +146,19 @@ import Testing
         #expect(code == 1001)
         await server.waitUntilStopped()
     }
+
+    @Test func slowHandlerGetsEveryMessageInOrder() async throws {
+        try await withServer(Self.limits) { port in
+            try await onThread {
+                let client = try TestClient(port: port)
+                #expect(try client.upgrade(path: "/ws-slow").status == 101)
+                let count = WebSocketInbox.highWater * 5
+                for n in 0..<count { try client.sendText("\(n)") }
+                for n in 0..<count {
+                    let frame = try client.readFrame()
+                    #expect(String(decoding: frame.payload, as: UTF8.self) == "\(n)")
+                }
+            }
+        }
+    }
 }

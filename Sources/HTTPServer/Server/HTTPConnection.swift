@@ -348,6 +348,16 @@ final class HTTPConnection: @unchecked Sendable {
         compactReadBuffer()
     }
 
+    func pauseReading() {
+        setInterest(reading: false)
+    }
+
+    func resumeWebSocketReading() {
+        guard case .webSocket(let session) = mode else { return }
+        setInterest(reading: true)
+        feedWebSocket(session)
+    }
+
     /// Queues bytes (a WebSocket frame) and writes what the socket takes.
     func send(_ bytes: [UInt8]) {
         switch mode {

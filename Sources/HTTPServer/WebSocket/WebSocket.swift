@@ -9,7 +9,7 @@ public struct WebSocketClosedError: Error, Sendable, CustomStringConvertible {
 public final class WebSocket: Sendable {
     /// The negotiated subprotocol (e.g. `noflo`), if any.
     public let subprotocol: String?
-    public let messages: AsyncStream<WebSocketMessage>
+    public let messages: WebSocketMessages
     let loop: EventLoop
     let box: SessionBox
 
@@ -18,11 +18,11 @@ public final class WebSocket: Sendable {
         weak var session: WebSocketSession?
     }
 
-    init(subprotocol: String?, messages: AsyncStream<WebSocketMessage>, loop: EventLoop) {
+    init(subprotocol: String?, messages: WebSocketMessages, loop: EventLoop, box: SessionBox) {
         self.subprotocol = subprotocol
         self.messages = messages
         self.loop = loop
-        self.box = SessionBox()
+        self.box = box
     }
 
     /// Queues one message; throws once the socket is closing.

@@ -4,7 +4,9 @@
 final class WebSocketSession {
     unowned let connection: HTTPConnection
     let socket: WebSocket
-    private let continuation: AsyncStream<WebSocketMessage>.Continuation
+    private let inbox: WebSocketInbox
+    /// Set while the handler is behind; frames wait in the connection's buffer.
+    private(set) var paused = false
     private let parser: WebSocketFrameParser
     private var assembler: WebSocketMessageAssembler
     private(set) var closeSent = false
@@ -14,16 +16,19 @@ final class WebSocketSession {
         self.connection = connection
         parser = WebSocketFrameParser(maxPayloadBytes: maxMessageBytes)
         assembler = WebSocketMessageAssembler(maxMessageBytes: maxMessageBytes)
-        let (stream, continuation) = AsyncStream<WebSocketMessage>.makeStream()
-        self.continuation = continuation
-        socket = WebSocket(subprotocol: subprotocol, messages: stream, loop: connection.loop)
-        socket.box.session = self
+        let box = WebSocket.SessionBox()
+        let loop = connection.loop
+        inbox = WebSocketInbox(onDrained: {
+            loop.execute { box.session?.resume() }
+        })
+        socket = WebSocket(subprotocol: subprotocol, messages: WebSocketMessages(inbox: inbox), loop: loop, box: box)
+        box.session = self
     }
 
     /// Consumes complete frames from `input`; returns how many bytes were used.
     func receive(_ input: UnsafeBufferPointer<UInt8>) -> Int {
         var consumed = 0
-        while !finished {
+        while !finished && !paused {
             let (used, output) = parser.parse(UnsafeBufferPointer(rebasing: input[consumed...]))
             consumed += used
             switch output {
@@ -37,7 +42,10 @@ final class WebSocketSession {
                 case .none, .pong:
                     break
                 case .message(let message):
-                    continuation.yield(message)
+                    if !inbox.push(message) {
+                        paused = true
+                        connection.pauseReading()
+                    }
                 case .ping(let payload):
                     if !closeSent { connection.send(WebSocketFrame.encode(opcode: WebSocketOpcode.pong, payload: payload)) }
                 case .close(let code, _):
@@ -55,7 +63,14 @@ final class WebSocketSession {
                 }
             }
         }
-        return input.count
+        return finished ? input.count : consumed
+    }
+
+    /// The handler caught up: read again, starting with frames already buffered.
+    func resume() {
+        guard paused, !finished else { return }
+        paused = false
+        connection.resumeWebSocketReading()
     }
 
     private func fail(_ code: WebSocketCloseCode, _ reason: String) {
@@ -93,6 +108,6 @@ final class WebSocketSession {
     private func finish() {
         guard !finished else { return }
         finished = true
-        continuation.finish()
+        inbox.finish()
     }
 }

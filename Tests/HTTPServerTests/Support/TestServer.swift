@@ -70,5 +70,12 @@ func testRouter() -> Router {
             try await socket.send(message)
         }
     }
+    router.webSocket("/ws-slow") { _, socket in
+        // Fall behind on purpose so that the server has to stop reading.
+        try await Task.sleep(for: .milliseconds(300))
+        for await message in socket.messages {
+            try await socket.send(message)
+        }
+    }
     return router
 }
