@@ -1,0 +1,131 @@
+import Foundation
+import Logging
+import Testing
+@testable import HTTPServer
+
+/// Graceful shutdown: in-flight requests finish, idle connections close, `run()` returns.
+@Suite struct ShutdownTests {
+    func makeServer() -> HTTPServer {
+        var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0, eventLoopCount: 2)
+        configuration.accessLog = false
+        var logger = Logger(label: "shutdown-test")
+        logger.logLevel = .warning
+        return HTTPServer(configuration: configuration, router: testRouter(), logger: logger)
+    }
+
+    @Test func inFlightRequestFinishesAndIdleConnectionsClose() async throws {
+        let server = makeServer()
+        let port = try server.start()
+        let running = Task { try await server.run() }
+        let (idleClosed, slowResponse) = try await onThread { () -> (Bool, TestClient.Response) in
+            let idle = try TestClient(port: port)
+            try idle.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+            _ = try idle.readResponse()
+            let busy = try TestClient(port: port)
+            try busy.send("GET /slow/800 HTTP/1.1\r\nHost: x\r\n\r\n")
+            usleep(200_000) // let the request reach its handler
+            server.shutdown()
+            let idleClosed = try idle.readUntilClosed().isEmpty
+            let response = try busy.readResponse()
+            return (idleClosed, response)
+        }
+        #expect(idleClosed)
+        #expect(slowResponse.status == 200)
+        #expect(slowResponse.text == "slow 800")
+        #expect(slowResponse.header("Connection") == "close")
+        try await running.value
+        // The listener is gone.
+        #expect(throws: (any Error).self) { _ = try TestClient(port: port) }
+    }
+
+    @Test func gracePeriodBoundsAHungHandler() async throws {
+        var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0, eventLoopCount: 1)
+        configuration.shutdownGracePeriod = .milliseconds(300)
+        configuration.accessLog = false
+        var logger = Logger(label: "shutdown-test")
+        logger.logLevel = .critical
+        let server = HTTPServer(configuration: configuration, router: testRouter(), logger: logger)
+        let port = try server.start()
+        let closed = try await onThread { () -> Bool in
+            let client = try TestClient(port: port)
+            try client.send("GET /slow/60000 HTTP/1.1\r\nHost: x\r\n\r\n")
+            usleep(100_000)
+            server.shutdown()
+            return try client.readUntilClosed().isEmpty
+        }
+        #expect(closed)
+        await server.waitUntilStopped()
+    }
+
+    @Test func shutdownBeforeStartReturnsRunAtOnce() async throws {
+        let server = makeServer()
+        server.shutdown()
+        await server.waitUntilStopped()
+    }
+}
+
+/// Signals and the access log, which need the whole server.
+@Suite struct SignalAndLogTests {
+    @Test func signalTriggersGracefulShutdown() async throws {
+        var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0, eventLoopCount: 1)
+        configuration.accessLog = false
+        let server = HTTPServer(configuration: configuration, router: testRouter())
+        // SIGUSR2 stands in for SIGTERM, which would stop the test runner if mishandled.
+        let signals = server.shutdownOnSignals([SIGUSR2])
+        let running = Task { try await server.run() }
+        _ = try server.start()
+        kill(getpid(), SIGUSR2)
+        try await running.value
+        withExtendedLifetime(signals) {}
+    }
+
+    @Test func oneAccessLogLinePerRequestWithItsRequestId() async throws {
+        let recorder = RecordingLogHandler.Store()
+        var logger = Logger(label: "access") { _ in RecordingLogHandler(store: recorder) }
+        logger.logLevel = .info
+        var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0, eventLoopCount: 1)
+        configuration.accessLog = true
+        let server = HTTPServer(configuration: configuration, router: testRouter(), logger: logger)
+        let port = try server.start()
+        try await onThread {
+            let client = try TestClient(port: port)
+            try client.send("GET /hello HTTP/1.1\r\nHost: x\r\nX-Request-Id: log-me\r\n\r\n")
+            _ = try client.readResponse()
+            try client.send("GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n")
+            _ = try client.readResponse()
+        }
+        server.shutdown()
+        await server.waitUntilStopped()
+        let lines = recorder.lines.filter { $0.message.hasPrefix("GET ") }
+        #expect(lines.count == 2)
+        #expect(lines.first?.message.hasPrefix("GET /hello 200 5B ") == true)
+        #expect(lines.first?.message.hasSuffix("ms") == true)
+        #expect(lines.first?.requestId == "log-me")
+        #expect(lines.last?.message.hasPrefix("GET /nowhere 404 ") == true)
+        #expect(lines.last?.requestId?.isEmpty == false)
+    }
+}
+
+/// Keeps log lines in memory so tests can read what was logged.
+struct RecordingLogHandler: LogHandler {
+    final class Store: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: [(message: String, requestId: String?)] = []
+        var lines: [(message: String, requestId: String?)] { lock.withLock { stored } }
+        func append(_ line: (message: String, requestId: String?)) { lock.withLock { stored.append(line) } }
+    }
+
+    let store: Store
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        store.append((event.message.description, merged["request-id"].map { "\($0)" }))
+    }
+}

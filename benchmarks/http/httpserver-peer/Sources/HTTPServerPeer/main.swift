@@ -1,0 +1,23 @@
+// GET /json -> {"message":"Hello, World!"} on HTTPServer, port from PORT.
+// LOG_LEVEL=info turns the per-request access log on (off for the benchmark,
+// matching Hummingbird's default of no request logging).
+import Foundation
+import HTTPServer
+import Logging
+
+struct Greeting: Encodable {
+    let message: String
+}
+
+var logger = Logger(label: "httpserver-peer")
+logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "") ?? .warning
+var router = Router()
+router.get("/json") { _ in try HTTPResponse.json(Greeting(message: "Hello, World!")) }
+router.post("/echo") { request in HTTPResponse(body: request.body) }
+router.webSocket("/ws") { _, socket in
+    for await message in socket.messages { try await socket.send(message) }
+}
+let server = HTTPServer(configuration: .init(host: "127.0.0.1"), router: router, logger: logger)
+let signals = server.shutdownOnSignals()
+try await server.run()
+withExtendedLifetime(signals) {}
