@@ -32,7 +32,7 @@ struct ParticipantCommand: AsyncParsableCommand {
         let participant = Participant(definition: definition, transport: transport, configuration: configuration,
                                       logger: Logger(label: "msgflo.\(role)"), rawHandler: handler)
         say("\(role): \(definition.component) participant \(definition.id) on \(try broker.url())")
-        try await ShutdownSignal.run {
+        do {
             try await participant.start()
             if let iips, let object = try? JSONValue(parsing: Data(iips.utf8)).objectValue {
                 for (port, value) in object {
@@ -41,7 +41,7 @@ struct ParticipantCommand: AsyncParsableCommand {
                     }
                 }
             }
-            await waitUntilCancelled()
+            _ = await ShutdownSignal.wait()
             await participant.stop()
         }
     }

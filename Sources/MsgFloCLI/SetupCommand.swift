@@ -51,9 +51,7 @@ struct SetupCommand: AsyncParsableCommand {
         if !remove { try await sendInitialPackets(graph: graph, filter: filter, resolver: resolver, transport: transport) }
 
         if forever || launcher != nil {
-            try await ShutdownSignal.run {
-                await waitUntilCancelled()
-            }
+            _ = await ShutdownSignal.wait()
             await launcher?.stopAll()
         }
         await transport.disconnect()

@@ -95,6 +95,7 @@ public struct Thumbnailer: Sendable {
         }
         defer { if let buffer { g_free(buffer) } }
         guard status == 0, let buffer else { throw .encodeFailed(VipsErrorBuffer.take()) }
-        return Data(bytes: buffer, count: length)
+        let data = Data(bytes: buffer, count: length)
+        return format == .webp ? WebPMetadata.strip(data) : data
     }
 }

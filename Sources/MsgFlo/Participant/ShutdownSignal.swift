@@ -1,43 +1,47 @@
 import Dispatch
 import Foundation
 
-/// Turns SIGTERM and SIGINT into task cancellation, so every process drains
-/// in-flight work and exits cleanly (Heroku sends SIGTERM and waits 30 s).
+/// Waits for SIGTERM or SIGINT, so every process drains in-flight work and
+/// exits cleanly (Heroku sends SIGTERM and kills 30 s later). A second signal
+/// exits at once, for an impatient Ctrl-C.
+///
+/// Cleanup runs after `wait()` returns, in a task that is *not* cancelled, so
+/// its own waits (drain grace periods) still work.
 public enum ShutdownSignal {
-    /// Runs `body` until it returns or the process is asked to stop; a second
-    /// signal exits at once.
-    public static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        let task = Task { try await body() }
-        let sources = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            let count = Counter()
-            source.setEventHandler {
-                if count.increment() > 1 { exit(130) }
-                task.cancel()
-            }
-            source.resume()
-            return source
+    public static func wait(for signals: [Int32] = [SIGTERM, SIGINT]) async -> Int32 {
+        let received = Received()
+        return await withCheckedContinuation { continuation in
+            received.store(continuation, sources: signals.map { number in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { received.fire(number) }
+                source.resume()
+                return source
+            })
         }
-        defer { sources.forEach { $0.cancel() } }
-        return try await task.value
     }
 
-    final class Counter: @unchecked Sendable {
+    final class Received: @unchecked Sendable {
         private let lock = NSLock()
-        private var value = 0
-        func increment() -> Int {
-            lock.lock()
-            defer { lock.unlock() }
-            value += 1
-            return value
-        }
-    }
-}
+        private var continuation: CheckedContinuation<Int32, Never>?
+        private var sources: [DispatchSourceSignal] = []
+        private var count = 0
 
-/// Sleeps until the surrounding task is cancelled.
-public func waitUntilCancelled() async {
-    while !Task.isCancelled {
-        try? await Task.sleep(for: .seconds(3600))
+        func store(_ continuation: CheckedContinuation<Int32, Never>, sources: [DispatchSourceSignal]) {
+            lock.withLock {
+                self.continuation = continuation
+                self.sources = sources
+            }
+        }
+
+        func fire(_ number: Int32) {
+            let target: CheckedContinuation<Int32, Never>? = lock.withLock {
+                count += 1
+                if count > 1 { exit(128 + number) }
+                defer { continuation = nil }
+                return continuation
+            }
+            target?.resume(returning: number)
+        }
     }
 }
