@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct Validate: ParsableCommand {
+    func run() throws { throw ValidationError("not yet") }
+}
