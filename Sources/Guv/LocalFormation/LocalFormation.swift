@@ -27,7 +27,7 @@ public final class LocalFormation: @unchecked Sendable {
 
     /// Mutated only under the formation lock.
     final class Slot: @unchecked Sendable {
-        var process: Process?
+        var process: ChildProcess?
         var wanted = true
         var crashes = 0
         var startedAt = Date()
@@ -59,7 +59,7 @@ public final class LocalFormation: @unchecked Sendable {
         lock.withLock {
             var result: [Int: Int32] = [:]
             for (index, slot) in slots[type] ?? [:] {
-                if let p = slot.process, p.isRunning { result[index] = p.processIdentifier }
+                if let p = slot.process, p.isRunning { result[index] = p.pid }
             }
             return result
         }
@@ -108,35 +108,22 @@ public final class LocalFormation: @unchecked Sendable {
 
     private func startLocked(type: String, index: Int, slot: Slot) {
         guard let command = procfile.command(for: type) else { return }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "exec " + command]
         var env = environment
         env["DYNO"] = "\(type).\(index)"
         if type == "web" { env["PORT"] = "\(portBase + index - 1)" }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
         let prefix = "\(type).\(index) | "
         let output = self.output
-        let buffer = LineBuffer()
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil; return }
-            for line in buffer.append(data) { output(prefix + line) }
-        }
         generation += 1
         let myGeneration = generation
         slot.generation = myGeneration
         slot.startedAt = Date()
-        process.terminationHandler = { [weak self] p in
-            self?.exited(type: type, index: index, generation: myGeneration, status: p.terminationStatus)
-        }
         do {
-            try process.run()
-            slot.process = process
-            output("\(prefix)started pid \(process.processIdentifier): \(command)")
+            let child = try ChildProcess(command: "exec " + command, environment: env,
+                                         onLine: { output(prefix + $0) }) { [weak self] status in
+                self?.exited(type: type, index: index, generation: myGeneration, status: status)
+            }
+            slot.process = child
+            output("\(prefix)started pid \(child.pid): \(command)")
         } catch {
             output("\(prefix)failed to start: \(error)")
             scheduleRestartLocked(type: type, index: index, slot: slot, uptime: 0)
@@ -148,16 +135,15 @@ public final class LocalFormation: @unchecked Sendable {
             slots[type]?[index] = nil
             return
         }
-        let pid = process.processIdentifier
         output("\(type).\(index) | stopping (SIGTERM)")
-        kill(pid, SIGTERM)
+        process.signal(SIGTERM)
         let gen = slot.generation
         DispatchQueue.global().asyncAfter(deadline: .now() + graceSeconds) { [weak self] in
             guard let self else { return }
             self.lock.withLock {
                 if let s = self.slots[type]?[index], s.generation == gen, !s.wanted, let p = s.process, p.isRunning {
                     self.output("\(type).\(index) | did not stop within \(self.graceSeconds)s, SIGKILL")
-                    kill(p.processIdentifier, SIGKILL)
+                    p.signal(SIGKILL)
                 }
             }
         }
@@ -192,20 +178,3 @@ public final class LocalFormation: @unchecked Sendable {
     }
 }
 
-/// Splits a byte stream into lines for prefixing.
-final class LineBuffer: @unchecked Sendable {
-    private var pending = Data()
-    private let lock = NSLock()
-
-    func append(_ data: Data) -> [String] {
-        lock.withLock {
-            pending.append(data)
-            var lines: [String] = []
-            while let newline = pending.firstIndex(of: 10) {
-                lines.append(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
-                pending = Data(pending[(newline + 1)...])
-            }
-            return lines
-        }
-    }
-}
