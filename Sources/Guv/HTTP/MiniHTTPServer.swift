@@ -12,6 +12,8 @@ public struct ServerRequest: Sendable {
     public var body: Data
     /// The request line exactly as received (tests record contracts with it).
     public var requestLine: String
+    /// Header lines exactly as received, in order.
+    public var rawHeaders: [String]
 }
 
 public struct ServerResponse: Sendable {
@@ -151,7 +153,8 @@ public final class MiniHTTPServer: @unchecked Sendable {
             body.append(contentsOf: chunk[0..<n])
         }
         return ServerRequest(method: String(parts[0]), path: String(parts[1]), headers: headers,
-                             body: Data(body.prefix(length)), requestLine: lines[0])
+                             body: Data(body.prefix(length)), requestLine: lines[0],
+                             rawHeaders: Array(lines.dropFirst()))
     }
 
     static func write(_ response: ServerResponse, to fd: Int32) {
