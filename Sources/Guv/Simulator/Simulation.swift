@@ -66,13 +66,19 @@ public struct Simulation: Sendable {
         var peak = 0
         var jobsInFlight: [Int: [Double]] = [:]   // worker -> arrival times (completion order irrelevant per slot)
 
-        func alive() -> [Int] { workers.indices.filter { workers[$0].stoppedAt == nil && !workers[$0].draining } }
+        var active: [Int] = []   // workers not yet stopped (running, booting or draining)
+        func alive() -> [Int] { active.filter { !workers[$0].draining } }
+        func stop(_ w: Int, at t: Double) {
+            workers[w].stoppedAt = t
+            active.removeAll { $0 == w }
+        }
 
         func advance(to t: Double) {
             let dt = t - lastTime
             if dt > 0 {
                 var busy = 0, slots = 0
-                for w in workers where w.stoppedAt == nil && w.readyAt <= lastTime {
+                for i in active where workers[i].readyAt <= lastTime {
+                    let w = workers[i]
                     busy += w.busy
                     if !w.draining { slots += config.concurrency } else { slots += w.busy }
                 }
@@ -85,7 +91,7 @@ public struct Simulation: Sendable {
         func dispatch(_ t: Double) {
             while head < queue.count {
                 var best: Int?
-                for i in workers.indices where workers[i].running && workers[i].readyAt <= t && workers[i].busy < config.concurrency {
+                for i in active where workers[i].running && workers[i].readyAt <= t && workers[i].busy < config.concurrency {
                     if best == nil || workers[i].busy < workers[best!].busy { best = i }
                 }
                 guard let w = best else { return }
@@ -104,6 +110,7 @@ public struct Simulation: Sendable {
             if target > live.count {
                 for _ in live.count..<target {
                     workers.append(Worker(startedAt: t, readyAt: t + config.boot))
+                    active.append(workers.count - 1)
                     events.push(t + config.boot, .ready(worker: workers.count - 1))
                 }
             } else if target < live.count {
@@ -116,7 +123,7 @@ public struct Simulation: Sendable {
                 }
                 for w in live where remove > 0 {
                     remove -= 1
-                    if workers[w].busy == 0 { workers[w].stoppedAt = t } else { workers[w].draining = true }
+                    if workers[w].busy == 0 { stop(w, at: t) } else { workers[w].draining = true }
                 }
             }
             peak = max(peak, alive().count)
@@ -151,17 +158,17 @@ public struct Simulation: Sendable {
                 let arrival = jobsInFlight[w]!.removeFirst()
                 latencies.append(t - arrival)
                 acks.append(t)
-                if workers[w].draining && workers[w].busy == 0 { workers[w].stoppedAt = t }
+                if workers[w].draining && workers[w].busy == 0 { stop(w, at: t) }
                 dispatch(t)
             case .ready:
                 dispatch(t)
             case .poll:
                 let done = arrivalsSeen >= trace.arrivals.count && head >= queue.count
-                    && workers.allSatisfy { $0.busy == 0 }
+                    && active.allSatisfy { workers[$0].busy == 0 }
                 if done && t >= trace.duration { break }
                 let ready = queue.count - head
-                let unacked = workers.reduce(0) { $0 + $1.busy }
-                let consumers = workers.filter { $0.running && $0.readyAt <= t }.count
+                let unacked = active.reduce(0) { $0 + workers[$1].busy }
+                let consumers = active.filter { workers[$0].running && workers[$0].readyAt <= t }.count
                 let utilization = runningSlotSeconds - snapshotSlots > 0
                     ? (busySlotSeconds - snapshotBusy) / (runningSlotSeconds - snapshotSlots) : 0
                 snapshotBusy = busySlotSeconds
@@ -185,7 +192,6 @@ public struct Simulation: Sendable {
         let misses = latencies.filter { $0 > config.deadline }.count + unfinished
         let sorted = latencies.sorted()
         let p99 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
-        _ = runningSlotSeconds
         return SimulationResult(
             policy: policy.name, trace: trace.name, jobs: trace.arrivals.count,
             utilization: utilization,
