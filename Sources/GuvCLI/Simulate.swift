@@ -26,6 +26,12 @@ struct Simulate: ParsableCommand {
     @Option(help: "Our policy: scale-down look-back, iterations.")
     var downscaleWindow: Int = PredictiveEstimate().downscaleWindow
 
+    @Option(help: "Our policy: under-provision only while the backlog takes this many boot times to fill the budget.")
+    var growthBoots: Double = PredictiveEstimate().growthBoots
+
+    @Option(help: "Also print the workers/queue timeline of this policy (e.g. ours) at every poll.")
+    var timeline: String?
+
     func run() throws {
         var roleConfig: RoleConfig
         if config.file == nil && config.text == nil && ProcessInfo.processInfo.environment["GUV_CONFIG"] == nil {
@@ -38,7 +44,7 @@ struct Simulate: ParsableCommand {
             roleConfig = chosen
         }
         if let boot { roleConfig.boot = boot }
-        let predictive = PredictiveEstimate(safety: safety, downscaleWindow: downscaleWindow)
+        let predictive = PredictiveEstimate(safety: safety, downscaleWindow: downscaleWindow, growthBoots: growthBoots)
         let rate = PredictiveEstimate.workerRate(roleConfig)
         let traces: [ArrivalTrace]
         if trace == "all" {
@@ -53,7 +59,14 @@ struct Simulate: ParsableCommand {
                      roleConfig.deadline, roleConfig.boot, roleConfig.minimum, roleConfig.maximum, roleConfig.pollinterval, seed))
         for trace in traces {
             print("")
-            print(SimulationReport.table(SimulationReport.run(config: roleConfig, trace: trace, seed: seed, predictive: predictive)), terminator: "")
+            let results = SimulationReport.run(config: roleConfig, trace: trace, seed: seed, predictive: predictive)
+            print(SimulationReport.table(results), terminator: "")
+            if let name = timeline, let chosen = results.first(where: { $0.policy == name }) {
+                print("time s, workers, running, messages, publish/s  (\(name))")
+                for p in chosen.timeline {
+                    print(String(format: "%.0f, %d, %d, %d, %.1f", p.time, p.workers, p.running, p.messages, p.publishRate))
+                }
+            }
         }
     }
 }

@@ -121,6 +121,18 @@ struct DecisionTests {
         #expect(quiet.estimate == 1 && quiet.next == nil)
     }
 
+    @Test func slowBootForbidsUnderProvisioning() {
+        // The fractional load that one worker plus the queue absorbs with a 2 s boot
+        // (see the table) needs two workers when a new one takes 30 s: the backlog
+        // would reach the budget (197 jobs at 6.7/s: 30 s) within two boot times.
+        var slow = Self.resize
+        slow.boot = 30
+        let queue = QueueObservation(messages: 10, consumers: 2, publishRate: 20)
+        #expect(PredictiveEstimate().workers(queue: queue, running: 2, config: Self.resize) == 1)
+        #expect(PredictiveEstimate().workers(queue: queue, running: 2, config: slow) == 2)
+        #expect(PredictiveEstimate(growthBoots: 0).workers(queue: queue, running: 2, config: slow) == 1)
+    }
+
     @Test func projectionNeverGoesNegative() {
         #expect(PredictiveEstimate.project(backlog: 10, fill: 0, drain: 100, seconds: 5) == 0)
         #expect(PredictiveEstimate.project(backlog: 10, fill: 20, drain: 10, seconds: 2) == 30)

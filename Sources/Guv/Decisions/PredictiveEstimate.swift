@@ -14,10 +14,16 @@ public struct PredictiveEstimate: Sendable {
     public var safety: Double
     /// Scale-down look-back in iterations (highest recent estimate wins).
     public var downscaleWindow: Int
+    /// Running fewer workers than the fill rate needs lets the backlog grow; allow it
+    /// only while the backlog would take at least this many boot times to reach the
+    /// budget. Otherwise the next scale-up comes so soon that its boot costs more
+    /// than the stopped worker saved.
+    public var growthBoots: Double
 
-    public init(safety: Double = 0.5, downscaleWindow: Int = 2) {
+    public init(safety: Double = 0.5, downscaleWindow: Int = 2, growthBoots: Double = 2) {
         self.safety = safety
         self.downscaleWindow = downscaleWindow
+        self.growthBoots = growthBoots
     }
 
     /// Jobs per second one worker completes.
@@ -54,7 +60,11 @@ public struct PredictiveEstimate: Sendable {
             let nextPoll = Self.project(backlog: atBoot, fill: fill, drain: drain, seconds: config.pollinterval)
             // Jobs at the tail of the projected backlog wait until everything ahead is served.
             let backlogWait = k > 0 ? max(atBoot, nextPoll) / drain : (atBoot > 0 || fill > 0 ? .infinity : 0)
-            if backlogWait <= budget && (!nowFeasible || nowWait(k) <= budget) { break }
+            // Under-provisioned: the backlog grows; it must stay below the budget long enough.
+            let growth = fill - drain
+            let headroom = budget * drain - atBoot
+            let growsTooFast = growth > 0 && headroom < growth * growthBoots * config.boot
+            if backlogWait <= budget && (!nowFeasible || nowWait(k) <= budget) && !growsTooFast { break }
             k += 1
         }
         return min(max(k, config.minimum), config.maximum)

@@ -13,6 +13,17 @@ public struct SimulationResult: Sendable, Equatable {
     public var maxQueueWait: Double
     public var p99Latency: Double
     public var peakWorkers: Int
+    /// Workers and queue at every poll of the policy, for plots and for tuning.
+    public var timeline: [TimelinePoint] = []
+}
+
+/// The state of the simulated role at one poll.
+public struct TimelinePoint: Sendable, Equatable {
+    public var time: Double
+    public var workers: Int
+    public var running: Int
+    public var messages: Int
+    public var publishRate: Double
 }
 
 /// Discrete-event simulation of one role: a FIFO queue, workers that boot for
@@ -64,6 +75,7 @@ public struct Simulation: Sendable {
         var lastTime = 0.0
         var snapshotBusy = 0.0, snapshotSlots = 0.0
         var peak = 0
+        var timeline: [TimelinePoint] = []
         var jobsInFlight: [Int: [Double]] = [:]   // worker -> arrival times (completion order irrelevant per slot)
 
         var active: [Int] = []   // workers not yet stopped (running, booting or draining)
@@ -177,6 +189,8 @@ public struct Simulation: Sendable {
                     messages: ready + unacked, ready: ready, unacknowledged: unacked, consumers: consumers,
                     publishRate: rate(trace.arrivals, upTo: arrivalsSeen, at: t),
                     ackRate: rate(acks, upTo: acks.count, at: t))
+                timeline.append(TimelinePoint(time: t, workers: alive().count, running: consumers,
+                                              messages: observation.messages, publishRate: observation.publishRate))
                 let snapshot = SimulationSnapshot(time: t, queue: observation, current: alive().count, utilization: utilization)
                 if let next = policy.decide(snapshot) { setWorkers(next, at: t); dispatch(t) }
                 events.push(t + policy.pollInterval, .poll)
@@ -196,6 +210,6 @@ public struct Simulation: Sendable {
             policy: policy.name, trace: trace.name, jobs: trace.arrivals.count,
             utilization: utilization,
             deadlineMisses: trace.arrivals.isEmpty ? 0 : Double(misses) / Double(trace.arrivals.count),
-            workerSeconds: workerSeconds, maxQueueWait: maxWait, p99Latency: p99, peakWorkers: peak)
+            workerSeconds: workerSeconds, maxQueueWait: maxWait, p99Latency: p99, peakWorkers: peak, timeline: timeline)
     }
 }
