@@ -5,11 +5,12 @@ import Glibc
 #endif
 
 /// Turns SIGTERM/SIGINT into an awaitable event, so loops stop between iterations
-/// and the process exits cleanly.
+/// and the process exits cleanly. (Children of the local formation get default
+/// signal handling back when they are spawned.)
 final class ShutdownSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var fired = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
     private var sources: [DispatchSourceSignal] = []
 
     init() {
@@ -27,41 +28,38 @@ final class ShutdownSignal: @unchecked Sendable {
     func fire() {
         let toResume: [CheckedContinuation<Void, Never>] = lock.withLock {
             fired = true
-            defer { waiters = [] }
-            return waiters
+            defer { waiters = [:] }
+            return Array(waiters.values)
         }
         toResume.forEach { $0.resume() }
     }
 
+    /// Returns when a signal arrived or the calling task is cancelled.
     func wait() async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let now: Bool = lock.withLock {
-                if fired { return true }
-                waiters.append(c)
-                return false
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let now: Bool = lock.withLock {
+                    if fired || Task.isCancelled { return true }
+                    waiters[id] = c
+                    return false
+                }
+                if now { c.resume() }
             }
-            if now { c.resume() }
+        } onCancel: {
+            let c = lock.withLock { waiters.removeValue(forKey: id) }
+            c?.resume()
         }
     }
 
-    /// Sleep up to `seconds`; returns early (true) when a signal arrived.
+    /// Sleep up to `seconds`; returns true when a signal arrived.
     func sleep(seconds: Double) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await self.wait(); return true }
-            group.addTask { try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9)); return false }
-            let first = await group.next() ?? false
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.wait() }
+            group.addTask { try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9)) }
+            await group.next()
             group.cancelAll()
-            if !first { self.fireWaitersOnly() }
-            return first || self.isFired
         }
-    }
-
-    /// Releases the waiter task of an interrupted sleep without marking shutdown.
-    private func fireWaitersOnly() {
-        let toResume: [CheckedContinuation<Void, Never>] = lock.withLock {
-            defer { waiters = [] }
-            return waiters
-        }
-        toResume.forEach { $0.resume() }
+        return isFired
     }
 }

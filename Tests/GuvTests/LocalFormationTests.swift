@@ -12,8 +12,8 @@ struct LocalFormationTests {
     web: sh -c 'echo "listening on $PORT as $DYNO"; exec sleep 1000'
     worker: sleep 1000
     crash: sh -c 'echo dying; exit 1'
-    polite: sh -c 'trap "echo got TERM; exit 0" TERM; while true; do sleep 0.1; done'
-    stubborn: sh -c 'trap "echo ignoring TERM" TERM; while true; do sleep 0.1; done'
+    polite: sh -c 'trap "echo got TERM; exit 0" TERM; echo ready; while true; do sleep 0.1; done'
+    stubborn: sh -c 'trap "echo ignoring TERM" TERM; echo ready; while true; do sleep 0.1; done'
     """)
 
     func make(grace: Double = 10, limit: Int? = nil, log: LineLog) -> LocalFormation {
@@ -44,8 +44,9 @@ struct LocalFormationTests {
         let formation = make(log: log)
         defer { formation.stopAll() }
         try formation.scale("web", to: 2)
-        #expect(await eventually { log.lines.contains("web.2 | listening on 5701 as web.2") })
-        #expect(log.lines.contains("web.1 | listening on 5700 as web.1"))
+        #expect(await eventually {
+            log.lines.contains("web.2 | listening on 5701 as web.2") && log.lines.contains("web.1 | listening on 5700 as web.1")
+        })
     }
 
     @Test func crashedProcessesRestartWithBackoff() async throws {
@@ -68,9 +69,8 @@ struct LocalFormationTests {
         let formation = make(grace: 30, log: log)
         try formation.scale("polite", to: 1)
         #expect(await eventually { formation.liveCount("polite") == 1 })
-        // let the shell install its trap
-        #expect(await eventually { log.lines.contains { $0.hasPrefix("polite.1 | started") } })
-        try await Task.sleep(nanoseconds: 300_000_000)
+        // the shell has installed its trap once it says ready
+        #expect(await eventually { log.lines.contains("polite.1 | ready") })
         formation.stopAll()
         #expect(formation.liveCount("polite") == 0)
         #expect(log.lines.contains("polite.1 | got TERM"))
@@ -82,8 +82,7 @@ struct LocalFormationTests {
         let log = LineLog()
         let formation = make(grace: 0.5, log: log)
         try formation.scale("stubborn", to: 1)
-        #expect(await eventually { formation.liveCount("stubborn") == 1 })
-        try await Task.sleep(nanoseconds: 300_000_000)
+        #expect(await eventually { log.lines.contains("stubborn.1 | ready") })
         formation.stopAll()
         #expect(await eventually { formation.liveCount("stubborn") == 0 })
         #expect(log.lines.contains("stubborn.1 | did not stop within 0.5s, SIGKILL"))
