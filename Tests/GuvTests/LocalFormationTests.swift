@@ -89,6 +89,21 @@ struct LocalFormationTests {
         #expect(log.lines.contains("stubborn.1 | exited with status 137"))
     }
 
+    @Test func quickDownAndUpStillKillsTheOldProcess() async throws {
+        let log = LineLog()
+        let formation = make(grace: 0.5, log: log)
+        defer { formation.stopAll() }
+        try formation.scale("stubborn", to: 1)
+        #expect(await eventually { log.lines.contains("stubborn.1 | ready") })
+        let old = try #require(formation.pids("stubborn")[1])
+        try formation.scale("stubborn", to: 0)
+        try formation.scale("stubborn", to: 1)
+        #expect(await eventually { !Self.alive(old) })
+        #expect(await eventually { formation.liveCount("stubborn") == 1 })
+        let replacement = try #require(formation.pids("stubborn")[1])
+        #expect(replacement != old && Self.alive(replacement))
+    }
+
     @Test func unknownTypeAndLimitAreErrors() {
         let formation = make(limit: 2, log: LineLog())
         #expect(throws: LocalFormationError.self) { try formation.scale("nope", to: 1) }

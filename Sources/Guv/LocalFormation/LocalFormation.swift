@@ -23,6 +23,9 @@ public final class LocalFormation: @unchecked Sendable {
     private var desired: [String: Int] = [:]
     private var slots: [String: [Int: Slot]] = [:]
     private var restartCounts: [String: Int] = [:]
+    /// Processes sent SIGTERM and not yet exited, by type (a slot may already hold
+    /// their replacement after a quick scale down and up).
+    private var stopping: [String: [ChildProcess]] = [:]
     private var generation = 0
 
     /// Mutated only under the formation lock.
@@ -66,7 +69,10 @@ public final class LocalFormation: @unchecked Sendable {
     }
 
     /// Live processes of a type, including ones still stopping.
-    public func liveCount(_ type: String) -> Int { pids(type).count }
+    public func liveCount(_ type: String) -> Int {
+        let stoppingCount = lock.withLock { (stopping[type] ?? []).filter(\.isRunning).count }
+        return pids(type).count + stoppingCount
+    }
 
     public func restarts(_ type: String) -> Int { lock.withLock { restartCounts[type] ?? 0 } }
 
@@ -82,19 +88,20 @@ public final class LocalFormation: @unchecked Sendable {
         defer { lock.unlock() }
         desired[type] = quantity
         var typeSlots = slots[type] ?? [:]
-        for index in 1...max(quantity, 1) where index <= quantity {
-            if typeSlots[index] == nil || typeSlots[index]?.wanted == false {
-                let slot = Slot()
-                typeSlots[index] = slot
-                slots[type] = typeSlots
-                startLocked(type: type, index: index, slot: slot)
-            }
+        var started: [(Int, Slot)] = []
+        for index in stride(from: 1, through: quantity, by: 1) where typeSlots[index] == nil {
+            let slot = Slot()
+            typeSlots[index] = slot
+            started.append((index, slot))
         }
-        for (index, slot) in typeSlots where index > quantity && slot.wanted {
+        let toStop = typeSlots.filter { $0.key > quantity }.sorted { $0.key > $1.key }
+        for (index, _) in toStop { typeSlots[index] = nil }
+        slots[type] = typeSlots
+        for (index, slot) in started { startLocked(type: type, index: index, slot: slot) }
+        for (index, slot) in toStop {
             slot.wanted = false
             stopLocked(type: type, index: index, slot: slot)
         }
-        slots[type] = typeSlots
     }
 
     /// Scale everything to zero and wait (up to grace + 2 s) for the processes to exit.
@@ -131,20 +138,17 @@ public final class LocalFormation: @unchecked Sendable {
     }
 
     private func stopLocked(type: String, index: Int, slot: Slot) {
-        guard let process = slot.process, process.isRunning else {
-            slots[type]?[index] = nil
-            return
-        }
+        // A slot waiting for its restart has nothing to stop; its restart is dropped.
+        guard let process = slot.process, process.isRunning else { return }
         output("\(type).\(index) | stopping (SIGTERM)")
+        stopping[type, default: []].append(process)
         process.signal(SIGTERM)
-        let gen = slot.generation
-        DispatchQueue.global().asyncAfter(deadline: .now() + graceSeconds) { [weak self] in
-            guard let self else { return }
-            self.lock.withLock {
-                if let s = self.slots[type]?[index], s.generation == gen, !s.wanted, let p = s.process, p.isRunning {
-                    self.output("\(type).\(index) | did not stop within \(self.graceSeconds)s, SIGKILL")
-                    p.signal(SIGKILL)
-                }
+        let grace = graceSeconds
+        let output = self.output
+        DispatchQueue.global().asyncAfter(deadline: .now() + grace) {
+            if process.isRunning {
+                output("\(type).\(index) | did not stop within \(grace)s, SIGKILL")
+                process.signal(SIGKILL)
             }
         }
     }
@@ -153,11 +157,8 @@ public final class LocalFormation: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         output("\(type).\(index) | exited with status \(status)")
-        guard let slot = slots[type]?[index], slot.generation == generation else { return }
-        if !slot.wanted {
-            slots[type]?[index] = nil
-            return
-        }
+        stopping[type]?.removeAll { !$0.isRunning }
+        guard let slot = slots[type]?[index], slot.generation == generation, slot.wanted else { return }
         let uptime = Date().timeIntervalSince(slot.startedAt)
         scheduleRestartLocked(type: type, index: index, slot: slot, uptime: uptime)
     }
