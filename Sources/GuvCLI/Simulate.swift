@@ -29,6 +29,9 @@ struct Simulate: ParsableCommand {
     @Option(help: "Our policy: under-provision only while the backlog takes this many boot times to fill the budget.")
     var growthBoots: Double = PredictiveEstimate().growthBoots
 
+    @Option(help: "Real processing time as a multiple of the configured one (policies plan with the config).")
+    var processingFactor: Double = 1
+
     @Option(help: "Also print the workers/queue timeline of this policy (e.g. ours) at every poll.")
     var timeline: String?
 
@@ -57,9 +60,13 @@ struct Simulate: ParsableCommand {
         print(String(format: "role %@: processing %.3fs (stddev %.3f), concurrency %d, deadline %.0fs, boot %.1fs, workers %d..%d, poll %.0fs, seed %llu",
                      roleConfig.name, roleConfig.processing, roleConfig.stddev, roleConfig.concurrency,
                      roleConfig.deadline, roleConfig.boot, roleConfig.minimum, roleConfig.maximum, roleConfig.pollinterval, seed))
+        if processingFactor != 1 {
+            print(String(format: "workers really take %.2fx the configured processing time", processingFactor))
+        }
         for trace in traces {
             print("")
-            let results = SimulationReport.run(config: roleConfig, trace: trace, seed: seed, predictive: predictive)
+            let results = SimulationReport.run(config: roleConfig, trace: trace, seed: seed, predictive: predictive,
+                                                processingFactor: processingFactor)
             print(SimulationReport.table(results), terminator: "")
             if let name = timeline, let chosen = results.first(where: { $0.policy == name }) {
                 print("time s, workers, running, messages, publish/s  (\(name))")

@@ -133,6 +133,31 @@ struct DecisionTests {
         #expect(PredictiveEstimate(growthBoots: 0).workers(queue: queue, running: 2, config: slow) == 1)
     }
 
+    /// Configured: 2 / 0.15 = 13.33 jobs/s per worker.
+    static let rates: [(QueueObservation, Int, Bool, Double)] = [
+        (QueueObservation(messages: 100, consumers: 2, ackRate: 20), 2, true, 10),         // saturated and slower: measured
+        (QueueObservation(messages: 100, consumers: 2, ackRate: 25), 2, true, 40.0 / 3),   // within 10%: config
+        (QueueObservation(messages: 100, consumers: 2, ackRate: 20), 2, false, 40.0 / 3),  // consumers just changed
+        (QueueObservation(messages: 2, unacknowledged: 2, consumers: 2, ackRate: 5), 2, true, 40.0 / 3),  // not saturated
+        (QueueObservation(messages: 100, consumers: 0, ackRate: 0), 0, true, 40.0 / 3),    // nobody consuming
+    ]
+
+    @Test("worker rate: measured when saturated and clearly slower", arguments: rates)
+    func effectiveRate(_ queue: QueueObservation, _ running: Int, _ steady: Bool, _ expected: Double) {
+        let rate = PredictiveEstimate.effectiveRate(queue: queue, running: running, config: Self.resize, steadyConsumers: steady)
+        #expect(abs(rate - expected) < 1e-9)
+    }
+
+    @Test func aSlowerMeasuredRateAsksForMoreWorkers() {
+        var scaler = RoleScaler(config: Self.resize)
+        // 300 jobs, 26/s in: 2 workers at 13.3/s each keep up (11.2 s); at 10/s each the
+        // backlog reaches 342 jobs = 17.1 s by the next poll, so 3 workers.
+        let queue = QueueObservation(messages: 300, consumers: 2, publishRate: 26, ackRate: 20)
+        let first = scaler.decide(queue: queue, current: 2)      // no previous poll: plans with the config
+        let second = scaler.decide(queue: queue, current: 2)     // same consumers: trusts 10 jobs/s per worker
+        #expect(first.estimate == 2 && second.estimate == 3)
+    }
+
     @Test func projectionNeverGoesNegative() {
         #expect(PredictiveEstimate.project(backlog: 10, fill: 0, drain: 100, seconds: 5) == 0)
         #expect(PredictiveEstimate.project(backlog: 10, fill: 20, drain: 10, seconds: 2) == 30)

@@ -31,6 +31,20 @@ public struct PredictiveEstimate: Sendable {
         Double(config.concurrency) / config.processing
     }
 
+    /// Jobs per second a worker really completes: while the queue has ready messages
+    /// every consumer is busy, so acks per consumer measure it. A measurement clearly
+    /// (over 10%) below the config wins, so a too optimistic `processing` costs
+    /// workers rather than deadlines; within that, the config is trusted over the noise.
+    /// - Parameter steadyConsumers: the consumer count was the same one poll ago, so the
+    ///   broker's rate window saw these consumers (right after a scale-up it did not).
+    public static func effectiveRate(queue: QueueObservation, running: Int, config: RoleConfig,
+                                     steadyConsumers: Bool) -> Double {
+        let configured = workerRate(config)
+        guard steadyConsumers, queue.ready > 0, running > 0, queue.ackRate > 0 else { return configured }
+        let measured = queue.ackRate / Double(running)
+        return measured < 0.9 * configured ? measured : configured
+    }
+
     /// Projected backlog after `seconds` at constant rates (never negative).
     public static func project(backlog: Double, fill: Double, drain: Double, seconds: Double) -> Double {
         max(0, backlog + (fill - drain) * seconds)
@@ -38,8 +52,9 @@ public struct PredictiveEstimate: Sendable {
 
     /// Bounded worker estimate for one observation.
     /// - Parameter running: workers consuming now (their drain is all we have until boot).
-    public func workers(queue: QueueObservation, running: Int, config: RoleConfig) -> Int {
-        let rate = Self.workerRate(config)
+    /// - Parameter steadyConsumers: see `effectiveRate`; false plans with the config alone.
+    public func workers(queue: QueueObservation, running: Int, config: RoleConfig, steadyConsumers: Bool = false) -> Int {
+        let rate = Self.effectiveRate(queue: queue, running: running, config: config, steadyConsumers: steadyConsumers)
         let fill = max(0, queue.publishRate)
         let budget = max(config.processing, config.target - config.processing) * safety
         let nowDrain = Double(max(0, running)) * rate

@@ -7,6 +7,9 @@ public struct RoleScaler: Sendable {
     public var predictive: PredictiveEstimate
     /// Previous estimates, oldest first, at most `windowSize` long.
     public private(set) var history: [Int] = []
+    /// Consumers seen at the previous decision (our policy trusts measured rates
+    /// only while this is unchanged).
+    public private(set) var previousConsumers: Int?
 
     public init(config: RoleConfig, predictive: PredictiveEstimate = PredictiveEstimate(), history: [Int] = []) {
         self.config = config
@@ -35,9 +38,11 @@ public struct RoleScaler: Sendable {
             estimate = GuvEstimate.workers(messages: queue.messages, config: config)
         case .predictive:
             let running = current.map { min($0, queue.consumers) } ?? queue.consumers
-            estimate = predictive.workers(queue: queue, running: running, config: config)
+            estimate = predictive.workers(queue: queue, running: running, config: config,
+                                          steadyConsumers: previousConsumers == queue.consumers)
         }
         let next = Hysteresis.next(estimate: estimate, current: current, history: history)
+        previousConsumers = queue.consumers
         history.append(estimate)
         if history.count > windowSize { history.removeFirst(history.count - windowSize) }
         return ScalingDecision(estimate: estimate, next: next)

@@ -37,10 +37,15 @@ public struct Simulation: Sendable {
     public var seed: UInt64
     /// Window over which publish/ack rates are averaged (RabbitMQ samples every 5 s).
     public var rateWindow: Double = 5
+    /// Real processing time / configured processing time: policies plan with the
+    /// config, workers take this much longer (or shorter), to test how a policy
+    /// copes with a wrong `processing` setting.
+    public var processingFactor: Double
 
-    public init(config: RoleConfig, seed: UInt64 = 1) {
+    public init(config: RoleConfig, seed: UInt64 = 1, processingFactor: Double = 1) {
         self.config = config
         self.seed = seed
+        self.processingFactor = processingFactor
     }
 
     enum Event: Sendable {
@@ -112,7 +117,7 @@ public struct Simulation: Sendable {
                 maxWait = max(maxWait, t - arrival)
                 workers[w].busy += 1
                 jobsInFlight[w, default: []].append(arrival)
-                let duration = rng.logNormal(mean: config.processing, stddev: config.stddev)
+                let duration = rng.logNormal(mean: config.processing * processingFactor, stddev: config.stddev * processingFactor)
                 events.push(t + duration, .completion(worker: w))
             }
         }

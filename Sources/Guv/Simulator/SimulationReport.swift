@@ -19,8 +19,9 @@ public enum SimulationReport {
     }
 
     public static func run(config: RoleConfig, trace: ArrivalTrace, seed: UInt64,
-                           predictive: PredictiveEstimate = PredictiveEstimate()) -> [SimulationResult] {
-        let simulation = Simulation(config: config, seed: seed)
+                           predictive: PredictiveEstimate = PredictiveEstimate(),
+                           processingFactor: Double = 1) -> [SimulationResult] {
+        let simulation = Simulation(config: config, seed: seed, processingFactor: processingFactor)
         return policies(for: config, predictive: predictive).map { policy in
             simulation.run(policy, trace: trace)
         }
