@@ -70,6 +70,8 @@ struct ConfigTests {
         ("r: {pollinterval: 5}", [ConfigProblem(role: "r", key: "pollinterval", message: "")]),
         ("r: {p: 1, processing: 2}", [ConfigProblem(role: "r", key: "processing", message: "")]),
         ("'*': {pollinterval: 0}\nr: {}", [ConfigProblem(role: "*", key: "pollinterval", message: "")]),
+        ("'*': {concurrency: 0}\na: {}\nb: {}\nc: {concurrency: 2}", [ConfigProblem(role: "*", key: "concurrency", message: "")]),
+        ("'*': {min: 3}\na: {max: 2}", [ConfigProblem(role: "a", key: "maximum", message: "")]),
         ("r: 5", [ConfigProblem(role: "r", key: nil, message: "")]),
         ("a: {foo: 1}\nb: {max: -2, bar: x}", [
             ConfigProblem(role: "a", key: "foo", message: ""),

@@ -111,6 +111,7 @@ struct GovernorIntegrationTests {
         let byRole = Dictionary(uniqueKeysWithValues: records.map { ($0.role, $0) })
         #expect(byRole["t"]?.new == 4 && byRole["t"]?.error == nil)
         #expect(byRole["ghost"]?.error?.contains("process type 'ghost' missing") == true)
+        #expect(byRole["ghost"]?.estimate == 5 && byRole["ghost"]?.new == nil)   // guv defaults, max 5
         #expect(byRole["gone"]?.error?.contains("does not exist") == true)
         #expect(formation.formation().first { $0.type == "worker" }?.quantity == 4)
         #expect(await eventually { formation.liveCount("worker") == 4 })

@@ -64,7 +64,14 @@ public enum ConfigLoader {
             apply(settings.filter { !$0.0.isGlobalOnly }, to: &role)
             let keys = globalKeys.union(settings.map(\.0))
             if !keys.contains(.stddev) { role.stddev = role.processing * 0.5 }
-            problems += rangeProblems(role)
+            // A bad value inherited from '*' is reported once, at '*'.
+            let ownKeys = Set(settings.map(\.0.rawValue))
+            for var problem in rangeProblems(role) {
+                if let key = problem.key, !ownKeys.contains(key), globalKeys.contains(where: { $0.rawValue == key }) {
+                    problem.role = globalRole
+                }
+                if !problems.contains(problem) { problems.append(problem) }
+            }
             if !keys.contains(.target) {
                 role.target = RoleConfig.derivedTarget(deadline: role.deadline, percentile: role.percentile, stddev: role.stddev)
             }

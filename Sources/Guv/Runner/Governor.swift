@@ -73,7 +73,8 @@ public actor Governor {
                     decision.next = capped == current ? nil : capped
                 }
                 record.estimate = decision.estimate
-                record.new = decision.next
+                // Without a readable formation nothing can be set; the error says why.
+                record.new = (formation == nil || canScale) ? decision.next : nil
                 if let next = decision.next, let app = role.app, canScale {
                     changes[app, default: []].append(FormationUpdate(type: role.worker, quantity: next))
                 }
