@@ -70,6 +70,14 @@ struct HerokuClientTests {
         #expect(stub.requests.count == 2)
     }
 
+    @Test func anExpiredCeilingIsTriedAgain() async throws {
+        let stub = try Self.planLimited()
+        let applier = FormationApplier(api: HerokuClient(baseURL: stub.baseURL, token: "T", transport: URLSessionTransport()),
+                                       ceilingLifetime: 0)
+        _ = await applier.apply(app: "shop", changes: [FormationUpdate(type: "resize", quantity: 5)], current: ["resize": 3])
+        #expect(await applier.capped(app: "shop", type: "resize", 5) == 5)
+    }
+
     @Test func oneRefusedTypeDoesNotStopTheOthers() async throws {
         let stub = try Self.planLimited()
         let applier = FormationApplier(api: HerokuClient(baseURL: stub.baseURL, token: "T", transport: URLSessionTransport()))

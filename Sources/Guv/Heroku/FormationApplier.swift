@@ -13,21 +13,31 @@ public enum ApplyOutcome: Equatable, Sendable {
 ///
 /// guv asked Heroku for the same refused quantity every cycle; here a 422 sets a
 /// ceiling for that process type, reported once, and later requests are capped.
-/// A failing app or type never stops the others.
+/// The ceiling expires after `ceilingLifetime` so a plan upgrade is noticed without
+/// a restart. A failing app or type never stops the others.
 public actor FormationApplier {
     private let api: any FormationAPI
     private let logger: Logger
-    /// "app/type" -> highest quantity the plan accepted.
-    public private(set) var ceilings: [String: Int] = [:]
+    private let ceilingLifetime: TimeInterval
+    /// "app/type" -> highest quantity the plan accepted, and since when.
+    private var ceilings: [String: (limit: Int, since: Date)] = [:]
 
-    public init(api: any FormationAPI, logger: Logger = Logger(label: "guv.formation")) {
+    public init(api: any FormationAPI, ceilingLifetime: TimeInterval = 3600,
+                logger: Logger = Logger(label: "guv.formation")) {
         self.api = api
+        self.ceilingLifetime = ceilingLifetime
         self.logger = logger
     }
 
-    /// Cap a desired quantity by a known plan limit.
+    /// Cap a desired quantity by a known, unexpired plan limit.
     public func capped(app: String, type: String, _ quantity: Int) -> Int {
-        ceilings["\(app)/\(type)"].map { min($0, quantity) } ?? quantity
+        let key = "\(app)/\(type)"
+        guard let ceiling = ceilings[key] else { return quantity }
+        if Date().timeIntervalSince(ceiling.since) >= ceilingLifetime {
+            ceilings[key] = nil
+            return quantity
+        }
+        return min(ceiling.limit, quantity)
     }
 
     /// Apply changes for one app. `current` is the formation before the change.
@@ -74,7 +84,7 @@ public actor FormationApplier {
         let running = current[update.type] ?? 0
         var limit = Self.limit(in: error.message).map { min($0, update.quantity - 1) } ?? running
         limit = max(0, min(limit, update.quantity - 1))
-        ceilings["\(app)/\(update.type)"] = limit
+        ceilings["\(app)/\(update.type)"] = (limit, Date())
         logger.warning("plan refused \(update.type)=\(update.quantity) in app \(app) (\(error.message)); capping \(update.type) at \(limit) from now on")
         if limit > running {
             do {
