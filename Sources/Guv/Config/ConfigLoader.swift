@@ -22,6 +22,8 @@ public enum ConfigLoader {
         throw ConfigError("no config: pass --config-file PATH, --config STRING or set GUV_CONFIG")
     }
 
+    /// Parse and resolve; throws every problem at once. `environment` supplies
+    /// GUV_APP, GUV_BROKER / CLOUDAMQP_URL and HEROKU_API_KEY (injected for tests).
     public static func load(_ text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> GuvConfig {
         let root: Node?
         do {

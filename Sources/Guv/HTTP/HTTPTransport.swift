@@ -18,6 +18,7 @@ public struct HTTPRequest: Sendable, Equatable {
     }
 }
 
+/// Status and body; the clients read nothing else.
 public struct HTTPResponse: Sendable, Equatable {
     public var status: Int
     public var body: Data

@@ -16,6 +16,7 @@ public struct ServerRequest: Sendable {
     public var rawHeaders: [String]
 }
 
+/// What a handler answers; the server adds Content-Length and `Connection: close`.
 public struct ServerResponse: Sendable {
     public var status: Int
     public var contentType: String
@@ -173,6 +174,7 @@ public final class MiniHTTPServer: @unchecked Sendable {
     }
 }
 
+/// The listener could not start, with what to check.
 public struct ServerError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }

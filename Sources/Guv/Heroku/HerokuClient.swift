@@ -16,10 +16,12 @@ public struct HerokuClient: FormationAPI {
         self.transport = transport
     }
 
+    /// `GET /apps/{app}/formation`: the quantity of every process type.
     public func formation(app: String) async throws -> [FormationEntry] {
         try await send("GET", app: app, body: nil)
     }
 
+    /// `PATCH /apps/{app}/formation` with all updates in one batch (all or nothing at Heroku).
     public func update(app: String, updates: [FormationUpdate]) async throws -> [FormationEntry] {
         struct Batch: Encodable { var updates: [FormationUpdate] }
         let encoder = JSONEncoder()

@@ -13,6 +13,7 @@ public struct FormationRoutes: Sendable {
         self.token = token
     }
 
+    /// Answer one request with Heroku-shaped JSON bodies and error ids.
     public func handle(_ request: ServerRequest) -> ServerResponse {
         if let token, request.headers["authorization"] != "Bearer \(token)" {
             return error(401, "unauthorized", "Invalid credentials provided.")

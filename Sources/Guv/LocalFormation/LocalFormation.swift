@@ -51,6 +51,7 @@ public final class LocalFormation: @unchecked Sendable {
         for entry in procfile.entries { desired[entry.type] = 0 }
     }
 
+    /// The formation as the Heroku API reports it (desired quantities).
     public func formation() -> [FormationEntry] {
         lock.withLock {
             procfile.entries.map { FormationEntry(type: $0.type, quantity: desired[$0.type] ?? 0, command: $0.command, size: "local") }
@@ -74,8 +75,11 @@ public final class LocalFormation: @unchecked Sendable {
         return pids(type).count + stoppingCount
     }
 
+    /// How many times processes of a type were restarted after exiting on their own.
     public func restarts(_ type: String) -> Int { lock.withLock { restartCounts[type] ?? 0 } }
 
+    /// Set the quantity of a type: starts missing instances, stops the highest-numbered
+    /// extra ones gracefully. Throws for unknown types and quantities above `limit`.
     public func scale(_ type: String, to quantity: Int) throws(LocalFormationError) {
         guard procfile.command(for: type) != nil else {
             throw LocalFormationError("no process type '\(type)' in the Procfile")

@@ -12,6 +12,7 @@ public struct Procfile: Equatable, Sendable {
 
     public func command(for type: String) -> String? { entries.first { $0.type == type }?.command }
 
+    /// Parse `type: command` lines; duplicate or malformed types are errors with line numbers.
     public static func parse(_ text: String) throws(LocalFormationError) -> Procfile {
         var entries: [(String, String)] = []
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -34,6 +35,7 @@ public struct Procfile: Equatable, Sendable {
     }
 }
 
+/// A Procfile or scaling request the local formation cannot honour, with the fix.
 public struct LocalFormationError: Error, CustomStringConvertible, Equatable {
     public var description: String
     public init(_ description: String) { self.description = description }

@@ -25,6 +25,7 @@ public actor Governor {
         for role in config.roles { scalers[role.name] = RoleScaler(config: role, predictive: predictive) }
     }
 
+    /// One guv iteration over all roles; returns one record per role, in config order.
     public func iterate(now: Date = Date()) async -> [RoleRecord] {
         var formations: [String: Result<[String: Int], Error>] = [:]
         if let formation {

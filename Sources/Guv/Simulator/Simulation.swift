@@ -64,6 +64,7 @@ public struct Simulation: Sendable {
         var running: Bool { stoppedAt == nil && !draining }
     }
 
+    /// Replay `trace` under `policy`; the figures come from the same seed every time.
     public func run<P: SimulatedPolicy>(_ policy: P, trace: ArrivalTrace) -> SimulationResult {
         var policy = policy
         var rng = SeededRandom(seed: seed)

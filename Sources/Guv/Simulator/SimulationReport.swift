@@ -18,6 +18,7 @@ public enum SimulationReport {
         ]
     }
 
+    /// Every standard policy on one trace, same seed for each, so rows are comparable.
     public static func run(config: RoleConfig, trace: ArrivalTrace, seed: UInt64,
                            predictive: PredictiveEstimate = PredictiveEstimate(),
                            processingFactor: Double = 1) -> [SimulationResult] {

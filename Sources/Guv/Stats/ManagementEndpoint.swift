@@ -66,6 +66,7 @@ public struct ManagementEndpoint: Equatable, Sendable {
     }
 }
 
+/// Queue statistics could not be read, with what to check.
 public struct StatsError: Error, CustomStringConvertible, Equatable {
     public var description: String
     public init(_ description: String) { self.description = description }

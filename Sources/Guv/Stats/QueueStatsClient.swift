@@ -15,6 +15,7 @@ public struct ManagementAPIClient: QueueStatsSource {
         self.transport = transport
     }
 
+    /// `GET /api/queues/{vhost}/{name}`; a missing queue is an error naming the queue.
     public func observe(queue: String) async throws -> QueueObservation {
         let request = HTTPRequest(method: "GET", url: endpoint.queueURL(queue),
                                   headers: ["Authorization": endpoint.authorization, "Accept": "application/json"])
