@@ -71,26 +71,25 @@ struct CLITests {
     }
 
     @Test func runOneshotDryRunAgainstRabbitMQ() async throws {
-        let queue = try TestQueue(prefix: "guv.test.cli")
-        try await queue.declare()
-        defer { Task { await queue.delete() } }
-        try await queue.publish(40)
-        let stats = ManagementAPIClient(endpoint: queue.endpoint, transport: URLSessionTransport())
-        let end = Date().addingTimeInterval(30)
-        while try await stats.observe(queue: queue.name).messages != 40 && Date() < end {
-            try await Task.sleep(nanoseconds: 500_000_000)
+        try await TestQueue.with(prefix: "guv.test.cli") { queue in
+            try await queue.publish(40)
+            let stats = ManagementAPIClient(endpoint: queue.endpoint, transport: URLSessionTransport())
+            let end = Date().addingTimeInterval(30)
+            while try await stats.observe(queue: queue.name).messages != 40 && Date() < end {
+                try await Task.sleep(nanoseconds: 500_000_000)
+            }
+            let management = ProcessInfo.processInfo.environment["MSGFLO_TEST_MANAGEMENT_URL"] ?? "http://guest:guest@localhost:15672"
+            let result = try GuvBinary.run(
+                ["run", "--oneshot", "--dry-run", "--config", "{r: {queue: \(queue.name), p: 10, stddev: 5, deadline: 60, concurrency: 3, max: 40}}"],
+                environment: ["GUV_BROKER": "amqp://guest:guest@localhost:5672", "GUV_MANAGEMENT_URL": management, "GUV_APP": "local"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let record = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            #expect(record["messages"] as? Int == 40)
+            #expect(record["estimate"] as? Int == 4)
+            #expect(record["new"] as? Int == 4)
+            #expect(record["dry_run"] as? Bool == true)
+            #expect(result.stderr.contains("role=r queue=\(queue.name) messages=40"))
         }
-        let management = ProcessInfo.processInfo.environment["MSGFLO_TEST_MANAGEMENT_URL"] ?? "http://guest:guest@localhost:15672"
-        let result = try GuvBinary.run(
-            ["run", "--oneshot", "--dry-run", "--config", "{r: {queue: \(queue.name), p: 10, stddev: 5, deadline: 60, concurrency: 3, max: 40}}"],
-            environment: ["GUV_BROKER": "amqp://guest:guest@localhost:5672", "GUV_MANAGEMENT_URL": management, "GUV_APP": "local"])
-        #expect(result.status == 0, "\(result.stderr)")
-        let record = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        #expect(record["messages"] as? Int == 40)
-        #expect(record["estimate"] as? Int == 4)
-        #expect(record["new"] as? Int == 4)
-        #expect(record["dry_run"] as? Bool == true)
-        #expect(result.stderr.contains("role=r queue=\(queue.name) messages=40"))
     }
 
     @Test func runStopsCleanlyOnSIGTERM() async throws {

@@ -26,7 +26,9 @@ struct TestQueue {
     }
 
     func declare() async throws {
-        let status = try await call("PUT", "/api/queues/%2F/\(name)", #"{"durable":false,"auto_delete":false}"#)
+        // x-expires: the broker drops the queue 2 minutes after its last use even
+        // if a failed test never reaches `delete()`.
+        let status = try await call("PUT", "/api/queues/%2F/\(name)", #"{"durable":false,"auto_delete":false,"arguments":{"x-expires":120000}}"#)
         #expect(status == 201 || status == 204)
     }
 
@@ -39,6 +41,19 @@ struct TestQueue {
 
     func delete() async {
         _ = try? await call("DELETE", "/api/queues/%2F/\(name)", nil)
+    }
+
+    /// Declare a fresh queue, run `body`, and delete the queue whatever happened.
+    static func with(prefix: String, _ body: (TestQueue) async throws -> Void) async throws {
+        let queue = try TestQueue(prefix: prefix)
+        try await queue.declare()
+        do {
+            try await body(queue)
+        } catch {
+            await queue.delete()
+            throw error
+        }
+        await queue.delete()
     }
 }
 
@@ -64,61 +79,59 @@ struct GovernorIntegrationTests {
     }
 
     @Test func dryRunOneshotDecidesWithoutScaling() async throws {
-        let queue = try TestQueue(prefix: "guv.test.dry")
-        try await queue.declare()
-        defer { Task { await queue.delete() } }
-        try await queue.publish(40)
-        let stats = ManagementAPIClient(endpoint: queue.endpoint, transport: URLSessionTransport())
-        try await waitForStats(stats, queue: queue.name, messages: 40)
+        try await TestQueue.with(prefix: "guv.test.dry") { queue in
+            try await queue.publish(40)
+            let stats = ManagementAPIClient(endpoint: queue.endpoint, transport: URLSessionTransport())
+            try await waitForStats(stats, queue: queue.name, messages: 40)
 
-        let procfile = try Procfile.parse("worker: sleep 1000\nother: sleep 1000")
-        let formation = LocalFormation(procfile: procfile, app: "local") { _ in }
-        defer { formation.stopAll() }
-        let server = MiniHTTPServer { FormationRoutes(formation: formation).handle($0) }
-        try server.start(port: 0)
-        defer { server.stop() }
-        let heroku = HerokuClient(baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, token: nil, transport: URLSessionTransport())
+            let procfile = try Procfile.parse("worker: sleep 1000\nother: sleep 1000")
+            let formation = LocalFormation(procfile: procfile, app: "local") { _ in }
+            defer { formation.stopAll() }
+            let server = MiniHTTPServer { FormationRoutes(formation: formation).handle($0) }
+            try server.start(port: 0)
+            defer { server.stop() }
+            let heroku = HerokuClient(baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, token: nil, transport: URLSessionTransport())
 
-        let governor = Governor(config: try config(queue: queue.name), stats: stats, formation: heroku, dryRun: true)
-        let records = await governor.iterate()
-        let t = try #require(records.first { $0.role == "t" })
-        #expect(t.messages == 40 && t.ready == 40 && t.consumers == 0)
-        #expect(t.estimate == 4 && t.current == 0 && t.new == 4 && t.dryRun && t.error == nil)
-        #expect(formation.formation().first { $0.type == "worker" }?.quantity == 0)
-        let json = try JSONSerialization.jsonObject(with: Data(t.jsonLine.utf8)) as? [String: Any]
-        let keys = Set(json.map { Array($0.keys) } ?? [])
-        #expect(keys.isSuperset(of: ["queue", "messages", "publish_rate", "ack_rate", "estimate", "current", "new"]))
+            let governor = Governor(config: try config(queue: queue.name), stats: stats, formation: heroku, dryRun: true)
+            let records = await governor.iterate()
+            let t = try #require(records.first { $0.role == "t" })
+            #expect(t.messages == 40 && t.ready == 40 && t.consumers == 0)
+            #expect(t.estimate == 4 && t.current == 0 && t.new == 4 && t.dryRun && t.error == nil)
+            #expect(formation.formation().first { $0.type == "worker" }?.quantity == 0)
+            let json = try JSONSerialization.jsonObject(with: Data(t.jsonLine.utf8)) as? [String: Any]
+            let keys = Set(json.map { Array($0.keys) } ?? [])
+            #expect(keys.isSuperset(of: ["queue", "messages", "publish_rate", "ack_rate", "estimate", "current", "new"]))
+        }
     }
 
     @Test func scalesTheLocalFormationAndKeepsGoingPastBrokenRoles() async throws {
-        let queue = try TestQueue(prefix: "guv.test.run")
-        try await queue.declare()
-        defer { Task { await queue.delete() } }
-        try await queue.publish(40)
-        let stats = ManagementAPIClient(endpoint: queue.endpoint, transport: URLSessionTransport())
-        try await waitForStats(stats, queue: queue.name, messages: 40)
+        try await TestQueue.with(prefix: "guv.test.run") { queue in
+            try await queue.publish(40)
+            let stats = ManagementAPIClient(endpoint: queue.endpoint, transport: URLSessionTransport())
+            try await waitForStats(stats, queue: queue.name, messages: 40)
 
-        let procfile = try Procfile.parse("worker: sleep 1000\nother: sleep 1000")
-        let formation = LocalFormation(procfile: procfile, app: "local") { _ in }
-        defer { formation.stopAll() }
-        let server = MiniHTTPServer { FormationRoutes(formation: formation).handle($0) }
-        try server.start(port: 0)
-        defer { server.stop() }
-        let heroku = HerokuClient(baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, token: nil, transport: URLSessionTransport())
+            let procfile = try Procfile.parse("worker: sleep 1000\nother: sleep 1000")
+            let formation = LocalFormation(procfile: procfile, app: "local") { _ in }
+            defer { formation.stopAll() }
+            let server = MiniHTTPServer { FormationRoutes(formation: formation).handle($0) }
+            try server.start(port: 0)
+            defer { server.stop() }
+            let heroku = HerokuClient(baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, token: nil, transport: URLSessionTransport())
 
-        let governor = Governor(config: try config(queue: queue.name), stats: stats, formation: heroku, dryRun: false)
-        let records = await governor.iterate()
-        let byRole = Dictionary(uniqueKeysWithValues: records.map { ($0.role, $0) })
-        #expect(byRole["t"]?.new == 4 && byRole["t"]?.error == nil)
-        #expect(byRole["ghost"]?.error?.contains("process type 'ghost' missing") == true)
-        #expect(byRole["ghost"]?.estimate == 5 && byRole["ghost"]?.new == nil)   // guv defaults, max 5
-        #expect(byRole["gone"]?.error?.contains("does not exist") == true)
-        #expect(formation.formation().first { $0.type == "worker" }?.quantity == 4)
-        #expect(await eventually { formation.liveCount("worker") == 4 })
+            let governor = Governor(config: try config(queue: queue.name), stats: stats, formation: heroku, dryRun: false)
+            let records = await governor.iterate()
+            let byRole = Dictionary(uniqueKeysWithValues: records.map { ($0.role, $0) })
+            #expect(byRole["t"]?.new == 4 && byRole["t"]?.error == nil)
+            #expect(byRole["ghost"]?.error?.contains("process type 'ghost' missing") == true)
+            #expect(byRole["ghost"]?.estimate == 5 && byRole["ghost"]?.new == nil)   // guv defaults, max 5
+            #expect(byRole["gone"]?.error?.contains("does not exist") == true)
+            #expect(formation.formation().first { $0.type == "worker" }?.quantity == 4)
+            #expect(await eventually { formation.liveCount("worker") == 4 })
 
-        // Second iteration, same queue: nothing to change.
-        let again = await governor.iterate()
-        #expect(again.first { $0.role == "t" }?.current == 4)
-        #expect(again.first { $0.role == "t" }?.new == nil)
+            // Second iteration, same queue: nothing to change.
+            let again = await governor.iterate()
+            #expect(again.first { $0.role == "t" }?.current == 4)
+            #expect(again.first { $0.role == "t" }?.new == nil)
+        }
     }
 }
