@@ -94,7 +94,7 @@ struct CLITests {
 
     @Test func runStopsCleanlyOnSIGTERM() async throws {
         let (process, _, err) = try GuvBinary.start(
-            ["run", "--dry-run", "--config", "{'*': {pollinterval: 60}, r: {queue: guv.test.none}}"],
+            ["run", "--dry-run", "--metrics-port", "0", "--config", "{'*': {pollinterval: 60}, r: {queue: guv.test.none}}"],
             environment: ["GUV_BROKER": "amqp://guest:guest@localhost:5672", "GUV_APP": "local",
                           "GUV_MANAGEMENT_URL": ProcessInfo.processInfo.environment["MSGFLO_TEST_MANAGEMENT_URL"] ?? "http://guest:guest@localhost:15672"])
         let log = LineLog()
@@ -103,6 +103,14 @@ struct CLITests {
             if data.isEmpty { handle.readabilityHandler = nil } else { log.append(String(decoding: data, as: UTF8.self)) }
         }
         #expect(await eventually { log.lines.joined().contains("role=r") })
+        // The missing queue is reported, and the metrics page says so.
+        #expect(log.lines.joined().contains("queue 'guv.test.none' does not exist"))
+        let text = log.lines.joined()
+        let port = try #require(text.range(of: #"metrics on http://127\.0\.0\.1:\d+"#, options: .regularExpression)
+            .map { text[$0].split(separator: ":").last.map(String.init) } ?? nil)
+        let metrics = try await URLSessionTransport().send(HTTPRequest(method: "GET", url: URL(string: "http://127.0.0.1:\(port)/metrics")!))
+        #expect(metrics.status == 200)
+        #expect(String(decoding: metrics.body, as: UTF8.self).contains("guv_role_error{role=\"r\"} 1.0"))
         process.terminate()   // SIGTERM
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
