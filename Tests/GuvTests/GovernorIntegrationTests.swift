@@ -6,7 +6,8 @@ import Testing
 struct TestQueue {
     let endpoint: ManagementEndpoint
     let name: String
-    let transport = URLSessionTransport()
+    /// Generous: the shared machine is sometimes very busy.
+    let transport = URLSessionTransport(timeout: 60)
 
     static func endpoint() throws -> ManagementEndpoint {
         let url = ProcessInfo.processInfo.environment["MSGFLO_TEST_MANAGEMENT_URL"] ?? "http://guest:guest@localhost:15672"
@@ -22,7 +23,12 @@ struct TestQueue {
         let request = HTTPRequest(method: method, url: URL(string: endpoint.baseURL.absoluteString + path)!,
                                   headers: ["Authorization": endpoint.authorization, "Content-Type": "application/json"],
                                   body: body.map { Data($0.utf8) })
-        return try await transport.send(request).status
+        // One retry on a network failure (not on an HTTP error status).
+        do {
+            return try await transport.send(request).status
+        } catch is HTTPTransportError {
+            return try await transport.send(request).status
+        }
     }
 
     func declare() async throws {
