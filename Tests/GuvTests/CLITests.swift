@@ -75,7 +75,7 @@ struct CLITests {
             try await queue.publish(40)
             let stats = ManagementAPIClient(endpoint: queue.endpoint, transport: URLSessionTransport())
             let end = Date().addingTimeInterval(30)
-            while try await stats.observe(queue: queue.name).messages != 40 && Date() < end {
+            while (try? await stats.observe(queue: queue.name))?.messages != 40 && Date() < end {
                 try await Task.sleep(nanoseconds: 500_000_000)
             }
             let management = ProcessInfo.processInfo.environment["MSGFLO_TEST_MANAGEMENT_URL"] ?? "http://guest:guest@localhost:15672"
