@@ -50,7 +50,7 @@ public struct Simulation: Sendable {
 
     enum Event: Sendable {
         case arrival(Int)
-        case completion(worker: Int)
+        case completion(worker: Int, arrival: Double)
         case ready(worker: Int)
         case poll
     }
@@ -82,7 +82,6 @@ public struct Simulation: Sendable {
         var snapshotBusy = 0.0, snapshotSlots = 0.0
         var peak = 0
         var timeline: [TimelinePoint] = []
-        var jobsInFlight: [Int: [Double]] = [:]   // worker -> arrival times (completion order irrelevant per slot)
 
         var active: [Int] = []   // workers not yet stopped (running, booting or draining)
         func alive() -> [Int] { active.filter { !workers[$0].draining } }
@@ -117,9 +116,8 @@ public struct Simulation: Sendable {
                 head += 1
                 maxWait = max(maxWait, t - arrival)
                 workers[w].busy += 1
-                jobsInFlight[w, default: []].append(arrival)
                 let duration = rng.logNormal(mean: config.processing * processingFactor, stddev: config.stddev * processingFactor)
-                events.push(t + duration, .completion(worker: w))
+                events.push(t + duration, .completion(worker: w, arrival: arrival))
             }
         }
 
@@ -171,9 +169,8 @@ public struct Simulation: Sendable {
                 arrivalsSeen = i + 1
                 if i + 1 < trace.arrivals.count { events.push(trace.arrivals[i + 1], .arrival(i + 1)) }
                 dispatch(t)
-            case .completion(let w):
+            case .completion(let w, let arrival):
                 workers[w].busy -= 1
-                let arrival = jobsInFlight[w]!.removeFirst()
                 latencies.append(t - arrival)
                 acks.append(t)
                 if workers[w].draining && workers[w].busy == 0 { stop(w, at: t) }
