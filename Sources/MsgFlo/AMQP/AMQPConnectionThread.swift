@@ -237,9 +237,12 @@ class AMQPConnectionThread: @unchecked Sendable {
         }
     }
 
+    /// "2 s", "1.5 s", "12 s": whole seconds from 10 s up, else one decimal dropped when zero.
     static func format(_ delay: Duration) -> String {
-        let seconds = delay.seconds
-        return seconds >= 10 || seconds == seconds.rounded()
-            ? "\(Int(seconds.rounded())) s" : String(format: "%.1f s", seconds)
+        let tenths = (delay.seconds * 10).rounded()
+        if tenths >= 100 || tenths.truncatingRemainder(dividingBy: 10) == 0 {
+            return "\(Int((delay.seconds).rounded())) s"
+        }
+        return "\(Int(tenths) / 10).\(Int(tenths) % 10) s"
     }
 }

@@ -9,6 +9,7 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
     private struct Consumer {
         var spec: AMQPConsumerSpec
         var channel: UInt16?
+        var channelEpoch = 0
         var consuming = false
         var inFlight = 0
         var cancelled = false
@@ -42,6 +43,7 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
                 let channel = freeChannel()
                 try connection.openChannel(channel)
                 consumer.channel = channel
+                consumer.channelEpoch += 1
                 channelOwners[channel] = id
                 try connection.qos(channel: channel, prefetch: consumer.spec.prefetch)
             }
@@ -91,7 +93,8 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
             try closeIfDone(id, connection: connection)
         case let .settle(ticket, settlement):
             guard var consumer = consumers[ticket.consumerID] else { return }
-            guard ticket.generation == generation, let connection, consumer.channel == ticket.channel else {
+            guard ticket.generation == generation, let connection, consumer.channel == ticket.channel,
+                  consumer.channelEpoch == ticket.channelEpoch else {
                 logger.debug("dropping a settlement from an old connection; the broker redelivers that message")
                 return
             }
@@ -169,8 +172,8 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
         }
         consumer.inFlight += 1
         consumers[id] = consumer
-        let ticket = AMQPDeliveryTicket(generation: generation, consumerID: id, channel: delivery.channel,
-                                        deliveryTag: delivery.deliveryTag)
+        let ticket = AMQPDeliveryTicket(generation: generation, consumerID: id, channelEpoch: consumer.channelEpoch,
+                                        channel: delivery.channel, deliveryTag: delivery.deliveryTag)
         let message = IncomingMessage(queue: consumer.spec.queue, body: delivery.body, redelivered: delivery.redelivered)
         let handler = consumer.spec.handler
         let inbox = self.inbox

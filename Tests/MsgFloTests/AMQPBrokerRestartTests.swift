@@ -1,0 +1,116 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+@testable import MsgFlo
+
+/// A RabbitMQ of this test's own (never the shared one), started and stopped
+/// with scripts/services on ports 5690/15690.
+struct PrivateRabbitMQ {
+    var port = 5690
+    var managementPort = 15690
+
+    private var root: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    var url: BrokerURL { try! BrokerURL(parsing: "amqp://guest:guest@localhost:\(port)?heartbeat=2") }
+
+    func start() throws { try services("start") }
+    func stop() throws { try services("stop") }
+
+    /// Runs scripts/services with posix_spawn and waitpid: Foundation's
+    /// Process misses the exit when the script leaves a daemon behind.
+    private func services(_ command: String) throws {
+        let script = root.appendingPathComponent("scripts/services").path
+        var environment = ProcessInfo.processInfo.environment
+        environment["SERVICES_DIR"] = root.appendingPathComponent(".services/chaos-amqp").path
+        environment["RABBITMQ_PORT"] = String(port)
+        environment["RABBITMQ_MANAGEMENT_PORT"] = String(managementPort)
+        let arguments: [UnsafeMutablePointer<CChar>?] = ([script, command, "rabbitmq"] as [String]).map { strdup($0) } + [nil]
+        let variables: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            arguments.forEach { free($0) }
+            variables.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, script, nil, nil, arguments, variables)
+        guard spawned == 0 else {
+            throw ServicesError(description: "cannot run \(script): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        guard status == 0 else {
+            throw ServicesError(description: "scripts/services \(command) rabbitmq failed (wait status \(status))")
+        }
+    }
+
+    struct ServicesError: Error, CustomStringConvertible { var description: String }
+}
+
+@Suite("AMQP broker restart", .tags(.brokerRestart), .serialized)
+struct AMQPBrokerRestartTests {
+    @Test func everyConfirmedMessageIsConsumedAcrossABrokerRestart() async throws {
+        let broker = PrivateRabbitMQ()
+        try broker.start()
+        defer { try? broker.stop() }
+
+        let transport = try await AMQPTestBroker.connectedTransport(url: broker.url, publishTimeout: .seconds(240))
+        let queue = AMQPTestBroker.uniqueName("restart")
+        try await transport.declareInport(queue: queue, options: PortOptions())
+
+        let consumed = AMQPTestLocked<[Int: Int]>([:])
+        let handle = try await transport.consume(queue: queue, prefetch: 10) { message in
+            if let n = Int(String(decoding: message.body, as: UTF8.self)) {
+                consumed.withValue { $0[n, default: 0] += 1 }
+            }
+            return .ack
+        }
+
+        // Publish a steady stream, batches of concurrent (pipelined) publishes,
+        // until told how many to send in total.
+        let stopAt = AMQPTestLocked<Int?>(nil)
+        let published = AMQPTestLocked(0)
+        let publishing = Task {
+            var next = 0
+            while stopAt.current.map({ next < $0 }) ?? true {
+                let batch = next..<(next + 10)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for n in batch {
+                        group.addTask { try await transport.publish(queue: queue, body: Data("\(n)".utf8)) }
+                    }
+                    try await group.waitForAll()
+                }
+                next = batch.upperBound
+                published.withValue { $0 = next }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return next
+        }
+
+        #expect(await amqpEventually(timeout: .seconds(60)) { consumed.current.count >= 100 })
+        try broker.stop()
+        try broker.start()
+        // Keep publishing for a while after the restart, then stop.
+        stopAt.withValue { $0 = published.current + 300 }
+        let total = try await publishing.value
+
+        let complete = await amqpEventually(timeout: .seconds(180)) { consumed.current.count == total }
+        #expect(complete, "consumed \(consumed.current.count) of \(total) distinct messages")
+        #expect(Set(consumed.current.keys) == Set(0..<total))
+
+        // Publishes fail with a clear error once the broker stays away longer than the timeout.
+        let impatient = try await AMQPTestBroker.connectedTransport(url: broker.url, publishTimeout: .seconds(3))
+        await handle.cancel()
+        try await transport.deleteQueue(queue)
+        try await transport.deleteExchange(queue)
+        await transport.disconnect()
+        try broker.stop()
+        let error = await #expect(throws: AMQPError.self) {
+            try await impatient.publish(queue: "anything", body: Data("1".utf8))
+        }
+        #expect(error?.code == .publishTimedOut)
+        await impatient.disconnect()
+    }
+}
