@@ -226,6 +226,9 @@ final class AMQPConnection {
 
     /// Reads one frame without blocking (this also sends a heartbeat when one is due).
     func nextFrame() throws(AMQPFailure) -> AMQPInboundFrame? {
+        // Frames live in the connection's pool until released; everything
+        // from earlier frames has been copied out by now.
+        amqp_maybe_release_buffers(state)
         var frame = amqp_frame_t()
         var zero = timeval(tv_sec: 0, tv_usec: 0)
         let status = amqp_simple_wait_frame_noblock(state, &frame, &zero)
