@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -112,5 +113,52 @@ struct AMQPBrokerRestartTests {
         }
         #expect(error?.code == .publishTimedOut)
         await impatient.disconnect()
+    }
+
+    @Test func aSettlementFromTheLostConnectionIsDroppedAndTheBrokerRedelivers() async throws {
+        let broker = PrivateRabbitMQ()
+        try broker.start()
+        defer { try? broker.stop() }
+
+        let lines = AMQPTestLocked<[String]>([])
+        let logger = Logger(label: "test.amqp") { _ in AMQPCapturingLogHandler(lines: lines) }
+        let transport = try await AMQPTestBroker.connectedTransport(url: broker.url, logger: logger)
+        let queue = AMQPTestBroker.uniqueName("stale")
+        try await transport.declareInport(queue: queue, options: PortOptions())
+
+        let held = Data("\"held\"".utf8), marker = Data("\"marker\"".utf8)
+        let gate = AMQPTestLocked(false)
+        let deliveries = AMQPTestLocked<[IncomingMessage]>([])
+        let handle = try await transport.consume(queue: queue, prefetch: 1) { message in
+            let first = deliveries.withValue { $0.append(message); return $0.count == 1 }
+            // The first delivery is settled only after its connection died and a new one exists.
+            if first { _ = await amqpEventually(timeout: .seconds(180)) { gate.current } }
+            return .ack
+        }
+        try await transport.publish(queue: queue, body: held)
+        #expect(await amqpEventually { deliveries.current.count == 1 })
+
+        try broker.stop()
+        try broker.start()
+        let reconnected = await amqpEventually(timeout: .seconds(120)) {
+            lines.current.filter { $0.contains("connected to") && !$0.contains("cannot") }.count >= 4
+        }
+        #expect(reconnected)
+        #expect(await amqpEventually { deliveries.current.count >= 2 })
+        gate.withValue { $0 = true }
+
+        try await transport.publish(queue: queue, body: marker)
+        #expect(await amqpEventually { deliveries.current.contains { $0.body == marker } })
+        let seen = deliveries.current
+        #expect(seen.filter { $0.body == held }.count == 2)
+        #expect(seen.filter { $0.body == held }.last?.redelivered == true)
+        // Had the stale ack gone out on the new channel, the broker would have
+        // closed it (unknown delivery tag) and we would have logged it.
+        #expect(!lines.current.contains { $0.contains("closed the channel") || $0.contains("PRECONDITION_FAILED") })
+
+        await handle.cancel()
+        try await transport.deleteQueue(queue)
+        try await transport.deleteExchange(queue)
+        await transport.disconnect()
     }
 }
