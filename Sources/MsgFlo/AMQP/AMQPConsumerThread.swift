@@ -14,6 +14,8 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
         var inFlight = 0
         var cancelled = false
         var retryAt: ContinuousClock.Instant?
+        /// The `consume()` caller, answered by the first subscription attempt on a live connection.
+        var firstReply: CheckedContinuation<Void, any Error>?
     }
 
     private var consumers: [Int: Consumer] = [:]
@@ -33,11 +35,11 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
         }
     }
 
-    /// Opens (or reuses) the consumer's channel and subscribes; a refusal
-    /// (missing queue) schedules a retry instead of failing the connection.
-    @discardableResult
-    private func start(_ id: Int, on connection: AMQPConnection) throws(AMQPFailure) -> AMQPFailure? {
-        guard var consumer = consumers[id] else { return nil }
+    /// Opens (or reuses) the consumer's channel and subscribes. A refusal
+    /// (missing queue) fails a new consumer's `consume()` call, and makes an
+    /// established consumer retry instead of failing the connection.
+    private func start(_ id: Int, on connection: AMQPConnection) throws(AMQPFailure) {
+        guard var consumer = consumers[id] else { return }
         do throws(AMQPFailure) {
             if consumer.channel == nil {
                 let channel = freeChannel()
@@ -50,17 +52,23 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
             try connection.consume(channel: consumer.channel!, queue: consumer.spec.queue, consumerTag: "msgflo-\(id)")
             consumer.consuming = true
             consumer.retryAt = nil
+            consumer.firstReply?.resume()
+            consumer.firstReply = nil
             consumers[id] = consumer
-            return nil
         } catch .channel(let code, let text) {
             if let channel = consumer.channel { channelOwners[channel] = nil }
+            if let reply = consumer.firstReply {
+                consumers[id] = nil
+                reply.resume(throwing: AMQPError(.brokerRefused,
+                    "cannot consume queue '\(consumer.spec.queue)' (code \(code)): \(text)"))
+                return
+            }
             consumer.channel = nil
             consumer.consuming = false
             consumer.inFlight = 0
             consumer.retryAt = .now + .seconds(2)
             consumers[id] = consumer
             logger.warning("cannot consume queue '\(consumer.spec.queue)' (code \(code)): \(text); retrying in 2 s")
-            return .channel(code: code, text: text)
         }
     }
 
@@ -73,13 +81,13 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
     override func handle(_ command: AMQPCommand, connection: AMQPConnection?) throws(AMQPFailure) {
         switch command {
         case let .startConsumer(spec, reply):
-            consumers[spec.id] = Consumer(spec: spec)
-            if let connection, let refusal = try start(spec.id, on: connection) {
-                consumers[spec.id] = nil
-                reply.resume(throwing: AMQPError(.brokerRefused, "cannot consume queue '\(spec.queue)': \(refusal)"))
-            } else {
-                reply.resume()
+            if stopping {
+                reply.resume(throwing: AMQPError(.notConnected, "the transport is disconnecting; consume refused"))
+                return
             }
+            consumers[spec.id] = Consumer(spec: spec, firstReply: reply)
+            // While disconnected, setUp subscribes (and answers) once connected.
+            if let connection { try start(spec.id, on: connection) }
         case let .stopConsumer(id, reply):
             defer { reply.resume() }
             guard var consumer = consumers[id] else { return }
@@ -113,6 +121,7 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
     private func closeIfDone(_ id: Int, connection: AMQPConnection?) throws(AMQPFailure) {
         guard let consumer = consumers[id], consumer.cancelled, consumer.inFlight <= 0 else { return }
         consumers[id] = nil
+        consumer.firstReply?.resume(throwing: AMQPError(.notConnected, "the transport was disconnected before consuming started"))
         if let channel = consumer.channel {
             channelOwners[channel] = nil
             if let connection {
@@ -221,5 +230,10 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
         }
     }
 
-    override func finish() { consumers = [:] }
+    override func finish() {
+        for consumer in consumers.values {
+            consumer.firstReply?.resume(throwing: AMQPError(.notConnected, "the transport was disconnected before consuming started"))
+        }
+        consumers = [:]
+    }
 }
