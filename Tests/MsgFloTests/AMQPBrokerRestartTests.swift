@@ -19,6 +19,16 @@ struct PrivateRabbitMQ {
     var url: BrokerURL { try! BrokerURL(parsing: "amqp://guest:guest@localhost:\(port)?heartbeat=2") }
 
     func start() throws { try services("start") }
+
+    /// Freezes (SIGSTOP) or thaws (SIGCONT) the broker: a peer that stops
+    /// answering without closing its sockets, which only heartbeats detect.
+    func send(signal: Int32) throws {
+        let pidFile = root.appendingPathComponent(".services/chaos-amqp/rabbitmq/pid")
+        let text = try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let pid = pid_t(text), kill(pid, signal) == 0 else {
+            throw ServicesError(description: "cannot signal the private RabbitMQ (pid file: '\(text)')")
+        }
+    }
     func stop() throws { try services("stop") }
 
     /// Runs scripts/services with posix_spawn and waitpid: Foundation's
@@ -155,6 +165,45 @@ struct AMQPBrokerRestartTests {
         // Had the stale ack gone out on the new channel, the broker would have
         // closed it (unknown delivery tag) and we would have logged it.
         #expect(!lines.current.contains { $0.contains("closed the channel") || $0.contains("PRECONDITION_FAILED") })
+
+        await handle.cancel()
+        try await transport.deleteQueue(queue)
+        try await transport.deleteExchange(queue)
+        await transport.disconnect()
+    }
+
+    @Test func heartbeatsDetectASilentBrokerAndTheTransportRecovers() async throws {
+        let broker = PrivateRabbitMQ()
+        try broker.start()
+        defer {
+            try? broker.send(signal: SIGCONT)
+            try? broker.stop()
+        }
+
+        let lines = AMQPTestLocked<[String]>([])
+        let logger = Logger(label: "test.amqp") { _ in AMQPCapturingLogHandler(lines: lines) }
+        // broker.url asks for 2 s heartbeats.
+        let transport = try await AMQPTestBroker.connectedTransport(url: broker.url, logger: logger)
+        let queue = AMQPTestBroker.uniqueName("heartbeat")
+        try await transport.declareInport(queue: queue, options: PortOptions())
+        let consumed = AMQPTestLocked<[Data]>([])
+        let handle = try await transport.consume(queue: queue, prefetch: 2) { message in
+            consumed.withValue { $0.append(message.body) }
+            return .ack
+        }
+        try await transport.publish(queue: queue, body: Data("1".utf8))
+        #expect(await amqpEventually { consumed.current.count == 1 })
+
+        try broker.send(signal: SIGSTOP)
+        let detected = await amqpEventually(timeout: .seconds(60)) {
+            lines.current.filter { $0.contains("lost connection") && $0.contains("heartbeat") }.count >= 2
+        }
+        #expect(detected, "\(lines.current)")
+        try broker.send(signal: SIGCONT)
+
+        // Both connections come back by themselves and messages flow again.
+        try await transport.publish(queue: queue, body: Data("2".utf8))
+        #expect(await amqpEventually(timeout: .seconds(120)) { consumed.current.contains(Data("2".utf8)) })
 
         await handle.cancel()
         try await transport.deleteQueue(queue)
