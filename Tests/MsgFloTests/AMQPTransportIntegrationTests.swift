@@ -263,6 +263,8 @@ struct AMQPTransportIntegrationTests {
                             expectedLog: ["cannot connect to amqp://guest@127.0.0.1:1/%2F: connection refused; retrying in"]),
             UnreachableCase(url: "amqp://guest:guest@\(broker.host):\(broker.port)/no-such-vhost",
                             expectedLog: ["cannot connect to amqp://guest@\(broker.host):\(broker.port)/no-such-vhost", "NOT_ALLOWED", "retrying in"]),
+            UnreachableCase(url: "amqps://guest:guest@\(broker.host):\(broker.port)",
+                            expectedLog: ["cannot connect to amqps://guest@\(broker.host):\(broker.port)/%2F: SSL handshake failed; retrying in"]),
             UnreachableCase(url: "amqp://guest:guest@no-such-host.invalid",
                             expectedLog: ["cannot connect to amqp://guest@no-such-host.invalid:5672/%2F: cannot resolve host 'no-such-host.invalid'"]),
         ]

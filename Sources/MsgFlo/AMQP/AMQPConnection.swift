@@ -87,6 +87,9 @@ final class AMQPConnection {
         let reply = msgflo_amqp_login_plain(state, url.vhost, 0, 131_072, Int32(heartbeat),
                                             url.user ?? "guest", url.password ?? "guest")
         try check(reply, channel: 0)
+        // Heartbeats bound every wait; this also bounds them when heartbeats are off.
+        var rpcTimeout = timeval(tv_sec: 30, tv_usec: 0)
+        amqp_set_rpc_timeout(state, &rpcTimeout)
     }
 
     /// Closes gracefully when possible, then frees everything.

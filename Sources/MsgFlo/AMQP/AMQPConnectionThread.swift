@@ -42,8 +42,9 @@ class AMQPConnectionThread: @unchecked Sendable {
     }
 
     func start() {
+        let name = "amqp-\(settings.role)"
         let thread = Thread { [self] in run() }
-        thread.name = "amqp-\(settings.role)"
+        thread.name = name
         thread.start()
     }
 
@@ -135,7 +136,17 @@ class AMQPConnectionThread: @unchecked Sendable {
             try runTopology(operations, reply: reply, on: connection)
         }
         while true {
-            for command in inbox.take() { try dispatchConnected(command, connection) }
+            let commands = inbox.take()
+            for (index, command) in commands.enumerated() {
+                do throws(AMQPFailure) {
+                    try dispatchConnected(command, connection)
+                } catch {
+                    // The connection died: the commands after this one wait for the next.
+                    self.connection = nil
+                    for rest in commands[(index + 1)...] { dispatch(rest, connection: nil) }
+                    throw error
+                }
+            }
             tick(now: .now)
             if stopping && readyToClose { return }
             let busy = try pump(connection)
