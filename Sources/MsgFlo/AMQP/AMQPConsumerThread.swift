@@ -174,7 +174,11 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
     }
 
     private func deliver(_ delivery: AMQPDelivery, on connection: AMQPConnection) throws(AMQPFailure) {
-        guard let id = channelOwners[delivery.channel], var consumer = consumers[id], !consumer.cancelled else {
+        guard let id = channelOwners[delivery.channel] else {
+            // Its channel is already closed (the broker requeued it); using it would kill the connection.
+            return
+        }
+        guard var consumer = consumers[id], !consumer.cancelled else {
             // Arrived for a consumer being cancelled: give it back for another consumer.
             try connection.settle(channel: delivery.channel, deliveryTag: delivery.deliveryTag, .requeue)
             return
