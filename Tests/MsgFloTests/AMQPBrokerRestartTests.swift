@@ -16,6 +16,9 @@ struct AMQPBrokerRestartTests {
         let transport = try await AMQPTestBroker.connectedTransport(url: broker.url, publishTimeout: .seconds(240))
         let queue = AMQPTestBroker.uniqueName("restart")
         try await transport.declareInport(queue: queue, options: PortOptions())
+        // Non-durable: gone after the restart unless the transport declares it again.
+        let transient = AMQPTestBroker.uniqueName("restart-transient")
+        try await transport.declareInport(queue: transient, options: PortOptions(persistent: false))
 
         let consumed = AMQPTestLocked<[Int: Int]>([:])
         let handle = try await transport.consume(queue: queue, prefetch: 10) { message in
@@ -57,11 +60,27 @@ struct AMQPBrokerRestartTests {
         #expect(complete, "consumed \(consumed.current.count) of \(total) distinct messages")
         #expect(Set(consumed.current.keys) == Set(0..<total))
 
+        // Redeclared and re-qos'd without being told.
+        let management = RabbitManagement(base: URL(string: "http://guest:guest@localhost:\(broker.managementPort)")!)
+        #expect(try await amqpEventually { try await management.queue(transient) != nil })
+        // (The management API's consumer list lags the broker by a few seconds.)
+        var ours: [[String: Any]] = []
+        _ = try await amqpEventually {
+            let consumers = try await management.getJSON("consumers") as? [[String: Any]] ?? []
+            ours = consumers.filter { ($0["queue"] as? [String: Any])?["name"] as? String == queue }
+            return !ours.isEmpty
+        }
+        #expect(ours.count == 1)
+        #expect(ours.first?["prefetch_count"] as? Int == 10)
+        #expect(ours.first?["ack_required"] as? Bool == true)
+
         // Publishes fail with a clear error once the broker stays away longer than the timeout.
         let impatient = try await AMQPTestBroker.connectedTransport(url: broker.url, publishTimeout: .seconds(3))
         await handle.cancel()
         try await transport.deleteQueue(queue)
         try await transport.deleteExchange(queue)
+        try await transport.deleteQueue(transient)
+        try await transport.deleteExchange(transient)
         await transport.disconnect()
         try broker.stop()
         let error = await #expect(throws: AMQPError.self) {
