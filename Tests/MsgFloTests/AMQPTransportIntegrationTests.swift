@@ -206,6 +206,22 @@ struct AMQPTransportIntegrationTests {
         await transport.disconnect()
     }
 
+    @Test func publishToAMissingExchangeFailsAloneAndLaterPublishesWork() async throws {
+        let transport = try await AMQPTestBroker.connectedTransport()
+        let queue = AMQPTestBroker.uniqueName("after-refusal")
+        try await transport.declareQueue(queue, options: PortOptions())
+        let error = await #expect(throws: AMQPError.self) {
+            try await transport.publish(exchange: AMQPTestBroker.uniqueName("no-exchange"), body: Data("0".utf8))
+        }
+        #expect(error?.code == .brokerRefused)
+        #expect(error?.description.contains("NOT_FOUND") == true)
+        for i in 1...3 { try await transport.publish(queue: queue, body: Data("\(i)".utf8)) }
+        let received = try await transport.receive(from: queue, amount: 3)
+        #expect(Set(received.map(\.body)) == Set((1...3).map { Data("\($0)".utf8) }))
+        try await transport.deleteQueue(queue)
+        await transport.disconnect()
+    }
+
     @Test func consumingAMissingQueueIsRefused() async throws {
         let transport = try await AMQPTestBroker.connectedTransport()
         let error = await #expect(throws: AMQPError.self) {
@@ -245,6 +261,12 @@ struct AMQPTransportIntegrationTests {
                             expectedLog: ["cannot connect to amqp://guest@\(broker.host):\(broker.port)/%2F", "ACCESS_REFUSED", "retrying in"]),
             UnreachableCase(url: "amqp://guest:guest@127.0.0.1:1",
                             expectedLog: ["cannot connect to amqp://guest@127.0.0.1:1/%2F: connection refused; retrying in"]),
+            UnreachableCase(url: "amqp://guest:guest@\(broker.host):\(broker.port)/no-such-vhost",
+                            expectedLog: ["cannot connect to amqp://guest@\(broker.host):\(broker.port)/no-such-vhost", "NOT_ALLOWED", "retrying in"]),
+            UnreachableCase(url: "amqps://guest:guest@\(broker.host):\(broker.port)",
+                            expectedLog: ["cannot connect to amqps://guest@\(broker.host):\(broker.port)/%2F: SSL handshake failed; retrying in"]),
+            UnreachableCase(url: "amqp://guest:guest@no-such-host.invalid",
+                            expectedLog: ["cannot connect to amqp://guest@no-such-host.invalid:5672/%2F: cannot resolve host 'no-such-host.invalid'"]),
         ]
     }
 
@@ -262,6 +284,9 @@ struct AMQPTransportIntegrationTests {
         connecting.cancel()
         await #expect(throws: CancellationError.self) { try await connecting.value }
         let failures = lines.current.filter { $0.contains("cannot connect") }
+        // Cancelling connect() stops the retries (the test backoff is at most 2.4 s).
+        try await Task.sleep(for: .seconds(3))
+        #expect(lines.current.filter { $0.contains("cannot connect") }.count <= failures.count + 1)
         for fragment in case_.expectedLog {
             #expect(failures.allSatisfy { $0.contains(fragment) }, "\(fragment) missing in \(failures)")
         }

@@ -28,6 +28,7 @@ struct BrokerURLTests {
         Parsed(text: "mqtt://localhost", scheme: .mqtt, host: "localhost", port: 1883, vhost: "/"),
         Parsed(text: "mqtts://broker:9999", scheme: .mqtts, host: "broker", port: 9999, vhost: "/"),
         Parsed(text: "direct://test-broker", scheme: .direct, host: "test-broker", port: 0, vhost: "/"),
+        Parsed(text: "amqp://[::1]:5673", scheme: .amqp, host: "::1", port: 5673, vhost: "/"),
         Parsed(text: "amqp://user@10.0.0.1:5673/vh?heartbeat=0", scheme: .amqp, user: "user",
                host: "10.0.0.1", port: 5673, vhost: "vh", heartbeat: 0),
     ])
@@ -74,6 +75,7 @@ struct BrokerURLTests {
         ("amqp://guest:guest@localhost:5672/%2F", "amqp://guest@localhost:5672/%2F"),
         ("amqps://a:b@h/prod", "amqps://a@h:5671/prod"),
         ("direct://x", "direct://x"),
+        ("amqp://[::1]", "amqp://[::1]:5672/%2F"),
     ])
     func describesWithoutPassword(_ text: String, _ described: String) throws {
         #expect(try BrokerURL(parsing: text).description == described)

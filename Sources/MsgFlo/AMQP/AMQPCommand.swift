@@ -12,6 +12,9 @@ struct AMQPOutgoing: Sendable {
 struct AMQPDeliveryTicket: Sendable {
     var generation: Int
     var consumerID: Int
+    /// Which opening of the consumer's channel delivered it (a channel the broker
+    /// closed and that was reopened under the same number must not get old tags).
+    var channelEpoch: Int
     var channel: UInt16
     var deliveryTag: UInt64
 }

@@ -42,8 +42,9 @@ class AMQPConnectionThread: @unchecked Sendable {
     }
 
     func start() {
+        let name = "amqp-\(settings.role)"
         let thread = Thread { [self] in run() }
-        thread.name = "amqp-\(settings.role)"
+        thread.name = name
         thread.start()
     }
 
@@ -135,7 +136,17 @@ class AMQPConnectionThread: @unchecked Sendable {
             try runTopology(operations, reply: reply, on: connection)
         }
         while true {
-            for command in inbox.take() { try dispatchConnected(command, connection) }
+            let commands = inbox.take()
+            for (index, command) in commands.enumerated() {
+                do throws(AMQPFailure) {
+                    try dispatchConnected(command, connection)
+                } catch {
+                    // The connection died: the commands after this one wait for the next.
+                    self.connection = nil
+                    for rest in commands[(index + 1)...] { dispatch(rest, connection: nil) }
+                    throw error
+                }
+            }
             tick(now: .now)
             if stopping && readyToClose { return }
             let busy = try pump(connection)
@@ -237,9 +248,12 @@ class AMQPConnectionThread: @unchecked Sendable {
         }
     }
 
+    /// "2 s", "1.5 s", "12 s": whole seconds from 10 s up, else one decimal dropped when zero.
     static func format(_ delay: Duration) -> String {
-        let seconds = delay.seconds
-        return seconds >= 10 || seconds == seconds.rounded()
-            ? "\(Int(seconds.rounded())) s" : String(format: "%.1f s", seconds)
+        let tenths = (delay.seconds * 10).rounded()
+        if tenths >= 100 || tenths.truncatingRemainder(dividingBy: 10) == 0 {
+            return "\(Int((delay.seconds).rounded())) s"
+        }
+        return "\(Int(tenths) / 10).\(Int(tenths) % 10) s"
     }
 }

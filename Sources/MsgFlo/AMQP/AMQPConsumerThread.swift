@@ -9,10 +9,13 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
     private struct Consumer {
         var spec: AMQPConsumerSpec
         var channel: UInt16?
+        var channelEpoch = 0
         var consuming = false
         var inFlight = 0
         var cancelled = false
         var retryAt: ContinuousClock.Instant?
+        /// The `consume()` caller, answered by the first subscription attempt on a live connection.
+        var firstReply: CheckedContinuation<Void, any Error>?
     }
 
     private var consumers: [Int: Consumer] = [:]
@@ -32,33 +35,40 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
         }
     }
 
-    /// Opens (or reuses) the consumer's channel and subscribes; a refusal
-    /// (missing queue) schedules a retry instead of failing the connection.
-    @discardableResult
-    private func start(_ id: Int, on connection: AMQPConnection) throws(AMQPFailure) -> AMQPFailure? {
-        guard var consumer = consumers[id] else { return nil }
+    /// Opens (or reuses) the consumer's channel and subscribes. A refusal
+    /// (missing queue) fails a new consumer's `consume()` call, and makes an
+    /// established consumer retry instead of failing the connection.
+    private func start(_ id: Int, on connection: AMQPConnection) throws(AMQPFailure) {
+        guard var consumer = consumers[id] else { return }
         do throws(AMQPFailure) {
             if consumer.channel == nil {
                 let channel = freeChannel()
                 try connection.openChannel(channel)
                 consumer.channel = channel
+                consumer.channelEpoch += 1
                 channelOwners[channel] = id
                 try connection.qos(channel: channel, prefetch: consumer.spec.prefetch)
             }
             try connection.consume(channel: consumer.channel!, queue: consumer.spec.queue, consumerTag: "msgflo-\(id)")
             consumer.consuming = true
             consumer.retryAt = nil
+            consumer.firstReply?.resume()
+            consumer.firstReply = nil
             consumers[id] = consumer
-            return nil
         } catch .channel(let code, let text) {
             if let channel = consumer.channel { channelOwners[channel] = nil }
+            if let reply = consumer.firstReply {
+                consumers[id] = nil
+                reply.resume(throwing: AMQPError(.brokerRefused,
+                    "cannot consume queue '\(consumer.spec.queue)' (code \(code)): \(text)"))
+                return
+            }
             consumer.channel = nil
             consumer.consuming = false
             consumer.inFlight = 0
             consumer.retryAt = .now + .seconds(2)
             consumers[id] = consumer
             logger.warning("cannot consume queue '\(consumer.spec.queue)' (code \(code)): \(text); retrying in 2 s")
-            return .channel(code: code, text: text)
         }
     }
 
@@ -71,13 +81,13 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
     override func handle(_ command: AMQPCommand, connection: AMQPConnection?) throws(AMQPFailure) {
         switch command {
         case let .startConsumer(spec, reply):
-            consumers[spec.id] = Consumer(spec: spec)
-            if let connection, let refusal = try start(spec.id, on: connection) {
-                consumers[spec.id] = nil
-                reply.resume(throwing: AMQPError(.brokerRefused, "cannot consume queue '\(spec.queue)': \(refusal)"))
-            } else {
-                reply.resume()
+            if stopping {
+                reply.resume(throwing: AMQPError(.notConnected, "the transport is disconnecting; consume refused"))
+                return
             }
+            consumers[spec.id] = Consumer(spec: spec, firstReply: reply)
+            // While disconnected, setUp subscribes (and answers) once connected.
+            if let connection { try start(spec.id, on: connection) }
         case let .stopConsumer(id, reply):
             defer { reply.resume() }
             guard var consumer = consumers[id] else { return }
@@ -91,7 +101,8 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
             try closeIfDone(id, connection: connection)
         case let .settle(ticket, settlement):
             guard var consumer = consumers[ticket.consumerID] else { return }
-            guard ticket.generation == generation, let connection, consumer.channel == ticket.channel else {
+            guard ticket.generation == generation, let connection, consumer.channel == ticket.channel,
+                  consumer.channelEpoch == ticket.channelEpoch else {
                 logger.debug("dropping a settlement from an old connection; the broker redelivers that message")
                 return
             }
@@ -110,6 +121,7 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
     private func closeIfDone(_ id: Int, connection: AMQPConnection?) throws(AMQPFailure) {
         guard let consumer = consumers[id], consumer.cancelled, consumer.inFlight <= 0 else { return }
         consumers[id] = nil
+        consumer.firstReply?.resume(throwing: AMQPError(.notConnected, "the transport was disconnected before consuming started"))
         if let channel = consumer.channel {
             channelOwners[channel] = nil
             if let connection {
@@ -162,15 +174,19 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
     }
 
     private func deliver(_ delivery: AMQPDelivery, on connection: AMQPConnection) throws(AMQPFailure) {
-        guard let id = channelOwners[delivery.channel], var consumer = consumers[id], !consumer.cancelled else {
+        guard let id = channelOwners[delivery.channel] else {
+            // Its channel is already closed (the broker requeued it); using it would kill the connection.
+            return
+        }
+        guard var consumer = consumers[id], !consumer.cancelled else {
             // Arrived for a consumer being cancelled: give it back for another consumer.
             try connection.settle(channel: delivery.channel, deliveryTag: delivery.deliveryTag, .requeue)
             return
         }
         consumer.inFlight += 1
         consumers[id] = consumer
-        let ticket = AMQPDeliveryTicket(generation: generation, consumerID: id, channel: delivery.channel,
-                                        deliveryTag: delivery.deliveryTag)
+        let ticket = AMQPDeliveryTicket(generation: generation, consumerID: id, channelEpoch: consumer.channelEpoch,
+                                        channel: delivery.channel, deliveryTag: delivery.deliveryTag)
         let message = IncomingMessage(queue: consumer.spec.queue, body: delivery.body, redelivered: delivery.redelivered)
         let handler = consumer.spec.handler
         let inbox = self.inbox
@@ -218,5 +234,10 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
         }
     }
 
-    override func finish() { consumers = [:] }
+    override func finish() {
+        for consumer in consumers.values {
+            consumer.firstReply?.resume(throwing: AMQPError(.notConnected, "the transport was disconnected before consuming started"))
+        }
+        consumers = [:]
+    }
 }

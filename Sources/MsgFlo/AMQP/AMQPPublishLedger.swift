@@ -52,15 +52,23 @@ struct AMQPPublishLedger<Message, Token> {
         nextTag = 1
     }
 
-    /// `basic.ack` / `basic.nack`: the tokens settled by it.
+    /// `basic.ack` / `basic.nack`: the tokens settled by it. In-flight tags
+    /// ascend, so both forms are a binary search, not a scan.
     mutating func settle(tag: UInt64, multiple: Bool) -> [Token] {
-        var settled: [Token] = []
-        inFlight.removeAll { item in
-            let hit = multiple ? item.tag <= tag : item.tag == tag
-            if hit { settled.append(item.entry.token) }
-            return hit
+        var low = 0, high = inFlight.count
+        while low < high {
+            let middle = (low + high) / 2
+            if inFlight[middle].tag < tag { low = middle + 1 } else { high = middle }
         }
-        return settled
+        let hit = low < inFlight.count && inFlight[low].tag == tag
+        if multiple {
+            let end = hit ? low + 1 : low
+            let settled = inFlight[..<end].map(\.entry.token)
+            inFlight.removeFirst(end)
+            return settled
+        }
+        guard hit else { return [] }
+        return [inFlight.remove(at: low).entry.token]
     }
 
     /// Removes and returns every publish whose deadline has passed.

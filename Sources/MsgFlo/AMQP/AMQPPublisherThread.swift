@@ -41,12 +41,6 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
     }
 
     override func pump(_ connection: AMQPConnection) throws(AMQPFailure) -> Bool {
-        var sent = 0
-        while ledger.inFlight.count < maxInFlight, sent < 256, let (_, message) = ledger.sendNext() {
-            try connection.publish(channel: Self.publishChannel, exchange: message.exchange,
-                                   routingKey: message.routingKey, body: message.body)
-            sent += 1
-        }
         var read = 0
         while read < 1024, let frame = try connection.nextFrame() {
             read += 1
@@ -72,8 +66,15 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
                 break
             }
         }
+        // Send after reading, so a window freed by these acks is used at once.
+        var sent = 0
+        while ledger.inFlight.count < maxInFlight, sent < 256, let (_, message) = ledger.sendNext() {
+            try connection.publish(channel: Self.publishChannel, exchange: message.exchange,
+                                   routingKey: message.routingKey, body: message.body)
+            sent += 1
+        }
         let canSendMore = !ledger.queued.isEmpty && ledger.inFlight.count < maxInFlight
-        return sent > 0 && canSendMore || read == 1024
+        return canSendMore || read == 1024
     }
 
     override func tick(now: ContinuousClock.Instant) {

@@ -71,6 +71,9 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
                 try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
                     if !thread.inbox.post(.awaitConnected(reply)) {
                         reply.resume(throwing: AMQPError(.notConnected, "the transport was disconnected"))
+                    } else if Task.isCancelled {
+                        // Cancelled before the waiter was queued: onCancel already ran.
+                        thread.inbox.post(.cancelConnectWaiters)
                     }
                 }
             } onCancel: {

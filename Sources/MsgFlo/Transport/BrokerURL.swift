@@ -68,7 +68,8 @@ public struct BrokerURL: Sendable, Hashable, CustomStringConvertible {
         guard let components = URLComponents(string: trimmed) else {
             throw fail("it is not a valid URL (check for spaces, a non-numeric port, or unescaped characters)")
         }
-        let host = components.host ?? ""
+        var host = components.host ?? ""
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }  // IPv6 literal
         guard !host.isEmpty else {
             throw fail(scheme == .direct ? "it names no broker; write direct://name" : "it has no host")
         }
@@ -119,9 +120,10 @@ public struct BrokerURL: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         if scheme == .direct { return "direct://\(host)" }
         let userPart = user.map { "\($0)@" } ?? ""
+        let hostPart = host.contains(":") ? "[\(host)]" : host
         let vhostPart = vhost.addingPercentEncoding(withAllowedCharacters: .alphanumerics
             .union(CharacterSet(charactersIn: "-._~"))) ?? vhost
-        return "\(scheme.rawValue)://\(userPart)\(host):\(port)/\(vhostPart)"
+        return "\(scheme.rawValue)://\(userPart)\(hostPart):\(port)/\(vhostPart)"
     }
 
     /// Picks the broker the way every msgflo tool does: `--broker`, else

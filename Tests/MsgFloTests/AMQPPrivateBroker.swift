@@ -1,0 +1,72 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import MsgFlo
+
+/// A RabbitMQ of this test's own (never the shared one), started and stopped
+/// with scripts/services on ports 5690/15690.
+struct PrivateRabbitMQ {
+    /// Folder under .services/ holding its data.
+    var name = "chaos-amqp"
+    var port = 5690
+    var managementPort = 15690
+    /// Extra variables for rabbitmq-server, e.g. RABBITMQ_ADVANCED_CONFIG_FILE.
+    var environment: [String: String] = [:]
+
+    var directory: URL { root.appendingPathComponent(".services/\(name)") }
+
+    var root: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    var url: BrokerURL { try! BrokerURL(parsing: "amqp://guest:guest@localhost:\(port)?heartbeat=2") }
+
+    func start() throws { try services("start") }
+
+    /// Freezes (SIGSTOP) or thaws (SIGCONT) the broker: a peer that stops
+    /// answering without closing its sockets, which only heartbeats detect.
+    func send(signal: Int32) throws {
+        let pidFile = directory.appendingPathComponent("rabbitmq/pid")
+        let text = try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let pid = pid_t(text), kill(pid, signal) == 0 else {
+            throw ServicesError(description: "cannot signal the private RabbitMQ (pid file: '\(text)')")
+        }
+    }
+
+    func stop() throws { try services("stop") }
+
+    /// Runs scripts/services with posix_spawn and waitpid: Foundation's
+    /// Process misses the exit when the script leaves a daemon behind.
+    private func services(_ command: String) throws {
+        let script = root.appendingPathComponent("scripts/services").path
+        var environment = ProcessInfo.processInfo.environment.merging(self.environment) { $1 }
+        environment["SERVICES_DIR"] = directory.path
+        environment["RABBITMQ_PORT"] = String(port)
+        environment["RABBITMQ_MANAGEMENT_PORT"] = String(managementPort)
+        try run([script, command, "rabbitmq"], environment: environment)
+    }
+
+    /// Runs a program to completion with posix_spawn and waitpid.
+    func run(_ command: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let script = command[0]
+        let arguments: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+        let variables: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            arguments.forEach { free($0) }
+            variables.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, script, nil, nil, arguments, variables)
+        guard spawned == 0 else {
+            throw ServicesError(description: "cannot run \(script): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        guard status == 0 else {
+            throw ServicesError(description: "\(command.joined(separator: " ")) failed (wait status \(status))")
+        }
+    }
+
+    struct ServicesError: Error, CustomStringConvertible { var description: String }
+}
