@@ -10,8 +10,8 @@ import Testing
 struct AMQPBrokerRestartTests {
     @Test func everyConfirmedMessageIsConsumedAcrossABrokerRestart() async throws {
         let broker = PrivateRabbitMQ()
-        try broker.start()
-        defer { try? broker.stop() }
+        try await broker.start()
+        defer { try? broker.stopBlocking() }
 
         let transport = try await AMQPTestBroker.connectedTransport(url: broker.url, publishTimeout: .seconds(240))
         let queue = AMQPTestBroker.uniqueName("restart")
@@ -50,8 +50,8 @@ struct AMQPBrokerRestartTests {
         }
 
         #expect(await amqpEventually(timeout: .seconds(60)) { consumed.current.count >= 100 })
-        try broker.stop()
-        try broker.start()
+        try await broker.stop()
+        try await broker.start()
         // Keep publishing for a while after the restart, then stop.
         stopAt.withValue { $0 = published.current + 300 }
         let total = try await publishing.value
@@ -82,7 +82,7 @@ struct AMQPBrokerRestartTests {
         try await transport.deleteQueue(transient)
         try await transport.deleteExchange(transient)
         await transport.disconnect()
-        try broker.stop()
+        try await broker.stop()
         let error = await #expect(throws: AMQPError.self) {
             try await impatient.publish(queue: "anything", body: Data("1".utf8))
         }
@@ -92,8 +92,8 @@ struct AMQPBrokerRestartTests {
 
     @Test func aSettlementFromTheLostConnectionIsDroppedAndTheBrokerRedelivers() async throws {
         let broker = PrivateRabbitMQ()
-        try broker.start()
-        defer { try? broker.stop() }
+        try await broker.start()
+        defer { try? broker.stopBlocking() }
 
         let lines = AMQPTestLocked<[String]>([])
         let logger = Logger(label: "test.amqp") { _ in AMQPCapturingLogHandler(lines: lines) }
@@ -113,8 +113,8 @@ struct AMQPBrokerRestartTests {
         try await transport.publish(queue: queue, body: held)
         #expect(await amqpEventually { deliveries.current.count == 1 })
 
-        try broker.stop()
-        try broker.start()
+        try await broker.stop()
+        try await broker.start()
         let reconnected = await amqpEventually(timeout: .seconds(120)) {
             lines.current.filter { $0.contains("connected to") && !$0.contains("cannot") }.count >= 4
         }
@@ -139,10 +139,10 @@ struct AMQPBrokerRestartTests {
 
     @Test func heartbeatsDetectASilentBrokerAndTheTransportRecovers() async throws {
         let broker = PrivateRabbitMQ()
-        try broker.start()
+        try await broker.start()
         defer {
             try? broker.send(signal: SIGCONT)
-            try? broker.stop()
+            try? broker.stopBlocking()
         }
 
         let lines = AMQPTestLocked<[String]>([])

@@ -22,7 +22,9 @@ struct PrivateRabbitMQ {
 
     var url: BrokerURL { try! BrokerURL(parsing: "amqp://guest:guest@localhost:\(port)?heartbeat=2") }
 
-    func start() throws { try services("start") }
+    /// Starting takes ~10 s of blocking waitpid: done on a thread of its own, so the
+    /// two cooperative threads of this machine keep serving the other tests.
+    func start() async throws { try await offCooperativePool { try services("start") } }
 
     /// Freezes (SIGSTOP) or thaws (SIGCONT) the broker: a peer that stops
     /// answering without closing its sockets, which only heartbeats detect.
@@ -34,7 +36,16 @@ struct PrivateRabbitMQ {
         }
     }
 
-    func stop() throws { try services("stop") }
+    func stop() async throws { try await offCooperativePool { try services("stop") } }
+
+    /// For `defer` at the end of a test, where nothing can be awaited.
+    func stopBlocking() throws { try services("stop") }
+
+    private func offCooperativePool(_ work: @escaping @Sendable () throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
 
     /// Runs scripts/services with posix_spawn and waitpid: Foundation's
     /// Process misses the exit when the script leaves a daemon behind.

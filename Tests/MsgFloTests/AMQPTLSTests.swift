@@ -30,8 +30,8 @@ struct AMQPTLSTests {
 
     @Test func publishesAndConsumesOverAmqps() async throws {
         let (broker, certificate) = try prepare(PrivateRabbitMQ(name: "chaos-amqp-tls", port: 5692, managementPort: 15692))
-        try broker.start()
-        defer { try? broker.stop() }
+        try await broker.start()
+        defer { try? broker.stopBlocking() }
 
         // The peer is verified against the test's own CA (the self-signed certificate).
         let url = try BrokerURL(parsing: "amqps://guest:guest@localhost:\(tlsPort)?cacertfile=\(certificate)")

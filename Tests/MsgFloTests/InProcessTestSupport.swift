@@ -34,7 +34,7 @@ final class Mailbox<Item: Sendable>: Sendable {
 
     var buffered: [Item] { state.withLock { $0.items } }
 
-    func take(timeout: TimeInterval = 10, what: String = "a message") async throws -> Item {
+    func take(timeout: TimeInterval = 60, what: String = "a message") async throws -> Item {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Item, any Error>) in
             let outcome = state.withLock { state -> (Item?, UInt64?) in
                 if !state.items.isEmpty { return (state.items.removeFirst(), nil) }
@@ -56,7 +56,7 @@ final class Mailbox<Item: Sendable>: Sendable {
         }
     }
 
-    func take(_ count: Int, timeout: TimeInterval = 10, what: String = "messages") async throws -> [Item] {
+    func take(_ count: Int, timeout: TimeInterval = 60, what: String = "messages") async throws -> [Item] {
         var items: [Item] = []
         for _ in 0..<count { items.append(try await take(timeout: timeout, what: what)) }
         return items
@@ -64,7 +64,7 @@ final class Mailbox<Item: Sendable>: Sendable {
 }
 
 /// Polls a condition until it holds (never asserts on time; the limit only stops a hang).
-func waitUntil(_ what: String, timeout: TimeInterval = 10, _ condition: @Sendable () -> Bool) async throws {
+func waitUntil(_ what: String, timeout: TimeInterval = 60, _ condition: @Sendable () -> Bool) async throws {
     let deadline = Date().addingTimeInterval(timeout)
     while !condition() {
         if Date() > deadline { throw TestTimeout(what: what) }

@@ -86,7 +86,7 @@ struct ProcessIntegrationTests {
         try await waitFor("the message at the end of the chain") { box.values.count == 1 }
         #expect(box.values == [["n": 42]])
         setup.terminate()
-        setup.waitUntilExit()
+        try await waitFor("msgflo setup to exit") { !setup.isRunning }
         // Stopping setup stops the participants it started.
         try await waitFor("participants stopped") {
             (try await management.queue("a\(suffix).IN")?["consumers"] as? Int) == 0
@@ -107,7 +107,7 @@ struct ProcessIntegrationTests {
             (try await management.queue("\(role).IN")?["messages_unacknowledged"] as? Int) == 1
         }
         kill(slow.processIdentifier, SIGKILL)
-        slow.waitUntilExit()
+        try await waitFor("the killed participant to be gone") { !slow.isRunning }
         #expect(box.values.isEmpty)
         let fast = try MsgFloBinary.start(["participant", "Repeat", "--role", role], log: temporaryFile("fast.log"))
         defer { fast.terminate() }
