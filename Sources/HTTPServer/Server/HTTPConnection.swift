@@ -28,20 +28,23 @@ final class HTTPConnection: @unchecked Sendable {
     private var parser: HTTPRequestParser
     private var readBuffer: [UInt8] = []
     private var readIndex = 0
-    private var writeBuffer: [UInt8] = []
-    private var writeIndex = 0
+    var writeBuffer: [UInt8] = []
+    var writeIndex = 0
     private(set) var mode: Mode = .http
-    private var inFlight = false
-    private var closeAfterWrite = false
+    var inFlight = false
+    var closeAfterWrite = false
     private var peerClosed = false
     private var interest: UInt32 = 0
     private var requestCount = 0
     private var processing = false
+    /// A streamed response is being produced (see HTTPConnection+Streaming.swift).
+    var streamingChunked = false
+    var streamWaiter: CheckedContinuation<Bool, Never>?
     private(set) var deadline: UInt64 = 0
     private var deadlineKind: Deadline = .none
 
     private static let readPauseThreshold = 1 << 20
-    private static let writeBacklogLimit = 1 << 20
+    static let writeBacklogLimit = 1 << 20
     private static let lingerNanoseconds: UInt64 = 2_000_000_000
 
     init(fd: Int32, loop: EventLoop, remoteAddress: String, counted: Bool) {
@@ -129,7 +132,7 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: requests
 
-    private func processRequests() {
+    func processRequests() {
         guard !processing else { return }
         processing = true
         defer { processing = false }
@@ -274,69 +277,6 @@ final class HTTPConnection: @unchecked Sendable {
                                   framing: framing)
     }
 
-    // MARK: streamed responses
-
-    /// Runs the body producer; the request stays in flight until it returns.
-    private func startStream(_ stream: @escaping @Sendable (HTTPBodyWriter) async throws -> Void,
-                             chunked: Bool, request: HTTPRequest) {
-        inFlight = true
-        streamingChunked = chunked
-        flush()
-        let writer = HTTPBodyWriter(loop: loop, connection: self)
-        let loop = self.loop
-        Task {
-            var failed = false
-            do {
-                try await stream(writer)
-            } catch {
-                failed = true
-                if !(error is HTTPBodyWriterClosedError) {
-                    request.logger.error("streamed body of \(request.method) \(request.path) failed: \(error)")
-                }
-            }
-            let didFail = failed
-            loop.execute { self.finishStream(failed: didFail) }
-        }
-    }
-
-    private var streamingChunked = false
-    private var streamWaiter: CheckedContinuation<Bool, Never>?
-
-    func writeStreamChunk(_ bytes: [UInt8], resume: CheckedContinuation<Bool, Never>) {
-        guard case .http = mode, inFlight else { return resume.resume(returning: false) }
-        if streamingChunked {
-            ResponseSerializer.appendChunk(bytes, to: &writeBuffer)
-        } else {
-            writeBuffer.append(contentsOf: bytes)
-        }
-        flush()
-        guard case .http = mode else { return resume.resume(returning: false) }
-        if writeBuffer.count - writeIndex < Self.writeBacklogLimit {
-            resume.resume(returning: true)
-        } else {
-            streamWaiter = resume
-        }
-    }
-
-    private func finishStream(failed: Bool) {
-        guard case .http = mode else { return }
-        if let waiter = streamWaiter {
-            streamWaiter = nil
-            waiter.resume(returning: false)
-        }
-        if failed {
-            close()
-            return
-        }
-        if streamingChunked { writeBuffer.append(contentsOf: ResponseSerializer.lastChunk) }
-        inFlight = false
-        flush()
-        if case .http = mode, !closeAfterWrite {
-            setInterest(reading: true)
-            processRequests()
-        }
-    }
-
     // MARK: WebSocket
 
     private func feedWebSocket(_ session: WebSocketSession) {
@@ -441,7 +381,7 @@ final class HTTPConnection: @unchecked Sendable {
         setDeadline(.linger)
     }
 
-    private func setInterest(reading: Bool) {
+    func setInterest(reading: Bool) {
         if case .closed = mode { return }
         let readBits = Epoll.in | Epoll.rdhup
         let wanted = reading && !peerClosed ? (interest | readBits) : (interest & ~readBits)
