@@ -21,6 +21,10 @@ final class EventLoop: @unchecked Sendable {
 
     // Loop-confined state.
     private var listeners: [Int32]
+    /// Listeners taken out of epoll after an accept failure (such as running out of
+    /// descriptors), so that a level-triggered listener cannot spin the loop; they
+    /// are put back at the next sweep.
+    private var pausedListeners: [Int32] = []
     private var connections: [HTTPConnection?] = []
     private var connectionCount = 0
     private(set) var draining = false
@@ -152,7 +156,9 @@ final class EventLoop: @unchecked Sendable {
             do {
                 accepted = try PosixSocket.accept(listener)
             } catch {
-                server.logger.warning("accept failed: \(error)")
+                server.logger.warning("accept failed, pausing accepts briefly: \(error)")
+                unregister(listener)
+                pausedListeners.append(listener)
                 return
             }
             guard let (fd, address) = accepted else { return }
@@ -188,6 +194,10 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func sweep(now: UInt64) {
+        if !pausedListeners.isEmpty && !draining {
+            for listener in pausedListeners { register(listener, events: Epoll.in | Epoll.exclusive) }
+            pausedListeners = []
+        }
         for case let connection? in connections where connection.deadline != 0 && connection.deadline <= now {
             connection.deadlineExpired()
         }
@@ -203,8 +213,9 @@ final class EventLoop: @unchecked Sendable {
         guard !draining else { return }
         draining = true
         drainDeadline = monotonicNanoseconds() + configuration.shutdownGracePeriod.nanoseconds
-        for listener in listeners { unregister(listener) }
+        for listener in listeners where !pausedListeners.contains(listener) { unregister(listener) }
         listeners = []
+        pausedListeners = []
         for case let connection? in connections { connection.drain() }
         server.listenersReleased()
     }
