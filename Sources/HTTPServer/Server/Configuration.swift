@@ -36,6 +36,10 @@ extension HTTPServer {
         public var shutdownGracePeriod: Duration
         /// Largest WebSocket message (all fragments); larger closes with 1009.
         public var maxWebSocketMessageBytes: Int
+        /// How long a WebSocket peer may stay silent before the server pings it; a
+        /// peer silent for another interval after the ping is disconnected (it
+        /// vanished without closing). nil never pings.
+        public var webSocketPingInterval: Duration?
         /// Whether to log one line per request at info level.
         public var accessLog: Bool
 
@@ -56,6 +60,7 @@ extension HTTPServer {
             writeTimeout: Duration = .seconds(30),
             shutdownGracePeriod: Duration = .seconds(25),
             maxWebSocketMessageBytes: Int = 1024 * 1024,
+            webSocketPingInterval: Duration? = .seconds(30),
             accessLog: Bool = true
         ) {
             self.host = host
@@ -74,6 +79,7 @@ extension HTTPServer {
             self.writeTimeout = writeTimeout
             self.shutdownGracePeriod = shutdownGracePeriod
             self.maxWebSocketMessageBytes = maxWebSocketMessageBytes
+            self.webSocketPingInterval = webSocketPingInterval
             self.accessLog = accessLog
         }
 

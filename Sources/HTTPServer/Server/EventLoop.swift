@@ -47,7 +47,8 @@ final class EventLoop: @unchecked Sendable {
         guard wakeFD >= 0 else { throw SocketError("eventfd") }
         scratch = .allocate(byteCount: 64 * 1024, alignment: 16)
         let shortest = [configuration.idleTimeout, configuration.headerReadTimeout,
-                        configuration.bodyReadTimeout, configuration.writeTimeout].map(\.nanoseconds).min() ?? 1_000_000_000
+                        configuration.bodyReadTimeout, configuration.writeTimeout,
+                        configuration.webSocketPingInterval ?? .seconds(1)].map(\.nanoseconds).min() ?? 1_000_000_000
         sweepInterval = min(250_000_000, max(5_000_000, shortest / 4))
         register(wakeFD, events: Epoll.in)
         for listener in listeners {

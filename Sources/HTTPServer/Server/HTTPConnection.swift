@@ -19,6 +19,8 @@ final class HTTPConnection: @unchecked Sendable {
 
     enum Deadline {
         case none, idle, header, body, write, linger
+        /// WebSocket: time since the peer last sent anything; first a ping, then close.
+        case webSocketPing
     }
 
     let fd: Int32
@@ -37,6 +39,7 @@ final class HTTPConnection: @unchecked Sendable {
     private var interest: UInt32 = 0
     private var requestCount = 0
     private var processing = false
+    private var pingOutstanding = false
     /// A streamed response is being produced (see HTTPConnection+Streaming.swift).
     var streamingChunked = false
     var streamWaiter: CheckedContinuation<Bool, Never>?
@@ -87,10 +90,12 @@ final class HTTPConnection: @unchecked Sendable {
     private func readAvailable() {
         let scratch = loop.scratch
         var sawEnd = false
+        var receivedBytes = false
         while true {
             let n = recv(fd, scratch.baseAddress, scratch.count, 0)
             if n > 0 {
                 if case .lingering = mode { continue }
+                receivedBytes = true
                 readBuffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
                 if n < scratch.count { break }
                 if readBuffer.count - readIndex > Self.readPauseThreshold { break }
@@ -111,6 +116,10 @@ final class HTTPConnection: @unchecked Sendable {
             if sawEnd { close() }
             return
         case .webSocket(let session):
+            if receivedBytes && deadlineKind == .webSocketPing {
+                pingOutstanding = false
+                setDeadline(.webSocketPing)
+            }
             feedWebSocket(session)
             if sawEnd { close() }
             return
@@ -253,7 +262,7 @@ final class HTTPConnection: @unchecked Sendable {
             let session = WebSocketSession(connection: self, subprotocol: subprotocol,
                                            maxMessageBytes: configuration.maxWebSocketMessageBytes)
             mode = .webSocket(session)
-            setDeadline(.none)
+            setDeadline(.webSocketPing)
             flush()
             setInterest(reading: true)
             let socket = session.socket
@@ -353,7 +362,9 @@ final class HTTPConnection: @unchecked Sendable {
             interest &= ~Epoll.out
             loop.modify(fd, events: interest)
         }
-        if deadlineKind == .write { setDeadline(.none) }
+        if deadlineKind == .write {
+            if case .webSocket = mode { setDeadline(.webSocketPing) } else { setDeadline(.none) }
+        }
         if let waiter = streamWaiter {
             streamWaiter = nil
             waiter.resume(returning: true)
@@ -404,6 +415,9 @@ final class HTTPConnection: @unchecked Sendable {
         case .body: span = config.bodyReadTimeout.nanoseconds
         case .write: span = config.writeTimeout.nanoseconds
         case .linger: span = Self.lingerNanoseconds
+        case .webSocketPing:
+            guard let interval = config.webSocketPingInterval else { deadline = 0; return }
+            span = interval.nanoseconds
         }
         deadline = monotonicNanoseconds() + span
     }
@@ -414,6 +428,17 @@ final class HTTPConnection: @unchecked Sendable {
             deadline = 0
         case .idle, .write, .linger:
             close()
+        case .webSocketPing:
+            guard case .webSocket(let session) = mode else { return close() }
+            if pingOutstanding {
+                loop.server.logger.info("websocket from \(remoteAddress) silent after a ping: closing")
+                setDeadline(.none)
+                session.close(.goingAway, reason: "no answer to ping")
+            } else {
+                pingOutstanding = true
+                setDeadline(.webSocketPing)
+                session.sendPing()
+            }
         case .header, .body:
             let partial = readIndex < readBuffer.count || parser.isReadingBody
             guard partial || deadlineKind == .body else {
