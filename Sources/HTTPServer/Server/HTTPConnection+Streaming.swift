@@ -10,7 +10,7 @@ extension HTTPConnection {
         flush()
         let writer = HTTPBodyWriter(loop: loop, connection: self)
         let loop = self.loop
-        Task {
+        loop.spawn {
             var failed = false
             do {
                 try await stream(writer)

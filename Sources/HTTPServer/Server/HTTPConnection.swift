@@ -216,7 +216,7 @@ final class HTTPConnection: @unchecked Sendable {
             remoteAddress: remoteAddress, logger: loop.server.logger)
         let server = loop.server
         let loop = self.loop
-        Task {
+        loop.spawn {
             let started = monotonicNanoseconds()
             let outcome = await server.respond(to: request)
             server.logAccess(request: request, outcome: outcome, started: started)
@@ -267,7 +267,7 @@ final class HTTPConnection: @unchecked Sendable {
             setInterest(reading: true)
             let socket = session.socket
             let logger = request.logger
-            Task {
+            loop.spawn {
                 do {
                     try await handler(request, socket)
                 } catch {
