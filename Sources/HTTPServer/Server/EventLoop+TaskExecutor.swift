@@ -2,6 +2,7 @@ import Dispatch
 
 /// An event loop is a task executor, so handler tasks can run on the loop thread
 /// that owns their connection (see `HTTPServer.HandlerExecution.eventLoop`).
+@available(macOS 15, iOS 18, tvOS 18, watchOS 11, *)
 extension EventLoop: TaskExecutor {
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)

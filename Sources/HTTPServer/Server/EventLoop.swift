@@ -139,9 +139,10 @@ final class EventLoop: @unchecked Sendable {
 
     /// Starts a task for a handler, where the configuration says handlers run.
     func spawn(_ operation: sending @escaping @isolated(any) () async -> Void) {
-        switch configuration.handlerExecution {
-        case .eventLoop: Task(executorPreference: self, operation: operation)
-        case .globalPool: Task(operation: operation)
+        if configuration.handlerExecution == .eventLoop, #available(macOS 15, iOS 18, tvOS 18, watchOS 11, *) {
+            Task(executorPreference: self, operation: operation)
+        } else {
+            Task(operation: operation)
         }
     }
 
