@@ -206,4 +206,18 @@ import Testing
         #expect(await router.respond(to: HTTPRequest(method: .get, target: "/ws")).status.code == 426)
         #expect(await router.respond(to: HTTPRequest(method: .put, target: "/hello")).status.code == 405)
     }
+
+    @Test func halfClosedClientStillGetsItsResponse() async throws {
+        try await withServer { port in
+            try await onThread {
+                let client = try TestClient(port: port)
+                try client.send("GET /slow/100 HTTP/1.1\r\nHost: x\r\n\r\n")
+                client.shutdownWrite()
+                let response = try client.readResponse()
+                #expect(response.text == "slow 100")
+                #expect(response.header("Connection") == "close")
+                #expect(try client.readUntilClosed().isEmpty)
+            }
+        }
+    }
 }

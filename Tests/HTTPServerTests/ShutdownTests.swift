@@ -5,16 +5,29 @@ import Testing
 
 /// Graceful shutdown: in-flight requests finish, idle connections close, `run()` returns.
 @Suite struct ShutdownTests {
-    func makeServer() -> HTTPServer {
+    /// A route whose handler tells the test it has started, then takes `ms`.
+    static func signallingRouter(_ started: DispatchSemaphore) -> Router {
+        var router = testRouter()
+        router.get("/busy/:ms") { request in
+            started.signal()
+            let ms = Int(request.pathParameters["ms"] ?? "") ?? 500
+            try await Task.sleep(for: .milliseconds(ms))
+            return HTTPResponse(text: "done \(ms)")
+        }
+        return router
+    }
+
+    func makeServer(router: Router = testRouter()) -> HTTPServer {
         var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0, eventLoopCount: 2)
         configuration.accessLog = false
         var logger = Logger(label: "shutdown-test")
         logger.logLevel = .warning
-        return HTTPServer(configuration: configuration, router: testRouter(), logger: logger)
+        return HTTPServer(configuration: configuration, router: router, logger: logger)
     }
 
     @Test func inFlightRequestFinishesAndIdleConnectionsClose() async throws {
-        let server = makeServer()
+        let started = DispatchSemaphore(value: 0)
+        let server = makeServer(router: Self.signallingRouter(started))
         let port = try server.start()
         let running = Task { try await server.run() }
         let (idleClosed, slowResponse) = try await onThread { () -> (Bool, TestClient.Response) in
@@ -22,8 +35,10 @@ import Testing
             try idle.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
             _ = try idle.readResponse()
             let busy = try TestClient(port: port)
-            try busy.send("GET /slow/800 HTTP/1.1\r\nHost: x\r\n\r\n")
-            usleep(200_000) // let the request reach its handler
+            try busy.send("GET /busy/800 HTTP/1.1\r\nHost: x\r\n\r\n")
+            guard started.wait(timeout: .now() + 10) == .success else {
+                throw TestClient.Failure(description: "handler never started")
+            }
             server.shutdown()
             let idleClosed = try idle.readUntilClosed().isEmpty
             let response = try busy.readResponse()
@@ -31,7 +46,7 @@ import Testing
         }
         #expect(idleClosed)
         #expect(slowResponse.status == 200)
-        #expect(slowResponse.text == "slow 800")
+        #expect(slowResponse.text == "done 800")
         #expect(slowResponse.header("Connection") == "close")
         try await running.value
         // The listener is gone.
@@ -44,12 +59,15 @@ import Testing
         configuration.accessLog = false
         var logger = Logger(label: "shutdown-test")
         logger.logLevel = .critical
-        let server = HTTPServer(configuration: configuration, router: testRouter(), logger: logger)
+        let started = DispatchSemaphore(value: 0)
+        let server = HTTPServer(configuration: configuration, router: Self.signallingRouter(started), logger: logger)
         let port = try server.start()
         let closed = try await onThread { () -> Bool in
             let client = try TestClient(port: port)
-            try client.send("GET /slow/60000 HTTP/1.1\r\nHost: x\r\n\r\n")
-            usleep(100_000)
+            try client.send("GET /busy/60000 HTTP/1.1\r\nHost: x\r\n\r\n")
+            guard started.wait(timeout: .now() + 10) == .success else {
+                throw TestClient.Failure(description: "handler never started")
+            }
             server.shutdown()
             return try client.readUntilClosed().isEmpty
         }

@@ -162,3 +162,43 @@ import Testing
         }
     }
 }
+
+/// The server pings a silent WebSocket peer and drops one that never answers.
+@Suite struct WebSocketPingTests {
+    static func fastPings(_ configuration: inout HTTPServer.Configuration) {
+        configuration.webSocketPingInterval = .milliseconds(300)
+    }
+
+    @Test func silentPeerIsPingedThenClosed() async throws {
+        try await withServer(Self.fastPings) { port in
+            try await onThread {
+                let client = try TestClient(port: port)
+                #expect(try client.upgrade().status == 101)
+                #expect(try client.readFrame().opcode == 9)
+                #expect(try client.readCloseCode() == 1001)
+                #expect(try client.readUntilClosed().isEmpty)
+            }
+        }
+    }
+
+    @Test func peerThatAnswersStaysConnected() async throws {
+        try await withServer(Self.fastPings) { port in
+            try await onThread {
+                let client = try TestClient(port: port)
+                #expect(try client.upgrade().status == 101)
+                for _ in 0..<3 {
+                    let ping = try client.readFrame()
+                    #expect(ping.opcode == 9)
+                    try client.sendFrame(opcode: 10, payload: ping.payload)
+                }
+                try client.sendText("still here")
+                var frame = try client.readFrame()
+                while frame.opcode == 9 { // a slow machine may ping again first
+                    try client.sendFrame(opcode: 10, payload: frame.payload)
+                    frame = try client.readFrame()
+                }
+                #expect(frame.opcode == 1 && frame.payload == Array("still here".utf8))
+            }
+        }
+    }
+}

@@ -52,11 +52,11 @@ public struct Router: Sendable {
         for route in routes {
             guard let parameters = route.pattern.match(segments) else { continue }
             if route.method == method { return .found(route.endpoint, parameters: parameters) }
-            if method == .head && route.method == .get && headFallback == nil {
+            if method == .head && route.method == .get && headFallback == nil, case .http = route.endpoint {
                 headFallback = (route.endpoint, parameters)
             }
             if !allowed.contains(route.method.rawValue) { allowed.append(route.method.rawValue) }
-            if route.method == .get && !allowed.contains("HEAD") { allowed.append("HEAD") }
+            if route.method == .get, case .http = route.endpoint, !allowed.contains("HEAD") { allowed.append("HEAD") }
         }
         if let (endpoint, parameters) = headFallback, case .http = endpoint {
             return .found(endpoint, parameters: parameters)

@@ -1,6 +1,17 @@
 import Foundation
 
 extension HTTPServer {
+    /// Where handler tasks run.
+    public enum HandlerExecution: Sendable {
+        /// On the connection's event-loop thread (a task executor preference): no
+        /// thread hop per request, the lowest latency. Handlers that await stay
+        /// harmless; a handler that blocks or computes for long stalls every
+        /// connection of its loop, so such work must move to its own thread.
+        case eventLoop
+        /// On Swift's shared concurrent pool, one hop away from the loop.
+        case globalPool
+    }
+
     /// Every limit and timeout of the server. The defaults suit a public-facing API
     /// service; tests shrink them to exercise each limit quickly.
     public struct Configuration: Sendable {
@@ -36,8 +47,13 @@ extension HTTPServer {
         public var shutdownGracePeriod: Duration
         /// Largest WebSocket message (all fragments); larger closes with 1009.
         public var maxWebSocketMessageBytes: Int
+        /// How long a WebSocket peer may stay silent before the server pings it; a
+        /// peer silent for another interval after the ping is disconnected (it
+        /// vanished without closing). nil never pings.
+        public var webSocketPingInterval: Duration?
         /// Whether to log one line per request at info level.
         public var accessLog: Bool
+        public var handlerExecution: HandlerExecution
 
         public init(
             host: String? = nil,
@@ -56,7 +72,9 @@ extension HTTPServer {
             writeTimeout: Duration = .seconds(30),
             shutdownGracePeriod: Duration = .seconds(25),
             maxWebSocketMessageBytes: Int = 1024 * 1024,
-            accessLog: Bool = true
+            webSocketPingInterval: Duration? = .seconds(30),
+            accessLog: Bool = true,
+            handlerExecution: HandlerExecution = .eventLoop
         ) {
             self.host = host
             self.port = port
@@ -74,7 +92,9 @@ extension HTTPServer {
             self.writeTimeout = writeTimeout
             self.shutdownGracePeriod = shutdownGracePeriod
             self.maxWebSocketMessageBytes = maxWebSocketMessageBytes
+            self.webSocketPingInterval = webSocketPingInterval
             self.accessLog = accessLog
+            self.handlerExecution = handlerExecution
         }
 
         /// `PORT` from the environment (12-factor), else 8080.

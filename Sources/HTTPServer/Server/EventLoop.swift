@@ -21,6 +21,10 @@ final class EventLoop: @unchecked Sendable {
 
     // Loop-confined state.
     private var listeners: [Int32]
+    /// Listeners taken out of epoll after an accept failure (such as running out of
+    /// descriptors), so that a level-triggered listener cannot spin the loop; they
+    /// are put back at the next sweep.
+    private var pausedListeners: [Int32] = []
     private var connections: [HTTPConnection?] = []
     private var connectionCount = 0
     private(set) var draining = false
@@ -31,6 +35,19 @@ final class EventLoop: @unchecked Sendable {
     private(set) var dateHeader: [UInt8] = []
     private var dateSecond = 0
     private var requestCounter: UInt64 = 0
+    /// Tasks queued from the loop thread itself: no lock, no wakeup needed.
+    private var localTasks: [@Sendable () -> Void] = []
+
+    /// Marks the loop's own thread, so `execute` can tell a local call from a remote one.
+    private static let threadKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    var isOnLoopThread: Bool {
+        pthread_getspecific(Self.threadKey) == Unmanaged.passUnretained(self).toOpaque()
+    }
 
     init(index: Int, server: HTTPServer, listeners: [Int32]) throws {
         self.index = index
@@ -43,7 +60,8 @@ final class EventLoop: @unchecked Sendable {
         guard wakeFD >= 0 else { throw SocketError("eventfd") }
         scratch = .allocate(byteCount: 64 * 1024, alignment: 16)
         let shortest = [configuration.idleTimeout, configuration.headerReadTimeout,
-                        configuration.bodyReadTimeout, configuration.writeTimeout].map(\.nanoseconds).min() ?? 1_000_000_000
+                        configuration.bodyReadTimeout, configuration.writeTimeout,
+                        configuration.webSocketPingInterval ?? .seconds(1)].map(\.nanoseconds).min() ?? 1_000_000_000
         sweepInterval = min(250_000_000, max(5_000_000, shortest / 4))
         register(wakeFD, events: Epoll.in)
         for listener in listeners {
@@ -57,6 +75,10 @@ final class EventLoop: @unchecked Sendable {
 
     /// Runs `task` on the loop thread soon; callable from any thread.
     func execute(_ task: @escaping @Sendable () -> Void) {
+        if isOnLoopThread {
+            localTasks.append(task)
+            return
+        }
         let (needsWake, stopped) = queue.withLock { state -> (Bool, Bool) in
             if state.stopped { return (false, true) }
             state.tasks.append(task)
@@ -94,14 +116,46 @@ final class EventLoop: @unchecked Sendable {
 
     // MARK: the loop
 
+    /// Like `execute`, but refuses (returns false) once the loop has stopped, for
+    /// work that must then go elsewhere (task jobs).
+    func executeIfRunning(_ task: @escaping @Sendable () -> Void) -> Bool {
+        if isOnLoopThread {
+            localTasks.append(task)
+            return true
+        }
+        let (needsWake, stopped) = queue.withLock { state -> (Bool, Bool) in
+            if state.stopped { return (false, true) }
+            state.tasks.append(task)
+            if state.wakePending { return (false, false) }
+            state.wakePending = true
+            return (true, false)
+        }
+        if needsWake {
+            var one: UInt64 = 1
+            _ = write(wakeFD, &one, 8)
+        }
+        return !stopped
+    }
+
+    /// Starts a task for a handler, where the configuration says handlers run.
+    func spawn(_ operation: sending @escaping @isolated(any) () async -> Void) {
+        if configuration.handlerExecution == .eventLoop, #available(macOS 15, iOS 18, tvOS 18, watchOS 11, *) {
+            Task(executorPreference: self, operation: operation)
+        } else {
+            Task(operation: operation)
+        }
+    }
+
     func run() {
+        pthread_setspecific(Self.threadKey, Unmanaged.passUnretained(self).toOpaque())
         let maxEvents = 256
         let events = UnsafeMutableRawPointer.allocate(byteCount: maxEvents * Epoll.eventSize, alignment: 16)
         defer { events.deallocate() }
         nextSweep = monotonicNanoseconds() + sweepInterval
         while true {
             let now = monotonicNanoseconds()
-            let timeout = nextSweep > now ? Int32(min(1000, (nextSweep - now) / 1_000_000 + 1)) : 0
+            let timeout = !localTasks.isEmpty ? 0
+                : nextSweep > now ? Int32(min(1000, (nextSweep - now) / 1_000_000 + 1)) : 0
             let count = Epoll.wait(epollFD, events, Int32(maxEvents), timeout)
             if count < 0 && errno != EINTR { break }
             for i in 0..<max(0, Int(count)) {
@@ -137,13 +191,23 @@ final class EventLoop: @unchecked Sendable {
         server.loopFinished()
     }
 
+    /// Runs queued work, including work it queues in turn, for a bounded number of
+    /// rounds so that a task that keeps re-queueing cannot starve socket I/O.
     private func runQueuedTasks() {
-        let tasks = queue.withLock { state -> [@Sendable () -> Void] in
-            state.wakePending = false
-            defer { state.tasks.removeAll(keepingCapacity: true) }
-            return state.tasks
+        for _ in 0..<16 {
+            var tasks = queue.withLock { state -> [@Sendable () -> Void] in
+                state.wakePending = false
+                let tasks = state.tasks
+                state.tasks = []
+                return tasks
+            }
+            if !localTasks.isEmpty {
+                tasks.append(contentsOf: localTasks)
+                localTasks.removeAll(keepingCapacity: true)
+            }
+            if tasks.isEmpty { return }
+            for task in tasks { task() }
         }
-        for task in tasks { task() }
     }
 
     private func acceptConnections(_ listener: Int32) {
@@ -152,7 +216,9 @@ final class EventLoop: @unchecked Sendable {
             do {
                 accepted = try PosixSocket.accept(listener)
             } catch {
-                server.logger.warning("accept failed: \(error)")
+                server.logger.warning("accept failed, pausing accepts briefly: \(error)")
+                unregister(listener)
+                pausedListeners.append(listener)
                 return
             }
             guard let (fd, address) = accepted else { return }
@@ -188,6 +254,10 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func sweep(now: UInt64) {
+        if !pausedListeners.isEmpty && !draining {
+            for listener in pausedListeners { register(listener, events: Epoll.in | Epoll.exclusive) }
+            pausedListeners = []
+        }
         for case let connection? in connections where connection.deadline != 0 && connection.deadline <= now {
             connection.deadlineExpired()
         }
@@ -203,8 +273,9 @@ final class EventLoop: @unchecked Sendable {
         guard !draining else { return }
         draining = true
         drainDeadline = monotonicNanoseconds() + configuration.shutdownGracePeriod.nanoseconds
-        for listener in listeners { unregister(listener) }
+        for listener in listeners where !pausedListeners.contains(listener) { unregister(listener) }
         listeners = []
+        pausedListeners = []
         for case let connection? in connections { connection.drain() }
         server.listenersReleased()
     }

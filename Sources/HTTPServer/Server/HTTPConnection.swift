@@ -19,6 +19,8 @@ final class HTTPConnection: @unchecked Sendable {
 
     enum Deadline {
         case none, idle, header, body, write, linger
+        /// WebSocket: time since the peer last sent anything; first a ping, then close.
+        case webSocketPing
     }
 
     let fd: Int32
@@ -28,20 +30,24 @@ final class HTTPConnection: @unchecked Sendable {
     private var parser: HTTPRequestParser
     private var readBuffer: [UInt8] = []
     private var readIndex = 0
-    private var writeBuffer: [UInt8] = []
-    private var writeIndex = 0
+    var writeBuffer: [UInt8] = []
+    var writeIndex = 0
     private(set) var mode: Mode = .http
-    private var inFlight = false
-    private var closeAfterWrite = false
+    var inFlight = false
+    var closeAfterWrite = false
     private var peerClosed = false
     private var interest: UInt32 = 0
     private var requestCount = 0
     private var processing = false
+    private var pingOutstanding = false
+    /// A streamed response is being produced (see HTTPConnection+Streaming.swift).
+    var streamingChunked = false
+    var streamWaiter: CheckedContinuation<Bool, Never>?
     private(set) var deadline: UInt64 = 0
     private var deadlineKind: Deadline = .none
 
     private static let readPauseThreshold = 1 << 20
-    private static let writeBacklogLimit = 1 << 20
+    static let writeBacklogLimit = 1 << 20
     private static let lingerNanoseconds: UInt64 = 2_000_000_000
 
     init(fd: Int32, loop: EventLoop, remoteAddress: String, counted: Bool) {
@@ -84,10 +90,12 @@ final class HTTPConnection: @unchecked Sendable {
     private func readAvailable() {
         let scratch = loop.scratch
         var sawEnd = false
+        var receivedBytes = false
         while true {
             let n = recv(fd, scratch.baseAddress, scratch.count, 0)
             if n > 0 {
                 if case .lingering = mode { continue }
+                receivedBytes = true
                 readBuffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
                 if n < scratch.count { break }
                 if readBuffer.count - readIndex > Self.readPauseThreshold { break }
@@ -108,6 +116,10 @@ final class HTTPConnection: @unchecked Sendable {
             if sawEnd { close() }
             return
         case .webSocket(let session):
+            if receivedBytes && deadlineKind == .webSocketPing {
+                pingOutstanding = false
+                setDeadline(.webSocketPing)
+            }
             feedWebSocket(session)
             if sawEnd { close() }
             return
@@ -129,7 +141,7 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: requests
 
-    private func processRequests() {
+    func processRequests() {
         guard !processing else { return }
         processing = true
         defer { processing = false }
@@ -204,7 +216,7 @@ final class HTTPConnection: @unchecked Sendable {
             remoteAddress: remoteAddress, logger: loop.server.logger)
         let server = loop.server
         let loop = self.loop
-        Task {
+        loop.spawn {
             let started = monotonicNanoseconds()
             let outcome = await server.respond(to: request)
             server.logAccess(request: request, outcome: outcome, started: started)
@@ -250,12 +262,12 @@ final class HTTPConnection: @unchecked Sendable {
             let session = WebSocketSession(connection: self, subprotocol: subprotocol,
                                            maxMessageBytes: configuration.maxWebSocketMessageBytes)
             mode = .webSocket(session)
-            setDeadline(.none)
+            setDeadline(.webSocketPing)
             flush()
             setInterest(reading: true)
             let socket = session.socket
             let logger = request.logger
-            Task {
+            loop.spawn {
                 do {
                     try await handler(request, socket)
                 } catch {
@@ -272,69 +284,6 @@ final class HTTPConnection: @unchecked Sendable {
         ResponseSerializer.append(response, to: &writeBuffer, version: version, keepAlive: keepAlive,
                                   includeBody: includeBody, date: loop.currentDateHeader(), requestId: requestId,
                                   framing: framing)
-    }
-
-    // MARK: streamed responses
-
-    /// Runs the body producer; the request stays in flight until it returns.
-    private func startStream(_ stream: @escaping @Sendable (HTTPBodyWriter) async throws -> Void,
-                             chunked: Bool, request: HTTPRequest) {
-        inFlight = true
-        streamingChunked = chunked
-        flush()
-        let writer = HTTPBodyWriter(loop: loop, connection: self)
-        let loop = self.loop
-        Task {
-            var failed = false
-            do {
-                try await stream(writer)
-            } catch {
-                failed = true
-                if !(error is HTTPBodyWriterClosedError) {
-                    request.logger.error("streamed body of \(request.method) \(request.path) failed: \(error)")
-                }
-            }
-            let didFail = failed
-            loop.execute { self.finishStream(failed: didFail) }
-        }
-    }
-
-    private var streamingChunked = false
-    private var streamWaiter: CheckedContinuation<Bool, Never>?
-
-    func writeStreamChunk(_ bytes: [UInt8], resume: CheckedContinuation<Bool, Never>) {
-        guard case .http = mode, inFlight else { return resume.resume(returning: false) }
-        if streamingChunked {
-            ResponseSerializer.appendChunk(bytes, to: &writeBuffer)
-        } else {
-            writeBuffer.append(contentsOf: bytes)
-        }
-        flush()
-        guard case .http = mode else { return resume.resume(returning: false) }
-        if writeBuffer.count - writeIndex < Self.writeBacklogLimit {
-            resume.resume(returning: true)
-        } else {
-            streamWaiter = resume
-        }
-    }
-
-    private func finishStream(failed: Bool) {
-        guard case .http = mode else { return }
-        if let waiter = streamWaiter {
-            streamWaiter = nil
-            waiter.resume(returning: false)
-        }
-        if failed {
-            close()
-            return
-        }
-        if streamingChunked { writeBuffer.append(contentsOf: ResponseSerializer.lastChunk) }
-        inFlight = false
-        flush()
-        if case .http = mode, !closeAfterWrite {
-            setInterest(reading: true)
-            processRequests()
-        }
     }
 
     // MARK: WebSocket
@@ -413,7 +362,9 @@ final class HTTPConnection: @unchecked Sendable {
             interest &= ~Epoll.out
             loop.modify(fd, events: interest)
         }
-        if deadlineKind == .write { setDeadline(.none) }
+        if deadlineKind == .write {
+            if case .webSocket = mode { setDeadline(.webSocketPing) } else { setDeadline(.none) }
+        }
         if let waiter = streamWaiter {
             streamWaiter = nil
             waiter.resume(returning: true)
@@ -441,7 +392,7 @@ final class HTTPConnection: @unchecked Sendable {
         setDeadline(.linger)
     }
 
-    private func setInterest(reading: Bool) {
+    func setInterest(reading: Bool) {
         if case .closed = mode { return }
         let readBits = Epoll.in | Epoll.rdhup
         let wanted = reading && !peerClosed ? (interest | readBits) : (interest & ~readBits)
@@ -464,6 +415,9 @@ final class HTTPConnection: @unchecked Sendable {
         case .body: span = config.bodyReadTimeout.nanoseconds
         case .write: span = config.writeTimeout.nanoseconds
         case .linger: span = Self.lingerNanoseconds
+        case .webSocketPing:
+            guard let interval = config.webSocketPingInterval else { deadline = 0; return }
+            span = interval.nanoseconds
         }
         deadline = monotonicNanoseconds() + span
     }
@@ -474,6 +428,17 @@ final class HTTPConnection: @unchecked Sendable {
             deadline = 0
         case .idle, .write, .linger:
             close()
+        case .webSocketPing:
+            guard case .webSocket(let session) = mode else { return close() }
+            if pingOutstanding {
+                loop.server.logger.info("websocket from \(remoteAddress) silent after a ping: closing")
+                setDeadline(.none)
+                session.close(.goingAway, reason: "no answer to ping")
+            } else {
+                pingOutstanding = true
+                setDeadline(.webSocketPing)
+                session.sendPing()
+            }
         case .header, .body:
             let partial = readIndex < readBuffer.count || parser.isReadingBody
             guard partial || deadlineKind == .body else {

@@ -10,6 +10,20 @@ import Glibc
 /// tasks, so a slow handler holds only its own connection. Lifecycle: `start()`
 /// binds (port 0 picks a free port, see `port`), `run()` serves until `shutdown()`
 /// (or SIGTERM/SIGINT with `shutdownOnSignals()`), then drains and returns.
+///
+/// ```swift
+/// var router = Router()
+/// router.get("/jobs/:id") { request in
+///     try .json(Job(id: request.pathParameters["id"]!))
+/// }
+/// router.webSocket("/", subprotocols: ["noflo"]) { request, socket in
+///     for await message in socket.messages { try await socket.send(message) }
+/// }
+/// let server = HTTPServer(configuration: .init(), router: router, logger: logger)
+/// let signals = server.shutdownOnSignals()
+/// try await server.run()          // returns after SIGTERM and the drain
+/// withExtendedLifetime(signals) {}
+/// ```
 public final class HTTPServer: Sendable {
     public let configuration: Configuration
     public let logger: Logger

@@ -24,7 +24,7 @@ enum ResponseSerializer {
         buffer.append(contentsOf: statusPrefix)
         appendDecimal(code, to: &buffer)
         buffer.append(32)
-        buffer.append(contentsOf: response.status.reason.utf8)
+        appendFieldText(response.status.reason, to: &buffer)
         buffer.append(contentsOf: crlf)
         let upgrade = code == 101
         var hasDate = false
@@ -37,9 +37,9 @@ enum ResponseSerializer {
             }
             if name.equalsIgnoringASCIICase("Date") { hasDate = true }
             if name.equalsIgnoringASCIICase("X-Request-Id") { hasRequestId = true }
-            buffer.append(contentsOf: name.utf8)
+            appendFieldText(name, to: &buffer)
             buffer.append(contentsOf: colonSpace)
-            buffer.append(contentsOf: field.value.utf8)
+            appendFieldText(field.value, to: &buffer)
             buffer.append(contentsOf: crlf)
         }
         if !hasDate { buffer.append(contentsOf: date) }
@@ -82,7 +82,19 @@ enum ResponseSerializer {
 
     static let lastChunk = Array("0\r\n\r\n".utf8)
 
+    /// Appends header text, turning CR and LF into spaces: a value built from
+    /// client input must never be able to start a header or a response of its own.
+    @inline(__always)
+    static func appendFieldText(_ text: String, to buffer: inout [UInt8]) {
+        let start = buffer.count
+        buffer.append(contentsOf: text.utf8)
+        for i in start..<buffer.count where buffer[i] == 13 || buffer[i] == 10 {
+            buffer[i] = 32
+        }
+    }
+
     static func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
+        let value = max(0, value)
         if value < 10 {
             buffer.append(UInt8(48 + value))
             return

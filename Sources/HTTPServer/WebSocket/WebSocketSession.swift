@@ -96,6 +96,12 @@ final class WebSocketSession {
         connection.finishAfterWrite()
     }
 
+    /// Probes a silent peer; its pong (or any frame) shows it is still there.
+    func sendPing() {
+        guard !closeSent else { return }
+        connection.send(WebSocketFrame.encode(opcode: WebSocketOpcode.ping, payload: [UInt8]()))
+    }
+
     func goingAway() {
         close(.goingAway, reason: "server shutting down")
     }

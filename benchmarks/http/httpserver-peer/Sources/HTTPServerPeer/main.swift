@@ -17,7 +17,11 @@ router.post("/echo") { request in HTTPResponse(body: request.body) }
 router.webSocket("/ws") { _, socket in
     for await message in socket.messages { try await socket.send(message) }
 }
-let server = HTTPServer(configuration: .init(host: "127.0.0.1"), router: router, logger: logger)
+var configuration = HTTPServer.Configuration(host: "127.0.0.1")
+if let loops = ProcessInfo.processInfo.environment["EVENT_LOOPS"].flatMap(Int.init) {
+    configuration.eventLoopCount = loops
+}
+let server = HTTPServer(configuration: configuration, router: router, logger: logger)
 let signals = server.shutdownOnSignals()
 try await server.run()
 withExtendedLifetime(signals) {}
