@@ -113,7 +113,7 @@ import Testing
                 try client.send("GET /teapot HTTP/1.1\r\nHost: x\r\n\r\n")
                 let teapot = try client.readResponse()
                 #expect(teapot.status == 418)
-                #expect(teapot.text == #"{"error":"short and stout"}"#)
+                #expect(teapot.text == #"{"error":{"code":"status_418","message":"short and stout"}}"#)
                 try client.send("GET /boom HTTP/1.1\r\nHost: x\r\n\r\n")
                 #expect(try client.readResponse().status == 500)
                 try client.send("POST /decode HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")

@@ -1,5 +1,6 @@
 /// An error a handler throws to answer with a specific status; the server turns it
-/// into a JSON body `{"error": message}`. Any other error becomes a 500 whose
+/// into a JSON body `{"error": {"code": "not_found", "message": message}}`, the
+/// shape APIs built on this server use for their own errors too. Any other error becomes a 500 whose
 /// details go to the log only, never to the client.
 public struct HTTPError: Error, Sendable, CustomStringConvertible {
     public var status: HTTPStatus
@@ -18,17 +19,19 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     public var response: HTTPResponse {
         var headers = headers
         headers.set("Content-Type", "application/json")
-        return HTTPResponse(status: status, headers: headers, body: JSONText.errorBody(message))
+        return HTTPResponse(status: status, headers: headers, body: JSONText.errorBody(code: status.errorCode, message: message))
     }
 }
 
 /// Tiny JSON text helpers for error bodies, so that an error response never depends
 /// on an encoder that could itself fail.
 enum JSONText {
-    static func errorBody(_ message: String) -> [UInt8] {
-        var out: [UInt8] = Array(#"{"error":"#.utf8)
+    static func errorBody(code: String, message: String) -> [UInt8] {
+        var out: [UInt8] = Array(#"{"error":{"code":"#.utf8)
+        appendString(code, to: &out)
+        out.append(contentsOf: Array(#","message":"#.utf8))
         appendString(message, to: &out)
-        out.append(UInt8(ascii: "}"))
+        out.append(contentsOf: Array("}}".utf8))
         return out
     }
 
@@ -48,5 +51,17 @@ enum JSONText {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+}
+
+extension HTTPStatus {
+    /// The reason phrase as a snake_case code: 404 -> `not_found`, 413 -> `content_too_large`.
+    var errorCode: String {
+        var code = ""
+        for character in reason.lowercased() {
+            if character.isLetter || character.isNumber { code.append(character) } else if !code.hasSuffix("_") { code.append("_") }
+        }
+        while code.hasSuffix("_") { code.removeLast() }
+        return code.isEmpty ? "http_\(self.code)" : code
     }
 }
