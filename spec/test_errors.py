@@ -45,7 +45,7 @@ def test_too_many_images(api):
 
 def test_body_too_large(api):
     r = api.post("/jobs", data=b"{" + b" " * (8 << 20) + b"}", headers={"Content-Type": "application/json"})
-    assert r.status_code == 413
+    error_of(r, 413)
 
 
 def test_unknown_job_is_404(api):
@@ -57,9 +57,9 @@ def test_unknown_job_is_404(api):
 
 def test_wrong_method_is_405(api):
     r = api.request("DELETE", "/jobs")
-    assert r.status_code == 405
+    error_of(r, 405, "method_not_allowed")
     assert "POST" in r.headers["Allow"]
 
 
 def test_unknown_path_is_404(api):
-    assert api.get("/no/such/path").status_code == 404
+    error_of(api.get("/no/such/path"), 404, "not_found")
