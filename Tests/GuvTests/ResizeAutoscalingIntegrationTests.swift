@@ -185,6 +185,12 @@ struct ResizeAutoscalingIntegrationTests {
             return Double(line[r].dropFirst(3))
         }
         let mean = millis.isEmpty ? 0 : millis.reduce(0, +) / Double(millis.count)
+        // messages/consumers -> estimate, current[>new] per poll, for the report.
+        let timeline = records.map { r -> String in
+            func n(_ key: String) -> String { (r[key] as? Int).map(String.init) ?? "?" }
+            return "\(n("messages"))/\(n("consumers"))->\(n("estimate")):\(n("current"))" + ((r["new"] as? Int).map { ">\($0)" } ?? "")
+        }
+        print("ResizeAutoscaling[\(policy.rawValue)] guv polls (messages/consumers->estimate:current>new): " + timeline.joined(separator: " "))
         print(String(format: "ResizeAutoscaling[%@]: %d images, mean %.0f ms/image in the worker; %d at %.1f s, drained at %.1f s, back to 1 at %.1f s after the flood; %d guv records; whole test %.1f s",
                      policy.rawValue, millis.count, mean, Self.maximum, upAfter, drainedAfter, downAfter, records.count,
                      Date().timeIntervalSince(began)))
