@@ -10,7 +10,9 @@ import Testing
 @Suite("Resize autoscaling with real RabbitMQ, resize workers and guv", .tags(.resizeAutoscaling), .serialized,
        .enabled(if: ProcessInfo.processInfo.environment["GUV_SKIP_RESIZE_AUTOSCALING"] == nil))
 struct ResizeAutoscalingIntegrationTests {
-    static let flood = 120
+    /// Big enough that one worker (30-70 ms an image here) is still busy when the
+    /// management API's 5-second stats first show the backlog to guv.
+    static let flood = 240
     static let maximum = 3
     static let pollinterval = 1.0
     static let history = 8.0
@@ -29,7 +31,7 @@ struct ResizeAutoscalingIntegrationTests {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let message: [String: Any] = [
             "job_id": UUID().uuidString.lowercased(), "image_id": UUID().uuidString.lowercased(),
-            "image": ["url": imageURL, "width": 1000, "fit": "inside", "format": "jpeg", "quality": 60],
+            "image": ["url": imageURL, "width": 1000, "fit": "inside", "format": "jpeg", "quality": 40],
             "created_at": formatter.string(from: Date()),
         ]
         return try! JSONSerialization.data(withJSONObject: message, options: [.sortedKeys])
@@ -57,7 +59,7 @@ struct ResizeAutoscalingIntegrationTests {
     func scenario(policy: PolicyKind, rabbit: PrivateRabbitMQ, temporary: URL, imageresize: URL, began: Date) async throws {
         let management = PrivateManagement(base: "http://localhost:\(rabbit.managementPort)")
 
-        // Image server with two small noise JPEGs.
+        // Image server with two 2400x1800 noise JPEGs.
         let images = temporary.appendingPathComponent("images")
         try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
         let imageNames = try await makeTestImages(in: images)
