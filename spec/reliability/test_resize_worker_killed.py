@@ -15,7 +15,10 @@ def test_sigkilled_resize_worker_loses_nothing_and_doubles_nothing(stack):
     # The kill must land mid-batch, or this test proves nothing.
     assert resized_before_kill < COUNT, "the worker resized the whole batch before it was killed; use a larger batch"
 
-    stack.start_process("resize")
+    successor = stack.start_process("resize")
     stack.wait_finished(job_id, 240)
+    resized_after_kill = sum(1 for line in successor.tail(100000).splitlines() if "image resized" in line and job_id in line)
+    assert resized_after_kill > 0, "the new worker made none of the batch"
+    assert resized_before_kill + resized_after_kill >= COUNT
     assert_every_image_completed_once(stack, job_id, COUNT)
     assert_nothing_dead_lettered(stack)
