@@ -13,6 +13,7 @@ thumbor: THUMBOR_PROCESSES thumbor servers fetching the same files from the same
 import argparse
 import concurrent.futures
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -41,6 +42,30 @@ def vm_hwm_mb(pid):
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+def cpu_seconds(pid):
+    """User + system CPU seconds a live process used so far (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def children(pid):
+    """Live processes whose parent is pid (PostgreSQL backends, RabbitMQ helpers)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                pass
+    return found
 
 
 def photo_paths():
@@ -77,6 +102,7 @@ class Ours:
 
     def measure(self):
         count = self.args.count
+        cpu_before = self.cpu()
         start = time.monotonic()
         ids = []
         for i in range(0, count, 100):
@@ -85,6 +111,7 @@ class Ours:
             ids.append(r.json()["id"])
         jobs = [self.wait(job_id) for job_id in ids]
         elapsed = time.monotonic() - start
+        cpu_after = self.cpu()
         images = [image for job in jobs for image in job["images"]]
         done = sum(1 for image in images if image["status"] == "completed")
         assert done == count, f"only {done} of {count} images completed"
@@ -92,12 +119,26 @@ class Ours:
         assert widths == {self.args.width}, widths
         processing = sorted(image["processing_ms"] for image in images)
         waiting = sorted(image["waiting_ms"] for image in images)
-        return {"rate": count / elapsed, "seconds": elapsed,
+        cpu = {k: cpu_after[k] - cpu_before[k] for k in cpu_after}
+        return {"rate": count / elapsed, "seconds": elapsed, "cpu_per_image": sum(cpu.values()) / count,
                 "processing_p50": processing[len(processing) // 2], "processing_p90": processing[int(len(processing) * 0.9)],
-                "waiting_max": waiting[-1]}
+                "waiting_max": waiting[-1], "cpu": cpu}
 
     def rss(self):
         return [vm_hwm_mb(p.pid) for p in self.stack.live("resize")]
+
+    def cpu(self):
+        """CPU seconds so far of each part of the stack: where the time of a run goes."""
+        services = os.path.join(self.stack.dir, "services")
+        parts = {role: sum(cpu_seconds(p.pid) for p in self.stack.live(role)) for role in ("resize", "store", "web")}
+        with open(os.path.join(services, "rabbitmq", "pid")) as f:
+            beam = int(f.read().split()[0])
+        parts["rabbitmq"] = cpu_seconds(beam) + sum(cpu_seconds(c) for c in children(beam))
+        with open(os.path.join(services, "postgres", "data", "postmaster.pid")) as f:
+            postmaster = int(f.readline())
+        parts["postgres"] = cpu_seconds(postmaster) + sum(cpu_seconds(c) for c in children(postmaster))
+        parts["image server"] = cpu_seconds(self.stack.fixture_server.pid)
+        return parts
 
     def wait(self, job_id):
         deadline = time.monotonic() + 600
@@ -114,10 +155,13 @@ class Limit:
         self.args = args
 
     def measure(self):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         result = subprocess.run([self.args.limit_binary, str(self.args.width), str(self.args.limit_threads),
                                  str(self.args.count), *photo_paths()], capture_output=True, text=True, check=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         images, seconds = result.stdout.split()
-        return {"rate": int(images) / float(seconds), "seconds": float(seconds)}
+        return {"rate": int(images) / float(seconds), "seconds": float(seconds), "cpu_per_image": cpu / int(images)}
 
 
 # ---------------------------------------------------------------------------- thumbor
@@ -188,11 +232,16 @@ class Thumbor:
         fmt, width, _ = image_size(r.content)
         assert fmt == "jpeg" and width == self.args.width, (url, fmt, width)
 
+    def cpu(self):
+        return sum(cpu_seconds(s.pid) for s in self.servers) + cpu_seconds(self.static.pid)
+
     def measure(self):
+        cpu_before = self.cpu()
         start = time.monotonic()
         list(self.pool.map(self.fetch, self.urls))
         elapsed = time.monotonic() - start
-        return {"rate": self.args.count / elapsed, "seconds": elapsed}
+        return {"rate": self.args.count / elapsed, "seconds": elapsed,
+                "cpu_per_image": (self.cpu() - cpu_before) / self.args.count}
 
     def rss(self):
         return [vm_hwm_mb(s.pid) for s in self.servers]
@@ -229,21 +278,28 @@ def main():
 
     def row(label, name):
         runs = " ".join(f"{r['rate']:.1f}" for r in results[name])
-        print(f"{label:44}{best[name]['rate']:10.1f}{best[name]['seconds']:10.2f}   [{runs}]")
+        cpu_ms = min(r["cpu_per_image"] for r in results[name]) * 1000
+        print(f"{label:44}{best[name]['rate']:10.1f}{best[name]['seconds']:10.2f}{cpu_ms:12.0f}   [{runs}]")
 
     print()
-    print(f"{'':44}{'images/s':>10}{'seconds':>10}   [every round]")
+    print(f"{'':44}{'images/s':>10}{'seconds':>10}{'CPU ms/img':>12}   [images/s of every round]")
     row(f"libvips, 1 process, {args.limit_threads} threads (limit)", "limit")
     row(f"ours, {args.resize_workers} resize workers x {args.resize_concurrency}", "ours")
     row(f"thumbor, {args.thumbor_processes} processes, {args.clients} clients", "thumbor")
     print()
     print(f"ours / limit    {best['ours']['rate'] / best['limit']['rate']:.2f}   (target >= 0.85)")
     print(f"ours / thumbor  {best['ours']['rate'] / best['thumbor']['rate']:.2f}   (target > 1)")
+    cpu = {name: min(r["cpu_per_image"] for r in runs) for name, runs in results.items()}
+    print(f"by CPU time per image, which the other load on the machine disturbs less: "
+          f"ours / limit {cpu['limit'] / cpu['ours']:.2f}, ours / thumbor {cpu['thumbor'] / cpu['ours']:.2f}")
     print(f"peak RSS (VmHWM) of resize workers: {', '.join(f'{m:.0f} MB' for m in ours_rss)}   (target < 200 MB)")
     print(f"peak RSS (VmHWM) of thumbor processes: {', '.join(f'{m:.0f} MB' for m in thumbor_rss)}")
     o = best["ours"]
     print(f"ours, best round: per-image download+resize p50 {o['processing_p50']} ms, p90 {o['processing_p90']} ms; "
           f"longest queue wait {o['waiting_max']} ms")
+    total = sum(o["cpu"].values())
+    print(f"ours, best round: CPU seconds by part (of {2 * o['seconds']:.1f} core-seconds of wall time on 2 cores): "
+          + ", ".join(f"{k} {v:.1f} ({100 * v / total:.0f}%)" for k, v in sorted(o["cpu"].items(), key=lambda kv: -kv[1])))
     print(f"load average before: {load_before}, after: {loadavg()} (2 cores, shared with other builds)")
 
 
