@@ -14,6 +14,7 @@ import argparse
 import concurrent.futures
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -223,6 +224,7 @@ class Thumbor:
         if self.static:
             self.static.terminate()
             self.static.wait(timeout=10)
+        shutil.rmtree(self.work, ignore_errors=True)
 
     def fetch(self, url):
         if not hasattr(self.local, "session"):
