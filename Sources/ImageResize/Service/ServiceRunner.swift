@@ -72,6 +72,7 @@ public enum ServiceRunner {
 
     /// A resize worker (libvips) until SIGTERM/SIGINT.
     public static func runResize(_ config: ServiceConfig, role: String, logger: Logger) async throws {
+        MallocTuning.returnLargeBuffersToTheSystem(environment: ProcessInfo.processInfo.environment)
         try Vips.initialize(concurrency: config.vipsConcurrency)
         let processor = try ResizeProcessor(config: config)
         let pool = BlockingPool(threads: config.resizeConcurrency, name: "resize")
