@@ -29,6 +29,8 @@ def test_every_image_of_a_set_completes(api, images):
     assert uuid.UUID(job["id"])
     assert len(job["images"]) == len(requested)
     done = api.wait(job["id"])
+    assert done["id"] == job["id"] == job["id"].lower()
+    assert [i["id"] for i in done["images"]] == [i["id"] for i in job["images"]]
     assert done["status"] == "completed", done
     assert done["completed_at"] and not done.get("failed_at")
     for image, (_, (fmt, size)) in zip(done["images"], requested):

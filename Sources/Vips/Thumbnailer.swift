@@ -33,7 +33,7 @@ public struct Thumbnailer: Sendable {
     /// - Throws: `VipsError` (`notAnImage`, `unsupportedFormat`,
     ///   `tooManyPixels`, `invalidRequest`, `decodeFailed`, `encodeFailed`).
     public func thumbnail(
-        _ bytes: Data, width: Int?, height: Int?, fit: ThumbnailFit = .inside,
+        _ bytes: some ContiguousBytes, width: Int?, height: Int?, fit: ThumbnailFit = .inside,
         format: ThumbnailFormat = .jpeg, quality: Int = 80, allowUpscale: Bool = false
     ) throws(VipsError) -> Thumbnail {
         try Vips.ensureInitialized()

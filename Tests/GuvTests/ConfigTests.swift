@@ -132,7 +132,7 @@ struct ConfigTests {
         let text = try String(contentsOf: url, encoding: .utf8)
         let config = try ConfigLoader.load(text, environment: Self.empty)
         let resize = try #require(config.role(named: "resize"))
-        #expect(resize.queue == "resize.IN" && resize.worker == "resize" && resize.concurrency == 2)
+        #expect(resize.queue == "resize.IN" && resize.worker == "resize" && resize.concurrency == 1)
         #expect(resize.deadline == 30 && resize.minimum == 1 && resize.maximum == 6)
         #expect(config.warnings.isEmpty)
     }

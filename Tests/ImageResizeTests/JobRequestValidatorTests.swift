@@ -113,3 +113,21 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
         #expect(json["image"]?["url"] == "http://a/1")
     }
 }
+
+@Suite struct JobViewTests {
+    @Test func pendingJobHasOneShapeWithNullsAndLowercaseIDs() throws {
+        let jobID = UUID(), imageID = UUID()
+        let created = Date(timeIntervalSince1970: 1_800_000_000)
+        let job = JobRecord(id: jobID, createdAt: created, updatedAt: created,
+                            images: [ImageRecord(id: imageID, position: 0, spec: ImageSpec(url: "http://a/1", width: 10, height: nil),
+                                                 createdAt: created)])
+        let json = try JSONValue(parsing: JobView(job).encoded())
+        #expect(json["id"] == .string(jobID.uuidString.lowercased()))
+        #expect(json["status"] == "pending")
+        #expect(json["completed_at"] == .null && json["failed_at"] == .null && json["duration_ms"] == .null)
+        let image = try #require(json["images"]?.arrayValue?.first)
+        #expect(image["id"] == .string(imageID.uuidString.lowercased()))
+        #expect(image["status"] == "queued")
+        #expect(image["started_at"] == .null && image["result"] == .null && image["error"] == .null && image["height"] == .null)
+    }
+}

@@ -30,3 +30,10 @@ struct AMQPBackoffTests {
         #expect(AMQPConnectionThread.format(delay) == text)
     }
 }
+
+/// A restarted broker is found again within seconds, not half a minute.
+@Test func defaultBackoffRetriesWithinFiveSeconds() {
+    let backoff = AMQPBackoff()
+    #expect(backoff.delay(afterFailures: 100, unit: 1.0) <= .seconds(5))
+    #expect(backoff.delay(afterFailures: 1, unit: 0.5) <= .seconds(1))
+}

@@ -13,7 +13,8 @@ public struct JobView: Encodable, Sendable, Equatable {
     }
 
     public struct Image: Encodable, Sendable, Equatable {
-        public var id: UUID
+        /// Lowercase, as in every URL the API gives out.
+        public var id: String
         public var status: ImageStatus
         public var url: String
         public var width: Int?
@@ -37,9 +38,31 @@ public struct JobView: Encodable, Sendable, Equatable {
             case createdAt = "created_at", startedAt = "started_at", completedAt = "completed_at", failedAt = "failed_at"
             case waitingMs = "waiting_ms", processingMs = "processing_ms", result, error
         }
+
+        /// Absent values are `null`, not missing keys: clients read one shape.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(status, forKey: .status)
+            try c.encode(url, forKey: .url)
+            try c.encode(width, forKey: .width)
+            try c.encode(height, forKey: .height)
+            try c.encode(fit, forKey: .fit)
+            try c.encode(format, forKey: .format)
+            try c.encode(quality, forKey: .quality)
+            try c.encode(createdAt, forKey: .createdAt)
+            try c.encode(startedAt, forKey: .startedAt)
+            try c.encode(completedAt, forKey: .completedAt)
+            try c.encode(failedAt, forKey: .failedAt)
+            try c.encode(waitingMs, forKey: .waitingMs)
+            try c.encode(processingMs, forKey: .processingMs)
+            try c.encode(result, forKey: .result)
+            try c.encode(error, forKey: .error)
+        }
     }
 
-    public var id: UUID
+    /// Lowercase, as in `Location` and every URL the API gives out.
+    public var id: String
     public var status: JobStatus
     public var createdAt: Date
     public var updatedAt: Date
@@ -56,8 +79,21 @@ public struct JobView: Encodable, Sendable, Equatable {
         case durationMs = "duration_ms"
     }
 
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(status, forKey: .status)
+        try c.encode(url, forKey: .url)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+        try c.encode(completedAt, forKey: .completedAt)
+        try c.encode(failedAt, forKey: .failedAt)
+        try c.encode(durationMs, forKey: .durationMs)
+        try c.encode(images, forKey: .images)
+    }
+
     public init(_ job: JobRecord, baseURL: String = "") {
-        id = job.id
+        id = job.id.uuidString.lowercased()
         status = job.status
         createdAt = job.createdAt
         updatedAt = job.updatedAt
@@ -69,7 +105,7 @@ public struct JobView: Encodable, Sendable, Equatable {
         images = job.images.map { image in
             let finished = image.completedAt ?? image.failedAt
             return Image(
-                id: image.id, status: image.status, url: image.spec.url, width: image.spec.width, height: image.spec.height,
+                id: image.id.uuidString.lowercased(), status: image.status, url: image.spec.url, width: image.spec.width, height: image.spec.height,
                 fit: image.spec.fit, format: image.spec.format, quality: image.spec.quality,
                 createdAt: image.createdAt, startedAt: image.startedAt, completedAt: image.completedAt, failedAt: image.failedAt,
                 waitingMs: image.startedAt.map { Self.milliseconds(from: image.createdAt, to: $0) },
@@ -93,7 +129,7 @@ public struct JobView: Encodable, Sendable, Equatable {
 /// timestamps and `result.output` or `error.message`.
 public struct LegacyJobView: Encodable, Sendable {
     struct Image: Encodable {
-        var id: UUID
+        var id: String
         var input: String
         var width: Int?
         var height: Int?
@@ -103,7 +139,7 @@ public struct LegacyJobView: Encodable, Sendable {
         var result: [String: String]?
         var error: [String: String]?
     }
-    var id: UUID
+    var id: String
     var created_at: Date
     var updated_at: Date
     var completed_at: Date?
@@ -111,14 +147,14 @@ public struct LegacyJobView: Encodable, Sendable {
     var images: [Image]
 
     public init(_ job: JobRecord, baseURL: String = "") {
-        id = job.id
+        id = job.id.uuidString.lowercased()
         created_at = job.createdAt
         updated_at = job.updatedAt
         completed_at = job.completedAt
         failed_at = job.failedAt
         let jobPath = "\(baseURL)/jobs/\(job.id.uuidString.lowercased())"
         images = job.images.map { image in
-            Image(id: image.id, input: image.spec.url, width: image.spec.width, height: image.spec.height,
+            Image(id: image.id.uuidString.lowercased(), input: image.spec.url, width: image.spec.width, height: image.spec.height,
                   started_at: image.startedAt, completed_at: image.completedAt, failed_at: image.failedAt,
                   result: image.output.map { _ in ["output": "\(jobPath)/images/\(image.id.uuidString.lowercased())"] },
                   error: image.error.map { ["message": $0.message, "code": $0.code] })

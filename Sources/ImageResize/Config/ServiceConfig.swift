@@ -28,7 +28,7 @@ public struct ServiceConfig: Sendable, Equatable {
     /// Time allowed to publish a job's messages before answering 503, seconds.
     public var publishTimeout: Double = 5
 
-    public var resizeConcurrency: Int = 2
+    public var resizeConcurrency: Int = 1
     public var storeConcurrency: Int = 4
     public var vipsConcurrency: Int = 1
     public var downloadConnectTimeout: Double = 5

@@ -34,7 +34,7 @@ public struct ResizeProcessor: Sendable {
         do {
             let download = try downloader.downloadBlocking(spec.url)
             let thumbnail = try thumbnailer.thumbnail(
-                Data(download.body), width: spec.width, height: spec.height, fit: Self.fit(spec.fit),
+                download.body, width: spec.width, height: spec.height, fit: Self.fit(spec.fit),
                 format: Self.format(spec.format), quality: spec.quality)
             return ResizeOutcome(
                 jobID: request.jobID, imageID: request.imageID, startedAt: started, finishedAt: clock(),

@@ -31,26 +31,13 @@ public enum ResizeWorker {
             if let error = outcome.error {
                 metadata["code"] = "\(error.code)"
                 logger.info("image failed", metadata: metadata)
-                try await send(outcome, on: "error", output)
+                try await output.send("error", data: outcome.encoded())
             } else if let result = outcome.result {
                 metadata["size"] = "\(result.width)x\(result.height)"
                 metadata["bytes"] = "\(result.data.count)"
                 logger.info("image resized", metadata: metadata)
-                try await send(outcome, on: "out", output)
+                try await output.send("out", data: outcome.encoded())
             }
-        }
-    }
-
-    /// A result the broker did not confirm (down, or blocking publishers in a
-    /// memory alarm) is the broker's fault, not the image's: requeue the
-    /// request to make it again, rather than dead-letter it and report the
-    /// image failed. A late confirm that did arrive makes a duplicate, which
-    /// StoreResult ignores.
-    static func send(_ outcome: ResizeOutcome, on port: String, _ output: Participant.Output) async throws {
-        do {
-            try await output.send(port, data: outcome.encoded())
-        } catch {
-            throw RetryLater(error, retryDelay: .seconds(1))
         }
     }
 }

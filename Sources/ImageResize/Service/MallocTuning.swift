@@ -4,7 +4,7 @@ import Glibc
 
 /// Memory settings of a resize worker's process.
 enum MallocTuning {
-    /// Makes glibc serve every allocation of 1 MB or more with its own mmap, so
+    /// Makes glibc serve every allocation of 8 MB or more with its own mmap, so
     /// it goes back to the system when freed.
     ///
     /// Why: decoding a progressive 5120x2880 JPEG takes ~90 MB of coefficient
@@ -21,7 +21,7 @@ enum MallocTuning {
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
         let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD
-        _ = mallopt(mmapThreshold, 1 << 20)
+        _ = mallopt(mmapThreshold, 8 << 20)
         #endif
     }
 }

@@ -11,7 +11,7 @@ public struct AMQPBackoff: Sendable, Hashable {
     /// Fraction of the delay that is randomised (0 = none, 0.2 = plus or minus 20 %).
     public var jitter: Double
 
-    public init(initial: Duration = .seconds(1), maximum: Duration = .seconds(30), jitter: Double = 0.2) {
+    public init(initial: Duration = .milliseconds(500), maximum: Duration = .seconds(5), jitter: Double = 0.2) {
         self.initial = initial
         self.maximum = maximum
         self.jitter = jitter

@@ -51,9 +51,13 @@ extension Participant {
             do {
                 try await transport.publish(exchange: exchange, body: data)
                 finishSend(failure: nil)
+            } catch is CancellationError {
+                finishSend(failure: CancellationError())
+                throw CancellationError()
             } catch {
-                finishSend(failure: error)
-                throw error
+                let retry = RetryLater(error, retryDelay: .seconds(1))
+                finishSend(failure: retry)
+                throw retry
             }
         }
 
