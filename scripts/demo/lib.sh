@@ -40,7 +40,7 @@ demo_cleanup() {
     sleep 0.2
   done
   for pid in "${DEMO_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  for pid in "${DEMO_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   [ ${#DEMO_PIDS[@]} -gt 0 ] && demo_log "stopped the ${#DEMO_PIDS[@]} processes it started"
   exit "$status"
 }

@@ -11,7 +11,7 @@ import Foundation
 ///
 /// Query parameters: `autostart=1` starts the load at once, `rate` (jobs per
 /// minute), `count` (stop after that many jobs), `deadline` (s), `images`
-/// (images per job), `width` (px).
+/// (images per job), `width` (px), `urls` (comma-separated image URLs).
 public enum DemoPageHTML {
     public static func render(_ settings: DemoSettings) -> String {
         template.replacingOccurrences(of: "__DEMO_CONFIG__", with: configJSON(settings))
@@ -63,7 +63,7 @@ button.stop { background: var(--fail); border-color: var(--fail); }
 .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
 #jobs { position: relative; }
 .scale { position: relative; height: 18px; margin-left: 64px; margin-right: 62px; font-size: 11px; color: var(--muted); }
-.scale span { position: absolute; transform: translateX(-50%); }
+.scale span { position: absolute; transform: translateX(-50%); white-space: nowrap; }
 .job { display: flex; align-items: center; height: 16px; margin: 3px 0; font-size: 11px; }
 .job .name { width: 64px; color: var(--muted); font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
 .job .track { flex: 1; position: relative; height: 12px; background: #f0f2f5; border-radius: 3px; overflow: hidden; }
@@ -136,7 +136,7 @@ const jobs = [];            // every job of this page, oldest first
 let running = false, timer = null, limit = null, sentThisRun = 0, cursor = 0, number = 0;
 const history = [];
 
-$("images").value = (config.images || []).join("\n");
+$("images").value = (params.get("urls") ? params.get("urls").split(",") : (config.images || [])).join("\n");
 $("deadline").value = params.get("deadline") || config.deadline || 30;
 if (params.get("rate")) $("rate").value = params.get("rate");
 if (params.get("images")) $("per-job").value = params.get("images");
@@ -290,7 +290,7 @@ function classify(job) {
 function render() {
   const d = deadline() * 1000, span = 2 * d, now = Date.now();
   $("empty").style.display = jobs.length ? "none" : "";
-  $("scale").innerHTML = [0, 0.5, 1, 1.5, 2].map((f) => '<span style="left:' + (f * 50) + '%">' + seconds(f * d) + '</span>').join("");
+  $("scale").innerHTML = [0, 0.5, 1, 1.5, 2].map((f) => '<span style="left:' + (f * 50) + '%">' + Math.round(f * d / 1000) + ' s</span>').join("");
   const shown = jobs.slice(-MAX_ROWS);
   for (const job of jobs.slice(0, -MAX_ROWS)) if (job.row) { job.row.remove(); job.row = null; }
   for (const job of shown) {
