@@ -1,1 +1,0 @@
-// The Guv module; see README.md.

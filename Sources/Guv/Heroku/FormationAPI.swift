@@ -1,0 +1,47 @@
+import Foundation
+
+/// One process type of an app's formation, as the Heroku Platform API returns it.
+public struct FormationEntry: Codable, Equatable, Sendable {
+    public var type: String
+    public var quantity: Int
+    public var command: String?
+    public var size: String?
+
+    public init(type: String, quantity: Int, command: String? = nil, size: String? = nil) {
+        self.type = type
+        self.quantity = quantity
+        self.command = command
+        self.size = size
+    }
+}
+
+/// One entry of a batch formation update.
+public struct FormationUpdate: Codable, Equatable, Sendable {
+    public var type: String
+    public var quantity: Int
+
+    public init(type: String, quantity: Int) {
+        self.type = type
+        self.quantity = quantity
+    }
+}
+
+/// Read and scale an app's formation: Heroku, or the local formation behind the same API.
+public protocol FormationAPI: Sendable {
+    func formation(app: String) async throws -> [FormationEntry]
+    func update(app: String, updates: [FormationUpdate]) async throws -> [FormationEntry]
+}
+
+/// An error answer of the Platform API, with Heroku's error id (`not_found`,
+/// `cannot_run_above_limit`, ...).
+public struct HerokuAPIError: Error, CustomStringConvertible, Equatable {
+    public var app: String
+    public var status: Int
+    public var id: String
+    public var message: String
+
+    public var description: String { "Heroku API \(status) \(id) for app '\(app)': \(message)" }
+
+    /// Heroku rejects scaling beyond the plan's dyno limit with 422.
+    public var isAboveLimit: Bool { status == 422 }
+}

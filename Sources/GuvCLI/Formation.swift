@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Guv
+
+struct Formation: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a Procfile as a local formation behind the Heroku formation API.")
+
+    @Option(help: "Procfile to run.")
+    var procfile: String = "Procfile"
+
+    @Option(help: "Port of the formation API on 127.0.0.1.")
+    var port: Int = 5500
+
+    @Option(help: "App name in the API paths (/apps/APP/formation).")
+    var app: String = "local"
+
+    @Option(help: "Initial quantity, e.g. --scale resize=2 (repeatable).")
+    var scale: [String] = []
+
+    @Option(help: "First PORT given to web processes.")
+    var webPort: Int = 5000
+
+    @Option(help: "Seconds between SIGTERM and SIGKILL when stopping a process.")
+    var grace: Double = 10
+
+    @Option(help: "Refuse (422) quantities above this, like a Heroku plan limit.")
+    var limit: Int?
+
+    @Option(help: "Require this bearer token (default: HEROKU_API_KEY if set).")
+    var token: String?
+
+    func run() async throws {
+        guard let data = FileManager.default.contents(atPath: procfile) else {
+            throw ValidationError("cannot read Procfile '\(procfile)'")
+        }
+        let parsed = try Procfile.parse(String(decoding: data, as: UTF8.self))
+        let out = FileHandle.standardOutput
+        let lock = NSLock()
+        let formation = LocalFormation(procfile: parsed, app: app, portBase: webPort, graceSeconds: grace, limit: limit) { line in
+            lock.withLock { out.write(Data((line + "\n").utf8)) }
+        }
+        for item in scale {
+            let parts = item.split(separator: "=")
+            guard parts.count == 2, let quantity = Int(parts[1]) else {
+                throw ValidationError("--scale takes type=N, got '\(item)'")
+            }
+            try formation.scale(String(parts[0]), to: quantity)
+        }
+        let routes = FormationRoutes(formation: formation, token: token ?? ProcessInfo.processInfo.environment["HEROKU_API_KEY"])
+        let server = MiniHTTPServer { routes.handle($0) }
+        try server.start(port: port)
+        lock.withLock { out.write(Data("formation API on http://127.0.0.1:\(server.port)/apps/\(app)/formation (HEROKU_API_URL=http://127.0.0.1:\(server.port))\n".utf8)) }
+        let shutdown = ShutdownSignal()
+        await shutdown.wait()
+        lock.withLock { out.write(Data("stopping all processes\n".utf8)) }
+        server.stop()
+        formation.stopAll()
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import Guv
-
-@Test func moduleLinks() {
-    #expect(Bool(true))
-}
