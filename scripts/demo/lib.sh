@@ -47,13 +47,15 @@ demo_cleanup() {
 trap demo_cleanup EXIT
 trap 'exit 130' INT TERM
 
+# demo_build [PRODUCT...]: imageresize, msgflo and these, built once (DEMO_BUILD=1 rebuilds).
 demo_build() {
-  local bin="$DEMO_ROOT/.build/$DEMO_CONFIGURATION"
-  if [ "${DEMO_BUILD:-0}" = 1 ] || [ ! -x "$bin/imageresize" ] || [ ! -x "$bin/msgflo" ]; then
-    demo_log "building ($DEMO_CONFIGURATION)..."
-    swift build -c "$DEMO_CONFIGURATION" --product imageresize >&2
-    swift build -c "$DEMO_CONFIGURATION" --product msgflo >&2
-  fi
+  local bin="$DEMO_ROOT/.build/$DEMO_CONFIGURATION" product
+  for product in imageresize msgflo "$@"; do
+    if [ "${DEMO_BUILD:-0}" = 1 ] || [ ! -x "$bin/$product" ]; then
+      demo_log "building $product ($DEMO_CONFIGURATION)..."
+      swift build -c "$DEMO_CONFIGURATION" --product "$product" >&2
+    fi
+  done
   export PATH="$bin:$PATH"
 }
 
@@ -136,14 +138,15 @@ demo_wait_consumers() { # queue count seconds
   return 1
 }
 
-# demo_setup ACT: everything up to (not including) the resize workers.
+# demo_setup ACT [PRODUCT...]: everything up to (not including) the resize workers.
 demo_setup() {
   DEMO_ACT="$1"
+  shift
   DEMO_REPORTS="$DEMO_ROOT/reports/$DEMO_ACT"
   DEMO_LOGS="$DEMO_REPORTS/logs"
   rm -rf "$DEMO_LOGS"
   mkdir -p "$DEMO_LOGS"
-  demo_build
+  demo_build "$@"
   demo_servers
   demo_images
   demo_prepare
