@@ -24,6 +24,10 @@ def seconds(value):
     return f"{value:.2f} s"
 
 
+def jobs_were(n):
+    return f"{n} job was" if n == 1 else f"{n} jobs were"
+
+
 def series(record, name):
     for s in record.get("series", []):
         if s["name"] == name:
@@ -55,7 +59,7 @@ def kill_paragraph(record, kill_ms, restart_ms):
     queue_peak = max((p["value"] for p in series(record, "resize.IN")), default=None)
     parts = [f"The resize worker was killed with SIGKILL at {seconds(kill_t)} into the load and restarted at {seconds(restart_t)} "
              f"({seconds(restart_t - kill_t)} without a worker)."]
-    parts.append(f"{len(in_flight_at_kill)} jobs were in flight when it died and {len(waiting)} were waiting when it came back"
+    parts.append(f"{jobs_were(len(in_flight_at_kill))} in flight when it died and {len(waiting)} waiting when it came back"
                  + (f"; the queue peaked at {queue_peak:.0f} messages" if queue_peak is not None else "") + ".")
     if after:
         parts.append(f"Processing resumed {seconds(after[0] - restart_t)} after the restart: {len(after)} jobs completed after it, "
