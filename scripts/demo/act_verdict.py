@@ -35,6 +35,24 @@ def series(record, name):
     return []
 
 
+def arrival_rate(jobs):
+    """Jobs per minute over the arrival window (the first to the last submission),
+    which is what was offered; the summary's offered rate spreads the arrivals over
+    the whole run, drain included."""
+    times = [j["submitted_at"] for j in jobs if j["status"] != "skipped"]
+    if len(times) < 2 or max(times) <= 0:
+        return None, None
+    return len(times) / max(times) * 60, max(times)
+
+
+def offered(record):
+    rate, window = arrival_rate(record["jobs"])
+    s = record["summary"]
+    if rate is None:
+        return f"{s['submitted']} jobs were offered"
+    return f"{s['submitted']} jobs arrived at {rate:.1f} jobs per minute over {seconds(window)}"
+
+
 def latency_trend(jobs):
     """Mean latency of the first and the last third of completed jobs, in submission order."""
     done = sorted((j for j in jobs if j["status"] == "completed" and j.get("latency") is not None),
@@ -83,8 +101,8 @@ def overwhelm_paragraph(record, workers):
     s = record["summary"]
     first, last = latency_trend(record["jobs"])
     queue_peak = max((p["value"] for p in series(record, "resize.IN")), default=None)
-    parts = [f"With {workers} resize worker{'s' if workers != 1 else ''} fixed, {s['submitted']} jobs were offered at "
-             f"{s['offered_per_minute']:.1f} jobs per minute and completed at {s['throughput_per_minute']:.1f} per minute."]
+    parts = [f"With {workers} resize worker{'s' if workers != 1 else ''} fixed, {offered(record)}; "
+             f"the service completed {s['throughput_per_minute']:.1f} per minute over the {seconds(s['duration'])} run."]
     if first is not None:
         parts.append(f"Latency grew from {seconds(first)} (mean of the first third of jobs) to {seconds(last)} (the last third); "
                      f"p95 {seconds(s['latency']['p95'])}, max {seconds(s['latency']['max'])}, against a deadline of {seconds(s['deadline'])}.")
@@ -101,8 +119,8 @@ def overwhelm_paragraph(record, workers):
 def autoscale_paragraph(record, compare=None, percentile=99):
     s = record["summary"]
     workers = [p["value"] for p in series(record, "workers")]
-    parts = [f"With guv scaling the resize workers, {s['submitted']} jobs were offered at {s['offered_per_minute']:.1f} jobs per minute "
-             f"and completed at {s['throughput_per_minute']:.1f} per minute."]
+    parts = [f"With guv scaling the resize workers, {offered(record)}; "
+             f"the service completed {s['throughput_per_minute']:.1f} per minute over the {seconds(s['duration'])} run."]
     if workers:
         parts.append(f"Workers went from {workers[0]:.0f} to at most {max(workers):.0f} (ending at {workers[-1]:.0f}).")
     parts.append(f"Latency p95 {seconds(s['latency']['p95'])}, p99 {seconds(s['latency']['p99'])}, max {seconds(s['latency']['max'])} "

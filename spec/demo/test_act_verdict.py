@@ -19,7 +19,7 @@ def record(jobs, deadline=30, series=()):
     misses = sum(1 for j in done if j["latency"] > deadline) + sum(1 for j in jobs if j["status"] == "failed")
     return {"started_at_ms": 1_000_000, "jobs": jobs, "series": list(series), "summary": {
         "deadline": deadline, "submitted": len(jobs), "completed": len(done), "failed": len(jobs) - len(done),
-        "offered_per_minute": 60.0, "throughput_per_minute": 50.0, "deadline_misses": misses,
+        "offered_per_minute": 60.0, "throughput_per_minute": 50.0, "duration": 100.0, "deadline_misses": misses,
         "missed_percent": 100 * misses / len(jobs), "latency": {"p95": p(95), "p99": p(99), "max": lat[-1] if lat else None}}}
 
 
@@ -49,7 +49,8 @@ def test_overwhelm_reports_latency_growth_past_the_deadline():
     jobs = [job(i, i, i + 2 + i * 1.5) for i in range(30)]
     text, shown = act_verdict.overwhelm_paragraph(record(jobs, series=[{"name": "resize.IN", "points": [{"t": 0, "value": 3}, {"t": 9, "value": 80}]}]), workers=1)
     assert shown
-    assert "With 1 resize worker fixed" in text and "The queue peaked at 80 messages" in text
+    assert "With 1 resize worker fixed, 30 jobs arrived at 62.1 jobs per minute over 29.0 s" in text
+    assert "The queue peaked at 80 messages" in text
     assert "latency went past the deadline" in text
 
 
