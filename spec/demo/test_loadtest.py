@@ -1,8 +1,8 @@
 """`imageresize loadtest` against the deployment under test: a short real load
 whose JSON record and HTML report are checked.
 
-The executable is IMAGERESIZE_BIN, else the worktree's .build (release, then
-debug), else `imageresize` on PATH. Queue samples come from
+The executable is IMAGERESIZE_BIN, else the worktree's newest build
+(SPEC_BUILD_CONFIG, else release or debug), else `imageresize` on PATH. Queue samples come from
 RABBITMQ_MANAGEMENT_URL (or MSGFLO_TEST_MANAGEMENT_URL) when it answers."""
 import json
 import os
@@ -21,10 +21,11 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 def executable():
     if os.environ.get("IMAGERESIZE_BIN"):
         return os.environ["IMAGERESIZE_BIN"]
-    for configuration in ("release", "debug"):
-        candidate = ROOT / ".build" / configuration / "imageresize"
-        if candidate.exists():
-            return str(candidate)
+    configurations = [os.environ["SPEC_BUILD_CONFIG"]] if os.environ.get("SPEC_BUILD_CONFIG") else ["release", "debug"]
+    built = [ROOT / ".build" / c / "imageresize" for c in configurations]
+    built = [b for b in built if b.exists()]
+    if built:
+        return str(max(built, key=lambda b: b.stat().st_mtime))  # the freshest build
     found = shutil.which("imageresize")
     assert found, "build the imageresize executable (swift build --product imageresize) or set IMAGERESIZE_BIN"
     return found
