@@ -2,6 +2,7 @@
 (?autostart=1), every job appears as a row and completes, and the worker tile
 shows what /demo/state says. Leaves a screenshot in spec/demo/.artifacts/."""
 import pathlib
+import time
 
 import pytest
 import requests
@@ -20,8 +21,19 @@ def browser():
     chromium.close()
 
 
+def demo_state(until_workers=True, patience=30):
+    """/demo/state; RabbitMQ refreshes its statistics every 5 s, so a stack that
+    just started may show 0 consumers for a few seconds: wait for a worker."""
+    deadline = time.time() + patience
+    while True:
+        state = requests.get(TARGET + "/demo/state", timeout=10).json()
+        if not until_workers or state["management"] != "ok" or (state["workers"] or 0) >= 1 or time.time() > deadline:
+            return state
+        time.sleep(1)
+
+
 def test_demo_state_answers_even_without_management_api():
-    state = requests.get(TARGET + "/demo/state", timeout=10).json()
+    state = demo_state()
     assert set(state) >= {"workers", "queue", "queue_name", "management"}
     if state["management"] == "ok":
         assert state["workers"] >= 1, "a resize worker should be consuming resize.IN"
@@ -43,7 +55,8 @@ def test_page_runs_a_load_and_draws_every_job(browser):
     assert [r["status"] for r in rows] == ["completed"] * 3, rows
     assert all(("completed" in r["cls"].split()) or ("late" in r["cls"].split()) for r in rows), rows
     assert browser.evaluate("document.getElementById('sent').textContent") == "3"
-    state = requests.get(TARGET + "/demo/state", timeout=10).json()
+    state = demo_state()
     if state["management"] == "ok":
-        shown = browser.wait_for("/^[0-9]+$/.test(document.getElementById('workers').textContent) && document.getElementById('workers').textContent", 10)
-        assert shown is not None and int(shown) >= 1
+        shown = browser.wait_for("/^[1-9][0-9]*$/.test(document.getElementById('workers').textContent) && document.getElementById('workers').textContent", 15)
+        assert shown, "the page should show the worker count that /demo/state gives"
+        assert int(shown) >= 1
