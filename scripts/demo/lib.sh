@@ -84,7 +84,7 @@ demo_images() {
   DEMO_PIDS+=($!)
   DEMO_URLS="$DEMO_DIR/urls.txt"
   (cd "$dir" && ls) | sed "s#^#http://localhost:$DEMO_IMAGES_PORT/#" >"$DEMO_URLS"
-  export IMAGERESIZE_ALLOW_HOSTS="localhost:$DEMO_IMAGES_PORT"
+  export IMAGERESIZE_ALLOW_HOSTS="localhost:$DEMO_IMAGES_PORT${IMAGERESIZE_ALLOW_HOSTS:+,$IMAGERESIZE_ALLOW_HOSTS}"
   IMAGERESIZE_DEMO_IMAGES="$(head -6 "$DEMO_URLS" | paste -sd, -)"
   export IMAGERESIZE_DEMO_IMAGES
 }

@@ -73,7 +73,7 @@ button.stop { background: var(--fail); border-color: var(--fail); }
 .job.completed .bar { background: var(--ok); }
 .job.late .bar { background: var(--late); }
 .job.failed .bar, .job.partial .bar { background: var(--fail); }
-.job.pending.overdue .bar { background: var(--late); }
+.job.pending.overdue .bar { background: repeating-linear-gradient(135deg, var(--late) 0 8px, #f6a04d 8px 16px); }
 #message { font-size: 13px; color: var(--fail); min-height: 1em; margin-top: 8px; }
 #empty { color: var(--muted); font-size: 13px; padding: 20px 0; text-align: center; }
 </style>
@@ -92,7 +92,7 @@ button.stop { background: var(--fail); border-color: var(--fail); }
 <div><label for="deadline">deadline s</label><input id="deadline" type="number" min="1" max="3600" value="30"></div>
 </div>
 <label for="images">image URLs (one a line)</label>
-<textarea id="images" spellcheck="false"></textarea>
+<textarea id="images" spellcheck="false" wrap="off"></textarea>
 <div class="buttons">
 <button id="toggle">Start load</button>
 <button id="once" class="secondary">Submit one job</button>
@@ -119,7 +119,7 @@ button.stop { background: var(--fail); border-color: var(--fail); }
 </div>
 <section>
 <h2>Jobs (newest first)</h2>
-<div class="legend"><span><i style="background:var(--run)"></i>running</span><span><i style="background:var(--ok)"></i>completed within deadline</span><span><i style="background:var(--late)"></i>past the deadline</span><span><i style="background:var(--fail)"></i>failed</span><span><i style="background:#6a1b9a"></i>deadline</span></div>
+<div class="legend"><span><i style="background:var(--run)"></i>running</span><span><i style="background:var(--ok)"></i>completed within deadline</span><span><i style="background:repeating-linear-gradient(135deg, var(--late) 0 3px, #f6a04d 3px 6px)"></i>running past the deadline</span><span><i style="background:var(--late)"></i>completed late</span><span><i style="background:var(--fail)"></i>failed</span><span><i style="background:#6a1b9a"></i>deadline</span></div>
 <div class="scale" id="scale"></div>
 <div id="jobs"><div id="empty">No jobs yet: press Start load or Submit one job.</div></div>
 </section>
