@@ -54,9 +54,12 @@ final class ImageFolderServer {
         throw ValidationError("the image server on port \(port) did not start within \(timeout)")
     }
 
+    /// SIGKILL rather than SIGTERM: a child started by Foundation's Process on
+    /// Linux inherits a mask that blocks SIGTERM, so a terminate() would wait
+    /// forever; a static file server has nothing to clean up anyway.
     func stop() {
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }

@@ -71,3 +71,31 @@ def test_a_short_load_completes_and_writes_its_report(tmp_path):
         workers = [point["value"] for series in record["series"] if series["name"] == "workers" for point in series["points"]]
         assert workers and max(workers) >= 1, workers
         assert 'id="series-0"' in html and 'class="series sampled"' in html
+
+
+def test_images_dir_is_served_for_the_run_and_stopped_after(tmp_path):
+    """--images-dir serves the folder on a loopback port for the run, says which
+    IMAGERESIZE_ALLOW_HOSTS the service needs, and stops the server at the end
+    (the target here refuses connections, so every job fails fast)."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    folder = tmp_path / "images"
+    (folder / "nested").mkdir(parents=True)
+    (folder / "a.jpg").write_bytes(b"\xff\xd8not really")
+    (folder / "nested" / "b c.png").write_bytes(b"\x89PNG")
+    (folder / "notes.txt").write_text("not an image")
+    command = [executable(), "loadtest", "--target", "http://127.0.0.1:1", "--count", "2", "--profile", "poisson:600",
+               "--images-dir", str(folder), "--images-port", str(port), "--management-url", "http://127.0.0.1:1",
+               "--out", str(tmp_path), "--name", "dir", "--quiet"]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"serving 2 images of {folder} on http://localhost:{port}" in run.stderr
+    assert f"IMAGERESIZE_ALLOW_HOSTS=localhost:{port}" in run.stderr
+    record = json.loads((tmp_path / "dir.json").read_text())
+    images = {url for job in record["jobs"] for url in job["images"]}
+    assert images <= {f"http://localhost:{port}/a.jpg", f"http://localhost:{port}/nested/b%20c.png"}, images
+    assert record["summary"]["errors_by_kind"] == {"connection": 2}
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", port)) != 0, "the image server outlived the run"
