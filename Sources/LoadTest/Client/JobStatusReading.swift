@@ -21,7 +21,7 @@ public enum JobPoll: Sendable, Hashable {
 ///
 /// `.original`: 201 = pending, 200 = finished. `.jobs`: 202 = pending; on 200
 /// a `status` field decides (`pending`, `queued`, `running`, `processing` →
-/// pending; `completed`, `done`, `succeeded` → completed; `failed` → failed);
+/// pending; `completed`, `done`, `succeeded` → completed; `failed`, `partial` → failed);
 /// without one, a job-level `completed_at` or `failed_at` means finished, and
 /// otherwise the job is finished when every image has one of them. In both
 /// dialects a finished job with an image that failed (an `error` or a
@@ -52,6 +52,9 @@ public enum JobStatusReading {
                 return .finished(imageFailure.map { .failed(message: $0) } ?? .completed)
             case "failed", "error":
                 return .finished(.failed(message: imageFailure ?? failureMessage(of: object) ?? "the job failed"))
+            case "partial":
+                // The image-resize service: all images finished, some failed.
+                return .finished(.failed(message: imageFailure ?? "some images of the job failed"))
             default:
                 throw JobClientError.invalidResponse("unknown job status '\(status)'")
             }
