@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "SafeDownloadTests", dependencies: ["SafeDownload"]),
         .testTarget(name: "GuvTests", dependencies: ["Guv"]),
         .testTarget(name: "LoadTestTests", dependencies: ["LoadTest"]),
-        .testTarget(name: "ImageResizeTests", dependencies: ["ImageResize", "MsgFlo", "Postgres"]),
+        .testTarget(name: "ImageResizeTests", dependencies: ["ImageResize", "MsgFlo", "Postgres", "HTTPServer"]),
     ],
     swiftLanguageModes: [.v6]
 )
