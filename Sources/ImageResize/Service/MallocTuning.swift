@@ -4,14 +4,15 @@ import Glibc
 
 /// Memory settings of a resize worker's process.
 enum MallocTuning {
-    /// Makes glibc serve every allocation of 8 MB or more with its own mmap, so
-    /// it goes back to the system when freed.
+    /// Makes glibc serve every allocation of 1 MB or more with its own mmap,
+    /// so it goes back to the system when freed.
     ///
     /// Why: decoding a progressive 5120x2880 JPEG takes ~90 MB of coefficient
-    /// buffers. With glibc's default, dynamic mmap threshold, the first such
-    /// free raises the threshold, later buffers come from the heap and stay
-    /// there: a worker's RSS ratchets up with every big photo (212 MB after a
-    /// batch instead of 157 MB; 150 MB held while idle instead of 65 MB).
+    /// buffers. With glibc's default, dynamic threshold (or any threshold above
+    /// those buffers' sizes) they are reused from the heap and a worker's peak
+    /// RSS wanders with the order of the photos: 160-270 MB measured with
+    /// benchmarks/imageresize at one image at a time. At 1 MB it stays at
+    /// 157-191 MB, for ~15% more CPU per image in page faults and zeroing.
     /// An operator's `MALLOC_MMAP_THRESHOLD_` wins.
     static func returnLargeBuffersToTheSystem(environment: [String: String]) {
         #if canImport(Glibc)
@@ -21,7 +22,7 @@ enum MallocTuning {
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
         let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD
-        _ = mallopt(mmapThreshold, 8 << 20)
+        _ = mallopt(mmapThreshold, 1 << 20)
         #endif
     }
 }
