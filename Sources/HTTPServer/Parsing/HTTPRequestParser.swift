@@ -91,13 +91,7 @@ public struct HTTPRequestParser: Sendable {
                 case .none: continue
                 }
             case .body:
-                let take = min(remaining, input.count - consumed)
-                if take > 0 {
-                    body.append(contentsOf: UnsafeBufferPointer(rebasing: input[consumed..<(consumed + take)]))
-                    consumed += take
-                    remaining -= take
-                }
-                if remaining > 0 { return (consumed, .needMoreData) }
+                guard takeBody(input, consumed: &consumed) else { return (consumed, .needMoreData) }
                 phase = .complete
             case .chunkSize:
                 guard let lineFeed = findLineFeed(input, from: consumed + scanned) else {
@@ -124,13 +118,7 @@ public struct HTTPRequestParser: Sendable {
                     phase = .chunkData
                 }
             case .chunkData:
-                let take = min(remaining, input.count - consumed)
-                if take > 0 {
-                    body.append(contentsOf: UnsafeBufferPointer(rebasing: input[consumed..<(consumed + take)]))
-                    consumed += take
-                    remaining -= take
-                }
-                if remaining > 0 { return (consumed, .needMoreData) }
+                guard takeBody(input, consumed: &consumed) else { return (consumed, .needMoreData) }
                 phase = .chunkDataEnd
             case .chunkDataEnd:
                 if input.count - consumed < 2 {
@@ -205,6 +193,18 @@ public struct HTTPRequestParser: Sendable {
     private static let maxChunkLine = 4096
 
     /// The index of the next LF at or after `from`, or nil.
+    /// Copies up to `remaining` body bytes (of a Content-Length body or of one
+    /// chunk); true once all of them are in.
+    private mutating func takeBody(_ input: UnsafeBufferPointer<UInt8>, consumed: inout Int) -> Bool {
+        let take = min(remaining, input.count - consumed)
+        if take > 0 {
+            body.append(contentsOf: UnsafeBufferPointer(rebasing: input[consumed..<(consumed + take)]))
+            consumed += take
+            remaining -= take
+        }
+        return remaining == 0
+    }
+
     private func findLineFeed(_ input: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
         guard from < input.count, let found = memchr(input.baseAddress! + from, 10, input.count - from) else {
             return nil
