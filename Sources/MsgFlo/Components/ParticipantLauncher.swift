@@ -23,6 +23,7 @@ public final class ParticipantLauncher: @unchecked Sendable {
 
     private let lock = NSLock()
     private var processes: [(role: String, process: Process)] = []
+    private var stopping = false
     private let logger: Logger
     private let environment: [String: String]
 
@@ -62,8 +63,13 @@ public final class ParticipantLauncher: @unchecked Sendable {
             FileHandle.standardOutput.write(Data(out.utf8))
         }
         let logger = self.logger
-        process.terminationHandler = { process in
-            logger.warning("participant exited", metadata: ["role": "\(child.role)", "status": "\(process.terminationStatus)"])
+        process.terminationHandler = { [weak self] process in
+            let metadata: Logger.Metadata = ["role": "\(child.role)", "status": "\(process.terminationStatus)"]
+            if self?.lock.withLock({ self?.stopping }) == true {
+                logger.info("participant stopped", metadata: metadata)
+            } else {
+                logger.warning("participant exited unexpectedly", metadata: metadata)
+            }
         }
         do {
             try process.run()
@@ -86,7 +92,10 @@ public final class ParticipantLauncher: @unchecked Sendable {
 
     /// SIGTERM to every child, then SIGKILL to those still running after `grace`.
     public func stopAll(grace: Duration = .seconds(10)) async {
-        let children = lock.withLock { processes }
+        let children = lock.withLock {
+            stopping = true
+            return processes
+        }
         for child in children where child.process.isRunning { child.process.terminate() }
         let deadline = ContinuousClock.now.advanced(by: grace)
         while children.contains(where: { $0.process.isRunning }), ContinuousClock.now < deadline {
