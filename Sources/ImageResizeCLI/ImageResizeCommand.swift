@@ -45,6 +45,7 @@ struct ResizeCommand: AsyncParsableCommand {
     @OptionGroup var role: RoleOption
 
     func run() async throws {
+        ServiceRunner.prepareResizeProcess()
         let (config, logger) = try ImageResizeCommand.setUp("imageresize.\(role.role)")
         try await ServiceRunner.runResize(config, role: role.role, logger: logger)
     }

@@ -25,4 +25,28 @@ enum MallocTuning {
         _ = mallopt(mmapThreshold, 1 << 20)
         #endif
     }
+
+    /// The glibc tunable that makes malloc ask for transparent huge pages on
+    /// the memory it maps (glibc 2.35+; harmless where THP is off).
+    static let hugePagesTunable = "glibc.malloc.hugetlb=1"
+
+    /// Re-executes this process once with `GLIBC_TUNABLES` asking for huge
+    /// pages, since glibc reads tunables only at start-up.
+    ///
+    /// Why: the 1 MB mmap threshold above costs thousands of 4 kB page faults
+    /// per big photo; with huge pages a resize worker measured 59 instead of
+    /// 72 CPU ms per image at the same peak RSS (benchmarks/imageresize).
+    /// Keeps the pid, so launchers and formations see the same process. An
+    /// operator's own `GLIBC_TUNABLES` is kept and extended, never replaced.
+    static func reexecWithHugePagesIfNeeded(environment: [String: String]) {
+        #if canImport(Glibc)
+        let current = environment["GLIBC_TUNABLES"] ?? ""
+        guard !current.contains("glibc.malloc.hugetlb"), environment["IMAGERESIZE_NO_REEXEC"] == nil else { return }
+        let tunables = current.isEmpty ? hugePagesTunable : current + ":" + hugePagesTunable
+        setenv("GLIBC_TUNABLES", tunables, 1)
+        setenv("IMAGERESIZE_NO_REEXEC", "1", 1)  // never loop, even if glibc ignores the tunable
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        // Only reached when exec failed: run on without huge pages.
+        #endif
+    }
 }

@@ -70,6 +70,12 @@ public enum ServiceRunner {
         database.close()
     }
 
+    /// Call first thing in a resize worker process, before any other work:
+    /// it may re-execute the process with allocator settings (see MallocTuning).
+    public static func prepareResizeProcess() {
+        MallocTuning.reexecWithHugePagesIfNeeded(environment: ProcessInfo.processInfo.environment)
+    }
+
     /// A resize worker (libvips) until SIGTERM/SIGINT.
     public static func runResize(_ config: ServiceConfig, role: String, logger: Logger) async throws {
         MallocTuning.returnLargeBuffersToTheSystem(environment: ProcessInfo.processInfo.environment)
