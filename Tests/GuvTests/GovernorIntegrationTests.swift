@@ -84,8 +84,11 @@ struct GovernorIntegrationTests {
         Issue.record("management API never reported \(messages) messages in \(queue)")
     }
 
-    @Test func dryRunOneshotDecidesWithoutScaling() async throws {
-        try await TestQueue.with(prefix: "guv.test.dry") { queue in
+    /// A test queue holding 40 messages, a local formation of `worker` and
+    /// `other` behind its Heroku-style routes, and a governor over both.
+    func withGovernor(prefix: String, dryRun: Bool,
+                      _ body: (Governor, LocalFormation) async throws -> Void) async throws {
+        try await TestQueue.with(prefix: prefix) { queue in
             try await queue.publish(40)
             let stats = ManagementAPIClient(endpoint: queue.endpoint, transport: URLSessionTransport())
             try await waitForStats(stats, queue: queue.name, messages: 40)
@@ -98,7 +101,13 @@ struct GovernorIntegrationTests {
             defer { server.stop() }
             let heroku = HerokuClient(baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, token: nil, transport: URLSessionTransport())
 
-            let governor = Governor(config: try config(queue: queue.name), stats: stats, formation: heroku, dryRun: true)
+            let governor = Governor(config: try config(queue: queue.name), stats: stats, formation: heroku, dryRun: dryRun)
+            try await body(governor, formation)
+        }
+    }
+
+    @Test func dryRunOneshotDecidesWithoutScaling() async throws {
+        try await withGovernor(prefix: "guv.test.dry", dryRun: true) { governor, formation in
             let records = await governor.iterate()
             let t = try #require(records.first { $0.role == "t" })
             #expect(t.messages == 40 && t.ready == 40 && t.consumers == 0)
@@ -111,20 +120,7 @@ struct GovernorIntegrationTests {
     }
 
     @Test func scalesTheLocalFormationAndKeepsGoingPastBrokenRoles() async throws {
-        try await TestQueue.with(prefix: "guv.test.run") { queue in
-            try await queue.publish(40)
-            let stats = ManagementAPIClient(endpoint: queue.endpoint, transport: URLSessionTransport())
-            try await waitForStats(stats, queue: queue.name, messages: 40)
-
-            let procfile = try Procfile.parse("worker: sleep 1000\nother: sleep 1000")
-            let formation = LocalFormation(procfile: procfile, app: "local") { _ in }
-            defer { formation.stopAll() }
-            let server = MiniHTTPServer { FormationRoutes(formation: formation).handle($0) }
-            try server.start(port: 0)
-            defer { server.stop() }
-            let heroku = HerokuClient(baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, token: nil, transport: URLSessionTransport())
-
-            let governor = Governor(config: try config(queue: queue.name), stats: stats, formation: heroku, dryRun: false)
+        try await withGovernor(prefix: "guv.test.run", dryRun: false) { governor, formation in
             let records = await governor.iterate()
             let byRole = Dictionary(uniqueKeysWithValues: records.map { ($0.role, $0) })
             #expect(byRole["t"]?.new == 4 && byRole["t"]?.error == nil)
