@@ -233,7 +233,7 @@ public struct WebAPI: Sendable {
                 let api = APIError(status: 500, code: "internal", message: "Something went wrong on our side; the request id is \(request.requestId).")
                 response = json(api.body, status: 500)
             }
-            let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18 + Double((ContinuousClock.now - start).components.seconds)
+            let seconds = (ContinuousClock.now - start) / .seconds(1)
             let labels = "method=\"\(request.method.rawValue)\",route=\"\(route)\",status=\"\(response.status.code)\""
             metrics.increment("imageresize_http_requests_total", labels: labels, help: "HTTP requests answered.")
             metrics.observe("imageresize_http_request_duration_seconds", labels: "route=\"\(route)\"", seconds: seconds,
