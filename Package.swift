@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "msgflo-swift",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "MsgFlo", targets: ["MsgFlo"]),
         .library(name: "HTTPServer", targets: ["HTTPServer"]),

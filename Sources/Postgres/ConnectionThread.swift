@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import Logging
 #if canImport(Glibc)
@@ -24,7 +25,7 @@ final class ConnectionThread: @unchecked Sendable {
         var stopping = false
     }
 
-    private let queue = Locked(Queue())
+    private let queue = Mutex(Queue())
     private let wakeRead: Int32
     private let wakeWrite: Int32
     private let options: Options

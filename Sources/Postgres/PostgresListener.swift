@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import Logging
 
@@ -80,8 +81,8 @@ public final class PostgresListener: Sendable {
 
 /// Streams per channel, shared by the async API and the connection thread.
 final class Subscribers: Sendable {
-    private let state = Locked<[String: [UInt64: AsyncStream<PostgresNotification>.Continuation]]>([:])
-    private let counter = Locked<UInt64>(0)
+    private let state = Mutex<[String: [UInt64: AsyncStream<PostgresNotification>.Continuation]]>([:])
+    private let counter = Mutex<UInt64>(0)
 
     var channels: [String] { state.withLock { Array($0.keys) } }
 

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import Logging
 
@@ -7,7 +8,7 @@ import Logging
 public final class PostgresPool: PostgresQuerying {
     public let target: String
     public let size: Int
-    private let state: Locked<State>
+    private let state: Mutex<State>
 
     private struct State {
         var idle: [PostgresConnection]
@@ -19,7 +20,7 @@ public final class PostgresPool: PostgresQuerying {
     private init(target: String, connections: [PostgresConnection]) {
         self.target = target
         self.size = connections.count
-        self.state = Locked(State(idle: connections))
+        self.state = Mutex(State(idle: connections))
     }
 
     /// Opens `size` connections up front, so a wrong URL or a down server

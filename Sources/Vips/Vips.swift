@@ -1,3 +1,4 @@
+import Synchronization
 import CVips
 import CVipsShim
 
@@ -9,7 +10,7 @@ import CVipsShim
 /// callers run them on dedicated threads (the MsgFlo `BlockingPool`), never on
 /// Swift's cooperative pool.
 public enum Vips {
-    private static let state = Locked<Bool>(false)
+    private static let state = Mutex<Bool>(false)
 
     /// Initialises libvips for a server: no operation cache (a server sees
     /// each image once, caching only holds memory), `concurrency` worker
