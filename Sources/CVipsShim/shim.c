@@ -25,6 +25,24 @@ int msgflo_vips_thumbnail_buffer(void *buf, size_t len, VipsImage **out,
                                  NULL);
 }
 
+VipsImage *msgflo_vips_jpegload_buffer_shrink(void *buf, size_t len, int shrink, int fail_on) {
+    VipsImage *out = NULL;
+    if (vips_jpegload_buffer(buf, len, &out, "shrink", shrink, "access", VIPS_ACCESS_SEQUENTIAL,
+                             "fail_on", (VipsFailOn) fail_on, NULL))
+        return NULL;
+    return out;
+}
+
+int msgflo_vips_thumbnail_image(VipsImage *in, VipsImage **out,
+                                int width, int height, int size, int crop, int no_rotate) {
+    return vips_thumbnail_image(in, out, width,
+                                "height", height,
+                                "size", (VipsSize) size,
+                                "crop", (VipsInteresting) crop,
+                                "no_rotate", (gboolean) no_rotate,
+                                NULL);
+}
+
 VipsImage *msgflo_vips_image_copy_memory(VipsImage *in) { return vips_image_copy_memory(in); }
 
 int msgflo_vips_jpegsave_buffer(VipsImage *in, void **buf, size_t *len, int quality, int strip) {
@@ -61,6 +79,19 @@ VipsImage *msgflo_vips_test_gradient(int width, int height, int bands) {
         failed = vips_bandjoin_const(uchar, &out, fill, extra, NULL);
     }
     g_object_unref(uchar);
+    return failed ? NULL : out;
+}
+
+VipsImage *msgflo_vips_test_texture(int width, int height, int bands) {
+    VipsImage *gradient = msgflo_vips_test_gradient(width, height, bands);
+    if (!gradient) return NULL;
+    VipsImage *noise = NULL, *sum = NULL, *out = NULL;
+    int failed = vips_gaussnoise(&noise, width, height, "sigma", 40.0, "mean", 0.0, NULL);
+    if (!failed) failed = vips_add(gradient, noise, &sum, NULL);
+    if (!failed) failed = vips_cast_uchar(sum, &out, NULL);
+    if (gradient) g_object_unref(gradient);
+    if (noise) g_object_unref(noise);
+    if (sum) g_object_unref(sum);
     return failed ? NULL : out;
 }
 

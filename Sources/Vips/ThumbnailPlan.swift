@@ -53,4 +53,24 @@ struct ThumbnailPlan: Equatable {
                 size: upscale ? VIPS_SIZE_BOTH : VIPS_SIZE_DOWN, crop: VIPS_INTERESTING_NONE)
         }
     }
+
+    /// The factor by which libvips' `thumbnail` shrinks an image of this
+    /// stored size (8.14's common shrink: target sides swapped when the EXIF
+    /// orientation turns the image, one factor for both axes unless `fill`,
+    /// the smaller of the two). At 16 or more it decodes a JPEG at 1/8 scale.
+    func commonShrink(storedWidth: Int, storedHeight: Int, orientation: Int?) -> Double {
+        let turned = (5...8).contains(orientation ?? 1)
+        var horizontal = Double(storedWidth) / Double(turned ? height : width)
+        var vertical = Double(storedHeight) / Double(turned ? width : height)
+        if size != VIPS_SIZE_FORCE {
+            // cover fills the box (the smaller shrink wins), inside fits in it (the larger).
+            let shared = crop != VIPS_INTERESTING_NONE ? min(horizontal, vertical) : max(horizontal, vertical)
+            horizontal = shared
+            vertical = shared
+        }
+        return min(horizontal, vertical)
+    }
+
+    /// libvips' `thumbnail` decodes a JPEG at 1/8 scale from a shrink of 16 on.
+    static let eighthScaleShrink = 16.0
 }

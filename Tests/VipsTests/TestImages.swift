@@ -88,3 +88,35 @@ extension TestImages {
         }
     }
 }
+
+extension TestImages {
+    enum Subsampling: String, Sendable { case off, on }
+
+    /// A noisy width x height JPEG (real AC energy in every block), saved
+    /// progressive or baseline, with chroma subsampling on or off, and an
+    /// EXIF orientation when given.
+    static func texture(width: Int, height: Int, bands: Int = 3, progressive: Bool = true,
+                        subsampling: Subsampling = .on, orientation: Int? = nil) throws -> Data {
+        try Vips.initialize()
+        guard var image = msgflo_vips_test_texture(Int32(width), Int32(height), Int32(bands)) else {
+            throw VipsError.encodeFailed(VipsErrorBuffer.take())
+        }
+        if let orientation {
+            guard let rotated = msgflo_vips_test_with_exif(image, Int32(orientation), cameraMake, artist) else {
+                msgflo_vips_unref(image)
+                throw VipsError.encodeFailed(VipsErrorBuffer.take())
+            }
+            msgflo_vips_unref(image)
+            image = rotated
+        }
+        defer { msgflo_vips_unref(image) }
+        var buffer: UnsafeMutableRawPointer?
+        var length = 0
+        let options = "Q=85,subsample_mode=\(subsampling.rawValue)" + (progressive ? ",interlace" : "")
+        guard msgflo_vips_test_save_buffer(image, ".jpg[\(options)]", &buffer, &length) == 0, let buffer else {
+            throw VipsError.encodeFailed(VipsErrorBuffer.take())
+        }
+        defer { g_free(buffer) }
+        return Data(bytes: buffer, count: length)
+    }
+}

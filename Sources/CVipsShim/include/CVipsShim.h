@@ -20,6 +20,15 @@ int msgflo_vips_thumbnail_buffer(void *buf, size_t len, VipsImage **out,
                                  int width, int height, int size, int crop,
                                  int no_rotate, int fail_on);
 
+/// jpegload_buffer with libjpeg's shrink-on-load (1, 2, 4 or 8), read
+/// sequentially, as vips_thumbnail_buffer loads a JPEG. NULL on failure.
+VipsImage *msgflo_vips_jpegload_buffer_shrink(void *buf, size_t len, int shrink, int fail_on);
+
+/// vips_thumbnail_image with the options of msgflo_vips_thumbnail_buffer, for
+/// an image this project loaded itself (see ProgressiveJPEGPruner).
+int msgflo_vips_thumbnail_image(VipsImage *in, VipsImage **out,
+                                int width, int height, int size, int crop, int no_rotate);
+
 /// Renders a (lazy) image into memory so decode errors surface here, not
 /// while encoding. The result is owned by the caller.
 VipsImage *msgflo_vips_image_copy_memory(VipsImage *in);
@@ -43,6 +52,10 @@ int msgflo_vips_has_field(VipsImage *image, const char *name);
 /// Test helper: a width x height x bands uchar gradient (x, y, constant).
 /// Owned by the caller. NULL on failure.
 VipsImage *msgflo_vips_test_gradient(int width, int height, int bands);
+
+/// Test helper: a width x height x bands uchar gradient with Gaussian noise
+/// on every band, so a JPEG of it has plenty of AC energy. Owned by the caller.
+VipsImage *msgflo_vips_test_texture(int width, int height, int bands);
 
 /// Test helper: a copy of `in` with EXIF orientation (1-8), camera make and
 /// artist set, so jpegsave writes them into an EXIF block.
