@@ -28,7 +28,11 @@ public struct ServiceConfig: Sendable, Equatable {
     /// Time allowed to publish a job's messages before answering 503, seconds.
     public var publishTimeout: Double = 5
 
+    /// Images a resize worker resizes at once (libvips threads, memory).
     public var resizeConcurrency: Int = 1
+    /// Images a resize worker downloads beyond those it resizes, so the next
+    /// one is in memory when a resize ends (prefetch = concurrency + this).
+    public var downloadAhead: Int = 1
     public var storeConcurrency: Int = 4
     public var vipsConcurrency: Int = 1
     public var downloadConnectTimeout: Double = 5
@@ -70,6 +74,7 @@ public struct ServiceConfig: Sendable, Equatable {
         if let v = try seconds("IMAGERESIZE_PUBLISH_TIMEOUT") { publishTimeout = v }
         // The original's names: IMAGERESIZE_RESIZE_CONCURRENT; ours: ..._CONCURRENCY.
         if let v = try int("IMAGERESIZE_RESIZE_CONCURRENCY", 1...256) { resizeConcurrency = v } else if let v = try int("IMAGERESIZE_RESIZE_CONCURRENT", 1...256) { resizeConcurrency = v }
+        if let v = try int("IMAGERESIZE_DOWNLOAD_AHEAD", 0...64) { downloadAhead = v }
         if let v = try int("IMAGERESIZE_STORE_CONCURRENCY", 1...256) { storeConcurrency = v } else if let v = try int("IMAGERESIZE_STORE_CONCURRENT", 1...256) { storeConcurrency = v }
         if let v = try int("VIPS_CONCURRENCY", 1...64) { vipsConcurrency = v }
         if let v = try seconds("IMAGERESIZE_CONNECT_TIMEOUT") { downloadConnectTimeout = v }

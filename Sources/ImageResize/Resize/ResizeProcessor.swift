@@ -1,4 +1,5 @@
 import Foundation
+import MsgFlo
 import SafeDownload
 import Vips
 
@@ -24,27 +25,39 @@ public struct ResizeProcessor: Sendable {
         download.maxBytes = config.maxDownloadBytes
         download.maxRedirects = config.maxRedirects
         download.allowedHosts = try DownloadConfiguration.parseAllowList(config.allowHosts.joined(separator: ","))
-        downloader = SafeDownloader(configuration: download, threads: max(1, config.resizeConcurrency))
+        // Every message in flight may be downloading: the ones being resized' successors too.
+        downloader = SafeDownloader(configuration: download, threads: max(1, config.resizeConcurrency + config.downloadAhead))
         thumbnailer = Thumbnailer(maxPixels: config.maxPixels, maxDimension: config.limits.maxDimension)
     }
 
-    public func processBlocking(_ request: ResizeRequest, clock: () -> Date = Date.init) -> ResizeOutcome {
+    /// Downloads on the downloader's threads, then resizes on `pool`: with a
+    /// prefetch above the pool's threads, a worker fetches its next image
+    /// while it resizes this one, and its CPU does not idle on the network.
+    /// Throws only when `pool` is shut down.
+    public func process(_ request: ResizeRequest, resizingOn pool: BlockingPool,
+                        clock: @escaping @Sendable () -> Date = Date.init) async throws -> ResizeOutcome {
         let started = clock()
+        let download: DownloadResult
+        do {
+            download = try await downloader.download(request.spec.url)
+        } catch {
+            return failure(request, started, clock(), Self.failure(error))
+        }
+        return try await pool.run { resizeBlocking(request, download.body, started: started, clock: clock) }
+    }
+
+    /// The libvips part, blocking: header check, thumbnail, encode.
+    func resizeBlocking(_ request: ResizeRequest, _ body: some ContiguousBytes, started: Date, clock: () -> Date) -> ResizeOutcome {
         let spec = request.spec
         do {
-            let download = try downloader.downloadBlocking(spec.url)
             let thumbnail = try thumbnailer.thumbnail(
-                download.body, width: spec.width, height: spec.height, fit: Self.fit(spec.fit),
+                body, width: spec.width, height: spec.height, fit: Self.fit(spec.fit),
                 format: Self.format(spec.format), quality: spec.quality)
             return ResizeOutcome(
                 jobID: request.jobID, imageID: request.imageID, startedAt: started, finishedAt: clock(),
                 result: .init(width: thumbnail.width, height: thumbnail.height, format: spec.format, data: thumbnail.data))
-        } catch let error as DownloadError {
-            return failure(request, started, clock(), Self.failure(error))
-        } catch let error as VipsError {
-            return failure(request, started, clock(), Self.failure(error))
         } catch {
-            return failure(request, started, clock(), ImageFailure(code: "internal", message: "\(error)"))
+            return failure(request, started, clock(), Self.failure(error))
         }
     }
 

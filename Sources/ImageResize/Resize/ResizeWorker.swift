@@ -12,8 +12,9 @@ public enum ResizeWorker {
                       inports: ["in"], outports: ["out", "error"])
     }
 
-    /// Runs each image on `pool` (download and libvips block), so the
-    /// participant's prefetch and the pool's threads bound the work in flight.
+    /// Downloads each image as soon as its message arrives and resizes it on
+    /// `pool`: the participant's prefetch bounds the images in memory, the
+    /// pool's threads the images being resized.
     public static func handler(processor: ResizeProcessor, pool: BlockingPool, logger: Logger) -> Participant.RawHandler {
         { _, message, output in
             let request: ResizeRequest
@@ -23,7 +24,7 @@ public enum ResizeWorker {
                 // Not a resize request: nobody can make it one. Rejected to the dead-letter queue, with the reason logged.
                 throw MessageFormatError(expected: "a resize request", underlying: error)
             }
-            let outcome = try await pool.run { processor.processBlocking(request) }
+            let outcome = try await processor.process(request, resizingOn: pool)
             var metadata: Logger.Metadata = [
                 "job": "\(request.jobID.uuidString.lowercased())", "image": "\(request.imageID.uuidString.lowercased())",
                 "ms": "\(Int(outcome.finishedAt.timeIntervalSince(outcome.startedAt) * 1000))",

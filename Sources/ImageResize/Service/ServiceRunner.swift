@@ -83,7 +83,7 @@ public enum ServiceRunner {
         let processor = try ResizeProcessor(config: config)
         let pool = BlockingPool(threads: config.resizeConcurrency, name: "resize")
         var participantConfig = try ParticipantConfiguration(environment: ProcessInfo.processInfo.environment)
-        participantConfig.prefetch = config.resizeConcurrency
+        participantConfig.prefetch = config.resizeConcurrency + config.downloadAhead
         let participant = Participant(definition: ResizeWorker.definition(role: role), transport: try transport(config),
                                       configuration: participantConfig, logger: logger,
                                       rawHandler: ResizeWorker.handler(processor: processor, pool: pool, logger: logger))
