@@ -92,11 +92,15 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
         #expect(config.brokerURL == "amqp://u:p@h/v")
         #expect(config.downloadAhead == 1)
         #expect(try ServiceConfig(environment: ["IMAGERESIZE_DOWNLOAD_AHEAD": "0"]).downloadAhead == 0)
+        #expect(config.prunesProgressiveJPEGScans)
+        #expect(try !ServiceConfig(environment: ["IMAGERESIZE_PRUNE_PROGRESSIVE_JPEG": "0"]).prunesProgressiveJPEGScans)
+        #expect(try ServiceConfig(environment: ["IMAGERESIZE_PRUNE_PROGRESSIVE_JPEG": "true"]).prunesProgressiveJPEGScans)
         #expect(try ServiceConfig(environment: [:]) == ServiceConfig())
     }
 
     @Test(arguments: [("PORT", "http"), ("PORT", "70000"), ("IMAGERESIZE_MAX_IMAGES", "0"), ("IMAGERESIZE_RESIZE_TIMEOUT", "-1"),
-                        ("IMAGERESIZE_DOWNLOAD_AHEAD", "65"), ("IMAGERESIZE_DOWNLOAD_AHEAD", "-1")])
+                        ("IMAGERESIZE_DOWNLOAD_AHEAD", "65"), ("IMAGERESIZE_DOWNLOAD_AHEAD", "-1"),
+                        ("IMAGERESIZE_PRUNE_PROGRESSIVE_JPEG", "maybe")])
     func rejectsBadValues(name: String, value: String) {
         #expect(throws: ConfigError.self) { try ServiceConfig(environment: [name: value]) }
     }

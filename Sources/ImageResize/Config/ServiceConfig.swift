@@ -33,6 +33,9 @@ public struct ServiceConfig: Sendable, Equatable {
     /// Images a resize worker downloads beyond those it resizes, so the next
     /// one is in memory when a resize ends (prefetch = concurrency + this).
     public var downloadAhead: Int = 1
+    /// Decode progressive JPEGs read at 1/8 scale from only the scans that
+    /// scale needs (same pixels, less CPU); off only to measure the difference.
+    public var prunesProgressiveJPEGScans = true
     public var storeConcurrency: Int = 4
     public var vipsConcurrency: Int = 1
     public var downloadConnectTimeout: Double = 5
@@ -53,6 +56,14 @@ public struct ServiceConfig: Sendable, Equatable {
                 throw ConfigError(variable: name, problem: "must be an integer from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
             }
             return value
+        }
+        func flag(_ name: String) throws(ConfigError) -> Bool? {
+            guard let text = environment[name], !text.isEmpty else { return nil }
+            switch text.lowercased() {
+            case "1", "true", "yes", "on": return true
+            case "0", "false", "no", "off": return false
+            default: throw ConfigError(variable: name, problem: "must be 1 or 0 (true or false), got \"\(text)\"")
+            }
         }
         func seconds(_ name: String) throws(ConfigError) -> Double? {
             guard let text = environment[name], !text.isEmpty else { return nil }
@@ -75,6 +86,7 @@ public struct ServiceConfig: Sendable, Equatable {
         // The original's names: IMAGERESIZE_RESIZE_CONCURRENT; ours: ..._CONCURRENCY.
         if let v = try int("IMAGERESIZE_RESIZE_CONCURRENCY", 1...256) { resizeConcurrency = v } else if let v = try int("IMAGERESIZE_RESIZE_CONCURRENT", 1...256) { resizeConcurrency = v }
         if let v = try int("IMAGERESIZE_DOWNLOAD_AHEAD", 0...64) { downloadAhead = v }
+        if let v = try flag("IMAGERESIZE_PRUNE_PROGRESSIVE_JPEG") { prunesProgressiveJPEGScans = v }
         if let v = try int("IMAGERESIZE_STORE_CONCURRENCY", 1...256) { storeConcurrency = v } else if let v = try int("IMAGERESIZE_STORE_CONCURRENT", 1...256) { storeConcurrency = v }
         if let v = try int("VIPS_CONCURRENCY", 1...64) { vipsConcurrency = v }
         if let v = try seconds("IMAGERESIZE_CONNECT_TIMEOUT") { downloadConnectTimeout = v }

@@ -28,6 +28,7 @@ public struct ResizeProcessor: Sendable {
         // Every message in flight may be downloading: the ones being resized' successors too.
         downloader = SafeDownloader(configuration: download, threads: max(1, config.resizeConcurrency + config.downloadAhead))
         thumbnailer = Thumbnailer(maxPixels: config.maxPixels, maxDimension: config.limits.maxDimension)
+        thumbnailer.prunesProgressiveJPEGScans = config.prunesProgressiveJPEGScans
     }
 
     /// Downloads on the downloader's threads, then resizes on `pool`: with a
