@@ -87,6 +87,10 @@ enum ProgressiveJPEGPruner {
         var scan: Scan?
     }
 
+    /// Real progressive JPEGs have a dozen scans and a few dozen markers; a
+    /// file of thousands of tiny segments is refused rather than indexed.
+    static let maxSegments = 1024
+
     /// Splits the stream into marker segments; nil for anything but a
     /// complete progressive Huffman JPEG.
     struct Parser {
@@ -98,7 +102,7 @@ enum ProgressiveJPEGPruner {
             var segments: [Segment] = []
             var position = 2
             var sawFrame = false
-            while true {
+            while segments.count < ProgressiveJPEGPruner.maxSegments {
                 let start = position
                 // A marker: 0xFF, any fill bytes 0xFF, then the code.
                 guard position < count, base[position] == 0xFF else { return nil }
@@ -136,6 +140,7 @@ enum ProgressiveJPEGPruner {
                     segments.append(Segment(range: start..<position))
                 }
             }
+            return nil
         }
 
         /// The first marker after entropy-coded data: 0xFF followed by

@@ -53,15 +53,22 @@ final class TinyHTTPServer: @unchecked Sendable {
 
     var requests: [Request] { lock.withLock { received } }
 
+    /// Stops accepting: the accept thread wakes (or never blocks) and closes the socket.
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     private func acceptLoop() {
         while true {
             let connection = accept(listener, nil, nil)
-            guard connection >= 0 else { return }
+            guard connection >= 0 else {
+                if errno == EINTR { continue }
+                // Closed here, not in stop(): a later server could otherwise get
+                // this descriptor number before this thread calls accept, and
+                // this thread would steal its connections.
+                close(listener)
+                return
+            }
             Thread { [self] in serve(connection) }.start()
         }
     }

@@ -176,7 +176,9 @@ import Testing
         defer { server.stop() }
         let subject = downloader(allowing: [server], totalTimeout: .seconds(60))
         let task = Task { await downloadError(subject, "\(server.baseURL)/slow") }
+        let deadline = ContinuousClock.now + .seconds(20)
         while server.requestedPaths.isEmpty {
+            try #require(ContinuousClock.now < deadline, "the server never saw the request")
             try await Task.sleep(for: .milliseconds(20))
         }
         task.cancel()

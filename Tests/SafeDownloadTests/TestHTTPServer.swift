@@ -47,6 +47,11 @@ final class TestHTTPServer: @unchecked Sendable {
                 let client = accept(listener, nil, nil)
                 guard client >= 0 else {
                     if errno == EINTR { continue }
+                    // Closed here, not in stop(): were stop() to close it, a
+                    // later server could get the same descriptor number before
+                    // this thread calls accept, and this thread would steal
+                    // that server's connections.
+                    close(listener)
                     return
                 }
                 Thread.detachNewThread { [self] in
@@ -59,9 +64,9 @@ final class TestHTTPServer: @unchecked Sendable {
     /// Base URL through 127.0.0.1, e.g. `http://127.0.0.1:4711`.
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
+    /// Stops accepting: the accept thread wakes (or never blocks) and closes the socket.
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     private func serve(_ client: Int32, handler: Handler) {

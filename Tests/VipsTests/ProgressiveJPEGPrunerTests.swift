@@ -92,6 +92,10 @@ import Testing
             Case(description: "not a JPEG", input: Array("GIF89a and more bytes".utf8), expected: nil),
             Case(description: "empty", input: [], expected: nil),
             Case(description: "a restart marker outside a scan", input: soi + [0xFF, 0xD0] + eoi, expected: nil),
+            Case(description: "more segments than a real file has",
+                 input: soi + Array(repeating: segment(0xFE, [0x41]), count: ProgressiveJPEGPruner.maxSegments).joined()
+                     + frame(yuv420) + dht + scans.joined() + eoi,
+                 expected: nil),
             Case(description: "garbage between segments", input: soi + app0 + [0x00, 0x11] + eoi, expected: nil),
         ]
     }
