@@ -85,12 +85,20 @@ VipsImage *msgflo_vips_test_gradient(int width, int height, int bands) {
 VipsImage *msgflo_vips_test_texture(int width, int height, int bands) {
     VipsImage *gradient = msgflo_vips_test_gradient(width, height, bands);
     if (!gradient) return NULL;
-    VipsImage *noise = NULL, *sum = NULL, *out = NULL;
-    int failed = vips_gaussnoise(&noise, width, height, "sigma", 40.0, "mean", 0.0, NULL);
-    if (!failed) failed = vips_add(gradient, noise, &sum, NULL);
+    /* Independent noise per band, so chroma has AC energy of its own. */
+    VipsImage *noise[8] = {NULL};
+    VipsImage *joined = NULL, *sum = NULL, *out = NULL;
+    int n = bands > 8 ? 8 : bands;
+    int failed = 0;
+    for (int i = 0; i < n && !failed; i++)
+        failed = vips_gaussnoise(&noise[i], width, height, "sigma", 40.0, "mean", 0.0, "seed", i + 1, NULL);
+    if (!failed) failed = vips_bandjoin(noise, &joined, n, NULL);
+    if (!failed) failed = vips_add(gradient, joined, &sum, NULL);
     if (!failed) failed = vips_cast_uchar(sum, &out, NULL);
-    if (gradient) g_object_unref(gradient);
-    if (noise) g_object_unref(noise);
+    g_object_unref(gradient);
+    for (int i = 0; i < n; i++)
+        if (noise[i]) g_object_unref(noise[i]);
+    if (joined) g_object_unref(joined);
     if (sum) g_object_unref(sum);
     return failed ? NULL : out;
 }

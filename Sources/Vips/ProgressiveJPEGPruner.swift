@@ -34,8 +34,7 @@ enum ProgressiveJPEGPruner {
     static func prunedForEighthScale(_ bytes: UnsafeRawBufferPointer) -> [UInt8]? {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         guard let segments = Parser(base: base, count: bytes.count).segments() else { return nil }
-        let kept = Self.keptSegments(segments)
-        guard kept.count < segments.count else { return nil }
+        guard let kept = Self.keptSegments(segments), kept.count < segments.count else { return nil }
         var out = [UInt8]()
         out.reserveCapacity(kept.reduce(2) { $0 + $1.range.count })
         out.append(contentsOf: [0xFF, 0xD8])
@@ -45,22 +44,46 @@ enum ProgressiveJPEGPruner {
         return out
     }
 
-    /// The segments after SOI that a 1/8-scale decode needs, in order.
-    static func keptSegments(_ segments: [Segment]) -> [Segment] {
-        guard let frame = segments.lazy.compactMap(\.frame).first else { return segments }
+    /// The segments after SOI that a 1/8-scale decode needs, in order; nil
+    /// for a scan order whose pruned decode could differ from the full one
+    /// (repeated component ids, an AC scan before its component's DC scan, a
+    /// full-resolution component without a first AC scan among coefficients
+    /// 1-9 to keep block smoothing off DC).
+    static func keptSegments(_ segments: [Segment]) -> [Segment]? {
+        guard let frame = segments.lazy.compactMap(\.frame).first else { return nil }
+        let ids = frame.components.map(\.id)
+        guard Set(ids).count == ids.count,
+              frame.components.allSatisfy({ (1...4).contains($0.horizontal) && (1...4).contains($0.vertical) }) else { return nil }
         let maxH = frame.components.map(\.horizontal).max() ?? 1
         let maxV = frame.components.map(\.vertical).max() ?? 1
         let fullResolution = Set(frame.components.filter { $0.horizontal == maxH && $0.vertical == maxV }.map(\.id))
-        var hasSmoothingGuard = Set<UInt8>()
-        return segments.filter { segment in
-            guard let scan = segment.scan, scan.spectralStart > 0, scan.components.count == 1,
-                  let component = scan.components.first, fullResolution.contains(component) else { return true }
-            if scan.approximationHigh == 0, scan.spectralStart <= 9, !hasSmoothingGuard.contains(component) {
-                hasSmoothingGuard.insert(component)
-                return true
+        var seen = Set<UInt8>()
+        var guarded = Set<UInt8>()
+        var kept: [Segment] = []
+        for segment in segments {
+            guard let scan = segment.scan else {
+                kept.append(segment)
+                continue
             }
-            return false
+            for component in scan.components {
+                guard ids.contains(component) else { return nil }
+                // libjpeg only warns about AC before DC; the quantisation table it latches could then differ.
+                if !seen.contains(component) {
+                    guard scan.spectralStart == 0 else { return nil }
+                    seen.insert(component)
+                }
+            }
+            guard scan.spectralStart > 0, let component = scan.components.first, fullResolution.contains(component) else {
+                kept.append(segment)
+                continue
+            }
+            if scan.approximationHigh == 0, scan.spectralStart <= 9, !guarded.contains(component) {
+                guarded.insert(component)
+                kept.append(segment)
+            }
         }
+        guard fullResolution.isSubset(of: guarded) else { return nil }
+        return kept
     }
 
     struct FrameComponent: Equatable {
@@ -78,6 +101,7 @@ enum ProgressiveJPEGPruner {
         var spectralStart: UInt8
         var spectralEnd: UInt8
         var approximationHigh: UInt8
+        var approximationLow: UInt8
     }
 
     /// One marker segment (with a scan's entropy-coded data) as a byte range.
@@ -178,10 +202,15 @@ enum ProgressiveJPEGPruner {
             let offset = 1 + 2 * components
             let scan = Scan(
                 components: (0..<components).map { body[1 + 2 * $0] },
-                spectralStart: body[offset], spectralEnd: body[offset + 1], approximationHigh: body[offset + 2] >> 4)
-            // Progressive: DC scans may interleave, AC scans carry one component.
+                spectralStart: body[offset], spectralEnd: body[offset + 1],
+                approximationHigh: body[offset + 2] >> 4, approximationLow: body[offset + 2] & 0x0F)
+            // Progressive: DC scans may interleave, AC scans carry one component;
+            // a refinement scan adds one bit. libjpeg stops on anything else, so
+            // such a file must reach it whole.
             guard scan.spectralStart <= scan.spectralEnd, scan.spectralEnd <= 63,
-                  scan.spectralStart == 0 ? scan.spectralEnd == 0 : components == 1 else { return nil }
+                  scan.spectralStart == 0 ? scan.spectralEnd == 0 : components == 1,
+                  scan.approximationLow <= 13,
+                  scan.approximationHigh == 0 || scan.approximationLow + 1 == scan.approximationHigh else { return nil }
             return scan
         }
     }

@@ -57,7 +57,8 @@ struct ThumbnailPlan: Equatable {
     /// The factor by which libvips' `thumbnail` shrinks an image of this
     /// stored size (8.14's common shrink: target sides swapped when the EXIF
     /// orientation turns the image, one factor for both axes unless `fill`,
-    /// the smaller of the two). At 16 or more it decodes a JPEG at 1/8 scale.
+    /// clamped by `size` and so no axis drops under one pixel, the smaller of
+    /// the two). At 16 or more it decodes a JPEG at 1/8 scale.
     func commonShrink(storedWidth: Int, storedHeight: Int, orientation: Int?) -> Double {
         let turned = (5...8).contains(orientation ?? 1)
         var horizontal = Double(storedWidth) / Double(turned ? height : width)
@@ -68,6 +69,16 @@ struct ThumbnailPlan: Equatable {
             horizontal = shared
             vertical = shared
         }
+        if size == VIPS_SIZE_UP {
+            horizontal = min(1, horizontal)
+            vertical = min(1, vertical)
+        } else if size == VIPS_SIZE_DOWN {
+            horizontal = max(1, horizontal)
+            vertical = max(1, vertical)
+        }
+        // No axis is shrunk below one pixel.
+        horizontal = min(horizontal, Double(storedWidth))
+        vertical = min(vertical, Double(storedHeight))
         return min(horizontal, vertical)
     }
 

@@ -36,4 +36,6 @@ public struct Thumbnail: Sendable {
     public var format: ThumbnailFormat
     public var width: Int
     public var height: Int
+    /// Made from a progressive JPEG cut to its 1/8-scale scans (for tests).
+    var fromPrunedScans = false
 }

@@ -71,7 +71,9 @@ public struct Thumbnailer: Sendable {
                     try finish(try eighthScale(prunedRaw, plan: plan), format: format, quality: quality)
                 }
             }
-            return try result.get()
+            var thumbnail = try result.get()
+            thumbnail.fromPrunedScans = true
+            return thumbnail
         }
         return try finish(try shrink(raw, plan: plan), format: format, quality: quality)
     }
@@ -114,8 +116,10 @@ public struct Thumbnailer: Sendable {
         }
         let image = VipsImageHandle(loaded)
         var out: UnsafeMutablePointer<VipsImage>?
-        let status = msgflo_vips_thumbnail_image(
-            image.pointer, &out, Int32(plan.width), Int32(plan.height), Int32(plan.size.rawValue), Int32(plan.crop.rawValue), 0)
+        let status = withExtendedLifetime(image) {
+            msgflo_vips_thumbnail_image(
+                image.pointer, &out, Int32(plan.width), Int32(plan.height), Int32(plan.size.rawValue), Int32(plan.crop.rawValue), 0)
+        }
         guard status == 0, let out else {
             if let out { msgflo_vips_unref(out) }
             throw .decodeFailed(VipsErrorBuffer.take())

@@ -51,6 +51,8 @@ import Testing
         let busy = Flag()
         let release = DispatchSemaphore(value: 0)
         let blocker = Task { try await pool.run { busy.set(); release.wait() } }
+        var released = false
+        defer { if !released { release.signal() } }  // never leave the pool thread stuck
         #expect(try await Self.eventually { busy.isSet })
 
         let request = ResizeRequest(jobID: UUID(), imageID: UUID(),
@@ -60,6 +62,7 @@ import Testing
         #expect(try await Self.eventually { requested.isSet }, "the download must not wait for a resize thread")
 
         release.signal()
+        released = true
         try await blocker.value
         let outcome = try await processing.value
         // The bytes then went through libvips on the pool: not an image.

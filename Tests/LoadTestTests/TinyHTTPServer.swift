@@ -24,6 +24,7 @@ final class TinyHTTPServer: @unchecked Sendable {
     private let handler: @Sendable (Request) -> Response
     private let lock = NSLock()
     private var received: [Request] = []
+    private var stopped = false
 
     init(handler: @escaping @Sendable (Request) -> Response) throws {
         self.handler = handler
@@ -55,19 +56,26 @@ final class TinyHTTPServer: @unchecked Sendable {
 
     /// Stops accepting: the accept thread wakes (or never blocks) and closes the socket.
     func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
+        let first = lock.withLock { () -> Bool in
+            defer { stopped = true }
+            return !stopped
+        }
+        if first { shutdown(listener, Int32(SHUT_RDWR)) }
     }
 
     private func acceptLoop() {
         while true {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else {
-                if errno == EINTR { continue }
-                // Closed here, not in stop(): a later server could otherwise get
-                // this descriptor number before this thread calls accept, and
-                // this thread would steal its connections.
-                close(listener)
-                return
+                // Closed here once stopped, not in stop(): a later server could
+                // otherwise get this descriptor number before this thread calls
+                // accept, and this thread would steal its connections.
+                if lock.withLock({ stopped }) {
+                    close(listener)
+                    return
+                }
+                usleep(1000)  // EINTR, ECONNABORTED, EMFILE...: try again
+                continue
             }
             Thread { [self] in serve(connection) }.start()
         }

@@ -14,6 +14,7 @@ final class TestHTTPServer: @unchecked Sendable {
     private let listener: Int32
     private let lock = NSLock()
     private var paths: [String] = []
+    private var stopped = false
 
     /// The request paths received so far, in order.
     var requestedPaths: [String] {
@@ -46,13 +47,16 @@ final class TestHTTPServer: @unchecked Sendable {
             while true {
                 let client = accept(listener, nil, nil)
                 guard client >= 0 else {
-                    if errno == EINTR { continue }
-                    // Closed here, not in stop(): were stop() to close it, a
-                    // later server could get the same descriptor number before
-                    // this thread calls accept, and this thread would steal
-                    // that server's connections.
-                    close(listener)
-                    return
+                    // Closed here once stopped, not in stop(): were stop() to
+                    // close it, a later server could get the same descriptor
+                    // number before this thread calls accept, and this thread
+                    // would steal that server's connections.
+                    if lock.withLock({ stopped }) {
+                        close(listener)
+                        return
+                    }
+                    usleep(1000)  // EINTR, ECONNABORTED, EMFILE...: try again
+                    continue
                 }
                 Thread.detachNewThread { [self] in
                     serve(client, handler: handler)
@@ -66,7 +70,11 @@ final class TestHTTPServer: @unchecked Sendable {
 
     /// Stops accepting: the accept thread wakes (or never blocks) and closes the socket.
     func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
+        let first = lock.withLock { () -> Bool in
+            defer { stopped = true }
+            return !stopped
+        }
+        if first { shutdown(listener, Int32(SHUT_RDWR)) }
     }
 
     private func serve(_ client: Int32, handler: Handler) {

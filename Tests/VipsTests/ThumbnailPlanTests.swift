@@ -48,6 +48,8 @@ import Testing
         (300, nil, .inside, 5120, 2880, 8, 2880.0 / 300),
         (300, nil, .inside, 5120, 2880, 3, 5120.0 / 300),  // 180°: no swap
         (300, 200, .cover, 2880, 5120, 5, 2880.0 / 200),  // upright 5120x2880 into 300x200
+        (100, nil, .inside, 2000, 10, nil, 10),  // 20x wide, but a 10 px tall image cannot lose more than 10x
+        (10_000, nil, .inside, 5120, 2880, nil, 1),  // never enlarged: at least 1
     ] as [(Int?, Int?, ThumbnailFit, Int, Int, Int?, Double)])
     func commonShrink(width: Int?, height: Int?, fit: ThumbnailFit, storedWidth: Int, storedHeight: Int,
                       orientation: Int?, expected: Double) throws {

@@ -53,8 +53,8 @@ int msgflo_vips_has_field(VipsImage *image, const char *name);
 /// Owned by the caller. NULL on failure.
 VipsImage *msgflo_vips_test_gradient(int width, int height, int bands);
 
-/// Test helper: a width x height x bands uchar gradient with Gaussian noise
-/// on every band, so a JPEG of it has plenty of AC energy. Owned by the caller.
+/// Test helper: a width x height x bands uchar gradient with independent
+/// Gaussian noise on each band, so a JPEG of it has plenty of AC energy. Owned by the caller.
 VipsImage *msgflo_vips_test_texture(int width, int height, int bands);
 
 /// Test helper: a copy of `in` with EXIF orientation (1-8), camera make and

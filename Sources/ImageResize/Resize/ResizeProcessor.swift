@@ -4,11 +4,11 @@ import SafeDownload
 import Vips
 
 /// Makes one image: download (SSRF-safe, capped), check the header, thumbnail,
-/// encode. Every failure becomes an `ImageFailure` with a reason code; nothing
-/// here throws or crashes the worker.
+/// encode. Every failure of the image becomes an `ImageFailure` with a reason
+/// code; nothing here crashes the worker.
 ///
-/// Blocking from start to end (libcurl, libvips): call it on a dedicated thread
-/// (the participant's blocking pool), never on the cooperative pool.
+/// Downloads run on the downloader's threads and libvips on the caller's
+/// blocking pool, never on the cooperative pool.
 public struct ResizeProcessor: Sendable {
     public var downloader: SafeDownloader
     public var thumbnailer: Thumbnailer
@@ -34,7 +34,10 @@ public struct ResizeProcessor: Sendable {
     /// Downloads on the downloader's threads, then resizes on `pool`: with a
     /// prefetch above the pool's threads, a worker fetches its next image
     /// while it resizes this one, and its CPU does not idle on the network.
-    /// Throws only when `pool` is shut down.
+    /// `startedAt` is when the download began. Throws, rather than report
+    /// the image failed, only when the work was interrupted: the task was
+    /// cancelled (`CancellationError`) or `pool` shut down or full
+    /// (`BlockingPoolError`); the message should then be retried.
     public func process(_ request: ResizeRequest, resizingOn pool: BlockingPool,
                         clock: @escaping @Sendable () -> Date = Date.init) async throws -> ResizeOutcome {
         let started = clock()
@@ -42,6 +45,7 @@ public struct ResizeProcessor: Sendable {
         do {
             download = try await downloader.download(request.spec.url)
         } catch {
+            if error.code == .cancelled, Task.isCancelled { throw CancellationError() }
             return failure(request, started, clock(), Self.failure(error))
         }
         return try await pool.run { resizeBlocking(request, download.body, started: started, clock: clock) }
