@@ -33,6 +33,29 @@ struct TestDatabase {
                       error: failed ? ImageFailure(code: "http_status", message: "404") : nil)
     }
 
+    /// A job and its images are read from one snapshot: a result recorded
+    /// between the two reads must not show up in the second only (the job
+    /// would read as failed with no failed_at).
+    @Test func jobReadsComeFromOneSnapshot() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let store = PostgresJobStore(database: db.pool)
+        let jobID = UUID(), image = UUID()
+        try await store.create(jobID: jobID, images: [(image, ImageSpec(url: "http://a/1", width: 10, height: nil))], at: Date())
+        let (before, after) = try await store.snapshot { session in
+            let sql = "SELECT failed_at FROM images WHERE id = $1"
+            let before = try await session.query(sql, [.uuid(image)], idempotent: false)
+            // Another connection of the pool records the outcome and commits meanwhile.
+            #expect(try await store.record(outcome(jobID, image, failed: true), output: nil) == .recorded(jobFinished: true))
+            let after = try await session.query(sql, [.uuid(image)], idempotent: false)
+            return (try before[0].decode("failed_at") as Date?, try after[0].decode("failed_at") as Date?)
+        }
+        #expect(before == nil)
+        #expect(after == nil, "the second read must see the snapshot of the first")
+        let job = try #require(try await store.job(jobID))
+        #expect(job.status == .failed && job.failedAt != nil && job.images[0].failedAt != nil)
+    }
+
     @Test func jobLifecycleIsIdempotentPerImage() async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }

@@ -39,10 +39,32 @@ public struct PostgresJobStore: JobStore {
     }
 
     public func job(_ id: UUID) async throws -> JobRecord? {
-        let rows = try await database.read(Self.jobColumns + " WHERE id = $1", [.uuid(id)])
-        guard let row = rows.first else { return nil }
-        let images = try await database.read(Self.imageColumns + " WHERE job_id = $1 ORDER BY position", [.uuid(id)])
-        return try Self.job(row, images: images.map(Self.image))
+        try await snapshot { session in
+            let rows = try await session.query(Self.jobColumns + " WHERE id = $1", [.uuid(id)], idempotent: false)
+            guard let row = rows.first else { return nil }
+            let images = try await session.query(Self.imageColumns + " WHERE job_id = $1 ORDER BY position", [.uuid(id)], idempotent: false)
+            return try Self.job(row, images: images.map(Self.image))
+        }
+    }
+
+    /// Runs reads in one REPEATABLE READ snapshot, retried once when the
+    /// connection dropped (it only reads).
+    ///
+    /// Why: a job row and its image rows read by two statements can straddle
+    /// a StoreResult commit, showing every image done but the job's finish
+    /// time not yet set.
+    func snapshot<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
+        func attempt() async throws -> T {
+            try await database.transaction { session in
+                try await session.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", [])
+                return try await body(session)
+            }
+        }
+        do {
+            return try await attempt()
+        } catch let error as PostgresError where error.kind == .connectionLost || error.kind == .connectionFailed {
+            return try await attempt()
+        }
     }
 
     public func jobs(_ query: JobQuery) async throws -> [JobRecord] {
@@ -59,14 +81,18 @@ public struct PostgresJobStore: JobStore {
         }
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let sql = Self.jobColumns + whereClause + " ORDER BY created_at DESC, id DESC LIMIT \(parameter(.int(query.limit)))"
-        let rows = try await database.read(sql, parameters)
-        guard !rows.isEmpty else { return [] }
-        let ids = try rows.map { try $0.uuid("id") }
-        let idList = ids.map { "'\($0.uuidString)'" }.joined(separator: ",")  // UUIDs only: safe to inline.
-        let imageRows = try await database.read(Self.imageColumns + " WHERE job_id IN (\(idList)) ORDER BY job_id, position", [])
-        var imagesByJob: [UUID: [ImageRecord]] = [:]
-        for row in imageRows { imagesByJob[try row.uuid("job_id"), default: []].append(try Self.image(row)) }
-        return try rows.map { row in try Self.job(row, images: imagesByJob[try row.uuid("id")] ?? []) }
+        let bound = parameters
+        return try await snapshot { session in
+            let rows = try await session.query(sql, bound, idempotent: false)
+            guard !rows.isEmpty else { return [] }
+            let ids = try rows.map { try $0.uuid("id") }
+            let idList = ids.map { "'\($0.uuidString)'" }.joined(separator: ",")  // UUIDs only: safe to inline.
+            let imageRows = try await session.query(
+                Self.imageColumns + " WHERE job_id IN (\(idList)) ORDER BY job_id, position", [], idempotent: false)
+            var imagesByJob: [UUID: [ImageRecord]] = [:]
+            for row in imageRows { imagesByJob[try row.uuid("job_id"), default: []].append(try Self.image(row)) }
+            return try rows.map { row in try Self.job(row, images: imagesByJob[try row.uuid("id")] ?? []) }
+        }
     }
 
     public func stats(window: TimeInterval, now: Date) async throws -> JobStats {
