@@ -76,10 +76,22 @@ final class PrivateMosquitto: @unchecked Sendable {
     /// Spawns mosquitto and polls until its port accepts connections.
     func start() async throws {
         let config = directory.appendingPathComponent("mosquitto.conf").path
-        let arguments: [UnsafeMutablePointer<CChar>?] = ["mosquitto", "-c", config].map { strdup($0) } + [nil]
+        let command: [String] = ["mosquitto", "-c", config]
+        let arguments: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         defer { arguments.forEach { free($0) } }
+        // The test process blocks some signals (SIGTERM among them); the child must not inherit that.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var spawned: pid_t = 0
-        let status = posix_spawnp(&spawned, "mosquitto", nil, nil, arguments, environ)
+        let status = posix_spawnp(&spawned, "mosquitto", nil, &attributes, arguments, environ)
         guard status == 0 else { throw PrivateMosquittoError(description: "cannot run mosquitto: \(String(cString: strerror(status)))") }
         pid = spawned
         try await waitUntil("mosquitto to listen on \(port)", timeout: 20) { [port] in PrivateMosquitto.accepts(port: port) }
@@ -92,8 +104,11 @@ final class PrivateMosquitto: @unchecked Sendable {
         let child = pid
         try await waitUntil("mosquitto to exit", timeout: 20) {
             var status: Int32 = 0
-            return waitpid(child, &status, WNOHANG) == child
+            let reaped = waitpid(child, &status, WNOHANG)
+            // ECHILD: someone else in this process (Foundation) reaped it already.
+            return reaped == child || (reaped < 0 && errno == ECHILD)
         }
+        try await waitUntil("port \(port) to close", timeout: 20) { [port] in !PrivateMosquitto.accepts(port: port) }
         pid = 0
     }
 

@@ -137,7 +137,7 @@ final class MQTTConnection: @unchecked Sendable {
             let delay = settings.backoff.delay(afterFailures: failures, unit: Double.random(in: 0...1))
             failures += 1
             nextAttempt = ContinuousClock.now + delay
-            logger.warning("MQTT broker unreachable; retrying", metadata: [
+            logger.warning("MQTT connection attempt failed; retrying", metadata: [
                 "broker": "\(settings.brokerDescription)", "reason": "\(failure)", "retryIn": "\(delay)"])
         }
     }
