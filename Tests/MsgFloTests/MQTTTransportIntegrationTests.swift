@@ -9,7 +9,8 @@ struct MQTTTransportIntegrationTests {
         let consumer = try await MQTTTestBroker.connectedTransport()
         let producer = try await MQTTTestBroker.connectedTransport()
         let topic = MQTTTestBroker.uniqueTopic("roundtrip")
-        let (mailbox, handle) = try await MQTTTestBroker.collect(consumer, topic: topic)
+        // Prefetch 1: handlers run one at a time, in the broker's order.
+        let (mailbox, handle) = try await MQTTTestBroker.collect(consumer, topic: topic, prefetch: 1)
         try await producer.publish(queue: topic, body: Data(#"{"n":1}"#.utf8))
         try await producer.publish(exchange: topic, body: Data("plain text".utf8))
         let received = try await mailbox.take(2, timeout: 20)
