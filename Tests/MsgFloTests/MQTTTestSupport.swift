@@ -34,7 +34,18 @@ enum MQTTTestBroker {
 
     static func connectedTransport(url: BrokerURL = url) async throws -> MQTTTransport {
         let transport = try MQTTTransport(url: url, configuration: configuration, logger: Logger(label: "test.mqtt"))
-        try await transport.connect()
+        // connect() retries forever; a missing broker must fail the test, not hang it.
+        let connecting = Task { try await transport.connect() }
+        let timeout = Task {
+            try await Task.sleep(for: .seconds(30))
+            connecting.cancel()
+        }
+        defer { timeout.cancel() }
+        do {
+            try await connecting.value
+        } catch is CancellationError {
+            throw TestTimeout(what: "mosquitto at \(url) (start it with scripts/services start mosquitto)")
+        }
         return transport
     }
 
