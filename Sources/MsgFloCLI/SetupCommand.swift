@@ -26,6 +26,9 @@ struct SetupCommand: AsyncParsableCommand {
         let filter = RoleFilter.parse(only: only, ignore: ignore)
         let processes = try filter.participants(of: graph)
         let roles = Set(processes.map(\.name))
+        if try broker.url().scheme == .mqtt, !remove, !forever, !participants {
+            throw UserError("MQTT has no broker-side bindings: msgflo setup forwards them itself while it runs; add --forever")
+        }
         let transport = try await broker.connect()
 
         var resolver: any QueueResolving = ConventionalQueues()

@@ -9,7 +9,7 @@ public enum Transports {
     public struct UnsupportedBroker: Error, CustomStringConvertible {
         public var url: String
         public var description: String {
-            "\(url): this build speaks amqp://, amqps:// and direct://NAME; MQTT brokers are not supported yet"
+            "\(url): this build speaks amqp://, amqps://, mqtt:// and direct://NAME; MQTT over TLS (mqtts://) is not supported"
         }
     }
 
@@ -19,7 +19,9 @@ public enum Transports {
             return try AMQPTransport(url: url)
         case .direct:
             return try InProcessTransport(url: "direct://\(url.host)")
-        case .mqtt, .mqtts:
+        case .mqtt:
+            return try MQTTTransport(url: url)
+        case .mqtts:
             throw UnsupportedBroker(url: url.description)
         }
     }
