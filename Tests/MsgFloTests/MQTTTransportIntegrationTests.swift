@@ -174,10 +174,13 @@ struct MQTTTransportIntegrationTests {
         }
     }
 
-    @Test func wildcardTopicsCannotBePublishedTo() async throws {
+    @Test func wildcardTopicsCannotBePublishedToOrConsumed() async throws {
         let transport = try await MQTTTestBroker.connectedTransport()
         await #expect(throws: MQTTError(.invalidTopic, "cannot publish to 'a/#': MQTT topic names cannot contain '+' or '#'")) {
             try await transport.publish(queue: "a/#", body: Data())
+        }
+        await #expect(throws: MQTTError(.invalidTopic, "cannot consume 'a/+': a msgflo queue is one MQTT topic; wildcards ('+', '#') are not supported")) {
+            _ = try await transport.consume(queue: "a/+", prefetch: 1) { _ in .ack }
         }
         // The connection is still fine.
         let topic = MQTTTestBroker.uniqueTopic("after")

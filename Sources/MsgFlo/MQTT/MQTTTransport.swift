@@ -186,6 +186,11 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, @unchecked Send
     public func consume(queue: String, prefetch: Int,
                         handler: @escaping @Sendable (IncomingMessage) async -> Settlement) async throws -> any ConsumerHandle {
         try MQTTTransport.validate(topic: queue, forPublishing: false)
+        // Deliveries are routed to consumers by exact topic: a wildcard
+        // subscription would have its messages acknowledged and lost.
+        if queue.contains(where: { $0 == "+" || $0 == "#" }) {
+            throw MQTTError(.invalidTopic, "cannot consume '\(queue)': a msgflo queue is one MQTT topic; wildcards ('+', '#') are not supported")
+        }
         let connection = try requireConnection()
         let (consumer, first) = state.withLock { state -> (MQTTConsumer, Bool) in
             state.nextConsumerID += 1
