@@ -17,27 +17,37 @@ enum TestImages {
     static func gradient(width: Int, height: Int, bands: Int = 3, as encoding: Encoding = .jpeg,
                          orientation: Int? = nil) throws -> Data {
         try Vips.initialize()
-        guard var image = msgflo_vips_test_gradient(Int32(width), Int32(height), Int32(bands)) else {
+        guard let made = msgflo_vips_test_gradient(Int32(width), Int32(height), Int32(bands)) else {
             throw VipsError.encodeFailed(VipsErrorBuffer.take())
         }
-        if let orientation {
-            guard let rotated = msgflo_vips_test_with_exif(image, Int32(orientation), cameraMake, artist) else {
-                msgflo_vips_unref(image)
-                throw VipsError.encodeFailed(VipsErrorBuffer.take())
-            }
-            msgflo_vips_unref(image)
-            image = rotated
-        }
+        let image = try addingEXIF(to: made, orientation: orientation)
         defer { msgflo_vips_unref(image) }
+        return try saved { buffer, length in
+            switch encoding {
+            case .jpeg: msgflo_vips_jpegsave_buffer(image, &buffer, &length, 90, 0)
+            case .png: msgflo_vips_pngsave_buffer(image, &buffer, &length, 6, 0)
+            case .webp: msgflo_vips_webpsave_buffer(image, &buffer, &length, 90, 0)
+            default: msgflo_vips_test_save_buffer(image, "." + encoding.rawValue, &buffer, &length)
+            }
+        }
+    }
+
+    /// `image` with an EXIF block holding `orientation`, `cameraMake` and
+    /// `artist` when an orientation is given; takes over the reference to `image`.
+    private static func addingEXIF(to image: UnsafeMutablePointer<VipsImage>, orientation: Int?) throws -> UnsafeMutablePointer<VipsImage> {
+        guard let orientation else { return image }
+        defer { msgflo_vips_unref(image) }
+        guard let rotated = msgflo_vips_test_with_exif(image, Int32(orientation), cameraMake, artist) else {
+            throw VipsError.encodeFailed(VipsErrorBuffer.take())
+        }
+        return rotated
+    }
+
+    /// Runs a saver and copies out the buffer it made.
+    private static func saved(_ save: (inout UnsafeMutableRawPointer?, inout Int) -> Int32) throws -> Data {
         var buffer: UnsafeMutableRawPointer?
         var length = 0
-        let status: Int32 = switch encoding {
-        case .jpeg: msgflo_vips_jpegsave_buffer(image, &buffer, &length, 90, 0)
-        case .png: msgflo_vips_pngsave_buffer(image, &buffer, &length, 6, 0)
-        case .webp: msgflo_vips_webpsave_buffer(image, &buffer, &length, 90, 0)
-        default: msgflo_vips_test_save_buffer(image, "." + encoding.rawValue, &buffer, &length)
-        }
-        guard status == 0, let buffer else { throw VipsError.encodeFailed(VipsErrorBuffer.take()) }
+        guard save(&buffer, &length) == 0, let buffer else { throw VipsError.encodeFailed(VipsErrorBuffer.take()) }
         defer { g_free(buffer) }
         return Data(bytes: buffer, count: length)
     }
@@ -98,25 +108,12 @@ extension TestImages {
     static func texture(width: Int, height: Int, bands: Int = 3, progressive: Bool = true,
                         subsampling: Subsampling = .on, orientation: Int? = nil) throws -> Data {
         try Vips.initialize()
-        guard var image = msgflo_vips_test_texture(Int32(width), Int32(height), Int32(bands)) else {
+        guard let made = msgflo_vips_test_texture(Int32(width), Int32(height), Int32(bands)) else {
             throw VipsError.encodeFailed(VipsErrorBuffer.take())
         }
-        if let orientation {
-            guard let rotated = msgflo_vips_test_with_exif(image, Int32(orientation), cameraMake, artist) else {
-                msgflo_vips_unref(image)
-                throw VipsError.encodeFailed(VipsErrorBuffer.take())
-            }
-            msgflo_vips_unref(image)
-            image = rotated
-        }
+        let image = try addingEXIF(to: made, orientation: orientation)
         defer { msgflo_vips_unref(image) }
-        var buffer: UnsafeMutableRawPointer?
-        var length = 0
         let options = "Q=85,subsample_mode=\(subsampling.rawValue)" + (progressive ? ",interlace" : "")
-        guard msgflo_vips_test_save_buffer(image, ".jpg[\(options)]", &buffer, &length) == 0, let buffer else {
-            throw VipsError.encodeFailed(VipsErrorBuffer.take())
-        }
-        defer { g_free(buffer) }
-        return Data(bytes: buffer, count: length)
+        return try saved { buffer, length in msgflo_vips_test_save_buffer(image, ".jpg[\(options)]", &buffer, &length) }
     }
 }
