@@ -42,7 +42,7 @@ struct TestDatabase {
         let store = PostgresJobStore(database: db.pool)
         let jobID = UUID(), image = UUID()
         try await store.create(jobID: jobID, images: [(image, ImageSpec(url: "http://a/1", width: 10, height: nil))], at: Date())
-        let (before, after) = try await store.snapshot { session in
+        let (before, after) = try await db.pool.snapshot { session in
             let sql = "SELECT failed_at FROM images WHERE id = $1"
             let before = try await session.query(sql, [.uuid(image)], idempotent: false)
             // Another connection of the pool records the outcome and commits meanwhile.

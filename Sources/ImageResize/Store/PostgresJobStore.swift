@@ -38,32 +38,14 @@ public struct PostgresJobStore: JobStore {
         try await database.execute("DELETE FROM jobs WHERE id = $1", [.uuid(jobID)], idempotent: true)
     }
 
+    /// Read from one snapshot: read apart, a result committed in between
+    /// showed every image done but the job's finish time not yet set.
     public func job(_ id: UUID) async throws -> JobRecord? {
-        try await snapshot { session in
+        try await database.snapshot { session in
             let rows = try await session.query(Self.jobColumns + " WHERE id = $1", [.uuid(id)], idempotent: false)
             guard let row = rows.first else { return nil }
             let images = try await session.query(Self.imageColumns + " WHERE job_id = $1 ORDER BY position", [.uuid(id)], idempotent: false)
             return try Self.job(row, images: images.map(Self.image))
-        }
-    }
-
-    /// Runs reads in one REPEATABLE READ snapshot, retried once when the
-    /// connection dropped (it only reads).
-    ///
-    /// Why: a job row and its image rows read by two statements can straddle
-    /// a StoreResult commit, showing every image done but the job's finish
-    /// time not yet set.
-    func snapshot<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
-        func attempt() async throws -> T {
-            try await database.transaction { session in
-                try await session.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", [])
-                return try await body(session)
-            }
-        }
-        do {
-            return try await attempt()
-        } catch let error as PostgresError where error.kind == .connectionLost || error.kind == .connectionFailed {
-            return try await attempt()
         }
     }
 
@@ -82,7 +64,7 @@ public struct PostgresJobStore: JobStore {
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let sql = Self.jobColumns + whereClause + " ORDER BY created_at DESC, id DESC LIMIT \(parameter(.int(query.limit)))"
         let bound = parameters
-        return try await snapshot { session in
+        return try await database.snapshot { session in
             let rows = try await session.query(sql, bound, idempotent: false)
             guard !rows.isEmpty else { return [] }
             let ids = try rows.map { try $0.uuid("id") }
