@@ -6,6 +6,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "MsgFlo", targets: ["MsgFlo"]),
+        .library(name: "MsgFloAMQP", targets: ["MsgFloAMQP"]),
+        .library(name: "MsgFloMQTT", targets: ["MsgFloMQTT"]),
+        .library(name: "MsgFloGraph", targets: ["MsgFloGraph"]),
         .library(name: "HTTPServer", targets: ["HTTPServer"]),
         .library(name: "Guv", targets: ["Guv"]),
         .library(name: "ImageResize", targets: ["ImageResize"]),
@@ -28,9 +31,29 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
 
+        // Support shared by every module: the one lock, blocking pool,
+        // owning-thread inbox, backoff, seeded RNG and shutdown signal.
+        .target(name: "Primitives"),
+
         // Libraries: all the logic lives here.
+        // MsgFlo: what every participant links (participant API, discovery,
+        // transport protocol and registry, in-process transport).
         .target(name: "MsgFlo", dependencies: [
-            "CRabbitMQ", "CRabbitMQShim",
+            "Primitives",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // One transport each, so an MQTT-only user does not link rabbitmq-c.
+        .target(name: "MsgFloAMQP", dependencies: [
+            "MsgFlo", "Primitives", "CRabbitMQ", "CRabbitMQShim",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "MsgFloMQTT", dependencies: [
+            "MsgFlo", "Primitives",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Graph tooling: parser, serializer, binding plans, component library, Procfile.
+        .target(name: "MsgFloGraph", dependencies: [
+            "MsgFlo", "Primitives",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "HTTPServer", dependencies: [
@@ -53,13 +76,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "ImageResize", dependencies: [
-            "MsgFlo", "HTTPServer", "Postgres", "Vips", "SafeDownload",
+            "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives", "HTTPServer", "Postgres", "Vips", "SafeDownload",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Executables: argument parsing and wiring only.
         .executableTarget(name: "MsgFloCLI", dependencies: [
-            "MsgFlo",
+            "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "MsgFloGraph", "Primitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -69,19 +92,28 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "ImageResizeCLI", dependencies: [
-            "ImageResize", "LoadTest", "MsgFlo",
+            "ImageResize", "LoadTest", "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .testTarget(name: "MsgFloTests", dependencies: ["MsgFlo"]),
+        // Helpers every test target shares: brokers, waiting, log capture.
+        .target(name: "TestSupport", dependencies: [
+            "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/TestSupport"),
+        .testTarget(name: "PrimitivesTests", dependencies: ["Primitives", "TestSupport"]),
+        .testTarget(name: "MsgFloTests", dependencies: ["MsgFlo", "Primitives", "TestSupport"]),
+        .testTarget(name: "MsgFloAMQPTests", dependencies: ["MsgFloAMQP", "MsgFlo", "Primitives", "TestSupport"]),
+        .testTarget(name: "MsgFloMQTTTests", dependencies: ["MsgFloMQTT", "MsgFlo", "MsgFloGraph", "Primitives", "TestSupport"]),
+        .testTarget(name: "MsgFloGraphTests", dependencies: ["MsgFloGraph", "MsgFlo", "MsgFloAMQP", "Primitives", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "VipsTests", dependencies: ["Vips"]),
         .testTarget(name: "SafeDownloadTests", dependencies: ["SafeDownload"]),
         .testTarget(name: "GuvTests", dependencies: ["Guv"]),
         .testTarget(name: "LoadTestTests", dependencies: ["LoadTest"]),
-        .testTarget(name: "ImageResizeTests", dependencies: ["ImageResize", "MsgFlo", "Postgres", "HTTPServer"]),
+        .testTarget(name: "ImageResizeTests", dependencies: ["ImageResize", "MsgFlo", "MsgFloAMQP", "MsgFloGraph", "Primitives", "Postgres", "HTTPServer", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

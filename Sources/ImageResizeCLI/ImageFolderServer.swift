@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import Primitives
 #endif
 
 /// Serves a folder of images over HTTP on a loopback port (Python's

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MsgFlo
+import MsgFloGraph
 
 struct GraphCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import MsgFlo
+import MsgFloAMQP
+import MsgFloGraph
+import MsgFloMQTT
 
 @main
 struct MsgFloCommand: AsyncParsableCommand {
@@ -34,7 +37,9 @@ struct BrokerOptions: ParsableArguments {
     }
 
     func url() throws -> BrokerURL {
-        try BrokerURL.resolve(flag: broker, environment: ProcessInfo.processInfo.environment)
+        AMQPTransport.register()
+        MQTTTransport.register()
+        return try BrokerURL.resolve(flag: broker, environment: ProcessInfo.processInfo.environment)
     }
 
     func connect() async throws -> any BrokerTransport {

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import MsgFlo
+import Primitives
+import MsgFloGraph
 
 struct ParticipantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

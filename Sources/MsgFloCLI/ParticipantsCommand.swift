@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import MsgFlo
+import Primitives
+import MsgFloGraph
 
 struct ParticipantsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MsgFlo
+import MsgFloGraph
 
 struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import Foundation
 import MsgFlo
+import MsgFloGraph
 import Testing
 
 /// The committed Procfile is what `scripts/procfile` generates from the graph:

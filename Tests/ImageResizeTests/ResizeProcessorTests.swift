@@ -3,6 +3,7 @@ import HTTPServer
 import ImageResize
 import Logging
 import MsgFlo
+import Primitives
 import Synchronization
 import Testing
 

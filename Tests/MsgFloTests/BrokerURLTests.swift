@@ -1,5 +1,7 @@
 import Testing
 @testable import MsgFlo
+import TestSupport
+import Primitives
 
 @Suite("BrokerURL")
 struct BrokerURLTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import MsgFlo
+import TestSupport
+import Primitives
 
 @Suite("DiscoveryListener")
 struct DiscoveryListenerTests {

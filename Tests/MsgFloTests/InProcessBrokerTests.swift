@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import MsgFlo
+import TestSupport
+import Primitives
 
 /// One step of a broker scenario. Consumers and connections are named so
 /// the expectations read like a story.
@@ -28,10 +30,10 @@ struct BrokerScenario: Sendable, CustomTestStringConvertible {
 /// Runs a scenario on a fresh broker and records the deliveries.
 final class BrokerScenarioRunner: Sendable {
     let broker = InProcessBroker()
-    private let log = StateLock([String: [BrokerDelivery]]())
-    private let names = StateLock([InProcessConsumerID: String]())
-    private let consumers = StateLock([String: InProcessConsumerID]())
-    private let connections = StateLock([String: InProcessConnectionID]())
+    private let log = LockedState([String: [BrokerDelivery]]())
+    private let names = LockedState([InProcessConsumerID: String]())
+    private let consumers = LockedState([String: InProcessConsumerID]())
+    private let connections = LockedState([String: InProcessConnectionID]())
 
     func run(_ scenario: BrokerScenario) throws -> [String: [String]] {
         try broker.execute(scenario.topology)
@@ -282,7 +284,7 @@ struct InProcessBrokerTests {
     @Test func settlingTwiceIsRefusedNotFatal() throws {
         let broker = InProcessBroker()
         try broker.execute(Self.inport)
-        let received = StateLock([BrokerDelivery]())
+        let received = LockedState([BrokerDelivery]())
         _ = try broker.addConsumer(queue: "work.IN", prefetch: 1, connection: broker.openConnection()) { delivery in
             received.withLock { $0.append(delivery) }
         }

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import MsgFlo
+import TestSupport
+import Primitives
 
 @Test(arguments: [
     ("{\"a\":1}", JSONValue.object(["a": 1])),

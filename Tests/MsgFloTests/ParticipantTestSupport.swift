@@ -1,13 +1,15 @@
 import Foundation
 @testable import MsgFlo
+import TestSupport
+import Primitives
 
 /// A real in-process transport that also writes down what the runtime did:
 /// settlements per message and publish confirmations, in order. Not a mock:
 /// every call goes through to the broker.
 final class RecordingTransport: MessageTransport, BrokerAdmin {
     let inner: InProcessTransport
-    let events = StateLock([String]())
-    let settlements = StateLock([String: [Settlement]]())
+    let events = LockedState([String]())
+    let settlements = LockedState([String: [Settlement]]())
     /// Delay before a publish to an exchange is forwarded (to widen races the runtime must close).
     let publishDelay: UInt64
 

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import MsgFlo
+import TestSupport
+import Primitives
 
 @Suite("Participant runtime")
 struct ParticipantTests {
@@ -76,7 +78,7 @@ struct ParticipantTests {
 
     @Test func retryableErrorRequeuesInsteadOfDeadLettering() async throws {
         let harness = try await Harness()
-        let attempts = StateLock(0)
+        let attempts = LockedState(0)
         let participant = Participant(definition: Self.repeatDefinition(error: true),
                                       transport: InProcessTransport(broker: harness.broker)) { _, message, output in
             let attempt = attempts.withLock { count -> Int in
@@ -113,7 +115,7 @@ struct ParticipantTests {
     func settlesExactlyOnce(behaviour: Behaviour, expected: Settlement, confirmedSends: Int) async throws {
         let harness = try await Harness()
         let transport = RecordingTransport(broker: harness.broker, publishDelayNanoseconds: 20_000_000)
-        let unknownPortError = StateLock<ParticipantError?>(nil)
+        let unknownPortError = LockedState<ParticipantError?>(nil)
         let participant = Participant(definition: Self.repeatDefinition(error: false), transport: transport) { _, message, output in
             switch behaviour {
             case .sendsAndReturns:
@@ -216,7 +218,7 @@ struct ParticipantTests {
     @Test(arguments: [1, 3])
     func honoursPrefetch(prefetch: Int) async throws {
         let harness = try await Harness()
-        let running = StateLock((now: 0, max: 0))
+        let running = LockedState((now: 0, max: 0))
         let entered = Mailbox<Void>()
         let gate = Mailbox<Void>()
         let participant = Participant(definition: Self.repeatDefinition(), transport: InProcessTransport(broker: harness.broker),

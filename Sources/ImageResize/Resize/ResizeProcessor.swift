@@ -2,6 +2,7 @@ import Foundation
 import MsgFlo
 import SafeDownload
 import Vips
+import Primitives
 
 /// Makes one image: download (SSRF-safe, capped), check the header, thumbnail,
 /// encode. Every failure of the image becomes an `ImageFailure` with a reason

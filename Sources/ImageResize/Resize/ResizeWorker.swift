@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MsgFlo
+import Primitives
 
 /// The `imageresize/ResizeImage` participant: one image per message, results
 /// on `out`, per-image failures on `error`, both read by StoreResult.

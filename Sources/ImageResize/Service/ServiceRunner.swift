@@ -4,6 +4,9 @@ import Logging
 import MsgFlo
 import Postgres
 import Vips
+import Primitives
+import MsgFloAMQP
+import MsgFloMQTT
 
 /// Wires each process of the service (web, resize, store, migrate) from its
 /// configuration. The executable only parses arguments and calls these.
@@ -23,13 +26,11 @@ public enum ServiceRunner {
     }
 
     static func transport(_ config: ServiceConfig) throws -> any BrokerTransport {
+        AMQPTransport.register()
+        MQTTTransport.register()
         let url = try BrokerURL.resolve(flag: config.brokerURL, environment: [:])
-        if url.scheme == .amqp || url.scheme == .amqps {
-            var amqp = AMQPTransport.Configuration()
-            amqp.publishTimeout = .milliseconds(Int(config.publishTimeout * 1000))
-            return try AMQPTransport(url: url, configuration: amqp)
-        }
-        return try Transports.make(url: url)
+        let options = TransportOptions(publishTimeout: .milliseconds(Int(config.publishTimeout * 1000)))
+        return try Transports.make(url: url, options: options)
     }
 
     public static func migrate(_ config: ServiceConfig, logger: Logger) async throws -> [Int] {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MsgFlo
 import Postgres
+import Primitives
 
 /// The `imageresize/StoreResult` participant: stores each image's bytes and
 /// outcome, and closes the job with its last image.

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import Primitives
 
 /// The demo page served at `/` (issue 5): submit images, generate Poisson load
 /// from the browser, watch each job against the deadline and the live worker

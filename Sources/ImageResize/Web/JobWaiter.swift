@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Postgres
+import Primitives
 
 /// Wakes long-polls (`GET /jobs/{id}?wait=`) when StoreResult finishes a job.
 ///

@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import Logging
 import MsgFlo
+import Primitives
 
 /// The HTTP API of the service: submit jobs, read them (with long-poll),
 /// fetch results, list and summarise jobs, health and metrics, and the

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Primitives
 
 /// Listens on the discovery queue and keeps a `ParticipantRegistry` current.
 ///
@@ -13,8 +14,8 @@ public final class DiscoveryListener: Sendable {
     private let logger: Logger
     private let clock: @Sendable () -> Date
     private let onEvent: EventHandler?
-    private let registryState: StateLock<ParticipantRegistry>
-    private let consumer = StateLock<(any ConsumerHandle)?>(nil)
+    private let registryState: LockedState<ParticipantRegistry>
+    private let consumer = LockedState<(any ConsumerHandle)?>(nil)
 
     /// - Parameters:
     ///   - clock: the time stamped on each message (injectable for tests).
@@ -27,7 +28,7 @@ public final class DiscoveryListener: Sendable {
         self.logger = logger
         self.clock = clock
         self.onEvent = onEvent
-        self.registryState = StateLock(ParticipantRegistry(expiry: expiry))
+        self.registryState = LockedState(ParticipantRegistry(expiry: expiry))
     }
 
     /// Declares the discovery queue (plain, as msgflo-nodejs does) and starts

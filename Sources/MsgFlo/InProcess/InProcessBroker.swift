@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// A message broker inside the process, for `direct://name` URLs and tests.
 ///
@@ -13,9 +14,9 @@ import Foundation
 /// call back into the broker.
 public final class InProcessBroker: Sendable {
     public let name: String
-    private let state = StateLock(BrokerState())
+    private let state = LockedState(BrokerState())
 
-    private static let registry = StateLock([String: InProcessBroker]())
+    private static let registry = LockedState([String: InProcessBroker]())
 
     /// A private broker, not reachable by name.
     public init(name: String = "private") {

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// `MessageTransport` and `BrokerAdmin` on an `InProcessBroker`: what
 /// `direct://name` URLs give, and what unit tests run participants on.
@@ -20,7 +21,7 @@ public final class InProcessTransport: MessageTransport, BrokerAdmin {
         var consumers: [InProcessConsumerID: ConsumerRecord] = [:]
     }
 
-    private let state = StateLock(State())
+    private let state = LockedState(State())
 
     public init(broker: InProcessBroker) {
         self.broker = broker

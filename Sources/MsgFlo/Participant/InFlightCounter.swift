@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// Counts handlers in progress so shutdown can wait for them, with a deadline.
 final class InFlightCounter: Sendable {
@@ -8,7 +9,7 @@ final class InFlightCounter: Sendable {
         var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
     }
 
-    private let state = StateLock(State())
+    private let state = LockedState(State())
 
     var count: Int { state.withLock { $0.count } }
 

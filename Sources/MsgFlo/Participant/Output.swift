@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 extension Participant {
     /// Where a handler sends its results: one `Output` per incoming message.
@@ -22,7 +23,7 @@ extension Participant {
             var idleWaiters: [CheckedContinuation<Void, Never>] = []
         }
 
-        private let state = StateLock(State())
+        private let state = LockedState(State())
 
         init(transport: any MessageTransport, outports: [PortDefinition]) {
             self.transport = transport

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Primitives
 
 /// A worker process's connection to a msgflo network: consumes its inports,
 /// lets a handler send on its outports, announces itself for discovery.
@@ -31,7 +32,7 @@ public final class Participant: Sendable {
         var stopping = false
     }
 
-    private let runState = StateLock(RunState())
+    private let runState = LockedState(RunState())
 
     /// A participant that handles bytes. Pass the closure with its `rawHandler:`
     /// label; a trailing closure picks the JSON initializer.

@@ -1,3 +1,4 @@
+import Primitives
 /// An error that says "not this message's fault, try again later".
 ///
 /// A handler throws one when a dependency is down (a database restarting, a

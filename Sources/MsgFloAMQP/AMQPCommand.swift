@@ -1,0 +1,43 @@
+import Foundation
+import MsgFlo
+
+/// A message on its way to the broker.
+struct AMQPOutgoing: Sendable {
+    var exchange: String
+    var routingKey: String
+    var body: Data
+}
+
+/// Identifies a delivery for its settlement: a settlement is only sent on the
+/// connection generation and channel that delivered the message.
+struct AMQPDeliveryTicket: Sendable {
+    var generation: Int
+    var consumerID: Int
+    /// Which opening of the consumer's channel delivered it (a channel the broker
+    /// closed and that was reopened under the same number must not get old tags).
+    var channelEpoch: Int
+    var channel: UInt16
+    var deliveryTag: UInt64
+}
+
+/// A consumer as the transport keeps it, to resume it after every reconnect.
+struct AMQPConsumerSpec: Sendable {
+    var id: Int
+    var queue: String
+    var prefetch: Int
+    var handler: @Sendable (IncomingMessage) async -> Settlement
+}
+
+/// What async Swift asks a connection thread to do.
+enum AMQPCommand: Sendable {
+    /// Resumes once the connection is up (fails with CancellationError after `cancelConnectWaiters`).
+    case awaitConnected(CheckedContinuation<Void, any Error>)
+    case cancelConnectWaiters
+    case topology([AMQPOperation], CheckedContinuation<Void, any Error>)
+    case publish(AMQPOutgoing, deadline: ContinuousClock.Instant, CheckedContinuation<Void, any Error>)
+    case startConsumer(AMQPConsumerSpec, CheckedContinuation<Void, any Error>)
+    case stopConsumer(id: Int, CheckedContinuation<Void, Never>)
+    case settle(AMQPDeliveryTicket, Settlement)
+    /// Finish outstanding work (bounded), close the connection and end the thread.
+    case shutdown(CheckedContinuation<Void, Never>)
+}

@@ -1,0 +1,48 @@
+import CRabbitMQ
+import Foundation
+import MsgFlo
+
+extension AMQPConnection {
+    // MARK: Topology
+
+    func perform(_ operation: AMQPOperation, channel: UInt16) throws(AMQPFailure) {
+        let strings = AMQPCStrings()
+        defer { withExtendedLifetime(strings) {} }
+        switch operation {
+        case let .declareExchange(name, type, durable, autoDelete):
+            amqp_exchange_declare(state, channel, strings.bytes(name), strings.bytes(type), 0,
+                                  durable ? 1 : 0, autoDelete ? 1 : 0, 0, amqp_empty_table)
+        case let .declareQueue(name, durable, autoDelete, deadLetterExchange):
+            var entries: [amqp_table_entry_t] = []
+            if let deadLetterExchange {
+                var entry = amqp_table_entry_t()
+                entry.key = strings.bytes("x-dead-letter-exchange")
+                entry.value.kind = UInt8(AMQP_FIELD_KIND_UTF8.rawValue)
+                entry.value.value.bytes = strings.bytes(deadLetterExchange)
+                entries.append(entry)
+            }
+            entries.withUnsafeMutableBufferPointer { buffer in
+                let table = amqp_table_t(num_entries: Int32(buffer.count), entries: buffer.baseAddress)
+                _ = amqp_queue_declare(state, channel, strings.bytes(name), 0, durable ? 1 : 0, 0,
+                                       autoDelete ? 1 : 0, table)
+            }
+        case let .bindQueue(queue, exchange, routingKey):
+            amqp_queue_bind(state, channel, strings.bytes(queue), strings.bytes(exchange),
+                            strings.bytes(routingKey), amqp_empty_table)
+        case let .unbindQueue(queue, exchange, routingKey):
+            amqp_queue_unbind(state, channel, strings.bytes(queue), strings.bytes(exchange),
+                              strings.bytes(routingKey), amqp_empty_table)
+        case let .bindExchange(destination, source, routingKey):
+            amqp_exchange_bind(state, channel, strings.bytes(destination), strings.bytes(source),
+                               strings.bytes(routingKey), amqp_empty_table)
+        case let .unbindExchange(destination, source, routingKey):
+            amqp_exchange_unbind(state, channel, strings.bytes(destination), strings.bytes(source),
+                                 strings.bytes(routingKey), amqp_empty_table)
+        case let .deleteQueue(name):
+            amqp_queue_delete(state, channel, strings.bytes(name), 0, 0)
+        case let .deleteExchange(name):
+            amqp_exchange_delete(state, channel, strings.bytes(name), 0)
+        }
+        try check(amqp_get_rpc_reply(state), channel: channel)
+    }
+}

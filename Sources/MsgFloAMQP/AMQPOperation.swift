@@ -1,0 +1,79 @@
+import MsgFlo
+/// One AMQP 0-9-1 topology method as the connection threads execute it.
+///
+/// Both the participant's own port declarations and `msgflo setup`'s
+/// `TopologyStep`s are lowered to these, so the exact flags and arguments a
+/// queue is declared with live in one place (they must match msgflo-nodejs
+/// byte for byte, or RabbitMQ answers 406 PRECONDITION_FAILED).
+enum AMQPOperation: Sendable, Hashable {
+    case declareExchange(name: String, type: String, durable: Bool, autoDelete: Bool)
+    case declareQueue(name: String, durable: Bool, autoDelete: Bool, deadLetterExchange: String?)
+    case bindQueue(queue: String, exchange: String, routingKey: String)
+    case unbindQueue(queue: String, exchange: String, routingKey: String)
+    case bindExchange(destination: String, source: String, routingKey: String)
+    case unbindExchange(destination: String, source: String, routingKey: String)
+    case deleteQueue(name: String)
+    case deleteExchange(name: String)
+
+    /// Inport as msgflo-nodejs declares it: queue with `x-dead-letter-exchange =
+    /// dead-<queue>`, a same-named fanout exchange, and a binding between them.
+    static func inport(queue: String, options: PortOptions) -> [AMQPOperation] {
+        let durable = options.persistent
+        return [
+            .declareQueue(name: queue, durable: durable, autoDelete: !durable, deadLetterExchange: "dead-" + queue),
+            .declareExchange(name: queue, type: "fanout", durable: durable, autoDelete: !durable),
+            .bindQueue(queue: queue, exchange: queue, routingKey: ""),
+        ]
+    }
+
+    /// Outport as msgflo-nodejs declares it: a fanout exchange named after the port queue.
+    static func outport(exchange: String, options: PortOptions) -> [AMQPOperation] {
+        [.declareExchange(name: exchange, type: "fanout", durable: options.persistent, autoDelete: !options.persistent)]
+    }
+
+    /// A queue without arguments, like msgflo-nodejs' `assertQueue('fbp')`.
+    static func plainQueue(_ name: String, options: PortOptions) -> [AMQPOperation] {
+        [.declareQueue(name: name, durable: options.persistent, autoDelete: !options.persistent, deadLetterExchange: nil)]
+    }
+
+    /// The broker method a setup step means. Exchanges and queues of steps are durable.
+    init(_ step: TopologyStep) {
+        switch step {
+        case let .declareExchange(name, type):
+            self = .declareExchange(name: name, type: type.rawValue, durable: true, autoDelete: false)
+        case let .declareQueue(name, deadLetterExchange):
+            self = .declareQueue(name: name, durable: true, autoDelete: false, deadLetterExchange: deadLetterExchange)
+        case let .bindQueue(queue, exchange, routingKey):
+            self = .bindQueue(queue: queue, exchange: exchange, routingKey: routingKey)
+        case let .unbindQueue(queue, exchange, routingKey):
+            self = .unbindQueue(queue: queue, exchange: exchange, routingKey: routingKey)
+        case let .bindExchange(destination, source, routingKey):
+            self = .bindExchange(destination: destination, source: source, routingKey: routingKey)
+        case let .unbindExchange(destination, source, routingKey):
+            self = .unbindExchange(destination: destination, source: source, routingKey: routingKey)
+        }
+    }
+
+    /// Short human text for log lines and errors.
+    var summary: String {
+        switch self {
+        case let .declareExchange(name, type, _, _): "declare \(type) exchange '\(name)'"
+        case let .declareQueue(name, _, _, _): "declare queue '\(name)'"
+        case let .bindQueue(queue, exchange, _): "bind queue '\(queue)' to exchange '\(exchange)'"
+        case let .unbindQueue(queue, exchange, _): "unbind queue '\(queue)' from exchange '\(exchange)'"
+        case let .bindExchange(destination, source, _): "bind exchange '\(destination)' to exchange '\(source)'"
+        case let .unbindExchange(destination, source, _): "unbind exchange '\(destination)' from exchange '\(source)'"
+        case let .deleteQueue(name): "delete queue '\(name)'"
+        case let .deleteExchange(name): "delete exchange '\(name)'"
+        }
+    }
+
+    /// Whether replaying it after a reconnect restores state (deletions and
+    /// unbinds are not remembered).
+    var isRestorable: Bool {
+        switch self {
+        case .declareExchange, .declareQueue, .bindQueue, .bindExchange: true
+        default: false
+        }
+    }
+}

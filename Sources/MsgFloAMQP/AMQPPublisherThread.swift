@@ -1,0 +1,102 @@
+import Foundation
+import Logging
+import MsgFlo
+
+/// Owns the publishing connection: channel 1 in confirm mode, many publishes
+/// on the wire at once, each caller resumed by the broker's ack for its
+/// delivery tag. Unconfirmed publishes survive a connection loss and are sent
+/// again on the next connection until their deadline.
+final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
+    typealias Reply = CheckedContinuation<Void, any Error>
+
+    static let publishChannel: UInt16 = 1
+    private var ledger = AMQPPublishLedger<AMQPOutgoing, Reply>()
+    private let maxInFlight: Int
+
+    init(settings: AMQPConnectionSettings, declarations: AMQPDeclarationLog, logger: Logger, maxInFlight: Int) {
+        self.maxInFlight = max(1, maxInFlight)
+        super.init(settings: settings, declarations: declarations, logger: logger)
+    }
+
+    override func setUp(_ connection: AMQPConnection) throws(AMQPFailure) {
+        try connection.openChannel(Self.publishChannel)
+        try connection.confirmSelect(Self.publishChannel)
+        ledger.channelReopened()
+    }
+
+    override func handle(_ command: AMQPCommand, connection: AMQPConnection?) throws(AMQPFailure) {
+        switch command {
+        case let .publish(message, deadline, reply):
+            if stopping {
+                reply.resume(throwing: AMQPError(.notConnected, "the transport is disconnecting; publish refused"))
+            } else {
+                ledger.enqueue(message, token: reply, deadline: deadline)
+            }
+        case let .startConsumer(_, reply):
+            reply.resume(throwing: AMQPError(.notConnected, "internal error: consumer sent to the publishing connection"))
+        case let .stopConsumer(_, reply):
+            reply.resume()
+        default:
+            break
+        }
+    }
+
+    override func pump(_ connection: AMQPConnection) throws(AMQPFailure) -> Bool {
+        var read = 0
+        while read < 1024, let frame = try connection.nextFrame() {
+            read += 1
+            switch frame {
+            case let .ack(tag, multiple):
+                for reply in ledger.settle(tag: tag, multiple: multiple) { reply.resume() }
+            case let .nack(tag, multiple):
+                for reply in ledger.settle(tag: tag, multiple: multiple) {
+                    reply.resume(throwing: AMQPError(.publishNacked, "the broker could not accept the message (basic.nack)"))
+                }
+            case let .channelClosed(channel, code, text) where channel == Self.publishChannel:
+                // Acks arrive in order, so the oldest unconfirmed publish caused it.
+                if let culprit = ledger.inFlight.first {
+                    _ = ledger.settle(tag: culprit.tag, multiple: false)
+                    culprit.entry.token.resume(throwing: AMQPError(.brokerRefused,
+                        "broker refused to publish to exchange '\(culprit.entry.message.exchange)' (code \(code)): \(text)"))
+                }
+                try setUp(connection)
+            case .channelClosed(_, _, let text):
+                logger.warning("broker closed a channel: \(text)")
+                try connection.openChannel(Self.topologyChannel)
+            default:
+                break
+            }
+        }
+        // Send after reading, so a window freed by these acks is used at once.
+        var sent = 0
+        while ledger.inFlight.count < maxInFlight, sent < 256, let (_, message) = ledger.sendNext() {
+            try connection.publish(channel: Self.publishChannel, exchange: message.exchange,
+                                   routingKey: message.routingKey, body: message.body)
+            sent += 1
+        }
+        let canSendMore = !ledger.queued.isEmpty && ledger.inFlight.count < maxInFlight
+        return canSendMore || read == 1024
+    }
+
+    override func tick(now: ContinuousClock.Instant) {
+        guard let deadline = ledger.nextDeadline, deadline <= now else { return }
+        let expired = ledger.expire(now: now)
+        for reply in expired {
+            reply.resume(throwing: AMQPError(.publishTimedOut,
+                "no confirm from \(settings.url) in time; the message may not have been delivered (broker unreachable?)"))
+        }
+        if !expired.isEmpty { logger.error("\(expired.count) publish(es) timed out waiting for \(settings.url)") }
+    }
+
+    override var nextDeadline: ContinuousClock.Instant? { ledger.nextDeadline }
+
+    override func connectionLost() { ledger.channelReopened() }
+
+    override var readyToClose: Bool { ledger.isEmpty }
+
+    override func finish() {
+        for reply in ledger.drain() {
+            reply.resume(throwing: AMQPError(.notConnected, "the transport was disconnected before the broker confirmed the message"))
+        }
+    }
+}

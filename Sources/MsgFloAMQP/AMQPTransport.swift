@@ -1,0 +1,213 @@
+import Foundation
+import Logging
+import MsgFlo
+import Primitives
+
+/// MsgFlo over AMQP 0-9-1 (RabbitMQ), wire-compatible with msgflo-nodejs.
+///
+/// Two rabbitmq-c connections, each owned by its own thread: one publishes in
+/// confirm mode (pipelined: publishes do not wait for each other's confirms),
+/// one consumes (started on the first `consume`). Both reconnect by themselves
+/// with capped, jittered backoff, declare again what was declared, and the
+/// consumer connection resumes every consumer; unconfirmed publishes are sent
+/// again (at-least-once) until `Configuration.publishTimeout`.
+public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Sendable {
+    /// Tuning knobs; the defaults suit a participant.
+    public struct Configuration: Sendable {
+        /// Heartbeat interval in seconds; the URL's `?heartbeat=` wins over this.
+        public var heartbeat: Int = 10
+        /// How long a publish may wait for its confirm, across reconnects, before failing.
+        public var publishTimeout: Duration = .seconds(60)
+        /// Time allowed for the TCP connect and the AMQP handshake.
+        public var connectTimeout: Duration = .seconds(5)
+        /// Delays between connection attempts.
+        public var backoff = Backoff()
+        /// Publishes on the wire without a confirm yet.
+        public var maxPublishesInFlight = 1000
+        /// How long `disconnect()` waits for running handlers to settle their messages.
+        public var shutdownGrace: Duration = .seconds(10)
+
+        public init() {}
+    }
+
+    public let url: BrokerURL
+    public let configuration: Configuration
+    private let logger: Logger
+    private let declarations = AMQPDeclarationLog()
+    private let lock = NSLock()
+    private var publisher: AMQPPublisherThread?
+    private var consumer: AMQPConsumerThread?
+    private var nextConsumerID = 1
+
+    /// Fails with `AMQPError.unsupportedURL` for a non-AMQP URL.
+    public init(url: BrokerURL, configuration: Configuration = Configuration(),
+                logger: Logger = Logger(label: "msgflo.amqp")) throws(AMQPError) {
+        guard url.scheme == .amqp || url.scheme == .amqps else {
+            throw AMQPError(.unsupportedURL, "AMQPTransport needs an amqp:// or amqps:// URL, not \(url)")
+        }
+        self.url = url
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    private func settings(role: String) -> AMQPConnectionSettings {
+        AMQPConnectionSettings(url: url, heartbeat: url.heartbeat ?? configuration.heartbeat,
+                               connectTimeout: configuration.connectTimeout, backoff: configuration.backoff, role: role)
+    }
+
+    // MARK: Lifecycle
+
+    /// Connects the publishing connection, retrying until it succeeds. Throws
+    /// only `CancellationError` (and then stops retrying).
+    public func connect() async throws {
+        let thread: AMQPPublisherThread = lock.withLock {
+            if let publisher { return publisher }
+            let created = AMQPPublisherThread(settings: settings(role: "publish"), declarations: declarations,
+                                              logger: logger, maxInFlight: configuration.maxPublishesInFlight)
+            publisher = created
+            created.start()
+            return created
+        }
+        do {
+            try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
+                    if !thread.inbox.post(.awaitConnected(reply)) {
+                        reply.resume(throwing: AMQPError(.notConnected, "the transport was disconnected"))
+                    } else if Task.isCancelled {
+                        // Cancelled before the waiter was queued: onCancel already ran.
+                        thread.inbox.post(.cancelConnectWaiters)
+                    }
+                }
+            } onCancel: {
+                thread.inbox.post(.cancelConnectWaiters)
+            }
+        } catch {
+            if Task.isCancelled { await disconnect() }
+            throw error
+        }
+    }
+
+    /// Stops consumers (letting running handlers settle within `shutdownGrace`),
+    /// waits for unconfirmed publishes, and closes both connections.
+    public func disconnect() async {
+        let (publisher, consumer) = lock.withLock {
+            defer { self.publisher = nil; self.consumer = nil }
+            return (self.publisher, self.consumer)
+        }
+        if let consumer { await Self.shutdown(consumer) }
+        if let publisher { await Self.shutdown(publisher) }
+    }
+
+    private static func shutdown(_ thread: AMQPConnectionThread) async {
+        await withCheckedContinuation { (reply: CheckedContinuation<Void, Never>) in
+            if !thread.inbox.post(.shutdown(reply)) { reply.resume() }
+        }
+    }
+
+    // MARK: Requests to the threads
+
+    private func connectedPublisher() throws(AMQPError) -> AMQPPublisherThread {
+        guard let publisher = lock.withLock({ publisher }) else {
+            throw AMQPError(.notConnected, "AMQPTransport is not connected; call connect() first")
+        }
+        return publisher
+    }
+
+    private func send(_ thread: AMQPConnectionThread,
+                      _ command: (CheckedContinuation<Void, any Error>) -> AMQPCommand) async throws {
+        try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
+            if !thread.inbox.post(command(reply)) {
+                reply.resume(throwing: AMQPError(.notConnected, "AMQPTransport was disconnected"))
+            }
+        }
+    }
+
+    private func run(_ operations: [AMQPOperation]) async throws {
+        let thread = try connectedPublisher()
+        try await send(thread) { .topology(operations, $0) }
+    }
+
+    // MARK: MessageTransport
+
+    public func declareInport(queue: String, options: PortOptions) async throws {
+        try await run(AMQPOperation.inport(queue: queue, options: options))
+    }
+
+    public func declareQueue(_ name: String, options: PortOptions) async throws {
+        try await run(AMQPOperation.plainQueue(name, options: options))
+    }
+
+    public func declareOutport(exchange: String, options: PortOptions) async throws {
+        try await run(AMQPOperation.outport(exchange: exchange, options: options))
+    }
+
+    public func publish(exchange: String, body: Data) async throws {
+        try await publish(AMQPOutgoing(exchange: exchange, routingKey: "", body: body))
+    }
+
+    public func publish(queue: String, body: Data) async throws {
+        try await publish(AMQPOutgoing(exchange: "", routingKey: queue, body: body))
+    }
+
+    private func publish(_ message: AMQPOutgoing) async throws {
+        let thread = try connectedPublisher()
+        let deadline = ContinuousClock.now + configuration.publishTimeout
+        try await send(thread) { .publish(message, deadline: deadline, $0) }
+    }
+
+    public func consume(queue: String, prefetch: Int,
+                        handler: @escaping @Sendable (IncomingMessage) async -> Settlement) async throws -> any ConsumerHandle {
+        _ = try connectedPublisher()
+        let (thread, id): (AMQPConsumerThread, Int) = lock.withLock {
+            let thread: AMQPConsumerThread
+            if let consumer {
+                thread = consumer
+            } else {
+                thread = AMQPConsumerThread(settings: settings(role: "consume"), declarations: declarations,
+                                            logger: logger, shutdownGrace: configuration.shutdownGrace)
+                consumer = thread
+                thread.start()
+            }
+            defer { nextConsumerID += 1 }
+            return (thread, nextConsumerID)
+        }
+        let spec = AMQPConsumerSpec(id: id, queue: queue, prefetch: max(1, prefetch), handler: handler)
+        try await send(thread) { .startConsumer(spec, $0) }
+        return AMQPConsumerHandle(thread: thread, id: id)
+    }
+
+    // MARK: BrokerAdmin
+
+    /// Runs setup steps in order on the publishing connection. They are not
+    /// replayed after a reconnect: they are durable on the broker.
+    public func execute(_ steps: [TopologyStep]) async throws {
+        let thread = try connectedPublisher()
+        try await send(thread) { .topology(steps.map(AMQPOperation.init), $0) }
+    }
+
+    // MARK: Housekeeping
+
+    /// Deletes a queue (tests, `msgflo` tooling); it is no longer redeclared after reconnects.
+    public func deleteQueue(_ name: String) async throws {
+        declarations.forget(name: name)
+        try await run([.deleteQueue(name: name)])
+    }
+
+    /// Deletes an exchange; it is no longer redeclared after reconnects.
+    public func deleteExchange(_ name: String) async throws {
+        declarations.forget(name: name)
+        try await run([.deleteExchange(name: name)])
+    }
+}
+
+/// Cancels one consumer of an `AMQPTransport`.
+struct AMQPConsumerHandle: ConsumerHandle {
+    let thread: AMQPConsumerThread
+    let id: Int
+
+    func cancel() async {
+        await withCheckedContinuation { (reply: CheckedContinuation<Void, Never>) in
+            if !thread.inbox.post(.stopConsumer(id: id, reply)) { reply.resume() }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Logging
+import MsgFlo
+import Primitives
+
+/// One `consume` call: a stream of deliveries and a task that runs at most
+/// `prefetch` handlers at a time, settling each delivery with what its handler returned.
+final class MQTTConsumer: Sendable {
+    typealias Item = (delivery: MQTTDelivery, countdown: MQTTSettlementCountdown)
+
+    let id: Int
+    let topic: String
+    let prefetch: Int
+    private let handler: @Sendable (IncomingMessage) async -> Settlement
+    private weak let transport: MQTTTransport?
+    private let stream: AsyncStream<Item>
+    private let continuation: AsyncStream<Item>.Continuation
+    private let runningCount = LockedState(0)
+
+    init(id: Int, topic: String, prefetch: Int, handler: @escaping @Sendable (IncomingMessage) async -> Settlement,
+         transport: MQTTTransport) {
+        self.id = id
+        self.topic = topic
+        self.prefetch = prefetch
+        self.handler = handler
+        self.transport = transport
+        (stream, continuation) = AsyncStream.makeStream(of: Item.self)
+    }
+
+    /// Handlers running now.
+    var running: Int { runningCount.withLock { $0 } }
+
+    func deliver(_ delivery: MQTTDelivery, countdown: MQTTSettlementCountdown) {
+        if case .terminated = continuation.yield((delivery, countdown)) {
+            countdown.settle()  // Cancelled meanwhile: nobody will handle it.
+        }
+    }
+
+    /// No new deliveries; the ones already queued still run and are settled.
+    func finish() { continuation.finish() }
+
+    func start() {
+        Task { [self] in
+            await withTaskGroup(of: Void.self) { group in
+                var active = 0
+                for await item in stream {
+                    if active >= prefetch {
+                        await group.next()
+                        active -= 1
+                    }
+                    active += 1
+                    runningCount.withLock { $0 += 1 }
+                    group.addTask { [self] in
+                        await handle(item)
+                        runningCount.withLock { $0 -= 1 }
+                    }
+                }
+            }
+        }
+    }
+
+    private func handle(_ item: Item) async {
+        let message = IncomingMessage(queue: topic, body: Data(item.delivery.payload), redelivered: item.delivery.duplicate)
+        let settlement = await handler(message)
+        switch settlement {
+        case .ack:
+            break
+        case .reject:
+            transport?.logger.warning("MQTT cannot dead-letter: rejected message dropped", metadata: ["topic": "\(topic)"])
+        case .requeue:
+            do {
+                try await transport?.publish(topic: topic, body: message.body)
+            } catch {
+                transport?.logger.warning("MQTT requeue failed: message dropped", metadata: [
+                    "topic": "\(topic)", "error": "\(error)"])
+            }
+        }
+        item.countdown.settle()
+    }
+}
+
+/// The handle `consume` returns.
+struct MQTTConsumerHandle: ConsumerHandle {
+    let transport: MQTTTransport
+    let consumer: MQTTConsumer
+
+    func cancel() async { await transport.cancel(consumer) }
+}
+
+/// Sends one PUBACK once every consumer of a topic in this process settled a delivery.
+final class MQTTSettlementCountdown: Sendable {
+    private let remaining: LockedState<Int>
+    private let completion: @Sendable () -> Void
+
+    init(count: Int, completion: @escaping @Sendable () -> Void) {
+        remaining = LockedState(count)
+        self.completion = completion
+    }
+
+    func settle() {
+        let done = remaining.withLock { count -> Bool in
+            count -= 1
+            return count == 0
+        }
+        if done { completion() }
+    }
+}

@@ -1,0 +1,10 @@
+import MsgFlo
+
+extension MQTTTransport {
+    /// Makes `Transports.make` answer `mqtt://` URLs with this transport.
+    public static func register() {
+        Transports.register([.mqtt]) { url, _ in
+            try MQTTTransport(url: url)
+        }
+    }
+}

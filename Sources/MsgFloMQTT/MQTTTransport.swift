@@ -1,0 +1,278 @@
+import Foundation
+import Logging
+import MsgFlo
+import Primitives
+
+/// MsgFlo over MQTT 3.1.1 (e.g. mosquitto), wire-compatible with msgflo-nodejs:
+/// a queue or exchange name is a topic, bodies are the same JSON bytes, and
+/// discovery goes to topic `fbp`.
+///
+/// MQTT differs from AMQP where msgflo relies on the broker:
+/// - Nothing is declared, so the `declare*` calls do nothing.
+/// - Every subscriber of a topic gets a copy: instances of one role do not share work.
+/// - `.reject` cannot dead-letter (the message is dropped and a warning logged);
+///   `.requeue` publishes the body again to the same topic, then acknowledges.
+/// - Bindings are forwarded by this process (see `execute(_:)`), not by the broker.
+/// - Clean sessions: a message delivered but not yet acknowledged when the
+///   connection drops is not redelivered. Publishes not yet acknowledged by the
+///   broker are sent again after the reconnect (at-least-once).
+///
+/// One connection owned by one thread; it reconnects with capped, jittered
+/// backoff and resubscribes every consumer by itself.
+public final class MQTTTransport: MessageTransport, BrokerAdmin, @unchecked Sendable {
+    /// Tuning knobs; the defaults suit a participant.
+    public struct Configuration: Sendable {
+        /// Keepalive in seconds; the URL's `?heartbeat=` wins over this.
+        public var keepAlive: Int = 30
+        /// Time allowed for the TCP connect and the CONNACK.
+        public var connectTimeout: Duration = .seconds(5)
+        /// Delays between connection attempts.
+        public var backoff = Backoff()
+        /// Largest packet accepted from the broker.
+        public var maximumPacketSize = 64 * 1024 * 1024
+        /// How long `disconnect()` waits for running handlers to settle their messages.
+        public var shutdownGrace: Duration = .seconds(10)
+
+        public init() {}
+    }
+
+    public let url: BrokerURL
+    public let configuration: Configuration
+    let logger: Logger
+    private let state = LockedState(TransportState())
+
+    struct TransportState {
+        var connection: MQTTConnection?
+        var nextConsumerID = 0
+        var consumers: [Int: MQTTConsumer] = [:]
+        var forwarders: [MQTTForward: any ConsumerHandle] = [:]
+    }
+
+    /// Fails with `MQTTError.unsupportedURL` for a non-MQTT URL and for mqtts://.
+    public init(url: BrokerURL, configuration: Configuration = Configuration(),
+                logger: Logger = Logger(label: "msgflo.mqtt")) throws(MQTTError) {
+        switch url.scheme {
+        case .mqtt: break
+        case .mqtts:
+            throw MQTTError(.unsupportedURL, "\(url): this build does not support MQTT over TLS (mqtts://); use mqtt:// or an amqps:// broker")
+        default:
+            throw MQTTError(.unsupportedURL, "MQTTTransport needs an mqtt:// URL, not \(url)")
+        }
+        self.url = url
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    // MARK: Lifecycle
+
+    /// Connects, retrying with backoff while the broker is unreachable. Throws
+    /// `CancellationError` when cancelled, and `MQTTError(.connectionRefused)` when
+    /// the broker refuses (bad credentials): retrying would not help.
+    public func connect() async throws {
+        let connection = state.withLock { state -> MQTTConnection in
+            if let connection = state.connection { return connection }
+            let created = MQTTConnection(settings: settings(), logger: logger) { [weak self] delivery in
+                self?.route(delivery)
+            }
+            state.connection = created
+            created.start()
+            return created
+        }
+        do {
+            try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
+                    if !connection.post(.awaitConnected(reply)) {
+                        reply.resume(throwing: MQTTError(.notConnected, "the MQTT transport was disconnected"))
+                    } else if Task.isCancelled {
+                        connection.post(.cancelConnectWaiters)
+                    }
+                }
+            } onCancel: {
+                connection.post(.cancelConnectWaiters)
+            }
+        } catch {
+            // Give up this connection so a later connect() starts afresh.
+            let dropped = state.withLock { state -> Bool in
+                guard state.connection === connection else { return false }
+                state.connection = nil
+                return true
+            }
+            if dropped { connection.stop() }
+            throw error
+        }
+    }
+
+    /// Stops consumers and forwarding, waits up to `shutdownGrace` for running
+    /// handlers to settle, then sends DISCONNECT.
+    public func disconnect() async {
+        let (consumers, forwarders) = state.withLock { state in
+            defer { state.consumers = [:]; state.forwarders = [:] }
+            return (Array(state.consumers.values), Array(state.forwarders.values))
+        }
+        if !forwarders.isEmpty {
+            logger.info("MQTT forwarding of graph bindings stops with this process", metadata: ["bindings": "\(forwarders.count)"])
+        }
+        for forwarder in forwarders { await forwarder.cancel() }
+        for consumer in consumers { consumer.finish() }
+        let deadline = ContinuousClock.now + configuration.shutdownGrace
+        while consumers.contains(where: { $0.running > 0 }), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let connection = state.withLock { state in
+            defer { state.connection = nil }
+            return state.connection
+        }
+        connection?.stop()
+    }
+
+    private func settings() -> MQTTConnectionSettings {
+        MQTTConnectionSettings(
+            host: url.host, port: url.port, username: url.user, password: url.password,
+            clientID: "msgflo-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased(),
+            keepAlive: url.heartbeat ?? configuration.keepAlive, connectTimeout: configuration.connectTimeout,
+            backoff: configuration.backoff, maximumPacketSize: configuration.maximumPacketSize,
+            brokerDescription: url.description)
+    }
+
+    func requireConnection() throws(MQTTError) -> MQTTConnection {
+        guard let connection = state.withLock({ $0.connection }) else {
+            throw MQTTError(.notConnected, "the MQTT transport is not connected; call connect() first")
+        }
+        return connection
+    }
+
+    // MARK: Declarations (MQTT has none)
+
+    public func declareInport(queue: String, options: PortOptions) async throws {}
+    public func declareQueue(_ name: String, options: PortOptions) async throws {}
+    public func declareOutport(exchange: String, options: PortOptions) async throws {}
+
+    // MARK: Publishing
+
+    /// Publishes with QoS 1 to topic `exchange`; returns on the broker's PUBACK.
+    public func publish(exchange: String, body: Data) async throws {
+        try await publish(topic: exchange, body: body)
+    }
+
+    /// Publishes with QoS 1 to topic `queue`; returns on the broker's PUBACK.
+    public func publish(queue: String, body: Data) async throws {
+        try await publish(topic: queue, body: body)
+    }
+
+    func publish(topic: String, body: Data) async throws {
+        try MQTTTransport.validate(topic: topic, forPublishing: true)
+        let connection = try requireConnection()
+        try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
+            if !connection.post(.publish(topic: topic, payload: Array(body), qos: 1, reply: reply)) {
+                reply.resume(throwing: MQTTError(.notConnected, "the MQTT transport was disconnected"))
+            }
+        }
+    }
+
+    /// An empty topic, or a wildcard in a published topic, would make the broker drop the connection.
+    static func validate(topic: String, forPublishing: Bool) throws(MQTTError) {
+        guard !topic.isEmpty else { throw MQTTError(.invalidTopic, "an MQTT topic cannot be empty") }
+        if forPublishing, topic.contains(where: { $0 == "+" || $0 == "#" }) {
+            throw MQTTError(.invalidTopic, "cannot publish to '\(topic)': MQTT topic names cannot contain '+' or '#'")
+        }
+        guard topic.utf8.count <= Int(UInt16.max), !topic.contains("\u{0}") else {
+            throw MQTTError(.invalidTopic, "'\(topic.prefix(40))' is not a valid MQTT topic")
+        }
+    }
+
+    // MARK: Consumers
+
+    /// Subscribes to topic `queue` with QoS 1. At most `prefetch` handlers run
+    /// at once; later deliveries wait in memory (the broker bounds them by its
+    /// in-flight window). Returns once the broker confirmed the subscription.
+    public func consume(queue: String, prefetch: Int,
+                        handler: @escaping @Sendable (IncomingMessage) async -> Settlement) async throws -> any ConsumerHandle {
+        try MQTTTransport.validate(topic: queue, forPublishing: false)
+        // Deliveries are routed to consumers by exact topic: a wildcard
+        // subscription would have its messages acknowledged and lost.
+        if queue.contains(where: { $0 == "+" || $0 == "#" }) {
+            throw MQTTError(.invalidTopic, "cannot consume '\(queue)': a msgflo queue is one MQTT topic; wildcards ('+', '#') are not supported")
+        }
+        let connection = try requireConnection()
+        let (consumer, first) = state.withLock { state -> (MQTTConsumer, Bool) in
+            state.nextConsumerID += 1
+            let first = !state.consumers.values.contains { $0.topic == queue }
+            let consumer = MQTTConsumer(id: state.nextConsumerID, topic: queue, prefetch: max(1, prefetch),
+                                        handler: handler, transport: self)
+            state.consumers[consumer.id] = consumer
+            return (consumer, first)
+        }
+        consumer.start()
+        if first {
+            do {
+                try await subscribe(topic: queue, connection: connection)
+            } catch {
+                remove(consumer)
+                consumer.finish()
+                throw error
+            }
+        }
+        return MQTTConsumerHandle(transport: self, consumer: consumer)
+    }
+
+    private func subscribe(topic: String, connection: MQTTConnection) async throws {
+        try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
+            if !connection.post(.subscribe(topic: topic, reply: reply)) {
+                reply.resume(throwing: MQTTError(.notConnected, "the MQTT transport was disconnected"))
+            }
+        }
+    }
+
+    /// Stops a consumer; unsubscribes when it was the topic's last one.
+    func cancel(_ consumer: MQTTConsumer) async {
+        guard remove(consumer) else { return }
+        consumer.finish()
+        let last = state.withLock { state in !state.consumers.values.contains { $0.topic == consumer.topic } }
+        guard last, let connection = state.withLock({ $0.connection }) else { return }
+        do {
+            try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
+                if !connection.post(.unsubscribe(topic: consumer.topic, reply: reply)) { reply.resume() }
+            }
+        } catch {
+            logger.debug("MQTT unsubscribe did not complete", metadata: ["topic": "\(consumer.topic)", "error": "\(error)"])
+        }
+    }
+
+    @discardableResult
+    private func remove(_ consumer: MQTTConsumer) -> Bool {
+        state.withLock { $0.consumers.removeValue(forKey: consumer.id) != nil }
+    }
+
+    /// Runs on the connection thread: hands a delivery to every consumer of its
+    /// topic; the PUBACK goes out once all of them settled it.
+    private func route(_ delivery: MQTTDelivery) {
+        let (consumers, connection) = state.withLock { state in
+            (state.consumers.values.filter { $0.topic == delivery.topic }, state.connection)
+        }
+        let acknowledge: @Sendable () -> Void = {
+            if let id = delivery.packetID { connection?.post(.puback(packetID: id, generation: delivery.generation)) }
+        }
+        guard !consumers.isEmpty else {
+            acknowledge()  // A late message for a cancelled consumer.
+            return
+        }
+        let countdown = MQTTSettlementCountdown(count: consumers.count, completion: acknowledge)
+        for consumer in consumers { consumer.deliver(delivery, countdown: countdown) }
+    }
+
+    func registerForwarder(_ forward: MQTTForward, start: () async throws -> any ConsumerHandle) async throws {
+        if state.withLock({ $0.forwarders[forward] != nil }) { return }
+        let handle = try await start()
+        let duplicate = state.withLock { state -> Bool in
+            if state.forwarders[forward] != nil { return true }
+            state.forwarders[forward] = handle
+            return false
+        }
+        if duplicate { await handle.cancel() }
+    }
+
+    func removeForwarder(_ forward: MQTTForward) async {
+        let handle = state.withLock { $0.forwarders.removeValue(forKey: forward) }
+        await handle?.cancel()
+    }
+}

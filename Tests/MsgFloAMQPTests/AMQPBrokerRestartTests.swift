@@ -1,0 +1,181 @@
+import Foundation
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+@testable import MsgFloAMQP
+import MsgFlo
+import TestSupport
+import Primitives
+
+@Suite("AMQP broker restart", .tags(.brokerRestart), .serialized)
+struct AMQPBrokerRestartTests {
+    @Test func everyConfirmedMessageIsConsumedAcrossABrokerRestart() async throws {
+        let broker = PrivateRabbitMQ()
+        try await broker.start()
+        defer { try? broker.stopBlocking() }
+
+        let transport = try await AMQPTestBroker.connectedTransport(url: broker.url, publishTimeout: .seconds(240))
+        let queue = AMQPTestBroker.uniqueName("restart")
+        try await transport.declareInport(queue: queue, options: PortOptions())
+        // Non-durable: gone after the restart unless the transport declares it again.
+        let transient = AMQPTestBroker.uniqueName("restart-transient")
+        try await transport.declareInport(queue: transient, options: PortOptions(persistent: false))
+
+        let consumed = AMQPTestLocked<[Int: Int]>([:])
+        let handle = try await transport.consume(queue: queue, prefetch: 10) { message in
+            if let n = Int(String(decoding: message.body, as: UTF8.self)) {
+                consumed.withValue { $0[n, default: 0] += 1 }
+            }
+            return .ack
+        }
+
+        // Publish a steady stream, batches of concurrent (pipelined) publishes,
+        // until told how many to send in total.
+        let stopAt = AMQPTestLocked<Int?>(nil)
+        let published = AMQPTestLocked(0)
+        let publishing = Task {
+            var next = 0
+            while stopAt.current.map({ next < $0 }) ?? true {
+                let batch = next..<(next + 10)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for n in batch {
+                        group.addTask { try await transport.publish(queue: queue, body: Data("\(n)".utf8)) }
+                    }
+                    try await group.waitForAll()
+                }
+                next = batch.upperBound
+                published.withValue { $0 = next }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return next
+        }
+
+        #expect(await amqpEventually(timeout: .seconds(60)) { consumed.current.count >= 100 })
+        try await broker.stop()
+        try await broker.start()
+        // Keep publishing for a while after the restart, then stop.
+        stopAt.withValue { $0 = published.current + 300 }
+        let total = try await publishing.value
+
+        let complete = await amqpEventually(timeout: .seconds(180)) { consumed.current.count == total }
+        #expect(complete, "consumed \(consumed.current.count) of \(total) distinct messages")
+        #expect(Set(consumed.current.keys) == Set(0..<total))
+
+        // Redeclared and re-qos'd without being told.
+        let management = RabbitManagement(base: URL(string: "http://guest:guest@localhost:\(broker.managementPort)")!)
+        #expect(try await amqpEventually { try await management.queue(transient) != nil })
+        // (The management API's consumer list lags the broker by a few seconds.)
+        var ours: [[String: Any]] = []
+        _ = try await amqpEventually {
+            let consumers = try await management.getJSON("consumers") as? [[String: Any]] ?? []
+            ours = consumers.filter { ($0["queue"] as? [String: Any])?["name"] as? String == queue }
+            return !ours.isEmpty
+        }
+        #expect(ours.count == 1)
+        #expect(ours.first?["prefetch_count"] as? Int == 10)
+        #expect(ours.first?["ack_required"] as? Bool == true)
+
+        // Publishes fail with a clear error once the broker stays away longer than the timeout.
+        let impatient = try await AMQPTestBroker.connectedTransport(url: broker.url, publishTimeout: .seconds(3))
+        await handle.cancel()
+        try await transport.deleteQueue(queue)
+        try await transport.deleteExchange(queue)
+        try await transport.deleteQueue(transient)
+        try await transport.deleteExchange(transient)
+        await transport.disconnect()
+        try await broker.stop()
+        let error = await #expect(throws: AMQPError.self) {
+            try await impatient.publish(queue: "anything", body: Data("1".utf8))
+        }
+        #expect(error?.code == .publishTimedOut)
+        await impatient.disconnect()
+    }
+
+    @Test func aSettlementFromTheLostConnectionIsDroppedAndTheBrokerRedelivers() async throws {
+        let broker = PrivateRabbitMQ()
+        try await broker.start()
+        defer { try? broker.stopBlocking() }
+
+        let lines = AMQPTestLocked<[String]>([])
+        let logger = Logger(label: "test.amqp") { _ in AMQPCapturingLogHandler(lines: lines) }
+        let transport = try await AMQPTestBroker.connectedTransport(url: broker.url, logger: logger)
+        let queue = AMQPTestBroker.uniqueName("stale")
+        try await transport.declareInport(queue: queue, options: PortOptions())
+
+        let held = Data("\"held\"".utf8), marker = Data("\"marker\"".utf8)
+        let gate = AMQPTestLocked(false)
+        let deliveries = AMQPTestLocked<[IncomingMessage]>([])
+        let handle = try await transport.consume(queue: queue, prefetch: 1) { message in
+            let first = deliveries.withValue { $0.append(message); return $0.count == 1 }
+            // The first delivery is settled only after its connection died and a new one exists.
+            if first { _ = await amqpEventually(timeout: .seconds(180)) { gate.current } }
+            return .ack
+        }
+        try await transport.publish(queue: queue, body: held)
+        #expect(await amqpEventually { deliveries.current.count == 1 })
+
+        try await broker.stop()
+        try await broker.start()
+        let reconnected = await amqpEventually(timeout: .seconds(120)) {
+            lines.current.filter { $0.contains("connected to") && !$0.contains("cannot") }.count >= 4
+        }
+        #expect(reconnected)
+        #expect(await amqpEventually { deliveries.current.count >= 2 })
+        gate.withValue { $0 = true }
+
+        try await transport.publish(queue: queue, body: marker)
+        #expect(await amqpEventually { deliveries.current.contains { $0.body == marker } })
+        let seen = deliveries.current
+        #expect(seen.filter { $0.body == held }.count == 2)
+        #expect(seen.filter { $0.body == held }.last?.redelivered == true)
+        // Had the stale ack gone out on the new channel, the broker would have
+        // closed it (unknown delivery tag) and we would have logged it.
+        #expect(!lines.current.contains { $0.contains("closed the channel") || $0.contains("PRECONDITION_FAILED") })
+
+        await handle.cancel()
+        try await transport.deleteQueue(queue)
+        try await transport.deleteExchange(queue)
+        await transport.disconnect()
+    }
+
+    @Test func heartbeatsDetectASilentBrokerAndTheTransportRecovers() async throws {
+        let broker = PrivateRabbitMQ()
+        try await broker.start()
+        defer {
+            try? broker.send(signal: SIGCONT)
+            try? broker.stopBlocking()
+        }
+
+        let lines = AMQPTestLocked<[String]>([])
+        let logger = Logger(label: "test.amqp") { _ in AMQPCapturingLogHandler(lines: lines) }
+        // broker.url asks for 2 s heartbeats.
+        let transport = try await AMQPTestBroker.connectedTransport(url: broker.url, logger: logger)
+        let queue = AMQPTestBroker.uniqueName("heartbeat")
+        try await transport.declareInport(queue: queue, options: PortOptions())
+        let consumed = AMQPTestLocked<[Data]>([])
+        let handle = try await transport.consume(queue: queue, prefetch: 2) { message in
+            consumed.withValue { $0.append(message.body) }
+            return .ack
+        }
+        try await transport.publish(queue: queue, body: Data("1".utf8))
+        #expect(await amqpEventually { consumed.current.count == 1 })
+
+        try broker.send(signal: SIGSTOP)
+        let detected = await amqpEventually(timeout: .seconds(60)) {
+            lines.current.filter { $0.contains("lost connection") && $0.contains("heartbeat") }.count >= 2
+        }
+        #expect(detected, "\(lines.current)")
+        try broker.send(signal: SIGCONT)
+
+        // Both connections come back by themselves and messages flow again.
+        try await transport.publish(queue: queue, body: Data("2".utf8))
+        #expect(await amqpEventually(timeout: .seconds(120)) { consumed.current.contains(Data("2".utf8)) })
+
+        await handle.cancel()
+        try await transport.deleteQueue(queue)
+        try await transport.deleteExchange(queue)
+        await transport.disconnect()
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+@testable import MsgFloGraph
+import MsgFlo
+import MsgFloAMQP
+import TestSupport
+
+/// Real processes on the real RabbitMQ: what users do with the msgflo tools.
+@Suite("msgflo processes", .tags(.amqpIntegration), .serialized)
+struct ProcessIntegrationTests {
+    let management = RabbitManagement()
+
+    func temporaryFile(_ name: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("msgflo-test-\(UUID().uuidString.prefix(8))-\(name)")
+    }
+
+    /// A queue bound to `exchange` that collects what arrives.
+    func sink(_ transport: AMQPTransport, exchange: String) async throws -> (queue: String, box: MessageBox) {
+        let queue = AMQPTestBroker.uniqueName("sink")
+        try await transport.execute([.declareExchange(name: exchange, type: .fanout),
+                                     .declareQueue(name: queue, deadLetterExchange: nil),
+                                     .bindQueue(queue: queue, exchange: exchange, routingKey: "")])
+        let box = MessageBox()
+        _ = try await transport.consume(queue: queue, prefetch: 50) { message in
+            box.add(message.json)
+            return .ack
+        }
+        return (queue, box)
+    }
+
+    func waitFor(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else { throw TimeoutFailure(description: "timed out waiting for \(what)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    @Test func setupWithParticipantsPassesAMessageThroughThreeRoles() async throws {
+        let suffix = UUID().uuidString.prefix(6).lowercased()
+        let graphFile = temporaryFile("chain.fbp")
+        try """
+        # @runtime msgflo
+        a\(suffix)(examples/Repeat) OUT -> IN b\(suffix)(examples/Repeat) OUT -> IN c\(suffix)(examples/Repeat)
+        """.write(to: graphFile, atomically: true, encoding: .utf8)
+        let log = temporaryFile("setup.log")
+        let setup = try MsgFloBinary.start(["setup", "--participants", graphFile.path], log: log)
+        defer { setup.terminate() }
+        let transport = try await AMQPTestBroker.connectedTransport()
+        defer { Task { await transport.disconnect() } }
+        let (_, box) = try await sink(transport, exchange: "c\(suffix).OUT")
+        try await waitFor("three participants consuming") {
+            var consumers = 0
+            for role in ["a", "b", "c"] {
+                consumers += (try await management.queue("\(role)\(suffix).IN")?["consumers"] as? Int) ?? 0
+            }
+            return consumers == 3
+        }
+        try await transport.publish(queue: "a\(suffix).IN", body: Data(#"{"n":42}"#.utf8))
+        try await waitFor("the message at the end of the chain") { box.values.count == 1 }
+        #expect(box.values == [["n": 42]])
+        setup.terminate()
+        try await waitFor("msgflo setup to exit") { !setup.isRunning }
+        // Stopping setup stops the participants it started.
+        try await waitFor("participants stopped") {
+            (try await management.queue("a\(suffix).IN")?["consumers"] as? Int) == 0
+        }
+    }
+
+    @Test func messageOfAKilledParticipantIsRedeliveredToAnother() async throws {
+        let role = "kill\(UUID().uuidString.prefix(6).lowercased())"
+        let transport = try await AMQPTestBroker.connectedTransport()
+        defer { Task { await transport.disconnect() } }
+        let (_, box) = try await sink(transport, exchange: "\(role).OUT")
+        let slow = try MsgFloBinary.start(["participant", "Repeat", "--role", role, "--delay", "30"], log: temporaryFile("slow.log"))
+        try await waitFor("the slow participant consuming") {
+            (try await management.queue("\(role).IN")?["consumers"] as? Int) == 1
+        }
+        try await transport.publish(queue: "\(role).IN", body: Data(#"{"job":"precious"}"#.utf8))
+        try await waitFor("the message held unacknowledged") {
+            (try await management.queue("\(role).IN")?["messages_unacknowledged"] as? Int) == 1
+        }
+        kill(slow.processIdentifier, SIGKILL)
+        try await waitFor("the killed participant to be gone") { !slow.isRunning }
+        #expect(box.values.isEmpty)
+        let fast = try MsgFloBinary.start(["participant", "Repeat", "--role", role], log: temporaryFile("fast.log"))
+        defer { fast.terminate() }
+        try await waitFor("the redelivered message") { box.values.count == 1 }
+        #expect(box.values == [["job": "precious"]])
+    }
+}
+
+final class MessageBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [JSONValue] = []
+    func add(_ value: JSONValue) { lock.withLock { items.append(value) } }
+    var values: [JSONValue] { lock.withLock { items } }
+}
+
+struct TimeoutFailure: Error, CustomStringConvertible {
+    var description: String
+}

@@ -1,0 +1,32 @@
+import Testing
+@testable import Primitives
+import TestSupport
+
+@Suite("Backoff")
+struct BackoffTests {
+    @Test(arguments: [
+        // failures, random unit, expected milliseconds (initial 1 s, cap 30 s, jitter 20 %)
+        (0, 0.5, 1000),
+        (1, 0.5, 2000),
+        (2, 0.5, 4000),
+        (4, 0.5, 16000),
+        (5, 0.5, 30000),
+        (50, 0.5, 30000),
+        (0, 0.0, 800),
+        (0, 1.0, 1200),
+        (3, 0.0, 6400),
+        (10, 1.0, 30000),
+        (10, 0.0, 24000),
+    ])
+    func growsExponentiallyWithJitterAndCap(_ failures: Int, _ unit: Double, _ millis: Int64) {
+        let backoff = Backoff(initial: .seconds(1), maximum: .seconds(30), jitter: 0.2)
+        #expect(backoff.delay(afterFailures: failures, unit: unit) == .milliseconds(millis))
+    }
+}
+
+/// A restarted broker is found again within seconds, not half a minute.
+@Test func defaultBackoffRetriesWithinFiveSeconds() {
+    let backoff = Backoff()
+    #expect(backoff.delay(afterFailures: 100, unit: 1.0) <= .seconds(5))
+    #expect(backoff.delay(afterFailures: 1, unit: 0.5) <= .seconds(1))
+}
