@@ -69,10 +69,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Guv", dependencies: [
-            "Yams",
+            "Primitives", "Yams",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "LoadTest", dependencies: [
+            "Primitives",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "ImageResize", dependencies: [

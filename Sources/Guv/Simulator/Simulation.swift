@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// The figures one policy achieved on one trace.
 public struct SimulationResult: Sendable, Equatable {
@@ -207,8 +208,7 @@ public struct Simulation: Sendable {
         let utilization = workerSeconds > 0 ? busySlotSeconds / (workerSeconds * Double(config.concurrency)) : 0
         let unfinished = trace.arrivals.count - latencies.count
         let misses = latencies.filter { $0 > config.deadline }.count + unfinished
-        let sorted = latencies.sorted()
-        let p99 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+        let p99 = Percentiles(latencies).value(at: 99) ?? 0
         return SimulationResult(
             policy: policy.name, trace: trace.name, jobs: trace.arrivals.count,
             utilization: utilization,

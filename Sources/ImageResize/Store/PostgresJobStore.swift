@@ -166,9 +166,14 @@ public struct PostgresJobStore: JobStore {
         }
     }
 
+    /// p50, p90, p95, p99 and max of `expression` as float8 columns named `prefix` + p50 ... max.
+    ///
+    /// `percentile_disc` is the SQL form of the project's one percentile
+    /// definition, nearest rank (`Primitives.Percentiles`): it answers a value
+    /// some row really has, so `/stats` and the load test agree on the same data.
     static func percentiles(_ expression: String, prefix: String = "") -> String {
-        ["p50": 0.5, "p90": 0.9, "p95": 0.95, "p99": 0.99].sorted { $0.key < $1.key }.map { name, fraction in
-            "percentile_cont(\(fraction)) WITHIN GROUP (ORDER BY \(expression))::float8 AS \(prefix)\(name)"
+        [50, 90, 95, 99].map { percent in
+            "percentile_disc(\(Double(percent) / 100)) WITHIN GROUP (ORDER BY \(expression))::float8 AS \(prefix)p\(percent)"
         }.joined(separator: ", ") + ", max(\(expression))::float8 AS \(prefix)max"
     }
 

@@ -1,4 +1,5 @@
 import Logging
+import Primitives
 
 /// Runs one load test: submits jobs at the profile's arrival times, waits for
 /// each one, and records its timings.

@@ -1,3 +1,5 @@
+import Primitives
+
 /// The numbers of a finished run that the demo talks about: how much got
 /// through, how long it took, and how many jobs missed the deadline.
 ///
