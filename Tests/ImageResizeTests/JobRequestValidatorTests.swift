@@ -102,7 +102,7 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
                         ("IMAGERESIZE_DOWNLOAD_AHEAD", "65"), ("IMAGERESIZE_DOWNLOAD_AHEAD", "-1"),
                         ("IMAGERESIZE_PRUNE_PROGRESSIVE_JPEG", "maybe")])
     func rejectsBadValues(name: String, value: String) {
-        #expect(throws: ConfigError.self) { try ServiceConfig(environment: [name: value]) }
+        #expect(throws: ServiceConfigError.self) { try ServiceConfig(environment: [name: value]) }
     }
 }
 

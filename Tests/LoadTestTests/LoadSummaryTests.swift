@@ -59,7 +59,7 @@ import Testing
     }
 
     static func uniformRun(count: Int, late: Int, failed: Int = 0) -> LoadSummary {
-        let jobs = (0..<count).map { i -> JobRecord in
+        let jobs = (0..<count).map { i -> LoadJobRecord in
             let latency = i < late ? 40.0 : 5.0
             let error: ErrorKind? = (i >= late && i < late + failed) ? .jobFailed : nil
             return RecordedRun.job(i, at: Double(i), done: Double(i) + latency, error: error)

@@ -7,7 +7,7 @@ enum RecordedRun {
 
     /// Completed latencies 2, 3, 12, 5, 1, 8, 11 (sorted 1 2 3 5 8 11 12);
     /// one http_503, one timeout, one skipped.
-    static let jobs: [JobRecord] = [
+    static let jobs: [LoadJobRecord] = [
         job(0, at: 0, done: 2),
         job(1, at: 1, done: 4),
         job(2, at: 2, done: 14),
@@ -15,14 +15,14 @@ enum RecordedRun {
         job(4, at: 4, done: 5, error: .httpStatus(503)),
         job(5, at: 5, done: 6),
         job(6, at: 6, done: 36, error: .timeout),
-        JobRecord(index: 7, scheduledAt: 7, submittedAt: 7, completedAt: nil, status: .skipped, errorKind: .inFlightCap,
+        LoadJobRecord(index: 7, scheduledAt: 7, submittedAt: 7, completedAt: nil, status: .skipped, errorKind: .inFlightCap,
                   errorMessage: "cap", images: ["http://images/7.jpg"]),
         job(8, at: 8, done: 16),
         job(9, at: 9, done: 20),
     ]
 
-    static func job(_ index: Int, at: Double, done: Double, error: ErrorKind? = nil) -> JobRecord {
-        JobRecord(index: index, scheduledAt: at, submittedAt: at, completedAt: done, status: error == nil ? .completed : .failed,
+    static func job(_ index: Int, at: Double, done: Double, error: ErrorKind? = nil) -> LoadJobRecord {
+        LoadJobRecord(index: index, scheduledAt: at, submittedAt: at, completedAt: done, status: error == nil ? .completed : .failed,
                   errorKind: error, errorMessage: error.map { "\($0)" }, jobID: "job-\(index)",
                   images: ["http://images/\(index).jpg", "http://images/\(index)b.jpg"])
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A configuration problem found at start-up, naming the variable to fix.
-public struct ConfigError: Error, CustomStringConvertible, Equatable {
+public struct ServiceConfigError: Error, CustomStringConvertible, Equatable {
     public var variable: String
     public var problem: String
     public var description: String { "\(variable): \(problem)" }
@@ -49,26 +49,26 @@ public struct ServiceConfig: Sendable, Equatable {
 
     public init() {}
 
-    public init(environment: [String: String]) throws(ConfigError) {
-        func int(_ name: String, _ range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+    public init(environment: [String: String]) throws(ServiceConfigError) {
+        func int(_ name: String, _ range: ClosedRange<Int>) throws(ServiceConfigError) -> Int? {
             guard let text = environment[name], !text.isEmpty else { return nil }
             guard let value = Int(text), range.contains(value) else {
-                throw ConfigError(variable: name, problem: "must be an integer from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
+                throw ServiceConfigError(variable: name, problem: "must be an integer from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
             }
             return value
         }
-        func flag(_ name: String) throws(ConfigError) -> Bool? {
+        func flag(_ name: String) throws(ServiceConfigError) -> Bool? {
             guard let text = environment[name], !text.isEmpty else { return nil }
             switch text.lowercased() {
             case "1", "true", "yes", "on": return true
             case "0", "false", "no", "off": return false
-            default: throw ConfigError(variable: name, problem: "must be 1 or 0 (true or false), got \"\(text)\"")
+            default: throw ServiceConfigError(variable: name, problem: "must be 1 or 0 (true or false), got \"\(text)\"")
             }
         }
-        func seconds(_ name: String) throws(ConfigError) -> Double? {
+        func seconds(_ name: String) throws(ServiceConfigError) -> Double? {
             guard let text = environment[name], !text.isEmpty else { return nil }
             guard let value = Double(text), value > 0, value.isFinite else {
-                throw ConfigError(variable: name, problem: "must be a positive number of seconds, got \"\(text)\"")
+                throw ServiceConfigError(variable: name, problem: "must be a positive number of seconds, got \"\(text)\"")
             }
             return value
         }

@@ -12,11 +12,11 @@ public struct RunRecord: Sendable, Hashable, Codable {
     public var startedAtMilliseconds: Int64
     public var duration: Double
     public var summary: LoadSummary
-    public var jobs: [JobRecord]
+    public var jobs: [LoadJobRecord]
     public var series: [TimeSeries]
 
     public init(profile: String, seed: UInt64, deadline: Double, startedAt: Date, duration: Double,
-                jobs: [JobRecord], series: [TimeSeries] = []) {
+                jobs: [LoadJobRecord], series: [TimeSeries] = []) {
         self.profile = profile
         self.seed = seed
         self.deadline = deadline
@@ -51,7 +51,7 @@ public struct RunRecord: Sendable, Hashable, Codable {
         startedAtMilliseconds = try c.decode(Int64.self, forKey: .startedAtMilliseconds)
         duration = try c.decode(Double.self, forKey: .duration)
         summary = try c.decode(LoadSummary.self, forKey: .summary)
-        jobs = try c.decode([JobRecord].self, forKey: .jobs)
+        jobs = try c.decode([LoadJobRecord].self, forKey: .jobs)
         series = try c.decode([TimeSeries].self, forKey: .series)
     }
 

@@ -28,7 +28,7 @@ public struct TimeSeries: Sendable, Hashable, Codable {
 /// Series computed from the job records themselves.
 public enum DerivedSeries {
     /// Jobs in flight over time: a point after every submission and completion.
-    public static func inFlight(_ records: [JobRecord]) -> TimeSeries {
+    public static func inFlight(_ records: [LoadJobRecord]) -> TimeSeries {
         var events: [(t: Double, delta: Int)] = []
         for record in records where record.status != .skipped {
             events.append((record.submittedAt, 1))
@@ -53,7 +53,7 @@ public enum DerivedSeries {
     }
 
     /// Completions (and failures) per `width`-second bucket, from 0 to the last one.
-    public static func throughput(_ records: [JobRecord], bucketWidth width: Double = 10) -> [Bucket] {
+    public static func throughput(_ records: [LoadJobRecord], bucketWidth width: Double = 10) -> [Bucket] {
         let finished = records.filter { $0.status != .skipped && $0.completedAt != nil }
         guard let last = finished.compactMap(\.completedAt).max(), width > 0 else { return [] }
         let count = Int((last / width).rounded(.down)) + 1

@@ -14,7 +14,7 @@ public actor LoadRunner {
     private let logger: Logger
 
     private var origin: ContinuousClock.Instant?
-    private var records: [Int: JobRecord] = [:]
+    private var records: [Int: LoadJobRecord] = [:]
     private var sent = 0
     private var done = 0
     private var skipped = 0
@@ -73,7 +73,7 @@ public actor LoadRunner {
                 let jobIndex = index
                 index += 1
                 guard inFlight < configuration.maxInFlight else {
-                    record(JobRecord(
+                    record(LoadJobRecord(
                         index: jobIndex, scheduledAt: at, submittedAt: elapsed(), completedAt: nil, status: .skipped,
                         errorKind: .inFlightCap, errorMessage: "\(inFlight) jobs in flight, the cap", images: images.map(\.input)))
                     skipped += 1
@@ -122,12 +122,12 @@ public actor LoadRunner {
         return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
-    private func record(_ record: JobRecord) {
+    private func record(_ record: LoadJobRecord) {
         records[record.index] = record
         if let kind = record.errorKind { errorsByKind[kind.description, default: 0] += 1 }
     }
 
-    private func finish(_ job: JobRecord) {
+    private func finish(_ job: LoadJobRecord) {
         inFlight -= 1
         done += 1
         record(job)
@@ -149,9 +149,9 @@ public actor LoadRunner {
     /// overlap and their timestamps do not wait for the actor.
     private nonisolated func perform(
         index: Int, scheduledAt: Double, images: [ImageRequest], origin: ContinuousClock.Instant
-    ) async -> JobRecord {
+    ) async -> LoadJobRecord {
         let submittedAt = Self.seconds(since: origin)
-        var record = JobRecord(
+        var record = LoadJobRecord(
             index: index, scheduledAt: scheduledAt, submittedAt: submittedAt, completedAt: nil, status: .failed,
             images: images.map(\.input))
         let started = ContinuousClock.now
@@ -182,13 +182,13 @@ public actor LoadRunner {
 /// What a finished run hands back: every job's record and how long it took.
 public struct LoadRunResult: Sendable {
     /// One record per arrival, in arrival order.
-    public var records: [JobRecord]
+    public var records: [LoadJobRecord]
     /// Seconds from the start until the last job finished.
     public var duration: Double
     /// The most jobs that were in flight at once.
     public var peakInFlight: Int
 
-    public init(records: [JobRecord], duration: Double, peakInFlight: Int) {
+    public init(records: [LoadJobRecord], duration: Double, peakInFlight: Int) {
         self.records = records
         self.duration = duration
         self.peakInFlight = peakInFlight

@@ -51,7 +51,7 @@ public struct LoadSummary: Sendable, Hashable, Codable {
     }
 
     /// Summarises records; `duration` defaults to the time of the last event.
-    public init(records: [JobRecord], deadline: Double, duration: Double? = nil) {
+    public init(records: [LoadJobRecord], deadline: Double, duration: Double? = nil) {
         self.deadline = deadline
         let lastEvent = records.map { $0.completedAt ?? $0.submittedAt }.max() ?? 0
         self.duration = duration ?? lastEvent

@@ -75,17 +75,19 @@ public enum ErrorKind: Sendable, Hashable, Codable, CustomStringConvertible, Com
     public static func < (a: ErrorKind, b: ErrorKind) -> Bool { a.description < b.description }
 }
 
-/// How one job of a run ended.
-public enum JobStatus: String, Sendable, Hashable, Codable {
+/// How one job of a load run ended, as the client saw it (not the service's
+/// `JobStatus`, which is where a stored job stands).
+public enum LoadJobStatus: String, Sendable, Hashable, Codable {
     case completed
     case failed
     /// Never sent: the in-flight cap was reached at its arrival time.
     case skipped
 }
 
-/// The timings of one job, the unit of a run's results and of its JSON file.
+/// The timings of one job of a load run, the unit of a run's results and of its
+/// JSON file (not the service's `JobRecord`, a job as stored).
 /// Times are seconds after the start of the run.
-public struct JobRecord: Sendable, Hashable, Codable {
+public struct LoadJobRecord: Sendable, Hashable, Codable {
     /// The job's place in the arrival sequence, from 0.
     public var index: Int
     /// The arrival time the profile asked for.
@@ -94,14 +96,14 @@ public struct JobRecord: Sendable, Hashable, Codable {
     public var submittedAt: Double
     /// When the job was seen finished, or failed; nil if skipped.
     public var completedAt: Double?
-    public var status: JobStatus
+    public var status: LoadJobStatus
     public var errorKind: ErrorKind?
     public var errorMessage: String?
     public var jobID: String?
     public var images: [String]
 
     public init(
-        index: Int, scheduledAt: Double, submittedAt: Double, completedAt: Double?, status: JobStatus,
+        index: Int, scheduledAt: Double, submittedAt: Double, completedAt: Double?, status: LoadJobStatus,
         errorKind: ErrorKind? = nil, errorMessage: String? = nil, jobID: String? = nil, images: [String]
     ) {
         self.index = index
@@ -139,7 +141,7 @@ public struct JobRecord: Sendable, Hashable, Codable {
         scheduledAt = try c.decode(Double.self, forKey: .scheduledAt)
         submittedAt = try c.decode(Double.self, forKey: .submittedAt)
         completedAt = try c.decodeIfPresent(Double.self, forKey: .completedAt)
-        status = try c.decode(JobStatus.self, forKey: .status)
+        status = try c.decode(LoadJobStatus.self, forKey: .status)
         errorKind = try c.decodeIfPresent(ErrorKind.self, forKey: .errorKind)
         errorMessage = try c.decodeIfPresent(String.self, forKey: .errorMessage)
         jobID = try c.decodeIfPresent(String.self, forKey: .jobID)
