@@ -79,6 +79,13 @@ let package = Package(
         .target(name: "ImageResize", dependencies: [
             "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives", "HTTPServer", "Postgres", "Vips", "SafeDownload",
             .product(name: "Logging", package: "swift-log"),
+        ], resources: [
+            // Compiled into the binary as bytes, not copied into a resource
+            // bundle: `Bundle.module` on Linux looks for the bundle only beside
+            // the executable or at the absolute build path, and traps when both
+            // are gone (an executable copied out of `.build`, an older buildpack
+            // that did not copy `*.resources` into the slug).
+            .embedInCode("Web/DemoPage.html"),
         ]),
 
         // Executables: argument parsing and wiring only.
