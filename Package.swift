@@ -1,9 +1,14 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Builds on Linux only, which is what it is deployed on (Heroku's Ubuntu
+// stacks, Swift 6 Linux toolchains): the sources import Glibc, the HTTP server
+// waits on sockets with epoll, and the C targets link libvips, rabbitmq-c,
+// libpq and libcurl through pkg-config. macOS has no epoll, so the package does
+// not build there, and `platforms` names no Apple OS (a `.macOS(...)` entry
+// would promise a port that does not exist; SwiftPM has no entry for Linux).
 let package = Package(
     name: "msgflo-swift",
-    platforms: [.macOS(.v15)],
     products: [
         .library(name: "MsgFlo", targets: ["MsgFlo"]),
         .library(name: "MsgFloAMQP", targets: ["MsgFloAMQP"]),
