@@ -126,6 +126,19 @@ import Testing
         #expect((object["management"] as? String)?.hasPrefix("unreachable: ") == true)
     }
 
+    /// `GET /` serves `DemoPage.html` as checked in (compiled into the binary),
+    /// with only the settings filled in.
+    @Test func servesTheCheckedInHTMLFile() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = try String(contentsOf: root.appendingPathComponent("Sources/ImageResize/Web/DemoPage.html"), encoding: .utf8)
+        #expect(file.contains("__DEMO_CONFIG__"))
+        let router = try Self.router(environment: [:])
+        let response = await router.respond(to: HTTPRequest(method: .get, target: "/"))
+        let settings = DemoSettings(environment: [:], brokerURL: nil)
+        #expect(String(decoding: response.body, as: UTF8.self)
+                    == file.replacingOccurrences(of: "__DEMO_CONFIG__", with: DemoPageHTML.configJSON(settings)))
+    }
+
     @Test func pageCanBeTurnedOff() {
         #expect(DemoPage.routes(config: ServiceConfig(), environment: ["IMAGERESIZE_DEMO_PAGE": "off"]) == nil)
     }
