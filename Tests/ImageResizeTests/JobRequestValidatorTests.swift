@@ -100,7 +100,8 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
 
     @Test(arguments: [("PORT", "http"), ("PORT", "70000"), ("IMAGERESIZE_MAX_IMAGES", "0"), ("IMAGERESIZE_RESIZE_TIMEOUT", "-1"),
                         ("IMAGERESIZE_DOWNLOAD_AHEAD", "65"), ("IMAGERESIZE_DOWNLOAD_AHEAD", "-1"),
-                        ("IMAGERESIZE_PRUNE_PROGRESSIVE_JPEG", "maybe")])
+                        ("IMAGERESIZE_PRUNE_PROGRESSIVE_JPEG", "maybe"), ("IMAGERESIZE_MAX_WAIT", "1e300"),
+                        ("IMAGERESIZE_PUBLISH_TIMEOUT", "86401"), ("IMAGERESIZE_MAX_WAIT", "nan"), ("IMAGERESIZE_MAX_WAIT", "inf")])
     func rejectsBadValues(name: String, value: String) {
         #expect(throws: ServiceConfigError.self) { try ServiceConfig(environment: [name: value]) }
     }

@@ -65,10 +65,12 @@ public struct ServiceConfig: Sendable, Equatable {
             default: throw ServiceConfigError(variable: name, problem: "must be 1 or 0 (true or false), got \"\(text)\"")
             }
         }
+        // At most a day: the values become millisecond durations, and a huge
+        // one (1e300) would overflow that conversion on the first request.
         func seconds(_ name: String) throws(ServiceConfigError) -> Double? {
             guard let text = environment[name], !text.isEmpty else { return nil }
-            guard let value = Double(text), value > 0, value.isFinite else {
-                throw ServiceConfigError(variable: name, problem: "must be a positive number of seconds, got \"\(text)\"")
+            guard let value = Double(text), value > 0, value <= 86_400 else {
+                throw ServiceConfigError(variable: name, problem: "must be a number of seconds above 0 and at most 86400, got \"\(text)\"")
             }
             return value
         }

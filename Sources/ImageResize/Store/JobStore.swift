@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// Filters of `GET /jobs`.
 public struct JobQuery: Sendable, Equatable {
@@ -73,6 +74,20 @@ public struct JobStats: Sendable, Equatable, Codable {
         self.waitingMs = waitingMs
         self.processingMs = processingMs
         self.jobMs = jobMs
+    }
+}
+
+extension JobStats.Percentiles {
+    /// The percentiles `/stats` reports, in percent (p50, p90, p95, p99).
+    static let reported = [50, 90, 95, 99]
+
+    /// The figures of `sample` by the project's one percentile definition,
+    /// nearest rank (`Primitives.Percentiles`); `PostgresJobStore` asks
+    /// PostgreSQL for the same with `percentile_disc`.
+    public init(of sample: some Sequence<Double>) {
+        let percentiles = Primitives.Percentiles(sample)
+        self.init(p50: percentiles.value(at: 50), p90: percentiles.value(at: 90), p95: percentiles.value(at: 95),
+                  p99: percentiles.value(at: 99), max: percentiles.maximum)
     }
 }
 

@@ -169,10 +169,11 @@ public struct PostgresJobStore: JobStore {
     /// p50, p90, p95, p99 and max of `expression` as float8 columns named `prefix` + p50 ... max.
     ///
     /// `percentile_disc` is the SQL form of the project's one percentile
-    /// definition, nearest rank (`Primitives.Percentiles`): it answers a value
-    /// some row really has, so `/stats` and the load test agree on the same data.
+    /// definition, nearest rank (`Primitives.Percentiles`, `JobStats.Percentiles(of:)`):
+    /// it answers a value some row really has, so `/stats` and the load test
+    /// agree on the same data.
     static func percentiles(_ expression: String, prefix: String = "") -> String {
-        [50, 90, 95, 99].map { percent in
+        JobStats.Percentiles.reported.map { percent in
             "percentile_disc(\(Double(percent) / 100)) WITHIN GROUP (ORDER BY \(expression))::float8 AS \(prefix)p\(percent)"
         }.joined(separator: ", ") + ", max(\(expression))::float8 AS \(prefix)max"
     }

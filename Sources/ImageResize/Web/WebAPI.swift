@@ -295,9 +295,16 @@ public struct WebAPI: Sendable {
         "\(Int64((job.createdAt.timeIntervalSince1970 * 1_000_000).rounded()))_\(job.id.lowercased)"
     }
 
+    /// Microseconds since 1970 a cursor may carry: from 1970 to the end of year
+    /// 9999. The API only gives out cursors of jobs it created, and a timestamp
+    /// outside this range would overflow converting back to microseconds for
+    /// the database (`9223372036854775807_…` trapped the web process).
+    static let cursorMicroseconds: ClosedRange<Int64> = 0...253_402_300_799_999_999
+
     static func decodeCursor(_ text: String) -> (createdAt: Date, id: UUID)? {
-        let parts = text.split(separator: "_")
-        guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
+        let parts = text.split(separator: "_", omittingEmptySubsequences: false)
+        guard parts.count == 2, let micros = Int64(parts[0]), cursorMicroseconds.contains(micros),
+              let id = UUID(uuidString: String(parts[1])) else { return nil }
         return (Date(timeIntervalSince1970: Double(micros) / 1_000_000), id)
     }
 }
