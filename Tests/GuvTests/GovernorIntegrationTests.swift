@@ -63,7 +63,7 @@ struct TestQueue {
     }
 }
 
-@Suite("Governor against RabbitMQ and the local formation", .serialized)
+@Suite("Governor against RabbitMQ and the local formation", .serialized, .timeLimit(.minutes(5)))
 struct GovernorIntegrationTests {
     func config(queue: String) throws -> GuvConfig {
         try ConfigLoader.load("""

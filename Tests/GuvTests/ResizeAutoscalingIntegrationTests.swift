@@ -7,7 +7,7 @@ import Testing
 /// them through the formation's Heroku API. A flood of resize requests must take
 /// the role to its maximum, every image must come out, and once the queue is empty
 /// the role must go back to its minimum, but only after the scale-down window.
-@Suite("Resize autoscaling with real RabbitMQ, resize workers and guv", .tags(.resizeAutoscaling), .serialized,
+@Suite("Resize autoscaling with real RabbitMQ, resize workers and guv", .tags(.resizeAutoscaling), .serialized, .timeLimit(.minutes(15)),
        .enabled(if: ProcessInfo.processInfo.environment["GUV_SKIP_RESIZE_AUTOSCALING"] == nil))
 struct ResizeAutoscalingIntegrationTests {
     /// Big enough that one worker (30-70 ms an image here) is still busy when the

@@ -4,7 +4,7 @@ import Testing
 
 /// The main paths under both places handlers can run: on the event loop (the
 /// default, which every other test uses) and on the shared pool.
-@Suite struct HandlerExecutionTests {
+@Suite(.timeLimit(.minutes(1))) struct HandlerExecutionTests {
     static let modes: [HTTPServer.HandlerExecution] = [.eventLoop, .globalPool]
 
     @Test(arguments: modes)

@@ -3,7 +3,7 @@ import Testing
 @testable import HTTPServer
 
 /// Every configurable limit, answered with its status and a closed connection.
-@Suite struct ServerLimitTests {
+@Suite(.timeLimit(.minutes(2))) struct ServerLimitTests {
     static func smallLimits(_ configuration: inout HTTPServer.Configuration) {
         configuration.maxRequestLineLength = 100
         configuration.maxHeaderBytes = 300

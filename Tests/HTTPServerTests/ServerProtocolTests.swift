@@ -3,7 +3,7 @@ import Testing
 @testable import HTTPServer
 
 /// HTTP/1.1 behaviour over real sockets on 127.0.0.1 (and ::1).
-@Suite struct ServerProtocolTests {
+@Suite(.timeLimit(.minutes(2))) struct ServerProtocolTests {
     @Test func keepAliveServesSeveralRequestsOnOneConnection() async throws {
         try await withServer { port in
             try await onThread {

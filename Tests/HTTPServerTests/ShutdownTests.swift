@@ -4,7 +4,7 @@ import Testing
 @testable import HTTPServer
 
 /// Graceful shutdown: in-flight requests finish, idle connections close, `run()` returns.
-@Suite struct ShutdownTests {
+@Suite(.timeLimit(.minutes(2))) struct ShutdownTests {
     /// A route whose handler tells the test it has started, then takes `ms`.
     static func signallingRouter(_ started: DispatchSemaphore) -> Router {
         var router = testRouter()
@@ -83,7 +83,7 @@ import Testing
 }
 
 /// Signals and the access log, which need the whole server.
-@Suite struct SignalAndLogTests {
+@Suite(.timeLimit(.minutes(1))) struct SignalAndLogTests {
     @Test func signalTriggersGracefulShutdown() async throws {
         var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0, eventLoopCount: 1)
         configuration.accessLog = false

@@ -3,7 +3,7 @@ import Testing
 @testable import HTTPServer
 
 /// Streamed (chunked) response bodies.
-@Suite struct StreamingResponseTests {
+@Suite(.timeLimit(.minutes(2))) struct StreamingResponseTests {
     /// Decodes a chunked body from raw bytes; nil if the framing is wrong.
     static func dechunk(_ bytes: [UInt8]) -> (body: String, rest: [UInt8])? {
         var index = 0

@@ -3,7 +3,7 @@ import Testing
 @testable import HTTPServer
 
 /// WebSocket over real sockets against the echo route of `testRouter()`.
-@Suite struct WebSocketServerTests {
+@Suite(.timeLimit(.minutes(2))) struct WebSocketServerTests {
     static func limits(_ configuration: inout HTTPServer.Configuration) {
         configuration.maxWebSocketMessageBytes = 1024
     }
@@ -164,7 +164,7 @@ import Testing
 }
 
 /// The server pings a silent WebSocket peer and drops one that never answers.
-@Suite struct WebSocketPingTests {
+@Suite(.timeLimit(.minutes(2))) struct WebSocketPingTests {
     static func fastPings(_ configuration: inout HTTPServer.Configuration) {
         configuration.webSocketPingInterval = .milliseconds(300)
     }

@@ -67,7 +67,7 @@ import Testing
     }
 }
 
-@Suite struct DemoPageTests {
+@Suite(.timeLimit(.minutes(1))) struct DemoPageTests {
     @Test func settingsComeFromTheEnvironment() {
         let settings = DemoSettings(environment: [
             "IMAGERESIZE_DEMO_IMAGES": " http://img/a.jpg, http://img/b.png ,,", "IMAGERESIZE_DEMO_DEADLINE": "12",
@@ -144,7 +144,7 @@ import Testing
     }
 }
 
-@Suite struct DemoStateMonitorTests {
+@Suite(.timeLimit(.minutes(1))) struct DemoStateMonitorTests {
     actor Reads {
         var count = 0
         func next() -> Int { count += 1; return count }

@@ -26,7 +26,7 @@ struct TestDatabase {
     }
 }
 
-@Suite struct PostgresJobStoreTests {
+@Suite(.timeLimit(.minutes(2))) struct PostgresJobStoreTests {
     func outcome(_ job: UUID, _ image: UUID, failed: Bool = false, at: Date = Date()) -> ResizeOutcome {
         ResizeOutcome(jobID: job, imageID: image, startedAt: at, finishedAt: at.addingTimeInterval(0.25),
                       result: failed ? nil : .init(width: 10, height: 5, format: .jpeg, data: Data([1, 2, 3])),

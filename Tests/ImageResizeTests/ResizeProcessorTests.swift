@@ -9,7 +9,7 @@ import Testing
 
 /// Download-ahead: a resize worker fetches its next image while its resize
 /// threads are busy, so the CPU does not idle on the network.
-@Suite struct ResizeProcessorTests {
+@Suite(.timeLimit(.minutes(2))) struct ResizeProcessorTests {
     final class Flag: Sendable {
         private let value = Mutex(false)
         func set() { value.withLock { $0 = true } }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LoadTest
 
-@Suite struct HTTPJobClientTests {
+@Suite(.timeLimit(.minutes(2))) struct HTTPJobClientTests {
     static let images = [ImageRequest(input: "http://images/a.jpg", width: 400, height: 300),
                          ImageRequest(input: "http://images/b.jpg", width: 400, height: 300)]
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LoadTest
 
-@Suite struct LoadRunnerTests {
+@Suite(.timeLimit(.minutes(2))) struct LoadRunnerTests {
     static func configuration(
         _ profile: ArrivalProfile, bounds: RunBounds, urls: [String] = ["ok://a"], maxInFlight: Int = 500, seed: UInt64 = 3
     ) throws -> LoadRunConfiguration {

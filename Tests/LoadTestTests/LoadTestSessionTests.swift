@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LoadTest
 
-@Suite struct LoadTestSessionTests {
+@Suite(.timeLimit(.minutes(2))) struct LoadTestSessionTests {
     @Test func runsWithSamplerAndProgressAndWritesItsFiles() async throws {
         let configuration = LoadRunConfiguration(
             profile: .poisson(ratePerMinute: 6_000), bounds: RunBounds(count: 12), seed: 8,

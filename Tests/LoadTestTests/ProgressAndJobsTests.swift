@@ -85,7 +85,7 @@ final class Output: @unchecked Sendable {
     }
 }
 
-@Suite struct SamplerTests {
+@Suite(.timeLimit(.minutes(1))) struct SamplerTests {
     final class Counter: @unchecked Sendable {
         private let lock = NSLock()
         private var value = 0.0

@@ -9,7 +9,7 @@ import MsgFlo
 import TestSupport
 import Primitives
 
-@Suite("AMQP broker restart", .tags(.brokerRestart), .serialized)
+@Suite("AMQP broker restart", .tags(.brokerRestart), .serialized, .timeLimit(.minutes(10)))
 struct AMQPBrokerRestartTests {
     @Test func everyConfirmedMessageIsConsumedAcrossABrokerRestart() async throws {
         let broker = PrivateRabbitMQ()

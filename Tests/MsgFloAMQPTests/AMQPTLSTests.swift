@@ -7,7 +7,7 @@ import Primitives
 
 /// amqps:// against a private RabbitMQ with a TLS listener and a self-signed
 /// certificate made for the test.
-@Suite("AMQP over TLS", .tags(.brokerRestart), .serialized)
+@Suite("AMQP over TLS", .tags(.brokerRestart), .serialized, .timeLimit(.minutes(5)))
 struct AMQPTLSTests {
     let tlsPort = 5693
 

@@ -5,7 +5,7 @@ import Testing
 import MsgFlo
 
 /// AMQPTransport against the real RabbitMQ (MSGFLO_TEST_BROKER).
-@Suite("AMQPTransport integration", .tags(.amqpIntegration))
+@Suite("AMQPTransport integration", .tags(.amqpIntegration), .timeLimit(.minutes(3)))
 struct AMQPTransportIntegrationTests {
     let management = RabbitManagement()
 

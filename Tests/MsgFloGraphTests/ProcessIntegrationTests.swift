@@ -6,7 +6,7 @@ import MsgFloAMQP
 import TestSupport
 
 /// Real processes on the real RabbitMQ: what users do with the msgflo tools.
-@Suite("msgflo processes", .tags(.amqpIntegration), .serialized)
+@Suite("msgflo processes", .tags(.amqpIntegration), .serialized, .timeLimit(.minutes(5)))
 struct ProcessIntegrationTests {
     let management = RabbitManagement()
 

@@ -6,7 +6,7 @@ import TestSupport
 import Primitives
 
 /// The msgflo tools on the shared mosquitto, as real processes.
-@Suite("MQTT msgflo processes", .tags(.mqttIntegration), .serialized)
+@Suite("MQTT msgflo processes", .tags(.mqttIntegration), .serialized, .timeLimit(.minutes(5)))
 struct MQTTProcessTests {
     func temporaryFile(_ name: String) -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("msgflo-mqtt-\(UUID().uuidString.prefix(8))-\(name)")

@@ -7,7 +7,7 @@ import MsgFloGraph
 import TestSupport
 import Primitives
 
-@Suite("MQTTTransport integration", .tags(.mqttIntegration))
+@Suite("MQTTTransport integration", .tags(.mqttIntegration), .timeLimit(.minutes(3)))
 struct MQTTTransportIntegrationTests {
     @Test func publishesAreAcknowledgedAndConsumedInOrder() async throws {
         let consumer = try await MQTTTestBroker.connectedTransport()

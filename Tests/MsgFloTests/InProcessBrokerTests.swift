@@ -81,7 +81,7 @@ final class BrokerScenarioRunner: Sendable {
     }
 }
 
-@Suite("InProcessBroker semantics")
+@Suite("InProcessBroker semantics", .timeLimit(.minutes(1)))
 struct InProcessBrokerTests {
     static let inport: [TopologyStep] = [
         .declareQueue(name: "work.IN", deadLetterExchange: "dead-work.IN"),

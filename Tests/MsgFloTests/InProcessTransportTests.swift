@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 import Primitives
 
-@Suite("InProcessTransport")
+@Suite("InProcessTransport", .timeLimit(.minutes(1)))
 struct InProcessTransportTests {
     @Test func declaresInportsAsMsgFloDoes() async throws {
         let broker = InProcessBroker()

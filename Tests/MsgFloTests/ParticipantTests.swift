@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 import Primitives
 
-@Suite("Participant runtime")
+@Suite("Participant runtime", .timeLimit(.minutes(2)))
 struct ParticipantTests {
     static func repeatDefinition(role: String = "repeat", id: String? = nil, error: Bool = true) -> ParticipantDefinition {
         .conventional(role: role, component: "test/Repeat", id: id, inports: ["in"], outports: error ? ["out", "error"] : ["out"])

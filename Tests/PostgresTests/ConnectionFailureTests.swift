@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Postgres
 
-@Suite struct ConnectionFailureTests {
+@Suite(.timeLimit(.minutes(2))) struct ConnectionFailureTests {
     @Test func aServerThatIsNotThereGivesAClearError() async throws {
         await #expect {
             _ = try await PostgresConnection.connect(url: "postgres://alice:hunter2@localhost:5499/imageresize")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Postgres
 
-@Suite struct MigratorTests {
+@Suite(.timeLimit(.minutes(2))) struct MigratorTests {
     // Deliberately not idempotent (no IF NOT EXISTS): applying one twice fails.
     static let first = [
         Migration(version: 1, name: "create jobs", sql: "CREATE TABLE jobs (id uuid PRIMARY KEY, data jsonb NOT NULL)"),

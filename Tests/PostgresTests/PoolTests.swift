@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Postgres
 
-@Suite struct PoolTests {
+@Suite(.timeLimit(.minutes(2))) struct PoolTests {
     @Test func manyTasksShareAFewConnections() async throws {
         try await TestDatabase.withSchema { url in
             let pool = try await PostgresPool.connect(url: url, size: 3)
@@ -65,7 +65,7 @@ import Testing
     }
 }
 
-@Suite struct PoolCancellationTests {
+@Suite(.timeLimit(.minutes(2))) struct PoolCancellationTests {
     @Test func aCancelledWaiterLeavesThePoolWorking() async throws {
         let pool = try await PostgresPool.connect(url: TestDatabase.url, size: 1)
         defer { pool.close() }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Postgres
 
-@Suite struct QueryTests {
+@Suite(.timeLimit(.minutes(2))) struct QueryTests {
     @Test func everyParameterTypeRoundTrips() async throws {
         try await TestDatabase.withSchema { url in
             let db = try await PostgresConnection.connect(url: url)

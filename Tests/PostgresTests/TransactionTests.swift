@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Postgres
 
-@Suite struct TransactionTests {
+@Suite(.timeLimit(.minutes(2))) struct TransactionTests {
     struct Boom: Error {}
 
     @Test func commitsWhenTheBodyReturns() async throws {

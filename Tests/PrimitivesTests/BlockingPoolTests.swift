@@ -3,7 +3,7 @@ import Testing
 @testable import Primitives
 import TestSupport
 
-@Suite("BlockingPool")
+@Suite("BlockingPool", .timeLimit(.minutes(1)))
 struct ParticipantBlockingPoolTests {
     struct Boom: Error, Equatable {}
 
