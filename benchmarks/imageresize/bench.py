@@ -32,6 +32,12 @@ from imagesize import image_size  # noqa: E402
 from stack import FIXTURES, Stack, eventually, free_port, port_open  # noqa: E402
 
 
+def nearest_rank(ordered, percent):
+    """The p-th percentile of an increasing list by nearest rank, the service's one
+    definition (Primitives.Percentiles, /stats): the value at rank ceil(p/100 * n)."""
+    return ordered[max(0, -(-len(ordered) * percent // 100) - 1)]
+
+
 def loadavg():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
@@ -122,7 +128,7 @@ class Ours:
         waiting = sorted(image["waiting_ms"] for image in images)
         cpu = {k: cpu_after[k] - cpu_before[k] for k in cpu_after}
         return {"rate": count / elapsed, "seconds": elapsed, "cpu_per_image": sum(cpu.values()) / count,
-                "processing_p50": processing[len(processing) // 2], "processing_p90": processing[int(len(processing) * 0.9)],
+                "processing_p50": nearest_rank(processing, 50), "processing_p90": nearest_rank(processing, 90),
                 "waiting_max": waiting[-1], "cpu": cpu}
 
     def rss(self):
