@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -217,7 +218,7 @@ final class HTTPConnection: @unchecked Sendable {
         let server = loop.server
         let loop = self.loop
         loop.spawn {
-            let started = monotonicNanoseconds()
+            let started = MonotonicClock.nanoseconds()
             let outcome = await server.respond(to: request)
             server.logAccess(request: request, outcome: outcome, started: started)
             loop.execute { self.complete(outcome, head: head, request: request) }
@@ -419,7 +420,7 @@ final class HTTPConnection: @unchecked Sendable {
             guard let interval = config.webSocketPingInterval else { deadline = 0; return }
             span = interval.nanoseconds
         }
-        deadline = monotonicNanoseconds() + span
+        deadline = MonotonicClock.nanoseconds() + span
     }
 
     func deadlineExpired() {
