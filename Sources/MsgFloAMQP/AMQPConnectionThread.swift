@@ -19,7 +19,7 @@ struct AMQPConnectionSettings: Sendable {
 /// heartbeats), and on any connection loss starts over with a new connection
 /// generation. Subclasses say what to do on connect, per command and per turn.
 ///
-/// `@unchecked Sendable` (subclasses too): every stored `var` is confined to
+/// Unchecked Sendable (subclasses too): every stored `var` is confined to
 /// the connection's thread; other threads only post to `inbox` (locked) and
 /// read the `let`s.
 class AMQPConnectionThread: @unchecked Sendable {
@@ -82,7 +82,7 @@ class AMQPConnectionThread: @unchecked Sendable {
                 opened = try AMQPConnection(url: settings.url, heartbeat: settings.heartbeat,
                                             connectTimeout: settings.connectTimeout)
             } catch {
-                let delay = settings.backoff.delay(afterFailures: failures, unit: Double.random(in: 0...1))
+                let delay = settings.backoff.delay(afterFailures: failures)
                 failures += 1
                 logger.error("cannot connect to \(settings.url): \(error); retrying in \(Self.format(delay))")
                 idle(until: .now + delay)
@@ -94,7 +94,7 @@ class AMQPConnectionThread: @unchecked Sendable {
                 try setUp(opened)
             } catch {
                 opened.abandon()
-                let delay = settings.backoff.delay(afterFailures: failures, unit: Double.random(in: 0...1))
+                let delay = settings.backoff.delay(afterFailures: failures)
                 failures += 1
                 logger.error("cannot set up the connection to \(settings.url): \(error); retrying in \(Self.format(delay))")
                 connectionLost()

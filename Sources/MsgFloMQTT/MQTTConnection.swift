@@ -14,7 +14,7 @@ import Glibc
 /// again every publish the broker had not acknowledged (at-least-once, with
 /// the DUP flag), so callers only notice a delay.
 ///
-/// `@unchecked Sendable`: every stored `var` is confined to the connection's
+/// Unchecked Sendable: every stored `var` is confined to the connection's
 /// thread; other threads only touch `inbox` (locked) and the `let`s.
 final class MQTTConnection: @unchecked Sendable {
     /// A request on the wire waiting for its acknowledgement.
@@ -114,7 +114,7 @@ final class MQTTConnection: @unchecked Sendable {
                 for waiter in connectWaiters { waiter.resume(throwing: refusal) }
                 connectWaiters = []
             }
-            let delay = settings.backoff.delay(afterFailures: failures, unit: Double.random(in: 0...1))
+            let delay = settings.backoff.delay(afterFailures: failures)
             failures += 1
             nextAttempt = ContinuousClock.now + delay
             logger.warning("MQTT connection attempt failed; retrying", metadata: [

@@ -11,7 +11,7 @@ import Glibc
 /// threads (handler tasks, shutdown) talk to the loop through `execute`, which
 /// queues a closure and wakes the loop with an eventfd.
 ///
-/// `@unchecked Sendable`: the stored `var`s are confined to the loop's thread
+/// Unchecked Sendable: the stored `var`s are confined to the loop's thread
 /// (see `isOnLoopThread`); what other threads touch is `queue` and `lateTasks`
 /// (mutexes) and the `let`s.
 final class EventLoop: @unchecked Sendable {

@@ -6,7 +6,7 @@ import Glibc
 
 /// One client connection: reads and parses requests, runs one handler at a time
 /// (so pipelined requests are answered in order), writes responses, and enforces
-/// deadlines. Confined to its event loop's thread; `@unchecked Sendable` only so
+/// deadlines. Confined to its event loop's thread; unchecked Sendable only so
 /// that handler tasks can carry it back to that loop through `EventLoop.execute`.
 final class HTTPConnection: @unchecked Sendable {
     enum Mode {
