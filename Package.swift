@@ -35,9 +35,10 @@ let package = Package(
         .target(name: "CVipsShim", dependencies: ["CVips"]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        .target(name: "CEpoll"),
 
         // Support shared by every module: the one lock, blocking pool,
-        // owning-thread inbox, backoff, seeded RNG and shutdown signal.
+        // owning-thread inbox, backoff, seeded RNG, monotonic clock and shutdown signal.
         .target(name: "Primitives"),
 
         // Libraries: all the logic lives here.
@@ -62,15 +63,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "HTTPServer", dependencies: [
+            "Primitives", "CEpoll",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Postgres", dependencies: [
-            "CLibPQ",
+            "CLibPQ", "Primitives",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Vips", dependencies: ["CVips", "CVipsShim"]),
         .target(name: "SafeDownload", dependencies: [
-            "CCurl", "CCurlShim",
+            "CCurl", "CCurlShim", "Primitives",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Guv", dependencies: [
@@ -120,7 +122,7 @@ let package = Package(
         .testTarget(name: "MsgFloAMQPTests", dependencies: ["MsgFloAMQP", "MsgFlo", "Primitives", "TestSupport"]),
         .testTarget(name: "MsgFloMQTTTests", dependencies: ["MsgFloMQTT", "MsgFlo", "MsgFloGraph", "Primitives", "TestSupport"]),
         .testTarget(name: "MsgFloGraphTests", dependencies: ["MsgFloGraph", "MsgFlo", "MsgFloAMQP", "Primitives", "TestSupport"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Primitives"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "VipsTests", dependencies: ["Vips"]),
         .testTarget(name: "SafeDownloadTests", dependencies: ["SafeDownload"]),

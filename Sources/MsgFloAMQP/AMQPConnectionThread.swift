@@ -18,7 +18,10 @@ struct AMQPConnectionSettings: Sendable {
 /// the commands async Swift posts to its inbox, services the socket (frames,
 /// heartbeats), and on any connection loss starts over with a new connection
 /// generation. Subclasses say what to do on connect, per command and per turn.
-/// All stored state except `inbox` is confined to the thread.
+///
+/// Unchecked Sendable (subclasses too): every stored `var` is confined to
+/// the connection's thread; other threads only post to `inbox` (locked) and
+/// read the `let`s.
 class AMQPConnectionThread: @unchecked Sendable {
     let settings: AMQPConnectionSettings
     let declarations: AMQPDeclarationLog
@@ -79,7 +82,7 @@ class AMQPConnectionThread: @unchecked Sendable {
                 opened = try AMQPConnection(url: settings.url, heartbeat: settings.heartbeat,
                                             connectTimeout: settings.connectTimeout)
             } catch {
-                let delay = settings.backoff.delay(afterFailures: failures, unit: Double.random(in: 0...1))
+                let delay = settings.backoff.delay(afterFailures: failures)
                 failures += 1
                 logger.error("cannot connect to \(settings.url): \(error); retrying in \(Self.format(delay))")
                 idle(until: .now + delay)
@@ -91,7 +94,7 @@ class AMQPConnectionThread: @unchecked Sendable {
                 try setUp(opened)
             } catch {
                 opened.abandon()
-                let delay = settings.backoff.delay(afterFailures: failures, unit: Double.random(in: 0...1))
+                let delay = settings.backoff.delay(afterFailures: failures)
                 failures += 1
                 logger.error("cannot set up the connection to \(settings.url): \(error); retrying in \(Self.format(delay))")
                 connectionLost()
@@ -117,8 +120,8 @@ class AMQPConnectionThread: @unchecked Sendable {
                 }
             }
         }
-        let left = inbox.close()
-        for command in left { dispatch(command, connection: nil) }
+        inbox.close()
+        for command in inbox.take() { dispatch(command, connection: nil) }
         finish()
         for (_, reply) in pendingTopology {
             reply.resume(throwing: AMQPError(.notConnected, "the transport was disconnected before the request ran"))

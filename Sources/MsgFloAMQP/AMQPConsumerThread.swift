@@ -7,6 +7,7 @@ import Primitives
 /// bounds each consumer on its own), deliveries handed to async handlers off
 /// this thread, and their settlements sent back on the channel and connection
 /// generation that delivered them. After a reconnect every consumer resumes.
+/// Unchecked Sendable: its state, like its base class's, is confined to the connection's thread.
 final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
     private struct Consumer {
         var spec: AMQPConsumerSpec

@@ -6,6 +6,7 @@ import MsgFlo
 /// on the wire at once, each caller resumed by the broker's ack for its
 /// delivery tag. Unconfirmed publishes survive a connection loss and are sent
 /// again on the next connection until their deadline.
+/// Unchecked Sendable: its state, like its base class's, is confined to the connection's thread.
 final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
     typealias Reply = CheckedContinuation<Void, any Error>
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MsgFlo
 import Primitives
+import Synchronization
 
 /// MsgFlo over AMQP 0-9-1 (RabbitMQ), wire-compatible with msgflo-nodejs.
 ///
@@ -11,7 +12,7 @@ import Primitives
 /// with capped, jittered backoff, declare again what was declared, and the
 /// consumer connection resumes every consumer; unconfirmed publishes are sent
 /// again (at-least-once) until `Configuration.publishTimeout`.
-public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Sendable {
+public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
     /// Tuning knobs; the defaults suit a participant.
     public struct Configuration: Sendable {
         /// Heartbeat interval in seconds; the URL's `?heartbeat=` wins over this.
@@ -34,10 +35,13 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
     public let configuration: Configuration
     private let logger: Logger
     private let declarations = AMQPDeclarationLog()
-    private let lock = NSLock()
-    private var publisher: AMQPPublisherThread?
-    private var consumer: AMQPConsumerThread?
-    private var nextConsumerID = 1
+    private let threads = Mutex(Threads())
+
+    private struct Threads {
+        var publisher: AMQPPublisherThread?
+        var consumer: AMQPConsumerThread?
+        var nextConsumerID = 1
+    }
 
     /// Fails with `AMQPError.unsupportedURL` for a non-AMQP URL.
     public init(url: BrokerURL, configuration: Configuration = Configuration(),
@@ -60,11 +64,11 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
     /// Connects the publishing connection, retrying until it succeeds. Throws
     /// only `CancellationError` (and then stops retrying).
     public func connect() async throws {
-        let thread: AMQPPublisherThread = lock.withLock {
-            if let publisher { return publisher }
+        let thread: AMQPPublisherThread = threads.withLock { threads in
+            if let publisher = threads.publisher { return publisher }
             let created = AMQPPublisherThread(settings: settings(role: "publish"), declarations: declarations,
                                               logger: logger, maxInFlight: configuration.maxPublishesInFlight)
-            publisher = created
+            threads.publisher = created
             created.start()
             return created
         }
@@ -90,9 +94,9 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
     /// Stops consumers (letting running handlers settle within `shutdownGrace`),
     /// waits for unconfirmed publishes, and closes both connections.
     public func disconnect() async {
-        let (publisher, consumer) = lock.withLock {
-            defer { self.publisher = nil; self.consumer = nil }
-            return (self.publisher, self.consumer)
+        let (publisher, consumer) = threads.withLock { threads in
+            defer { threads.publisher = nil; threads.consumer = nil }
+            return (threads.publisher, threads.consumer)
         }
         if let consumer { await Self.shutdown(consumer) }
         if let publisher { await Self.shutdown(publisher) }
@@ -107,7 +111,7 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
     // MARK: Requests to the threads
 
     private func connectedPublisher() throws(AMQPError) -> AMQPPublisherThread {
-        guard let publisher = lock.withLock({ publisher }) else {
+        guard let publisher = threads.withLock({ $0.publisher }) else {
             throw AMQPError(.notConnected, "AMQPTransport is not connected; call connect() first")
         }
         return publisher
@@ -158,18 +162,18 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
     public func consume(queue: String, prefetch: Int,
                         handler: @escaping @Sendable (IncomingMessage) async -> Settlement) async throws -> any ConsumerHandle {
         _ = try connectedPublisher()
-        let (thread, id): (AMQPConsumerThread, Int) = lock.withLock {
+        let (thread, id): (AMQPConsumerThread, Int) = threads.withLock { threads in
             let thread: AMQPConsumerThread
-            if let consumer {
+            if let consumer = threads.consumer {
                 thread = consumer
             } else {
                 thread = AMQPConsumerThread(settings: settings(role: "consume"), declarations: declarations,
                                             logger: logger, shutdownGrace: configuration.shutdownGrace)
-                consumer = thread
+                threads.consumer = thread
                 thread.start()
             }
-            defer { nextConsumerID += 1 }
-            return (thread, nextConsumerID)
+            defer { threads.nextConsumerID += 1 }
+            return (thread, threads.nextConsumerID)
         }
         let spec = AMQPConsumerSpec(id: id, queue: queue, prefetch: max(1, prefetch), handler: handler)
         try await send(thread) { .startConsumer(spec, $0) }

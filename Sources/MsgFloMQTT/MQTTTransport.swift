@@ -19,7 +19,7 @@ import Primitives
 ///
 /// One connection owned by one thread; it reconnects with capped, jittered
 /// backoff and resubscribes every consumer by itself.
-public final class MQTTTransport: MessageTransport, BrokerAdmin, @unchecked Sendable {
+public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
     /// Tuning knobs; the defaults suit a participant.
     public struct Configuration: Sendable {
         /// Keepalive in seconds; the URL's `?heartbeat=` wins over this.

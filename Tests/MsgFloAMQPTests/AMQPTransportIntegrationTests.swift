@@ -3,6 +3,7 @@ import Logging
 import Testing
 @testable import MsgFloAMQP
 import MsgFlo
+import Primitives
 
 /// AMQPTransport against the real RabbitMQ (MSGFLO_TEST_BROKER).
 @Suite("AMQPTransport integration", .tags(.amqpIntegration), .timeLimit(.minutes(3)))
@@ -161,14 +162,14 @@ struct AMQPTransportIntegrationTests {
         let transport = try await AMQPTestBroker.connectedTransport()
         let queue = AMQPTestBroker.uniqueName("requeue")
         try await transport.declareInport(queue: queue, options: PortOptions())
-        let seen = AMQPTestLocked<[IncomingMessage]>([])
+        let seen = LockedState<[IncomingMessage]>([])
         let handle = try await transport.consume(queue: queue, prefetch: 1) { message in
-            let first = seen.withValue { seen in seen.append(message); return seen.count == 1 }
+            let first = seen.withLock { seen in seen.append(message); return seen.count == 1 }
             return first ? .requeue : .ack
         }
         try await transport.publish(queue: queue, body: Data("\"again\"".utf8))
-        #expect(await amqpEventually { seen.current.count >= 2 })
-        let deliveries = seen.current
+        #expect(await amqpEventually { seen.value.count >= 2 })
+        let deliveries = seen.value
         #expect(deliveries.count == 2)
         #expect(deliveries.map(\.body) == [Data("\"again\"".utf8), Data("\"again\"".utf8)])
         #expect(deliveries.map(\.redelivered) == [false, true])
@@ -187,20 +188,20 @@ struct AMQPTransportIntegrationTests {
         for i in 0..<total { try await transport.publish(queue: queue, body: Data("\(i)".utf8)) }
 
         struct Counts { var inFlight = 0, maximum = 0, done = 0 }
-        let counts = AMQPTestLocked(Counts())
+        let counts = LockedState(Counts())
         let handle = try await transport.consume(queue: queue, prefetch: prefetch) { _ in
-            counts.withValue { $0.inFlight += 1; $0.maximum = max($0.maximum, $0.inFlight) }
+            counts.withLock { $0.inFlight += 1; $0.maximum = max($0.maximum, $0.inFlight) }
             // Hold the first deliveries until the window is full, then give an
             // over-delivering broker time to show itself before settling.
             _ = await amqpEventually(timeout: .seconds(10)) {
-                counts.withValue { $0.inFlight >= prefetch || $0.done + $0.inFlight >= total }
+                counts.withLock { $0.inFlight >= prefetch || $0.done + $0.inFlight >= total }
             }
             try? await Task.sleep(for: .milliseconds(100))
-            counts.withValue { $0.inFlight -= 1; $0.done += 1 }
+            counts.withLock { $0.inFlight -= 1; $0.done += 1 }
             return .ack
         }
-        #expect(await amqpEventually { counts.current.done == total })
-        #expect(counts.current.maximum == prefetch)
+        #expect(await amqpEventually { counts.value.done == total })
+        #expect(counts.value.maximum == prefetch)
         await handle.cancel()
         try await transport.deleteQueue(queue)
         try await transport.deleteExchange(queue)
@@ -273,21 +274,21 @@ struct AMQPTransportIntegrationTests {
 
     @Test(arguments: unreachableCases)
     func unreachableBrokerIsLoggedClearlyAndRetriedUntilCancelled(_ case_: UnreachableCase) async throws {
-        let lines = AMQPTestLocked<[String]>([])
+        let lines = LockedState<[String]>([])
         let logger = Logger(label: "test.amqp") { _ in AMQPCapturingLogHandler(lines: lines) }
         let transport = try AMQPTransport(url: BrokerURL(parsing: case_.url),
                                           configuration: AMQPTestBroker.configuration(), logger: logger)
         let connecting = Task { try await transport.connect() }
         let retried = await amqpEventually(timeout: .seconds(60)) {
-            lines.current.filter { $0.contains("cannot connect") }.count >= 3
+            lines.value.filter { $0.contains("cannot connect") }.count >= 3
         }
         #expect(retried)
         connecting.cancel()
         await #expect(throws: CancellationError.self) { try await connecting.value }
-        let failures = lines.current.filter { $0.contains("cannot connect") }
+        let failures = lines.value.filter { $0.contains("cannot connect") }
         // Cancelling connect() stops the retries (the test backoff is at most 2.4 s).
         try await Task.sleep(for: .seconds(3))
-        #expect(lines.current.filter { $0.contains("cannot connect") }.count <= failures.count + 1)
+        #expect(lines.value.filter { $0.contains("cannot connect") }.count <= failures.count + 1)
         for fragment in case_.expectedLog {
             #expect(failures.allSatisfy { $0.contains(fragment) }, "\(fragment) missing in \(failures)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,8 +43,8 @@ public final class HTTPServer: Sendable {
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let state = Locked(State())
-    private let openConnections = Locked(0)
+    private let state = Mutex(State())
+    private let openConnections = Mutex(0)
 
     public init(configuration: Configuration = Configuration(), router: Router,
                 logger: Logger = Logger(label: "http")) {

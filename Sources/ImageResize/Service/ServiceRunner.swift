@@ -13,14 +13,16 @@ import MsgFloMQTT
 public enum ServiceRunner {
     /// Opens the pool, retrying with backoff while PostgreSQL is down (one log line per try).
     public static func connectDatabase(_ config: ServiceConfig, size: Int? = nil, logger: Logger) async throws -> PostgresPool {
-        var delay = 0.5
+        let backoff = Backoff(initial: .milliseconds(500), maximum: .seconds(10))
+        var failures = 0
         while true {
             do {
                 return try await PostgresPool.connect(url: config.databaseURL, size: size ?? config.databasePoolSize, logger: logger)
             } catch let error as PostgresError where error.kind == .connectionFailed {
-                logger.warning("database unreachable; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)s"])
-                try await Task.sleep(for: .seconds(delay))
-                delay = min(delay * 2, 10)
+                let delay = backoff.delay(afterFailures: failures)
+                failures += 1
+                logger.warning("database unreachable; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay.seconds)s"])
+                try await Task.sleep(for: delay)
             }
         }
     }
