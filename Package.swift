@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
     ],
     targets: [
         // C libraries, wrapped as little as possible.
@@ -32,8 +33,12 @@ let package = Package(
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
 
         // Support shared by every module: the one lock, blocking pool,
-        // owning-thread inbox, backoff, seeded RNG and shutdown signal.
-        .target(name: "Primitives"),
+        // owning-thread inbox, backoff, seeded RNG and the process lifecycle
+        // (services run until SIGTERM/SIGINT, then shut down in order).
+        .target(name: "Primitives", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
 
         // Libraries: all the logic lives here.
         // MsgFlo: what every participant links (participant API, discovery,
@@ -41,6 +46,7 @@ let package = Package(
         .target(name: "MsgFlo", dependencies: [
             "Primitives",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // One transport each, so an MQTT-only user does not link rabbitmq-c.
         .target(name: "MsgFloAMQP", dependencies: [
@@ -58,6 +64,7 @@ let package = Package(
         ]),
         .target(name: "HTTPServer", dependencies: [
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "Postgres", dependencies: [
             "CLibPQ",
@@ -71,6 +78,7 @@ let package = Package(
         .target(name: "Guv", dependencies: [
             "Yams",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "LoadTest", dependencies: [
             .product(name: "Logging", package: "swift-log"),
@@ -78,6 +86,7 @@ let package = Package(
         .target(name: "ImageResize", dependencies: [
             "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives", "HTTPServer", "Postgres", "Vips", "SafeDownload",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
         // Executables: argument parsing and wiring only.
@@ -85,11 +94,13 @@ let package = Package(
             "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "MsgFloGraph", "Primitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "GuvCLI", dependencies: [
-            "Guv",
+            "Guv", "Primitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "ImageResizeCLI", dependencies: [
             "ImageResize", "LoadTest", "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives",
@@ -103,15 +114,24 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives", "TestSupport"]),
-        .testTarget(name: "MsgFloTests", dependencies: ["MsgFlo", "Primitives", "TestSupport"]),
+        .testTarget(name: "MsgFloTests", dependencies: [
+            "MsgFlo", "Primitives", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "MsgFloAMQPTests", dependencies: ["MsgFloAMQP", "MsgFlo", "Primitives", "TestSupport"]),
         .testTarget(name: "MsgFloMQTTTests", dependencies: ["MsgFloMQTT", "MsgFlo", "MsgFloGraph", "Primitives", "TestSupport"]),
         .testTarget(name: "MsgFloGraphTests", dependencies: ["MsgFloGraph", "MsgFlo", "MsgFloAMQP", "Primitives", "TestSupport"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "HTTPServerTests", dependencies: [
+            "HTTPServer", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "VipsTests", dependencies: ["Vips"]),
         .testTarget(name: "SafeDownloadTests", dependencies: ["SafeDownload"]),
-        .testTarget(name: "GuvTests", dependencies: ["Guv"]),
+        .testTarget(name: "GuvTests", dependencies: [
+            "Guv", .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "LoadTestTests", dependencies: ["LoadTest"]),
         .testTarget(name: "ImageResizeTests", dependencies: ["ImageResize", "MsgFlo", "MsgFloAMQP", "MsgFloGraph", "Primitives", "Postgres", "HTTPServer", "TestSupport"]),
     ],

@@ -18,6 +18,8 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
         public var heartbeat: Int = 10
         /// How long a publish may wait for its confirm, across reconnects, before failing.
         public var publishTimeout: Duration = .seconds(60)
+        /// Prefetch of a participant that sets none (`TransportOptions.prefetch`).
+        public var prefetch = TransportOptions.defaultPrefetch
         /// Time allowed for the TCP connect and the AMQP handshake.
         public var connectTimeout: Duration = .seconds(5)
         /// Delays between connection attempts.
@@ -28,6 +30,12 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
         public var shutdownGrace: Duration = .seconds(10)
 
         public init() {}
+
+        /// The defaults with what `options` sets.
+        public init(options: TransportOptions) {
+            if let timeout = options.publishTimeout { publishTimeout = timeout }
+            prefetch = options.prefetch
+        }
     }
 
     public let url: BrokerURL
@@ -39,15 +47,19 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
     private var consumer: AMQPConsumerThread?
     private var nextConsumerID = 1
 
-    /// Fails with `AMQPError.unsupportedURL` for a non-AMQP URL.
+    /// Fails with `TransportError(.unsupportedURL)` for a non-AMQP URL.
     public init(url: BrokerURL, configuration: Configuration = Configuration(),
-                logger: Logger = Logger(label: "msgflo.amqp")) throws(AMQPError) {
+                logger: Logger = Logger(label: "msgflo.amqp")) throws(TransportError) {
         guard url.scheme == .amqp || url.scheme == .amqps else {
-            throw AMQPError(.unsupportedURL, "AMQPTransport needs an amqp:// or amqps:// URL, not \(url)")
+            throw TransportError(.unsupportedURL, "AMQPTransport needs an amqp:// or amqps:// URL, not \(url)", url: url.description)
         }
         self.url = url
         self.configuration = configuration
         self.logger = logger
+    }
+
+    public var options: TransportOptions {
+        TransportOptions(publishTimeout: configuration.publishTimeout, prefetch: configuration.prefetch)
     }
 
     private func settings(role: String) -> AMQPConnectionSettings {
@@ -57,8 +69,11 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
 
     // MARK: Lifecycle
 
-    /// Connects the publishing connection, retrying until it succeeds. Throws
-    /// only `CancellationError` (and then stops retrying).
+    /// Connects the publishing connection, retrying while the broker is
+    /// unreachable. Throws `CancellationError` when cancelled, and a permanent
+    /// `TransportError` (`.authenticationFailed`, `.accessRefused`, `.notFound`
+    /// for a missing virtual host) when the broker refuses the login: retrying
+    /// would not help. Either way the transport is disconnected.
     public func connect() async throws {
         let thread: AMQPPublisherThread = lock.withLock {
             if let publisher { return publisher }
@@ -72,7 +87,7 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
             try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
                     if !thread.inbox.post(.awaitConnected(reply)) {
-                        reply.resume(throwing: AMQPError(.notConnected, "the transport was disconnected"))
+                        reply.resume(throwing: TransportError.amqpClosed(self.url, "it connected"))
                     } else if Task.isCancelled {
                         // Cancelled before the waiter was queued: onCancel already ran.
                         thread.inbox.post(.cancelConnectWaiters)
@@ -82,7 +97,7 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
                 thread.inbox.post(.cancelConnectWaiters)
             }
         } catch {
-            if Task.isCancelled { await disconnect() }
+            await disconnect()
             throw error
         }
     }
@@ -106,9 +121,9 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
 
     // MARK: Requests to the threads
 
-    private func connectedPublisher() throws(AMQPError) -> AMQPPublisherThread {
+    private func connectedPublisher() throws(TransportError) -> AMQPPublisherThread {
         guard let publisher = lock.withLock({ publisher }) else {
-            throw AMQPError(.notConnected, "AMQPTransport is not connected; call connect() first")
+            throw TransportError.amqpNotConnected(url)
         }
         return publisher
     }
@@ -117,7 +132,7 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
                       _ command: (CheckedContinuation<Void, any Error>) -> AMQPCommand) async throws {
         try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
             if !thread.inbox.post(command(reply)) {
-                reply.resume(throwing: AMQPError(.notConnected, "AMQPTransport was disconnected"))
+                reply.resume(throwing: TransportError.amqpClosed(self.url, "the request ran"))
             }
         }
     }

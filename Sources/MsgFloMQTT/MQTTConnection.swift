@@ -159,8 +159,8 @@ final class MQTTConnection: @unchecked Sendable {
                     throw MQTTConnectionFailure("the broker sent \(packet) before CONNACK")
                 }
                 guard code == 0 else {
-                    let refusal = MQTTError.refusal(returnCode: code, broker: settings.brokerDescription)
-                    throw MQTTConnectionFailure(refusal.message, refusal: code == 3 ? nil : refusal)
+                    let refusal = MQTTRefusal.connection(returnCode: code, broker: settings.brokerDescription)
+                    throw MQTTConnectionFailure(refusal.message, refusal: refusal.isTransient ? nil : refusal)
                 }
                 return
             }
@@ -318,7 +318,7 @@ final class MQTTConnection: @unchecked Sendable {
             if case let .subscribe(topic, reply) = pending.removeValue(forKey: id) {
                 if codes.first == 0x80 {
                     subscriptions.remove(topic)
-                    let error = MQTTError(.subscriptionRefused, "MQTT broker \(settings.brokerDescription) refused the subscription to '\(topic)'; check the broker's ACL")
+                    let error = MQTTRefusal.subscription(topic: topic, broker: settings.brokerDescription)
                     if let reply { reply.resume(throwing: error) } else { logger.error("\(error.message)") }
                 } else {
                     reply?.resume()
@@ -387,7 +387,7 @@ final class MQTTConnection: @unchecked Sendable {
             defer { shared.commands = []; shared.finished = true }
             return shared.commands
         }
-        let gone = MQTTError(.notConnected, "the MQTT transport was disconnected before the request completed")
+        let gone = MQTTRefusal.closed(settings.brokerDescription)
         for command in commands {
             switch command {
             case let .publish(_, _, _, reply), let .subscribe(_, reply), let .unsubscribe(_, reply): reply.resume(throwing: gone)
