@@ -67,6 +67,34 @@ struct ProcessIntegrationTests {
         }
     }
 
+    /// SIGTERM to `msgflo setup --participants` stops its participants
+    /// gracefully: each exits with status 0 by itself, none is killed after
+    /// the grace period (or by SIGTERM's default action).
+    @Test func setupStopsItsParticipantsWithSIGTERM() async throws {
+        let suffix = UUID().uuidString.prefix(6).lowercased()
+        let roles = ["p\(suffix)", "q\(suffix)"]
+        let graphFile = temporaryFile("pair.fbp")
+        try "\(roles[0])(examples/Repeat) OUT -> IN \(roles[1])(examples/Repeat)\n".write(to: graphFile, atomically: true, encoding: .utf8)
+        let log = temporaryFile("stop.log")
+        let setup = try MsgFloBinary.start(["setup", "--participants", graphFile.path], log: log)
+        defer { if setup.isRunning { kill(setup.processIdentifier, SIGKILL) } }
+        try await waitFor("both participants consuming") {
+            var consumers = 0
+            for role in roles { consumers += (try await management.queue("\(role).IN")?["consumers"] as? Int) ?? 0 }
+            return consumers == 2
+        }
+        kill(setup.processIdentifier, SIGTERM)
+        try await waitFor("msgflo setup to exit") { !setup.isRunning }
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(setup.terminationReason == .exit && setup.terminationStatus == 0, "\(output)")
+        let endings = output.split(separator: "\n").filter { $0.contains("participant stopped") && $0.contains("ending=") }
+        for role in roles {
+            let line = endings.first { $0.contains("role=\(role)") }
+            #expect(line?.contains("ending=exited with status 0") == true, "\(role): \(line ?? "no stop line")\n\(output)")
+        }
+        #expect(!output.contains("did not stop; killing"))
+    }
+
     @Test func messageOfAKilledParticipantIsRedeliveredToAnother() async throws {
         let role = "kill\(UUID().uuidString.prefix(6).lowercased())"
         let transport = try await AMQPTestBroker.connectedTransport()

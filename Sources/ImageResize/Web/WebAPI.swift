@@ -223,6 +223,9 @@ public struct WebAPI: Sendable {
     func instrumented(_ route: String, _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse) -> Router.Handler {
         { request in
             let start = ContinuousClock.now
+            let inFlightHelp = "HTTP requests being answered now (long-polls included)."
+            metrics.adjust("imageresize_http_requests_in_flight", by: 1, help: inFlightHelp)
+            defer { metrics.adjust("imageresize_http_requests_in_flight", by: -1, help: inFlightHelp) }
             let response: HTTPResponse
             do {
                 response = try await handler(request)
