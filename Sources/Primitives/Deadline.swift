@@ -19,6 +19,10 @@ package func withDeadline<T: Sendable>(_ timeout: Duration, _ what: String, _ bo
 package struct DeadlineExceeded: Error, CustomStringConvertible {
     package var what: String
     package var timeout: Duration
+    package init(what: String, timeout: Duration) {
+        self.what = what
+        self.timeout = timeout
+    }
     package var description: String { "\(what) did not finish within \(timeout)" }
 }
 

@@ -157,6 +157,15 @@ struct MQTTPacketTests {
         #expect(error.replyCode == Int(returnCode))
     }
 
+    @Test func theFactoryPassesTheOptionsOn() throws {
+        MQTTTransport.register()
+        let options = TransportOptions(publishTimeout: .seconds(3), prefetch: 9)
+        let transport = try Transports.make(url: BrokerURL(parsing: "mqtt://localhost"), options: options)
+        #expect(transport.options == options)
+        #expect((transport as? MQTTTransport)?.configuration.publishTimeout == .seconds(3))
+        #expect(try Transports.make(url: BrokerURL(parsing: "mqtt://localhost")).options.publishTimeout == nil)
+    }
+
     @Test func aRefusedSubscriptionIsAPermanentAccessRefusal() {
         let error = MQTTRefusal.subscription(topic: "secret", broker: "mqtt://h:1883/")
         #expect(error.code == .accessRefused && !error.isTransient && error.queue == "secret")
