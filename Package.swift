@@ -38,6 +38,7 @@ let package = Package(
         .target(name: "Primitives", dependencies: [
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
 
         // Libraries: all the logic lives here.
@@ -106,6 +107,7 @@ let package = Package(
             "ImageResize", "LoadTest", "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
         // Helpers every test target shares: brokers, waiting, log capture.
