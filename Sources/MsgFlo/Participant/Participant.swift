@@ -28,7 +28,7 @@ public final class Participant: Sendable {
     public let configuration: ParticipantConfiguration
     public let transport: any MessageTransport
     private let handler: RawHandler
-    let logger: Logger
+    private let logger: Logger
     private let inFlight = InFlightCounter()
     private let retries: RetryLedger
 
@@ -182,12 +182,12 @@ public final class Participant: Sendable {
         }
         let sendFailures = await output.close()
         if failure == nil { failure = sendFailures.first }
-        let key = RetryLedger.Key(queue: message.queue, body: message.body)
         guard let failure else {
-            retries.forget(key)
+            retries.forget(RetryLedger.Key(queue: message.queue, body: message.body))
             logger.debug("message processed", metadata: ["inport": "\(inport)", "redelivered": "\(message.redelivered)"])
             return .ack
         }
+        let key = RetryLedger.Key(queue: message.queue, body: message.body)
         switch FailureKind(failure, cancelled: Task.isCancelled) {
         case .interrupted:
             logger.info("handler cancelled; message requeued", metadata: ["inport": "\(inport)"])

@@ -60,8 +60,12 @@ final class RetryLedger: Sendable {
     }
 
     /// The message was settled for good (acked or rejected): forget it.
-    func forget(_ key: Key) {
-        _ = entries.withLock { $0.removeValue(forKey: key) }
+    /// `key` is only computed (the body hashed) when something failed before.
+    func forget(_ key: @autoclosure () -> Key) {
+        entries.withLock { entries in
+            guard !entries.isEmpty else { return }
+            entries.removeValue(forKey: key())
+        }
     }
 
     var count: Int { entries.withLock { $0.count } }
