@@ -95,6 +95,36 @@ struct ProcessIntegrationTests {
         #expect(!output.contains("did not stop; killing"))
     }
 
+    /// SIGTERM lets the message in hand finish (it is sent on and acked),
+    /// and a second signal (a Ctrl-C reaching the whole process group) does
+    /// not cut that drain short: the participant still exits with status 0.
+    @Test func aParticipantDrainsTheMessageInHandOnSIGTERMEvenIfSignalledAgain() async throws {
+        let role = "drain\(UUID().uuidString.prefix(6).lowercased())"
+        let transport = try await AMQPTestBroker.connectedTransport()
+        defer { Task { await transport.disconnect() } }
+        let (_, box) = try await sink(transport, exchange: "\(role).OUT")
+        let log = temporaryFile("drain.log")
+        let participant = try MsgFloBinary.start(["participant", "Repeat", "--role", role, "--delay", "3"], log: log)
+        defer { if participant.isRunning { kill(participant.processIdentifier, SIGKILL) } }
+        try await waitFor("the participant consuming") {
+            (try await management.queue("\(role).IN")?["consumers"] as? Int) == 1
+        }
+        try await transport.publish(queue: "\(role).IN", body: Data(#"{"job":"in hand"}"#.utf8))
+        try await waitFor("the message held unacknowledged") {
+            (try await management.queue("\(role).IN")?["messages_unacknowledged"] as? Int) == 1
+        }
+        kill(participant.processIdentifier, SIGTERM)
+        kill(participant.processIdentifier, SIGINT)
+        try await waitFor("the participant to exit") { !participant.isRunning }
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(participant.terminationReason == .exit && participant.terminationStatus == 0, "\(output)")
+        try await waitFor("the message sent on") { box.values.count == 1 }
+        #expect(box.values == [["job": "in hand"]])
+        try await waitFor("nothing left in the queue") {
+            (try await management.queue("\(role).IN")?["messages"] as? Int) == 0
+        }
+    }
+
     @Test func messageOfAKilledParticipantIsRedeliveredToAnother() async throws {
         let role = "kill\(UUID().uuidString.prefix(6).lowercased())"
         let transport = try await AMQPTestBroker.connectedTransport()
