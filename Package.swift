@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
     ],
     targets: [
         // C libraries, wrapped as little as possible.
@@ -38,8 +39,14 @@ let package = Package(
         .target(name: "CEpoll"),
 
         // Support shared by every module: the one lock, blocking pool,
-        // owning-thread inbox, backoff, seeded RNG, monotonic clock and shutdown signal.
-        .target(name: "Primitives"),
+        // owning-thread inbox, backoff, seeded RNG, monotonic clock, percentiles
+        // and the process lifecycle (services run until SIGTERM/SIGINT, then
+        // shut down in order).
+        .target(name: "Primitives", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
 
         // Libraries: all the logic lives here.
         // MsgFlo: what every participant links (participant API, discovery,
@@ -47,6 +54,7 @@ let package = Package(
         .target(name: "MsgFlo", dependencies: [
             "Primitives",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // One transport each, so an MQTT-only user does not link rabbitmq-c.
         .target(name: "MsgFloAMQP", dependencies: [
@@ -65,6 +73,7 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: [
             "Primitives", "CEpoll",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "Postgres", dependencies: [
             "CLibPQ", "Primitives",
@@ -78,6 +87,7 @@ let package = Package(
         .target(name: "Guv", dependencies: [
             "Primitives", "Yams",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "LoadTest", dependencies: [
             "Primitives",
@@ -86,6 +96,7 @@ let package = Package(
         .target(name: "ImageResize", dependencies: [
             "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives", "HTTPServer", "Postgres", "Vips", "SafeDownload",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [
             // Compiled into the binary as bytes, not copied into a resource
             // bundle: `Bundle.module` on Linux looks for the bundle only beside
@@ -100,16 +111,19 @@ let package = Package(
             "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "MsgFloGraph", "Primitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "GuvCLI", dependencies: [
-            "Guv",
+            "Guv", "Primitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "ImageResizeCLI", dependencies: [
             "ImageResize", "LoadTest", "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
         // Helpers every test target shares: brokers, waiting, log capture.
@@ -118,15 +132,24 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives", "TestSupport"]),
-        .testTarget(name: "MsgFloTests", dependencies: ["MsgFlo", "Primitives", "TestSupport"]),
+        .testTarget(name: "MsgFloTests", dependencies: [
+            "MsgFlo", "Primitives", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "MsgFloAMQPTests", dependencies: ["MsgFloAMQP", "MsgFlo", "Primitives", "TestSupport"]),
         .testTarget(name: "MsgFloMQTTTests", dependencies: ["MsgFloMQTT", "MsgFlo", "MsgFloGraph", "Primitives", "TestSupport"]),
         .testTarget(name: "MsgFloGraphTests", dependencies: ["MsgFloGraph", "MsgFlo", "MsgFloAMQP", "Primitives", "TestSupport"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Primitives"]),
+        .testTarget(name: "HTTPServerTests", dependencies: [
+            "HTTPServer", "Primitives", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "VipsTests", dependencies: ["Vips"]),
         .testTarget(name: "SafeDownloadTests", dependencies: ["SafeDownload"]),
-        .testTarget(name: "GuvTests", dependencies: ["Guv"]),
+        .testTarget(name: "GuvTests", dependencies: [
+            "Guv", .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "LoadTestTests", dependencies: ["LoadTest"]),
         .testTarget(name: "ImageResizeTests", dependencies: ["ImageResize", "MsgFlo", "MsgFloAMQP", "MsgFloGraph", "Primitives", "Postgres", "HTTPServer", "TestSupport"]),
     ],

@@ -59,6 +59,14 @@ final class AMQPConnection {
         amqp_set_handshake_timeout(state, &handshake)
         let reply = msgflo_amqp_login_plain(state, url.vhost, 0, 131_072, Int32(heartbeat),
                                             url.user ?? "guest", url.password ?? "guest")
+        if reply.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION, reply.reply.id == AMQPMethod.connectionClose {
+            // A refused login (bad credentials, no access to the vhost) fails the same way every time.
+            let close = reply.reply.decoded.assumingMemoryBound(to: amqp_connection_close_t.self).pointee
+            let refusal = AMQPReplyCode.error(Int(close.reply_code), text: Self.text(close.reply_text),
+                                              doing: "log in as '\(url.user ?? "guest")' to virtual host '\(url.vhost)'",
+                                              url: url, duringLogin: true)
+            if !refusal.isTransient { throw .refused(refusal) }
+        }
         try check(reply, channel: 0)
         // Heartbeats bound every wait; this also bounds them when heartbeats are off.
         var rpcTimeout = timeval(tv_sec: 30, tv_usec: 0)

@@ -82,6 +82,11 @@ class AMQPConnectionThread: @unchecked Sendable {
                 opened = try AMQPConnection(url: settings.url, heartbeat: settings.heartbeat,
                                             connectTimeout: settings.connectTimeout)
             } catch {
+                if case let .refused(refusal) = error, generation == 0 {
+                    // Never connected: a refused login is the caller's configuration, not a blip.
+                    connectWaiters.forEach { $0.resume(throwing: refusal) }
+                    connectWaiters = []
+                }
                 let delay = settings.backoff.delay(afterFailures: failures)
                 failures += 1
                 logger.error("cannot connect to \(settings.url): \(error); retrying in \(Self.format(delay))")
@@ -124,7 +129,7 @@ class AMQPConnectionThread: @unchecked Sendable {
         for command in inbox.take() { dispatch(command, connection: nil) }
         finish()
         for (_, reply) in pendingTopology {
-            reply.resume(throwing: AMQPError(.notConnected, "the transport was disconnected before the request ran"))
+            reply.resume(throwing: TransportError.amqpClosed(settings.url, "the request ran"))
         }
         pendingTopology = []
         for waiter in connectWaiters { waiter.resume(throwing: CancellationError()) }
@@ -191,7 +196,7 @@ class AMQPConnectionThread: @unchecked Sendable {
     private func dispatch(_ command: AMQPCommand, connection: AMQPConnection?) {
         if case let .topology(operations, reply) = command {
             if stopping {
-                reply.resume(throwing: AMQPError(.notConnected, "the transport was disconnected before the request ran"))
+                reply.resume(throwing: TransportError.amqpClosed(settings.url, "the request ran"))
             } else {
                 pendingTopology.append((operations, reply))
             }
@@ -227,13 +232,13 @@ class AMQPConnectionThread: @unchecked Sendable {
                     try connection.perform(operation, channel: Self.topologyChannel)
                 } catch .channel(let code, let text) {
                     try connection.openChannel(Self.topologyChannel)
-                    throw AMQPFailure.channel(code: code, text: "\(operation.summary): \(text)")
+                    reply.resume(throwing: AMQPReplyCode.error(code, text: text, doing: operation.summary,
+                                                               url: settings.url, queue: operation.name))
+                    return
                 }
             }
             declarations.record(operations)
             reply.resume()
-        } catch .channel(let code, let text) {
-            reply.resume(throwing: AMQPError(.brokerRefused, "broker refused to \(text) (code \(code))"))
         } catch {
             // Connection lost: run it again, first, on the next connection.
             pendingTopology.insert((operations, reply), at: 0)

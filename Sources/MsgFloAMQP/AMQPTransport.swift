@@ -19,6 +19,8 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
         public var heartbeat: Int = 10
         /// How long a publish may wait for its confirm, across reconnects, before failing.
         public var publishTimeout: Duration = .seconds(60)
+        /// Prefetch of a participant that sets none (`TransportOptions.prefetch`).
+        public var prefetch = TransportOptions.defaultPrefetch
         /// Time allowed for the TCP connect and the AMQP handshake.
         public var connectTimeout: Duration = .seconds(5)
         /// Delays between connection attempts.
@@ -29,6 +31,12 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
         public var shutdownGrace: Duration = .seconds(10)
 
         public init() {}
+
+        /// The defaults with what `options` sets.
+        public init(options: TransportOptions) {
+            if let timeout = options.publishTimeout { publishTimeout = timeout }
+            prefetch = options.prefetch
+        }
     }
 
     public let url: BrokerURL
@@ -43,15 +51,19 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
         var nextConsumerID = 1
     }
 
-    /// Fails with `AMQPError.unsupportedURL` for a non-AMQP URL.
+    /// Fails with `TransportError(.unsupportedURL)` for a non-AMQP URL.
     public init(url: BrokerURL, configuration: Configuration = Configuration(),
-                logger: Logger = Logger(label: "msgflo.amqp")) throws(AMQPError) {
+                logger: Logger = Logger(label: "msgflo.amqp")) throws(TransportError) {
         guard url.scheme == .amqp || url.scheme == .amqps else {
-            throw AMQPError(.unsupportedURL, "AMQPTransport needs an amqp:// or amqps:// URL, not \(url)")
+            throw TransportError(.unsupportedURL, "AMQPTransport needs an amqp:// or amqps:// URL, not \(url)", url: url.description)
         }
         self.url = url
         self.configuration = configuration
         self.logger = logger
+    }
+
+    public var options: TransportOptions {
+        TransportOptions(publishTimeout: configuration.publishTimeout, prefetch: configuration.prefetch)
     }
 
     private func settings(role: String) -> AMQPConnectionSettings {
@@ -61,8 +73,11 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
 
     // MARK: Lifecycle
 
-    /// Connects the publishing connection, retrying until it succeeds. Throws
-    /// only `CancellationError` (and then stops retrying).
+    /// Connects the publishing connection, retrying while the broker is
+    /// unreachable. Throws `CancellationError` when cancelled, and a permanent
+    /// `TransportError` (`.authenticationFailed`, `.accessRefused`, `.notFound`
+    /// for a missing virtual host) when the broker refuses the login: retrying
+    /// would not help. Either way the transport is disconnected.
     public func connect() async throws {
         let thread: AMQPPublisherThread = threads.withLock { threads in
             if let publisher = threads.publisher { return publisher }
@@ -76,7 +91,7 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
             try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
                     if !thread.inbox.post(.awaitConnected(reply)) {
-                        reply.resume(throwing: AMQPError(.notConnected, "the transport was disconnected"))
+                        reply.resume(throwing: TransportError.amqpClosed(self.url, "it connected"))
                     } else if Task.isCancelled {
                         // Cancelled before the waiter was queued: onCancel already ran.
                         thread.inbox.post(.cancelConnectWaiters)
@@ -86,7 +101,7 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
                 thread.inbox.post(.cancelConnectWaiters)
             }
         } catch {
-            if Task.isCancelled { await disconnect() }
+            await disconnect()
             throw error
         }
     }
@@ -110,9 +125,9 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
 
     // MARK: Requests to the threads
 
-    private func connectedPublisher() throws(AMQPError) -> AMQPPublisherThread {
+    private func connectedPublisher() throws(TransportError) -> AMQPPublisherThread {
         guard let publisher = threads.withLock({ $0.publisher }) else {
-            throw AMQPError(.notConnected, "AMQPTransport is not connected; call connect() first")
+            throw TransportError.amqpNotConnected(url)
         }
         return publisher
     }
@@ -121,7 +136,7 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
                       _ command: (CheckedContinuation<Void, any Error>) -> AMQPCommand) async throws {
         try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
             if !thread.inbox.post(command(reply)) {
-                reply.resume(throwing: AMQPError(.notConnected, "AMQPTransport was disconnected"))
+                reply.resume(throwing: TransportError.amqpClosed(self.url, "the request ran"))
             }
         }
     }

@@ -137,8 +137,8 @@ final class MQTTConnection: @unchecked Sendable {
                     throw MQTTConnectionFailure("the broker sent \(packet) before CONNACK")
                 }
                 guard code == 0 else {
-                    let refusal = MQTTError.refusal(returnCode: code, broker: settings.brokerDescription)
-                    throw MQTTConnectionFailure(refusal.message, refusal: code == 3 ? nil : refusal)
+                    let refusal = MQTTRefusal.connection(returnCode: code, broker: settings.brokerDescription)
+                    throw MQTTConnectionFailure(refusal.message, refusal: refusal.isTransient ? nil : refusal)
                 }
                 return
             }
@@ -292,7 +292,7 @@ final class MQTTConnection: @unchecked Sendable {
             if case let .subscribe(topic, reply) = pending.removeValue(forKey: id) {
                 if codes.first == 0x80 {
                     subscriptions.remove(topic)
-                    let error = MQTTError(.subscriptionRefused, "MQTT broker \(settings.brokerDescription) refused the subscription to '\(topic)'; check the broker's ACL")
+                    let error = MQTTRefusal.subscription(topic: topic, broker: settings.brokerDescription)
                     if let reply { reply.resume(throwing: error) } else { logger.error("\(error.message)") }
                 } else {
                     reply?.resume()
@@ -345,7 +345,7 @@ final class MQTTConnection: @unchecked Sendable {
         // The inbox is closed: nothing more can arrive.
         let commands = backlog + inbox.take()
         backlog = []
-        let gone = MQTTError(.notConnected, "the MQTT transport was disconnected before the request completed")
+        let gone = MQTTRefusal.closed(settings.brokerDescription)
         for command in commands {
             switch command {
             case let .publish(_, _, _, reply), let .subscribe(_, reply), let .unsubscribe(_, reply): reply.resume(throwing: gone)

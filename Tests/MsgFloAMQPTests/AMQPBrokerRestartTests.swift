@@ -86,10 +86,11 @@ struct AMQPBrokerRestartTests {
         try await transport.deleteExchange(transient)
         await transport.disconnect()
         try await broker.stop()
-        let error = await #expect(throws: AMQPError.self) {
+        let error = await #expect(throws: TransportError.self) {
             try await impatient.publish(queue: "anything", body: Data("1".utf8))
         }
-        #expect(error?.code == .publishTimedOut)
+        #expect(error?.code == .publishTimeout)
+        #expect(error?.isTransient == true)
         await impatient.disconnect()
     }
 

@@ -27,6 +27,8 @@ public struct ServiceConfig: Sendable, Equatable {
     public var maxWaitSeconds: Double = 60
     /// Time allowed to publish a job's messages before answering 503, seconds.
     public var publishTimeout: Double = 5
+    /// `publishTimeout` as a duration (at most a day, so no setting can overflow it).
+    public var publishTimeoutDuration: Duration { .milliseconds(Int64((min(publishTimeout, 86_400) * 1000).rounded())) }
 
     /// Images a resize worker resizes at once (libvips threads, memory).
     public var resizeConcurrency: Int = 1

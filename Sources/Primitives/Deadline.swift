@@ -1,8 +1,10 @@
 import Foundation
 
 /// Runs `body`, or throws `DeadlineExceeded` after `timeout` without waiting
-/// for it (a blocked broker call must not hold an HTTP request forever).
-func withDeadline<T: Sendable>(_ timeout: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+/// for it (a blocked broker call must not hold an HTTP request forever). The
+/// body is cancelled then, but runs on until it notices (a continuation held
+/// by a connection thread resumes only when that thread answers).
+package func withDeadline<T: Sendable>(_ timeout: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
     let once = ResumeOnce<T>()
     return try await withCheckedThrowingContinuation { continuation in
         once.set(continuation)
@@ -14,12 +16,18 @@ func withDeadline<T: Sendable>(_ timeout: Duration, _ what: String, _ body: @esc
     }
 }
 
-public struct DeadlineExceeded: Error, CustomStringConvertible {
-    public var what: String
-    public var timeout: Duration
-    public var description: String { "\(what) did not finish within \(timeout)" }
+package struct DeadlineExceeded: Error, CustomStringConvertible {
+    package var what: String
+    package var timeout: Duration
+    package init(what: String, timeout: Duration) {
+        self.what = what
+        self.timeout = timeout
+    }
+    package var description: String { "\(what) did not finish within \(timeout)" }
 }
 
+/// Resumes one continuation with the first result it is given; `@unchecked`
+/// because `lock` guards both stored properties.
 final class ResumeOnce<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var continuation: CheckedContinuation<T, any Error>?
