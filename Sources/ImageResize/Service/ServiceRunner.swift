@@ -13,6 +13,7 @@ import MsgFloMQTT
 public enum ServiceRunner {
     /// Opens the pool, retrying with backoff while PostgreSQL is down (one log line per try).
     public static func connectDatabase(_ config: ServiceConfig, size: Int? = nil, logger: Logger) async throws -> PostgresPool {
+        try config.checkDatabaseConnectionBudget()
         var delay = 0.5
         while true {
             do {
@@ -94,7 +95,7 @@ public enum ServiceRunner {
 
     /// A results writer (Postgres) until SIGTERM/SIGINT.
     public static func runStore(_ config: ServiceConfig, role: String, logger: Logger) async throws {
-        let database = try await connectDatabase(config, size: config.storeConcurrency, logger: logger)
+        let database = try await connectDatabase(config, size: config.storeDatabasePoolSize, logger: logger)
         var participantConfig = try ParticipantConfiguration(environment: ProcessInfo.processInfo.environment)
         participantConfig.prefetch = config.storeConcurrency
         let participant = Participant(definition: StoreWorker.definition(role: role), transport: try transport(config),
