@@ -29,15 +29,24 @@ final class AMQPConnection {
 
     private func open(url: BrokerURL, heartbeat: Int, connectTimeout: Duration) throws(AMQPFailure) {
         let socket: OpaquePointer?
+        var caBundle: AMQPCABundle?
         if url.scheme.usesTLS {
             socket = amqp_ssl_socket_new(state)
             if let socket {
-                if url.query["verify"] == "false" {
+                let verifies = url.query["verify"] != "false"
+                if !verifies {
                     amqp_ssl_socket_set_verify_peer(socket, 0)
                     amqp_ssl_socket_set_verify_hostname(socket, 0)
                 }
-                if let cacert = url.query["cacertfile"], amqp_ssl_socket_set_cacert(socket, cacert) != 0 {
-                    throw .connection("cannot read CA certificate file \(cacert)")
+                // rabbitmq-c < 0.14 loads no CA at all unless given a file (see AMQPCABundle).
+                caBundle = AMQPCABundle.resolve(query: url.query, environment: ProcessInfo.processInfo.environment,
+                                                fileExists: { FileManager.default.fileExists(atPath: $0) })
+                if let caBundle, amqp_ssl_socket_set_cacert(socket, caBundle.path) != 0 {
+                    throw .connection("cannot read CA certificate file \(caBundle.path) (from \(caBundle.origin.description))")
+                }
+                if caBundle == nil, verifies {
+                    throw .connection("no CA bundle to verify the broker with: none of \(AMQPCABundle.distributionBundles.joined(separator: ", ")) exists; "
+                                      + "install ca-certificates or set SSL_CERT_FILE")
                 }
             }
         } else {
@@ -52,6 +61,11 @@ final class AMQPConnection {
             if status == AMQP_STATUS_SOCKET_ERROR.rawValue || status == AMQP_STATUS_HOSTNAME_RESOLUTION_FAILED.rawValue,
                let diagnosis = AMQPSocketDiagnosis.reason(host: url.host, port: url.port, timeout: connectTimeout) {
                 reason = diagnosis
+            }
+            if status == AMQP_STATUS_SSL_PEER_VERIFY_FAILED.rawValue, let caBundle {
+                reason += ": " + caBundle.verificationHint
+            } else if status == AMQP_STATUS_SSL_HOSTNAME_VERIFY_FAILED.rawValue {
+                reason += ": the broker's certificate does not name \(url.host); connect with the host name it was issued for"
             }
             throw .connection(reason)
         }

@@ -47,7 +47,15 @@ public struct ServiceConfig: Sendable, Equatable {
     public var maxRedirects: Int = 3
     /// Hosts (optionally host:port) that may resolve to private addresses, e.g. a test image server.
     public var allowHosts: [String] = []
+    /// Connections a web process keeps for requests (it opens one more to LISTEN for finished jobs).
     public var databasePoolSize: Int = 4
+    /// Connections a store process keeps; nil: one per result it writes at once.
+    public var storeDatabasePool: Int?
+    public var storeDatabasePoolSize: Int { storeDatabasePool ?? storeConcurrency }
+    /// The formation's Postgres connection budget, when one is set (DatabaseConnectionBudget).
+    public var connectionBudget: DatabaseConnectionBudget?
+    /// Heroku's dyno name (`web.1`), so a dyno beyond the budgeted formation can refuse to start.
+    public var dyno: String?
 
     public init() {}
 
@@ -99,6 +107,9 @@ public struct ServiceConfig: Sendable, Equatable {
         if let v = try int("IMAGERESIZE_MAX_PIXELS", 1...1_000_000_000) { maxPixels = v }
         if let v = try int("IMAGERESIZE_MAX_REDIRECTS", 0...20) { maxRedirects = v }
         if let v = try int("IMAGERESIZE_DB_POOL", 1...64) { databasePoolSize = v }
+        if let v = try int("IMAGERESIZE_STORE_DB_POOL", 1...64) { storeDatabasePool = v }
+        connectionBudget = try DatabaseConnectionBudget(environment: environment)
+        dyno = environment["DYNO"].flatMap { $0.isEmpty ? nil : $0 }
         if let text = environment["IMAGERESIZE_ALLOW_HOSTS"] {
             allowHosts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }

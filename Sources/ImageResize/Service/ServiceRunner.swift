@@ -13,6 +13,7 @@ import MsgFloMQTT
 public enum ServiceRunner {
     /// Opens the pool, retrying with backoff while PostgreSQL is down (one log line per try).
     public static func connectDatabase(_ config: ServiceConfig, size: Int? = nil, logger: Logger) async throws -> PostgresPool {
+        try config.checkDatabaseConnectionBudget()
         let backoff = Backoff(initial: .milliseconds(500), maximum: .seconds(10))
         var failures = 0
         while true {
@@ -95,7 +96,7 @@ public enum ServiceRunner {
 
     /// A results writer (Postgres) until SIGTERM/SIGINT.
     public static func runStore(_ config: ServiceConfig, role: String, logger: Logger) async throws {
-        let database = try await connectDatabase(config, size: config.storeConcurrency, logger: logger)
+        let database = try await connectDatabase(config, size: config.storeDatabasePoolSize, logger: logger)
         defer { database.close() }
         let participant = Participant(definition: StoreWorker.definition(role: role),
                                       transport: try transport(config, prefetch: config.storeConcurrency),
