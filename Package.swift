@@ -33,6 +33,10 @@ let package = Package(
             "CRabbitMQ", "CRabbitMQShim",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "MsgFloRuntime", dependencies: [
+            "MsgFlo",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "HTTPServer", dependencies: [
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -75,6 +79,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "MsgFloTests", dependencies: ["MsgFlo"]),
+        .testTarget(name: "MsgFloRuntimeTests", dependencies: ["MsgFloRuntime", "MsgFlo"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "VipsTests", dependencies: ["Vips"]),
