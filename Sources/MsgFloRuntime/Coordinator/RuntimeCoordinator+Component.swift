@@ -62,8 +62,8 @@ extension RuntimeCoordinator {
         var object: [(key: String, value: OrderedJSON)] = []
         if let entry = library.entry(for: name)?.entry { object.append(("command", .string(entry.command))) }
         if let definition = components[name], case .object(var payload)? = DiscoveryMessage(participant: definition).json["payload"] {
-            payload["id"] = nil
-            payload["role"] = nil
+            payload.removeValue(forKey: "id")
+            payload.removeValue(forKey: "role")
             object.append(("definition", OrderedJSON(sorted: .object(payload))))
         }
         return OrderedJSON.object(object).rendered(pretty: true) + "\n"

@@ -19,7 +19,8 @@ public enum MetadataPatch {
     public static func merge(_ patch: [String: JSONValue], into metadata: [String: JSONValue]) -> [String: JSONValue] {
         var result = metadata
         for (key, value) in patch where key != reservedKey {
-            result[key] = value == .null ? nil : value
+            // Not `result[key] = nil`: JSONValue is ExpressibleByNilLiteral, so that would store null.
+            if value == .null { result.removeValue(forKey: key) } else { result[key] = value }
         }
         return result
     }
