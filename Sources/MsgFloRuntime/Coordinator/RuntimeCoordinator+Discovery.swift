@@ -22,7 +22,7 @@ extension RuntimeCoordinator {
         case .added, .updated(_, changed: true): reconcile(&out)
         default: break
         }
-        announceLiveChanges(&out)
+        announceLiveChanges(nil, &out)
     }
 
     /// Expires silent participants and reports skipped edge data that is due.
@@ -35,7 +35,7 @@ extension RuntimeCoordinator {
         }
         if !gone.isEmpty {
             reconcile(&out)
-            announceLiveChanges(&out)
+            announceLiveChanges(nil, &out)
         }
         for client in clients.keys.sorted() {
             guard let samplers = clients[client]?.samplers else { continue }
@@ -46,8 +46,9 @@ extension RuntimeCoordinator {
     }
 
     /// Tells clients about nodes that went online or offline and edges whose
-    /// queues changed since they were last told (graph:changenode / changeedge).
-    mutating func announceLiveChanges(_ out: inout Outbox) {
+    /// queues changed since they were last told (graph:changenode / changeedge);
+    /// as part of the answer to `request` when a request caused them.
+    mutating func announceLiveChanges(_ request: RequestContext?, _ out: inout Outbox) {
         let view = liveView
         for id in graphOrder {
             guard let slot = slots[id] else { continue }
@@ -55,14 +56,14 @@ extension RuntimeCoordinator {
             let current = view.snapshot(of: graph)
             for process in graph.processes where current.nodes[process.name] != slot.announced.nodes[process.name] {
                 let metadata = LiveView.annotated(process.metadata, current.nodes[process.name])
-                broadcast(FBPReply.graphChange(.nodeChanged(id: process.name, metadata: metadata), graph: id), &out)
+                announce(FBPReply.graphChange(.nodeChanged(id: process.name, metadata: metadata), graph: id), request, &out)
             }
             for connection in graph.connections {
                 guard let src = connection.src else { continue }
                 let edge = EdgeEnds(src: src, tgt: connection.target)
                 guard current.edges[edge] != slot.announced.edges[edge] else { continue }
                 let metadata = LiveView.annotated(connection.metadata, current.edges[edge])
-                broadcast(FBPReply.graphChange(.edgeChanged(edge, metadata: metadata), graph: id), &out)
+                announce(FBPReply.graphChange(.edgeChanged(edge, metadata: metadata), graph: id), request, &out)
             }
             slots[id]?.announced = current
         }

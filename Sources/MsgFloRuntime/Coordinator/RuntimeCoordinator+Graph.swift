@@ -50,9 +50,9 @@ extension RuntimeCoordinator {
         }
         forgetRemovedEdges(in: id)
         if changes.contains(where: \.affectsTopology) { reconcile(&out) }
-        if changes.contains(where: \.affectsExports) { broadcast(ports(of: id), &out) }
+        if changes.contains(where: \.affectsExports) { announce(ports(of: id), context, &out) }
         save(id, &out)
-        announceLiveChanges(&out)
+        announceLiveChanges(context, &out)
     }
 
     /// The change as clients see it: added or changed nodes and edges carry their
