@@ -154,3 +154,16 @@ import Testing
                                             "bind resize.ERROR -> store.IN", "bind web.RESIZEIMAGE -> store.IN"])
     }
 }
+
+extension GraphCommandTests {
+    /// A graph file may hold what no request could set; what is sent still validates.
+    @Test func storedMetadataIsSentConformingToTheSchema() throws {
+        var graph = Fixtures.imageResize().graph
+        graph.processes[1].metadata = ["x": 300.5, "y": "top", "label": "Resize"]
+        var harness = Harness(graphs: [RuntimeGraph(id: "imageresize", graph: graph)])
+        let online = harness.feed(.discovered(Fixtures.resize, announcedAt: nil))
+        let change = try #require(online.messages(to: "a").first { $0.command == "changenode" })
+        #expect(change.payload["metadata"] == ["x": 301, "label": "Resize", "msgflo": ["online": true, "instances": 1]])
+        #expect(harness.coordinator.graph("imageresize")?.graph.processes[1].metadata["x"] == 300.5, "the stored value is kept")
+    }
+}

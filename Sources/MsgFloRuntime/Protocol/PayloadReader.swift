@@ -61,9 +61,11 @@ struct PayloadReader: Sendable {
     }
 
     /// Metadata objects are optional everywhere; absent or null is empty.
-    func metadata(_ key: String = "metadata") throws(FBPRequestProblem) -> [String: JSONValue] {
+    /// Keys the schema types (`x`, `route`...) must have that type.
+    func metadata(_ kind: MetadataKind, _ key: String = "metadata") throws(FBPRequestProblem) -> [String: JSONValue] {
         guard let value = present(key) else { return [:] }
         guard case .object(let object) = value else { throw .wrongType(path: at(key), expected: "an object of metadata") }
+        if let problem = kind.problem(in: object, at: at(key)) { throw problem }
         return object
     }
 
