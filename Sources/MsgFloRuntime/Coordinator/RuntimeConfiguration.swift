@@ -24,7 +24,8 @@ public struct RuntimeConfiguration: Sendable, Hashable {
         self.manageParticipants = manageParticipants
         self.autoSave = autoSave
         self.edgeDataPerSecond = max(1, edgeDataPerSecond)
-        self.participantExpiry = participantExpiry
+        // A silly value (zero, negative, infinite) from an option must not expire everyone or trap later.
+        self.participantExpiry = participantExpiry.isFinite && participantExpiry > 0 ? participantExpiry : 600
     }
 
     /// The runtime type reported to clients.

@@ -30,7 +30,7 @@ extension RuntimeCoordinator {
         let gone = registry.expire(now: now)
         for entry in gone {
             let graph = graphOrder.first { slots[$0]?.graph.graph.process(named: entry.role) != nil }
-            let message = "participant \(entry.id) of role '\(entry.role)' was not heard from for \(Int(registry.expiry)) s and is considered gone"
+            let message = "participant \(entry.id) of role '\(entry.role)' was not heard from for \(registry.expiry.formatted()) s and is considered gone"
             broadcast(FBPReply.error(on: .network, message: message, graph: graph), &out)
         }
         if !gone.isEmpty {
