@@ -8,6 +8,7 @@ import Testing
     static let resizeToStore: JSONValue = ["src": Fixtures.port("resize", "out"), "tgt": Fixtures.port("store", "in")]
     static let webToResize: JSONValue = ["src": Fixtures.port("web", "resizeimage"), "tgt": Fixtures.port("resize", "in")]
 
+    @discardableResult
     static func watch(_ harness: inout Harness, _ edges: [JSONValue], from client: ClientID = "a") -> [RuntimeOutput] {
         harness.request("network", "edges", ["graph": "imageresize", "edges": .array(edges)], from: client)
     }
