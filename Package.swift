@@ -70,6 +70,10 @@ let package = Package(
             "MsgFlo", "Primitives",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "MsgFloRuntime", dependencies: [
+            "MsgFlo", "MsgFloGraph",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "HTTPServer", dependencies: [
             "Primitives", "CEpoll",
             .product(name: "Logging", package: "swift-log"),
@@ -143,6 +147,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: [
             "HTTPServer", "Primitives", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        .testTarget(name: "MsgFloRuntimeTests", dependencies: ["MsgFloRuntime", "MsgFlo", "MsgFloGraph", "Yams"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "VipsTests", dependencies: ["Vips"]),
         .testTarget(name: "SafeDownloadTests", dependencies: ["SafeDownload"]),
