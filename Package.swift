@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "MsgFloMQTT", targets: ["MsgFloMQTT"]),
         .library(name: "MsgFloGraph", targets: ["MsgFloGraph"]),
         .library(name: "HTTPServer", targets: ["HTTPServer"]),
+        .library(name: "PlatformClients", targets: ["PlatformClients"]),
         .library(name: "Guv", targets: ["Guv"]),
         .library(name: "ImageResize", targets: ["ImageResize"]),
         .executable(name: "msgflo", targets: ["MsgFloCLI"]),
@@ -59,6 +60,9 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: [
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Clients of the platform's operations APIs: RabbitMQ management
+        // (queue stats, bindings, policies) and Heroku's formation API.
+        .target(name: "PlatformClients", dependencies: ["MsgFlo"]),
         .target(name: "Postgres", dependencies: [
             "CLibPQ",
             .product(name: "Logging", package: "swift-log"),
@@ -69,14 +73,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Guv", dependencies: [
-            "Yams",
+            "PlatformClients", "HTTPServer", "Yams",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "LoadTest", dependencies: [
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "ImageResize", dependencies: [
-            "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives", "HTTPServer", "Postgres", "Vips", "SafeDownload",
+            "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives", "HTTPServer", "PlatformClients", "Postgres", "Vips", "SafeDownload",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -87,19 +91,19 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "GuvCLI", dependencies: [
-            "Guv",
+            "Guv", "PlatformClients", "HTTPServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "ImageResizeCLI", dependencies: [
-            "ImageResize", "LoadTest", "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives",
+            "ImageResize", "LoadTest", "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "PlatformClients", "Primitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Helpers every test target shares: brokers, waiting, log capture.
         .target(name: "TestSupport", dependencies: [
-            "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives",
+            "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "PlatformClients", "Primitives",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives", "TestSupport"]),
@@ -108,12 +112,13 @@ let package = Package(
         .testTarget(name: "MsgFloMQTTTests", dependencies: ["MsgFloMQTT", "MsgFlo", "MsgFloGraph", "Primitives", "TestSupport"]),
         .testTarget(name: "MsgFloGraphTests", dependencies: ["MsgFloGraph", "MsgFlo", "MsgFloAMQP", "Primitives", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "PlatformClientsTests", dependencies: ["PlatformClients", "MsgFlo", "HTTPServer", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "VipsTests", dependencies: ["Vips"]),
         .testTarget(name: "SafeDownloadTests", dependencies: ["SafeDownload"]),
-        .testTarget(name: "GuvTests", dependencies: ["Guv"]),
+        .testTarget(name: "GuvTests", dependencies: ["Guv", "PlatformClients", "HTTPServer"]),
         .testTarget(name: "LoadTestTests", dependencies: ["LoadTest"]),
-        .testTarget(name: "ImageResizeTests", dependencies: ["ImageResize", "MsgFlo", "MsgFloAMQP", "MsgFloGraph", "Primitives", "Postgres", "HTTPServer", "TestSupport"]),
+        .testTarget(name: "ImageResizeTests", dependencies: ["ImageResize", "MsgFlo", "MsgFloAMQP", "MsgFloGraph", "PlatformClients", "Primitives", "Postgres", "HTTPServer", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

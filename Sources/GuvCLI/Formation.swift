@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Guv
+import HTTPServer
+import Logging
 
 struct Formation: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,13 +50,16 @@ struct Formation: AsyncParsableCommand {
             try formation.scale(String(parts[0]), to: quantity)
         }
         let routes = FormationRoutes(formation: formation, token: token ?? ProcessInfo.processInfo.environment["HEROKU_API_KEY"])
-        let server = MiniHTTPServer { routes.handle($0) }
-        try server.start(port: port)
-        lock.withLock { out.write(Data("formation API on http://127.0.0.1:\(server.port)/apps/\(app)/formation (HEROKU_API_URL=http://127.0.0.1:\(server.port))\n".utf8)) }
+        var logger = Logger(label: "guv.formation")
+        logger.logLevel = .warning
+        let server = LoopbackServer.make(router: routes.router, port: port, logger: logger)
+        let bound = try server.start()
+        lock.withLock { out.write(Data("formation API on http://127.0.0.1:\(bound)/apps/\(app)/formation (HEROKU_API_URL=http://127.0.0.1:\(bound))\n".utf8)) }
         let shutdown = ShutdownSignal()
         await shutdown.wait()
         lock.withLock { out.write(Data("stopping all processes\n".utf8)) }
-        server.stop()
+        server.shutdown()
+        await server.waitUntilStopped()
         formation.stopAll()
     }
 }
