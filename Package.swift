@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "MsgFloMQTT", targets: ["MsgFloMQTT"]),
         .library(name: "MsgFloGraph", targets: ["MsgFloGraph"]),
         .library(name: "HTTPServer", targets: ["HTTPServer"]),
+        .library(name: "PlatformClients", targets: ["PlatformClients"]),
         .library(name: "Guv", targets: ["Guv"]),
         .library(name: "ImageResize", targets: ["ImageResize"]),
         .executable(name: "msgflo", targets: ["MsgFloCLI"]),
@@ -74,6 +75,9 @@ let package = Package(
             "MsgFlo", "MsgFloGraph",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Clients of the platform's operations APIs: RabbitMQ management
+        // (queue stats, bindings, policies) and Heroku's formation API.
+        .target(name: "PlatformClients", dependencies: ["MsgFlo"]),
         .target(name: "HTTPServer", dependencies: [
             "Primitives", "CEpoll",
             .product(name: "Logging", package: "swift-log"),
@@ -89,7 +93,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Guv", dependencies: [
-            "Primitives", "Yams",
+            "Primitives", "PlatformClients", "HTTPServer", "Yams",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
@@ -98,7 +102,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "ImageResize", dependencies: [
-            "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives", "HTTPServer", "Postgres", "Vips", "SafeDownload",
+            "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives", "HTTPServer", "PlatformClients", "Postgres", "Vips", "SafeDownload",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [
@@ -118,13 +122,13 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "GuvCLI", dependencies: [
-            "Guv", "Primitives",
+            "Guv", "Primitives", "PlatformClients", "HTTPServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "ImageResizeCLI", dependencies: [
-            "ImageResize", "LoadTest", "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives",
+            "ImageResize", "LoadTest", "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "PlatformClients", "Primitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -132,7 +136,7 @@ let package = Package(
 
         // Helpers every test target shares: brokers, waiting, log capture.
         .target(name: "TestSupport", dependencies: [
-            "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives",
+            "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "PlatformClients", "Primitives",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives", "TestSupport"]),
@@ -148,15 +152,16 @@ let package = Package(
             "HTTPServer", "Primitives", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "MsgFloRuntimeTests", dependencies: ["MsgFloRuntime", "MsgFlo", "MsgFloGraph", "Yams"]),
+        .testTarget(name: "PlatformClientsTests", dependencies: ["PlatformClients", "MsgFlo", "HTTPServer", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "VipsTests", dependencies: ["Vips"]),
         .testTarget(name: "SafeDownloadTests", dependencies: ["SafeDownload"]),
         .testTarget(name: "GuvTests", dependencies: [
-            "Guv", .product(name: "Logging", package: "swift-log"),
+            "Guv", "PlatformClients", "HTTPServer", .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "LoadTestTests", dependencies: ["LoadTest"]),
-        .testTarget(name: "ImageResizeTests", dependencies: ["ImageResize", "MsgFlo", "MsgFloAMQP", "MsgFloGraph", "Primitives", "Postgres", "HTTPServer", "TestSupport"]),
+        .testTarget(name: "ImageResizeTests", dependencies: ["ImageResize", "MsgFlo", "MsgFloAMQP", "MsgFloGraph", "PlatformClients", "Primitives", "Postgres", "HTTPServer", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

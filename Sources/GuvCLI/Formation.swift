@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Guv
+import HTTPServer
 import Logging
 import Primitives
 
@@ -43,7 +44,10 @@ struct Formation: AsyncParsableCommand {
             lock.withLock { out.write(Data((line + "\n").utf8)) }
         }
         let routes = FormationRoutes(formation: formation, token: token ?? ProcessInfo.processInfo.environment["HEROKU_API_KEY"])
-        let server = MiniHTTPServer { routes.handle($0) }
+        var logger = Logger(label: "guv.formation")
+        logger.logLevel = .warning
+        let server = LoopbackServer.make(router: routes.router, port: port, logger: logger)
+        let bound: Int
         do {
             for item in scale {
                 let parts = item.split(separator: "=")
@@ -52,13 +56,13 @@ struct Formation: AsyncParsableCommand {
                 }
                 try formation.scale(String(parts[0]), to: quantity)
             }
-            try server.start(port: port)
+            bound = try server.start()
         } catch {
             await formation.stopAll()  // the processes an earlier --scale started
             throw error
         }
-        lock.withLock { out.write(Data("formation API on http://127.0.0.1:\(server.port)/apps/\(app)/formation (HEROKU_API_URL=http://127.0.0.1:\(server.port))\n".utf8)) }
+        lock.withLock { out.write(Data("formation API on http://127.0.0.1:\(bound)/apps/\(app)/formation (HEROKU_API_URL=http://127.0.0.1:\(bound))\n".utf8)) }
         // Shut down in reverse: the API stops taking scale requests, then the processes stop.
-        try await ProcessLifecycle.run([formation, ShutdownAction { server.stop() }], logger: Logger(label: "guv.formation"))
+        try await ProcessLifecycle.run([formation, server], logger: Logger(label: "guv.formation"))
     }
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Guv
+import HTTPServer
 import Logging
+import PlatformClients
 import Primitives
 import ServiceLifecycle
 
@@ -23,6 +25,9 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Serve Prometheus metrics on this localhost port.")
     var metricsPort: Int?
 
+    @Option(help: "RabbitMQ management API, e.g. http://user:password@host:15672 (else GUV_MANAGEMENT_URL, RABBITMQ_MANAGEMENT_URL, or derived from the broker URL).")
+    var managementURL: String?
+
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = Logger(label: "guv")
@@ -33,22 +38,22 @@ struct Run: AsyncParsableCommand {
         let problems = guv.problemsForRun(requireApiKey: !dryRun && herokuURL == nil)
         if !problems.isEmpty { throw ConfigError(problems: problems) }
 
-        let transport = URLSessionTransport()
-        let endpoint = try ManagementEndpoint.from(broker: guv.broker, environment: env)
-        let stats = ManagementAPIClient(endpoint: endpoint, transport: transport)
+        let http = URLSessionHTTPClient()
+        let endpoint = try ManagementEndpoint.resolve(flag: managementURL, broker: guv.broker, environment: env)
+        let stats = RabbitMQManagementClient(endpoint: endpoint, http: http)
         var formation: (any FormationAPI)?
         if guv.apikey != nil || herokuURL != nil {
-            formation = HerokuClient(baseURL: herokuURL ?? HerokuClient.defaultBaseURL, token: guv.apikey, transport: transport)
+            formation = HerokuClient(baseURL: herokuURL ?? HerokuClient.defaultBaseURL, token: guv.apikey, http: http)
         }
         let governor = Governor(config: guv, stats: stats, formation: formation, dryRun: dryRun)
         let sink = try RecordSink(path: stateFile)
         let metrics = MetricsBoard()
         var services: [any Service] = []
         if let metricsPort {
-            let server = MiniHTTPServer { _ in ServerResponse(status: 200, contentType: "text/plain; version=0.0.4", body: Data(metrics.text.utf8)) }
-            try server.start(port: metricsPort)
-            logger.info("metrics on http://127.0.0.1:\(server.port)/metrics")
-            services.append(ShutdownAction { server.stop() })
+            let server = LoopbackServer.make(router: MetricsRoute.router { metrics.text }, port: metricsPort, logger: logger)
+            let port = try server.start()
+            logger.info("metrics on http://127.0.0.1:\(port)/metrics")
+            services.append(server)
         }
         logger.info("guv started: \(guv.roles.count) roles, poll every \(guv.pollinterval)s\(dryRun ? ", dry run" : "")")
         let polling = GovernorService(governor: governor, pollInterval: guv.pollinterval, oneshot: oneshot) { records in

@@ -4,6 +4,8 @@ import Synchronization
 import ImageResize
 import LoadTest
 import Logging
+import MsgFlo
+import PlatformClients
 import Primitives
 import ServiceLifecycle
 
@@ -42,7 +44,7 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Option(help: "Folder for the JSON and HTML report.") var out = "reports/loadtest"
     @Option(help: "File name (without extension) of the report.") var name = "loadtest"
     @Option(help: "Title of the HTML report.") var title = "Load test report"
-    @Option(help: "RabbitMQ management API (default: $RABBITMQ_MANAGEMENT_URL or http://guest:guest@localhost:15672).") var managementURL: String?
+    @Option(help: "RabbitMQ management API (default: $RABBITMQ_MANAGEMENT_URL, else derived from $MSGFLO_BROKER: http://localhost:15672).") var managementURL: String?
     @Option(help: "Queue whose depth and consumers are sampled.") var queue = "resize.IN"
     @Option(help: "Heroku-style formation API (e.g. http://localhost:5500); workers are read from it instead of consumers.") var formationURL: String?
     @Option(help: "App of the formation API.") var formationApp = "local"
@@ -85,13 +87,24 @@ struct LoadTestCommand: AsyncParsableCommand {
         let configuration = try makeConfiguration(urls: imageURLs)
         let client = HTTPJobClient(baseURL: URL(string: target)!, api: api, maxConnections: max(maxInFlight + 12, 64))
         let environment = ProcessInfo.processInfo.environment
-        let managementText = managementURL ?? environment["RABBITMQ_MANAGEMENT_URL"] ?? "http://guest:guest@localhost:15672"
+        // Short timeouts: a sample that does not come is skipped, not waited for.
+        let http = URLSessionHTTPClient(timeout: 2)
+        let management: RabbitMQManagementClient?
+        do {
+            let broker = environment["MSGFLO_BROKER"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? environment["CLOUDAMQP_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? BrokerURL.defaultURL
+            let endpoint = try ManagementEndpoint.resolve(flag: managementURL, broker: broker, environment: environment)
+            management = RabbitMQManagementClient(endpoint: endpoint, http: http)
+        } catch {
+            say("warning: queue sampling off: \(error)")
+            management = nil
+        }
         let sampling = LoadTestProbes(
-            management: URL(string: managementText).map { RabbitManagementClient(url: $0) }, queue: queue,
+            management: management, queue: queue,
             formation: formationURL.flatMap(URL.init(string:)).map {
-                FormationClient(url: $0, app: formationApp, token: environment["HEROKU_API_KEY"])
+                HerokuClient(baseURL: $0, token: environment["HEROKU_API_KEY"], http: http)
             },
-            formationType: formationType)
+            formationApp: formationApp, formationType: formationType)
         let probes = await sampling.probes(warn: { say("warning: \($0)") })
         let latest = sampling.latest
         let printer: ProgressPrinter? = quiet ? nil : Self.printer(latest: latest)

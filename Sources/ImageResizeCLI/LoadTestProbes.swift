@@ -1,6 +1,6 @@
 import Foundation
-import ImageResize
 import LoadTest
+import PlatformClients
 
 /// The latest sampled values, shared by the sampler's probes and the live
 /// progress line so the line shows queue depth and workers as they change.
@@ -26,9 +26,10 @@ final class LatestSamples: @unchecked Sendable {
 /// and the worker count, from the formation API when given, else from the
 /// queue's consumers.
 struct LoadTestProbes {
-    var management: RabbitManagementClient?
+    var management: RabbitMQManagementClient?
     var queue: String
-    var formation: FormationClient?
+    var formation: HerokuClient?
+    var formationApp: String
     var formationType: String
     let latest = LatestSamples()
 
@@ -58,11 +59,11 @@ struct LoadTestProbes {
             }
         }
         if let formation {
-            let type = formationType
+            let (app, type) = (formationApp, formationType)
             do {
-                _ = try await formation.quantity(of: type)
+                _ = try await formation.quantity(app: app, type: type)
                 probes.append(Sampler.Probe(name: "workers", unit: "workers") {
-                    let value = Double(try await formation.quantity(of: type))
+                    let value = Double(try await formation.quantity(app: app, type: type))
                     latest.set("workers", value)
                     return value
                 })

@@ -1,4 +1,5 @@
 import Foundation
+import PlatformClients
 import Testing
 @testable import Guv
 
@@ -73,7 +74,7 @@ struct CLITests {
     @Test func runOneshotDryRunAgainstRabbitMQ() async throws {
         try await TestQueue.with(prefix: "guv.test.cli") { queue in
             try await queue.publish(40)
-            let stats = ManagementAPIClient(endpoint: queue.endpoint, transport: URLSessionTransport())
+            let stats = queue.management
             let end = Date().addingTimeInterval(30)
             while (try? await stats.observe(queue: queue.name))?.messages != 40 && Date() < end {
                 try await Task.sleep(nanoseconds: 500_000_000)
@@ -108,7 +109,7 @@ struct CLITests {
         let text = log.lines.joined()
         let port = try #require(text.range(of: #"metrics on http://127\.0\.0\.1:\d+"#, options: .regularExpression)
             .map { text[$0].split(separator: ":").last.map(String.init) } ?? nil)
-        let metrics = try await URLSessionTransport().send(HTTPRequest(method: "GET", url: URL(string: "http://127.0.0.1:\(port)/metrics")!))
+        let metrics = try await URLSessionHTTPClient().send(HTTPClientRequest(method: "GET", url: URL(string: "http://127.0.0.1:\(port)/metrics")!))
         #expect(metrics.status == 200)
         #expect(String(decoding: metrics.body, as: UTF8.self).contains("guv_role_error{role=\"r\"} 1.0"))
         process.terminate()   // SIGTERM

@@ -1,52 +1,47 @@
 import Foundation
+import PlatformClients
 import Testing
 @testable import Guv
 
 /// A queue declared and filled through the real RabbitMQ management API.
 struct TestQueue {
-    let endpoint: ManagementEndpoint
+    /// Generous timeout: the shared machine is sometimes very busy.
+    let management: RabbitMQManagementClient
     let name: String
-    /// Generous: the shared machine is sometimes very busy.
-    let transport = URLSessionTransport(timeout: 60)
 
     static func endpoint() throws -> ManagementEndpoint {
         let url = ProcessInfo.processInfo.environment["MSGFLO_TEST_MANAGEMENT_URL"] ?? "http://guest:guest@localhost:15672"
-        return try ManagementEndpoint.from(broker: nil, environment: ["GUV_MANAGEMENT_URL": url])
+        return try ManagementEndpoint.resolve(broker: nil, environment: ["GUV_MANAGEMENT_URL": url])
     }
 
     init(prefix: String) throws {
-        endpoint = try Self.endpoint()
+        management = RabbitMQManagementClient(endpoint: try Self.endpoint(), http: URLSessionHTTPClient(timeout: 60))
         name = "\(prefix).\(UUID().uuidString.prefix(8))"
     }
 
-    private func call(_ method: String, _ path: String, _ body: String?) async throws -> Int {
-        let request = HTTPRequest(method: method, url: URL(string: endpoint.baseURL.absoluteString + path)!,
-                                  headers: ["Authorization": endpoint.authorization, "Content-Type": "application/json"],
-                                  body: body.map { Data($0.utf8) })
-        // One retry on a network failure (not on an HTTP error status).
-        do {
-            return try await transport.send(request).status
-        } catch is HTTPTransportError {
-            return try await transport.send(request).status
-        }
+    private func call(_ method: String, _ segments: [String], _ body: String?) async throws -> Int {
+        // One retry on a failure to get any answer (not on an HTTP error status).
+        let data = body.map { Data($0.utf8) }
+        if let response = try? await management.send(method, segments, json: data) { return response.status }
+        return try await management.send(method, segments, json: data).status
     }
 
     func declare() async throws {
         // x-expires: the broker drops the queue 2 minutes after its last use even
         // if a failed test never reaches `delete()`.
-        let status = try await call("PUT", "/api/queues/%2F/\(name)", #"{"durable":false,"auto_delete":false,"arguments":{"x-expires":120000}}"#)
+        let status = try await call("PUT", ["queues", "/", name], #"{"durable":false,"auto_delete":false,"arguments":{"x-expires":120000}}"#)
         #expect(status == 201 || status == 204)
     }
 
     func publish(_ count: Int) async throws {
         for i in 0..<count {
             let body = #"{"properties":{},"routing_key":"\#(name)","payload":"job \#(i)","payload_encoding":"string"}"#
-            #expect(try await call("POST", "/api/exchanges/%2F/amq.default/publish", body) == 200)
+            #expect(try await call("POST", ["exchanges", "/", "amq.default", "publish"], body) == 200)
         }
     }
 
     func delete() async {
-        _ = try? await call("DELETE", "/api/queues/%2F/\(name)", nil)
+        _ = try? await call("DELETE", ["queues", "/", name], nil)
     }
 
     /// Declare a fresh queue, run `body`, and delete the queue whatever happened.
@@ -75,7 +70,7 @@ struct GovernorIntegrationTests {
     }
 
     /// Waits until the management API's (5 s sampled) stats show the messages.
-    func waitForStats(_ stats: ManagementAPIClient, queue: String, messages: Int) async throws {
+    func waitForStats(_ stats: RabbitMQManagementClient, queue: String, messages: Int) async throws {
         let end = Date().addingTimeInterval(30)
         while Date() < end {
             if (try? await stats.observe(queue: queue))?.messages == messages { return }
@@ -90,19 +85,23 @@ struct GovernorIntegrationTests {
                       _ body: (Governor, LocalFormation) async throws -> Void) async throws {
         try await TestQueue.with(prefix: prefix) { queue in
             try await queue.publish(40)
-            let stats = ManagementAPIClient(endpoint: queue.endpoint, transport: URLSessionTransport())
+            let stats = queue.management
             try await waitForStats(stats, queue: queue.name, messages: 40)
 
             let procfile = try Procfile.parse("worker: sleep 1000\nother: sleep 1000")
             let formation = LocalFormation(procfile: procfile, app: "local") { _ in }
             defer { formation.beginStopAll() }
-            let server = MiniHTTPServer { FormationRoutes(formation: formation).handle($0) }
-            try server.start(port: 0)
-            defer { server.stop() }
-            let heroku = HerokuClient(baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, token: nil, transport: URLSessionTransport())
+            let server = try RunningServer(FormationRoutes(formation: formation).router)
+            let heroku = HerokuClient(baseURL: server.baseURL, token: nil, http: URLSessionHTTPClient())
 
             let governor = Governor(config: try config(queue: queue.name), stats: stats, formation: heroku, dryRun: dryRun)
-            try await body(governor, formation)
+            do {
+                try await body(governor, formation)
+            } catch {
+                await server.stop()
+                throw error
+            }
+            await server.stop()
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PlatformClients
 import Testing
 @testable import Guv
 #if canImport(Glibc)
@@ -110,16 +111,13 @@ struct LocalFormationTests {
         #expect(throws: LocalFormationError.self) { try formation.scale("worker", to: 3) }
     }
 
-    /// guv's own Heroku client drives the local formation over HTTP.
+    /// guv's own Heroku client drives the local formation over a real socket.
     @Test func herokuClientDrivesTheLocalFormation() async throws {
         let formation = make(limit: 4, log: LineLog())
         defer { formation.beginStopAll() }
-        let routes = FormationRoutes(formation: formation, token: "secret")
-        let server = MiniHTTPServer { routes.handle($0) }
-        try server.start(port: 0)
-        defer { server.stop() }
-        let base = URL(string: "http://127.0.0.1:\(server.port)")!
-        let client = HerokuClient(baseURL: base, token: "secret", transport: URLSessionTransport())
+        let server = try RunningServer(FormationRoutes(formation: formation, token: "secret").router)
+        let base = server.baseURL
+        let client = HerokuClient(baseURL: base, token: "secret", http: URLSessionHTTPClient())
 
         let initial = try await client.formation(app: "local")
         #expect(initial.map(\.type) == ["web", "worker", "crash", "polite", "stubborn"])
@@ -139,25 +137,10 @@ struct LocalFormationTests {
         #expect(formation.formation().first { $0.type == "worker" }?.quantity == 2)   // all or nothing
         let otherApp = try await #require(throws: HerokuAPIError.self) { try await client.formation(app: "other") }
         #expect(otherApp.status == 404)
-        let wrongToken = HerokuClient(baseURL: base, token: "guess", transport: URLSessionTransport())
+        let wrongToken = HerokuClient(baseURL: base, token: "guess", http: URLSessionHTTPClient())
         let denied = try await #require(throws: HerokuAPIError.self) { try await wrongToken.formation(app: "local") }
-        #expect(denied.status == 401)
-    }
-
-    @Test func singleTypeRoute() {
-        let formation = make(log: LineLog())
-        let routes = FormationRoutes(formation: formation)
-        func request(_ method: String, _ path: String, _ body: String = "") -> ServerRequest {
-            ServerRequest(method: method, path: path, headers: [:], body: Data(body.utf8), requestLine: "\(method) \(path) HTTP/1.1", rawHeaders: [])
-        }
-        let got = routes.handle(request("GET", "/apps/local/formation/worker"))
-        #expect(got.status == 200)
-        let entry = try? JSONSerialization.jsonObject(with: got.body) as? [String: Any]
-        #expect(entry?["type"] as? String == "worker" && entry?["quantity"] as? Int == 0)
-        #expect(routes.handle(request("GET", "/apps/local/formation/ghost")).status == 404)
-        #expect(routes.handle(request("PATCH", "/apps/local/formation", "not json")).status == 400)
-        #expect(routes.handle(request("DELETE", "/apps/local/formation")).status == 405)
-        #expect(routes.handle(request("GET", "/elsewhere")).status == 404)
+        #expect(denied.status == 401 && denied.id == "unauthorized")
+        await server.stop()
     }
 
     static let procfiles: [(String, [String]?)] = [

@@ -57,7 +57,7 @@ struct ResizeAutoscalingIntegrationTests {
     }
 
     func scenario(policy: PolicyKind, rabbit: PrivateRabbitMQ, temporary: URL, imageresize: URL, began: Date) async throws {
-        let management = PrivateManagement(base: "http://localhost:\(rabbit.managementPort)")
+        let management = try PrivateManagement(base: "http://localhost:\(rabbit.managementPort)")
 
         // Image server with two 2400x1800 noise JPEGs.
         let images = temporary.appendingPathComponent("images")
@@ -78,9 +78,8 @@ struct ResizeAutoscalingIntegrationTests {
         let formation = LocalFormation(procfile: procfile, app: "local", environment: environment, graceSeconds: 5,
                                        output: { workerLog.append($0) })
         defer { formation.beginStopAll() }
-        let formationServer = MiniHTTPServer { FormationRoutes(formation: formation).handle($0) }
-        try formationServer.start(port: 0)
-        defer { formationServer.stop() }
+        let formationServer = try RunningServer(FormationRoutes(formation: formation).router)
+        defer { formationServer.server.shutdown() }
 
         // What a failed expectation prints: guv's state records and the workers' last lines.
         let guvOut = LineSplitter(), guvErr = LineSplitter()
@@ -94,7 +93,7 @@ struct ResizeAutoscalingIntegrationTests {
 
         // One worker from the start (as on Heroku); it declares resize.IN and its outport exchanges.
         try formation.scale("resize", to: 1)
-        let consuming = await eventuallyAsync(patience: 60) { await management.count("resize.IN", "consumers") == 1 }
+        let consuming = await eventuallyAsync(patience: 60) { await management.count("resize.IN", \.consumers) == 1 }
         try #require(consuming, debugging("the first resize worker never consumed resize.IN"))
         // Results and failures pile up in sink queues, to count them.
         try await management.declareQueue("sink.out")
@@ -138,20 +137,20 @@ struct ResizeAutoscalingIntegrationTests {
         let scaledUp = await eventually(patience: 90) { quantity() == Self.maximum && formation.liveCount("resize") == Self.maximum }
         #expect(scaledUp, debugging("the formation never ran \(Self.maximum) resize workers"))
         let upAfter = Date().timeIntervalSince(floodStart)
-        let threeConsumers = await eventuallyAsync(patience: 60) { await management.count("resize.IN", "consumers") == Self.maximum }
+        let threeConsumers = await eventuallyAsync(patience: 60) { await management.count("resize.IN", \.consumers) == Self.maximum }
         #expect(threeConsumers, debugging("resize.IN never had \(Self.maximum) consumers"))
 
         // Drained: every request came out on resize.OUT, none on resize.ERROR.
         let drained = await eventuallyAsync(patience: 150) {
-            let results = await management.count("sink.out", "messages") ?? 0
-            let failures = await management.count("sink.error", "messages") ?? 0
-            let waiting = await management.count("resize.IN", "messages")
+            let results = await management.count("sink.out", \.messages) ?? 0
+            let failures = await management.count("sink.error", \.messages) ?? 0
+            let waiting = await management.count("resize.IN", \.messages)
             return results + failures == Self.flood && waiting == 0
         }
         #expect(drained, debugging("resize.IN did not drain into sink.out/sink.error"))
         let drainedAfter = Date().timeIntervalSince(floodStart)
-        #expect(await management.count("sink.out", "messages") == Self.flood, debugging())
-        #expect(await management.count("sink.error", "messages") == 0, debugging())
+        #expect(await management.count("sink.out", \.messages) == Self.flood, debugging())
+        #expect(await management.count("sink.error", \.messages) == 0, debugging())
         let sample = try await management.take("sink.out")
         let outcome = try sample.flatMap { try JSONSerialization.jsonObject(with: $0) as? [String: Any] }
         let result = outcome?["result"] as? [String: Any]

@@ -1,4 +1,5 @@
 import Foundation
+import PlatformClients
 import Testing
 @testable import Guv
 #if canImport(Glibc)
@@ -229,55 +230,53 @@ final class LineSplitter: @unchecked Sendable {
 
 /// The private broker's management API: declare, bind, publish, count.
 struct PrivateManagement {
-    let base: String
-    let transport = URLSessionTransport(timeout: 60)
-    let authorization = "Basic " + Data("guest:guest".utf8).base64EncodedString()
+    let client: RabbitMQManagementClient
 
-    private func call(_ method: String, _ path: String, _ body: Any? = nil) async throws -> HTTPResponse {
+    init(base: String) throws {
+        client = RabbitMQManagementClient(endpoint: try ManagementEndpoint.resolve(broker: nil, environment: ["RABBITMQ_MANAGEMENT_URL": base]),
+                                          http: URLSessionHTTPClient(timeout: 60))
+    }
+
+    private func call(_ method: String, _ segments: [String], _ body: Any? = nil) async throws -> HTTPClientResponse {
         let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
-        let request = HTTPRequest(method: method, url: URL(string: base + path)!,
-                                  headers: ["Authorization": authorization, "Content-Type": "application/json"], body: data)
-        do {
-            return try await transport.send(request)
-        } catch is HTTPTransportError {
-            return try await transport.send(request)
-        }
+        // One retry on a failure to get any answer (not on an HTTP error status).
+        if let response = try? await client.send(method, segments, json: data) { return response }
+        return try await client.send(method, segments, json: data)
     }
 
     func declareQueue(_ name: String) async throws {
-        let status = try await call("PUT", "/api/queues/%2F/\(name)", ["durable": false, "auto_delete": false]).status
+        let status = try await call("PUT", ["queues", "/", name], ["durable": false, "auto_delete": false]).status
         guard status == 201 || status == 204 else { throw ResizeAutoscalingError("declaring queue \(name): HTTP \(status)") }
     }
 
     /// Binds a queue to an exchange; false while the exchange does not exist yet.
     func bind(queue: String, toExchange exchange: String) async throws -> Bool {
-        try await call("POST", "/api/bindings/%2F/e/\(exchange)/q/\(queue)", ["routing_key": ""]).status == 201
+        try await call("POST", ["bindings", "/", "e", exchange, "q", queue], ["routing_key": ""]).status == 201
     }
 
     func publish(toQueue queue: String, json: Data) async throws {
         let body: [String: Any] = ["properties": ["content_type": "application/json", "delivery_mode": 2],
                                    "routing_key": queue, "payload": String(decoding: json, as: UTF8.self),
                                    "payload_encoding": "string"]
-        let response = try await call("POST", "/api/exchanges/%2F/amq.default/publish", body)
+        let response = try await call("POST", ["exchanges", "/", "amq.default", "publish"], body)
         let routed = (try? JSONSerialization.jsonObject(with: response.body) as? [String: Any])?["routed"] as? Bool
         guard response.status == 200, routed == true else {
             throw ResizeAutoscalingError("publishing to \(queue): HTTP \(response.status) \(String(decoding: response.body, as: UTF8.self))")
         }
     }
 
-    /// The queue object of `GET /api/queues/%2F/NAME` (stats refresh every 5 s), nil if missing.
-    func queue(_ name: String) async -> [String: Any]? {
-        guard let response = try? await call("GET", "/api/queues/%2F/\(name)"), response.status == 200 else { return nil }
-        return try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]
+    /// The queue's figures (stats refresh every 5 s), nil if missing or unreadable.
+    func queue(_ name: String) async -> QueueStats? {
+        try? await client.queue(name)
     }
 
-    func count(_ name: String, _ field: String) async -> Int? {
-        (await queue(name)?[field] as? NSNumber)?.intValue
+    func count(_ name: String, _ field: KeyPath<QueueStats, Int>) async -> Int? {
+        await queue(name)?[keyPath: field]
     }
 
     /// Takes one message off a queue (acknowledged) and returns its payload.
     func take(_ name: String) async throws -> Data? {
-        let response = try await call("POST", "/api/queues/%2F/\(name)/get",
+        let response = try await call("POST", ["queues", "/", name, "get"],
                                       ["count": 1, "ackmode": "ack_requeue_false", "encoding": "auto"])
         guard response.status == 200,
               let messages = try JSONSerialization.jsonObject(with: response.body) as? [[String: Any]],

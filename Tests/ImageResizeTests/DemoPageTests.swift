@@ -1,74 +1,11 @@
 import Foundation
 import HTTPServer
+import PlatformClients
 import Testing
 @testable import ImageResize
 
-@Suite struct DemoStatsTests {
-    @Test(arguments: [
-        (#"{"name":"resize.IN","messages":12,"consumers":3,"messages_ready":10}"#, QueueFigures(messages: 12, consumers: 3)),
-        (#"{"name":"resize.IN","consumers":0}"#, QueueFigures(messages: 0, consumers: 0)),
-        (#"{"name":"resize.IN","messages":4.0,"consumers":"2"}"#, QueueFigures(messages: 4, consumers: 2)),
-    ])
-    func readsQueueFigures(_ body: String, _ expected: QueueFigures) throws {
-        #expect(try DemoStats.queueFigures(from: Data(body.utf8)) == expected)
-    }
-
-    @Test(arguments: ["not json", "[]", #"{"error":"Object Not Found","reason":"Not Found"}"#])
-    func rejectsWhatIsNotAQueue(_ body: String) {
-        #expect(throws: DemoStatsError.self) { try DemoStats.queueFigures(from: Data(body.utf8)) }
-    }
-
-    @Test(arguments: [
-        (#"[{"type":"web","quantity":1},{"type":"resize","quantity":4}]"#, 4),
-        (#"[{"type":"web","quantity":1}]"#, 0),
-        (#"[]"#, 0),
-    ])
-    func readsFormationQuantity(_ body: String, _ expected: Int) throws {
-        #expect(try DemoStats.formationQuantity(from: Data(body.utf8), type: "resize") == expected)
-    }
-
-    @Test func rejectsAFormationThatIsNotAList() {
-        #expect(throws: DemoStatsError.self) { try DemoStats.formationQuantity(from: Data(#"{"id":"not_found"}"#.utf8), type: "resize") }
-    }
-
-    @Test(arguments: [
-        ("http://admin:pw@rabbit:15672", nil, "http://admin:pw@rabbit:15672"),
-        (nil, nil, "http://guest:guest@localhost:15672"),
-        (nil, "amqp://guest:guest@localhost", "http://guest:guest@localhost:15672"),
-        (nil, "amqp://guest:guest@localhost:5710", "http://guest:guest@localhost:15710"),
-        (nil, "amqp://u:p%40ss@broker.example:5672/vh", "http://u:p%40ss@broker.example:15672"),
-        (nil, "amqps://u:p@host.cloudamqp.com/u", "https://u:p@host.cloudamqp.com"),
-        ("", "amqp://localhost", "http://guest:guest@localhost:15672"),
-    ] as [(String?, String?, String)])
-    func findsTheManagementAPI(_ explicit: String?, _ broker: String?, _ expected: String) {
-        #expect(DemoStats.managementURL(explicit: explicit, brokerURL: broker)?.absoluteString == expected)
-    }
-
-    @Test func noManagementAPIForOtherBrokers() {
-        #expect(DemoStats.managementURL(explicit: nil, brokerURL: "mqtt://localhost:1883") == nil)
-    }
-
-    @Test(arguments: [
-        (nil, "/api/queues/%2F/resize.IN"),
-        ("amqp://localhost", "/api/queues/%2F/resize.IN"),
-        ("amqp://u:p@host/my%2Fhost", "/api/queues/my%2Fhost/resize.IN"),
-        ("amqp://u:p@host/app", "/api/queues/app/resize.IN"),
-    ] as [(String?, String)])
-    func queuePathEncodesTheVirtualHost(_ broker: String?, _ expected: String) {
-        #expect(DemoStats.queuePath(vhost: DemoStats.virtualHost(brokerURL: broker), queue: "resize.IN") == expected)
-    }
-
-    @Test func credentialsMoveToAnAuthorizationHeader() {
-        let (url, authorization) = DemoStats.splitCredentials(URL(string: "http://guest:secret@localhost:15672")!)
-        #expect(url.absoluteString == "http://localhost:15672")
-        #expect(authorization == "Basic " + Data("guest:secret".utf8).base64EncodedString())
-        let (plain, none) = DemoStats.splitCredentials(URL(string: "http://localhost:15672")!)
-        #expect(plain.absoluteString == "http://localhost:15672" && none == nil)
-    }
-}
-
 @Suite(.timeLimit(.minutes(1))) struct DemoPageTests {
-    @Test func settingsComeFromTheEnvironment() {
+    @Test func settingsComeFromTheEnvironment() throws {
         let settings = DemoSettings(environment: [
             "IMAGERESIZE_DEMO_IMAGES": " http://img/a.jpg, http://img/b.png ,,", "IMAGERESIZE_DEMO_DEADLINE": "12",
             "IMAGERESIZE_DEMO_QUEUE": "thumbs.IN",
@@ -76,9 +13,37 @@ import Testing
         #expect(settings.images == ["http://img/a.jpg", "http://img/b.png"])
         #expect(settings.deadline == 12)
         #expect(settings.queue == "thumbs.IN")
-        #expect(settings.managementURL?.absoluteString == "http://guest:guest@localhost:15710")
+        // The management API by the one rule: the AMQP port does not move it...
+        #expect(try settings.management.get().apiURL.absoluteString == "http://localhost:15672/api")
         let defaults = DemoSettings(environment: ["IMAGERESIZE_DEMO_DEADLINE": "-3"], brokerURL: nil)
         #expect(defaults.images.isEmpty && defaults.deadline == 30 && defaults.queue == "resize.IN")
+        #expect(try defaults.management.get().apiURL.absoluteString == "http://localhost:15672/api")
+    }
+
+    /// ...what `scripts/services env` exports for the demo's 5710/15710 does, and
+    /// the vhost comes from the broker URL.
+    @Test func theManagementAPIFollowsTheOneRule() throws {
+        let demo = DemoSettings(environment: ["RABBITMQ_MANAGEMENT_URL": "http://guest:guest@localhost:15710"],
+                                brokerURL: "amqp://guest:guest@localhost:5710/demo")
+        let endpoint = try demo.management.get()
+        #expect(endpoint.apiURL.absoluteString == "http://localhost:15710/api" && endpoint.vhost == "demo")
+        let hosted = try DemoSettings(environment: [:], brokerURL: "amqps://u:p@bunny.rmq.cloudamqp.com/u").management.get()
+        #expect(hosted.apiURL.absoluteString == "https://bunny.rmq.cloudamqp.com/api" && hosted.username == "u")
+        let mqtt = DemoSettings(environment: [:], brokerURL: "mqtt://localhost:1883")
+        #expect(throws: ManagementError.self) { try mqtt.management.get() }
+    }
+
+    /// With no management API to read, the state says why.
+    @Test func stateSaysWhyWithoutAManagementAPI() async throws {
+        var config = ServiceConfig()
+        config.brokerURL = "mqtt://localhost:1883"
+        let routes = try #require(DemoPage.routes(config: config, environment: [:]))
+        var router = Router()
+        routes(&router)
+        let response = await router.respond(to: HTTPRequest(method: .get, target: "/demo/state"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        #expect(object["workers"] is NSNull)
+        #expect((object["management"] as? String)?.contains("RABBITMQ_MANAGEMENT_URL") == true)
     }
 
     @Test func configCannotCloseTheScriptElement() {
@@ -154,7 +119,7 @@ import Testing
         let reads = Reads()
         let monitor = DemoStateMonitor(queue: "resize.IN", maxAge: .seconds(3600)) { name in
             #expect(name == "resize.IN")
-            return QueueFigures(messages: 10 * (await reads.next()), consumers: 2)
+            return QueueStats(name: name, messages: 10 * (await reads.next()), consumers: 2)
         }
         let first = await monitor.state()
         let second = await monitor.state()
@@ -164,8 +129,10 @@ import Testing
     }
 
     @Test func aFailedReadGivesNullsAndTheReason() async {
-        let monitor = DemoStateMonitor(queue: "resize.IN", maxAge: .zero) { _ in throw DemoStatsError("connection refused") }
+        let monitor = DemoStateMonitor(queue: "resize.IN", maxAge: .zero) { _ in
+            throw ManagementError.unreachable(url: "http://localhost:15672/api", reason: "connection refused")
+        }
         let state = await monitor.state()
-        #expect(state == DemoState(workers: nil, queue: nil, queueName: "resize.IN", management: "unreachable: connection refused"))
+        #expect(state == DemoState(workers: nil, queue: nil, queueName: "resize.IN", management: "unreachable: " + ManagementError.unreachable(url: "http://localhost:15672/api", reason: "connection refused").description))
     }
 }

@@ -7,6 +7,7 @@ import Testing
 import MsgFlo
 import MsgFloAMQP
 import MsgFloMQTT
+import PlatformClients
 import Primitives
 
 extension Tag {
@@ -49,34 +50,39 @@ public enum AMQPTestBroker {
     }
 }
 
-/// The RabbitMQ management HTTP API, to check what the broker really holds.
+/// The RabbitMQ management HTTP API, to check what the broker really holds:
+/// the platform client's raw calls, answers as JSON objects so tests can read
+/// any field.
 public struct RabbitManagement {
-    public var base: URL
+    public var client: RabbitMQManagementClient
 
-    public init(base: URL = AMQPTestBroker.managementURL) { self.base = base }
+    public init(base: URL = AMQPTestBroker.managementURL) {
+        do {
+            client = RabbitMQManagementClient(endpoint: try ManagementEndpoint.resolve(explicit: base.absoluteString, broker: nil))
+        } catch {
+            preconditionFailure("test management URL \(base): \(error)")
+        }
+    }
 
     /// GET /api/<path> as JSON; nil on 404.
     public func get(_ path: String) async throws -> [String: Any]? {
         try await getJSON(path) as? [String: Any]
     }
 
+    /// GET /api/<path> (segments percent-encoded as `encode` does); nil on 404.
     public func getJSON(_ path: String) async throws -> Any? {
-        var components = URLComponents(url: base, resolvingAgainstBaseURL: false)!
-        let user = components.user ?? "guest", password = components.password ?? "guest"
-        components.user = nil
-        components.password = nil
-        let url = URL(string: components.string! + "/api/" + path)!
-        var request = URLRequest(url: url)
-        request.setValue("Basic " + Data("\(user):\(password)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        if status == 404 { return nil }
-        guard status == 200 else { throw ManagementError(description: "GET \(url) answered \(status)") }
-        return try JSONSerialization.jsonObject(with: data)
+        let segments = path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
+        let response = try await client.send("GET", segments)
+        if response.status == 404 { return nil }
+        guard response.status == 200 else {
+            throw ManagementError.unexpectedStatus(method: "GET", url: client.endpoint.url(segments).absoluteString,
+                                                   status: response.status, reason: response.bodyExcerpt())
+        }
+        return try JSONSerialization.jsonObject(with: response.body)
     }
 
     public static func encode(_ name: String) -> String {
-        name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? name
+        ManagementEndpoint.encode(name)
     }
 
     public func queue(_ name: String, vhost: String = "/") async throws -> [String: Any]? {
@@ -90,8 +96,6 @@ public struct RabbitManagement {
     public func bindings(ofQueue name: String, vhost: String = "/") async throws -> [[String: Any]] {
         try await getJSON("queues/\(Self.encode(vhost))/\(Self.encode(name))/bindings") as? [[String: Any]] ?? []
     }
-
-    public struct ManagementError: Error, CustomStringConvertible { public var description: String }
 }
 
 /// Polls `condition` until it holds or `timeout` passes: a bound on how long a

@@ -1,4 +1,5 @@
 import Foundation
+import PlatformClients
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PlatformClients
 
 /// Runs guv's iteration: observe every role's queue, read each app's formation
 /// once, decide per role, and apply one batch per app for the roles that change.

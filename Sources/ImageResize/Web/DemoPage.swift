@@ -1,5 +1,7 @@
 import Foundation
 import HTTPServer
+import MsgFlo
+import PlatformClients
 import Primitives
 
 /// The demo page served at `/` (issue 5): submit images, generate Poisson load
@@ -8,7 +10,8 @@ import Primitives
 ///
 /// Settings (environment): IMAGERESIZE_DEMO_IMAGES (comma-separated image URLs
 /// the page offers), IMAGERESIZE_DEMO_QUEUE (resize.IN), IMAGERESIZE_DEMO_DEADLINE
-/// (30 s), RABBITMQ_MANAGEMENT_URL (else derived from the broker URL),
+/// (30 s), the RabbitMQ management API by `ManagementEndpoint`'s rule
+/// (RABBITMQ_MANAGEMENT_URL, else derived from the broker URL),
 /// IMAGERESIZE_DEMO_PAGE=off to serve no page.
 public enum DemoPage {
     public static func routes(config: ServiceConfig) -> (@Sendable (inout Router) -> Void)? {
@@ -18,11 +21,9 @@ public enum DemoPage {
     public static func routes(config: ServiceConfig, environment: [String: String]) -> (@Sendable (inout Router) -> Void)? {
         if environment["IMAGERESIZE_DEMO_PAGE"]?.lowercased() == "off" { return nil }
         let settings = DemoSettings(environment: environment, brokerURL: config.brokerURL)
-        let client = settings.managementURL.map { RabbitManagementClient(url: $0, vhost: settings.vhost) }
-        let monitor = DemoStateMonitor(queue: settings.queue) { name in
-            guard let client else { throw DemoStatsError("no RabbitMQ management URL; set RABBITMQ_MANAGEMENT_URL") }
-            return try await client.queue(name)
-        }
+        // Short timeout: the page polls once a second and shows "?" rather than waiting.
+        let management = settings.management.map { RabbitMQManagementClient(endpoint: $0, http: URLSessionHTTPClient(timeout: 2)) }
+        let monitor = DemoStateMonitor(queue: settings.queue) { name in try await management.get().queue(name) }
         let html = Array(DemoPageHTML.render(settings).utf8)
         return { router in
             router.get("/") { _ in
@@ -40,16 +41,17 @@ public struct DemoSettings: Sendable, Equatable {
     public var images: [String]
     public var queue: String
     public var deadline: Double
-    public var managementURL: URL?
-    public var vhost: String
+    /// Where the queue is read, or why it cannot be.
+    public var management: Result<ManagementEndpoint, ManagementError>
 
     public init(environment: [String: String], brokerURL: String?) {
         images = (environment["IMAGERESIZE_DEMO_IMAGES"] ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         queue = environment["IMAGERESIZE_DEMO_QUEUE"].flatMap { $0.isEmpty ? nil : $0 } ?? "resize.IN"
         deadline = environment["IMAGERESIZE_DEMO_DEADLINE"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? 30
-        managementURL = DemoStats.managementURL(explicit: environment["RABBITMQ_MANAGEMENT_URL"], brokerURL: brokerURL)
-        vhost = DemoStats.virtualHost(brokerURL: brokerURL)
+        management = Result { () throws(ManagementError) -> ManagementEndpoint in
+            try ManagementEndpoint.resolve(broker: brokerURL ?? BrokerURL.defaultURL, environment: environment)
+        }
     }
 }
 
@@ -80,11 +82,11 @@ public struct DemoState: Sendable, Equatable, Encodable {
 /// audience of browsers does not become load on the management API.
 public actor DemoStateMonitor {
     public let queue: String
-    private let read: @Sendable (String) async throws -> QueueFigures
+    private let read: @Sendable (String) async throws -> QueueStats
     private var cached: (state: DemoState, at: ContinuousClock.Instant)?
     private let maxAge: Duration
 
-    public init(queue: String, maxAge: Duration = .seconds(1), read: @escaping @Sendable (String) async throws -> QueueFigures) {
+    public init(queue: String, maxAge: Duration = .seconds(1), read: @escaping @Sendable (String) async throws -> QueueStats) {
         self.queue = queue
         self.maxAge = maxAge
         self.read = read
@@ -94,8 +96,8 @@ public actor DemoStateMonitor {
         if let cached, ContinuousClock.now - cached.at < maxAge { return cached.state }
         let state: DemoState
         do {
-            let figures = try await read(queue)
-            state = DemoState(workers: figures.consumers, queue: figures.messages, queueName: queue, management: "ok")
+            let stats = try await read(queue)
+            state = DemoState(workers: stats.consumers, queue: stats.messages, queueName: queue, management: "ok")
         } catch {
             state = DemoState(workers: nil, queue: nil, queueName: queue, management: "unreachable: \(error)")
         }

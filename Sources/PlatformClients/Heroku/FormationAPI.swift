@@ -26,22 +26,9 @@ public struct FormationUpdate: Codable, Equatable, Sendable {
     }
 }
 
-/// Read and scale an app's formation: Heroku, or the local formation behind the same API.
+/// Read and scale an app's formation: Heroku, or the local formation (`guv formation`)
+/// behind the same API. A protocol so guv's governor is tested without a network.
 public protocol FormationAPI: Sendable {
     func formation(app: String) async throws -> [FormationEntry]
     func update(app: String, updates: [FormationUpdate]) async throws -> [FormationEntry]
-}
-
-/// An error answer of the Platform API, with Heroku's error id (`not_found`,
-/// `cannot_run_above_limit`, ...).
-public struct HerokuAPIError: Error, CustomStringConvertible, Equatable {
-    public var app: String
-    public var status: Int
-    public var id: String
-    public var message: String
-
-    public var description: String { "Heroku API \(status) \(id) for app '\(app)': \(message)" }
-
-    /// Heroku rejects scaling beyond the plan's dyno limit with 422.
-    public var isAboveLimit: Bool { status == 422 }
 }

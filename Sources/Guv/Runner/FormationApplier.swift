@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PlatformClients
 
 /// What happened to one requested change.
 public enum ApplyOutcome: Equatable, Sendable {

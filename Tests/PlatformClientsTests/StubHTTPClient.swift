@@ -1,0 +1,29 @@
+import Foundation
+import PlatformClients
+
+/// An HTTPClient that answers in-process with the test's function and keeps
+/// every request, so clients are tested without a network.
+final class StubHTTPClient: HTTPClient, @unchecked Sendable {
+    typealias Answer = @Sendable (HTTPClientRequest) throws(HTTPClientError) -> HTTPClientResponse
+
+    // `recorded` is guarded by `lock`.
+    private let lock = NSLock()
+    private var recorded: [HTTPClientRequest] = []
+    private let answer: Answer
+
+    init(_ answer: @escaping Answer) {
+        self.answer = answer
+    }
+
+    /// Always the same status and body.
+    convenience init(status: Int, json: String) {
+        self.init { _ in HTTPClientResponse(status: status, headers: ["Content-Type": "application/json"], body: Data(json.utf8)) }
+    }
+
+    func send(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
+        lock.withLock { recorded.append(request) }
+        return try answer(request)
+    }
+
+    var requests: [HTTPClientRequest] { lock.withLock { recorded } }
+}
