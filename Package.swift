@@ -71,9 +71,16 @@ let package = Package(
             "MsgFlo", "Primitives",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The FBP runtime: an I/O-free coordinator (Coordinator, Editing,
+        // Protocol, Persistence, Sampling) and the shell that runs it (Host):
+        // WebSocket server, broker actions, taps, processes, queue statistics.
         .target(name: "MsgFloRuntime", dependencies: [
-            "MsgFlo", "MsgFloGraph",
+            "MsgFlo", "MsgFloGraph", "PlatformClients", "HTTPServer", "Primitives",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], resources: [
+            // The live graph page, compiled into the binary (see ImageResize's DemoPage).
+            .embedInCode("Page/graph.html"),
         ]),
         // Clients of the platform's operations APIs: RabbitMQ management
         // (queue stats, bindings, policies) and Heroku's formation API.
@@ -151,7 +158,12 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: [
             "HTTPServer", "Primitives", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .testTarget(name: "MsgFloRuntimeTests", dependencies: ["MsgFloRuntime", "MsgFlo", "MsgFloGraph", "Yams"]),
+        .testTarget(name: "MsgFloRuntimeTests", dependencies: [
+            "MsgFloRuntime", "MsgFlo", "MsgFloGraph", "MsgFloAMQP", "MsgFloMQTT", "PlatformClients", "HTTPServer",
+            "Primitives", "TestSupport", "Yams",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "PlatformClientsTests", dependencies: ["PlatformClients", "MsgFlo", "HTTPServer", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "VipsTests", dependencies: ["Vips"]),

@@ -1,5 +1,6 @@
 import MsgFlo
 import MsgFloGraph
+import PlatformClients
 
 /// The actual state (discovery) laid over the desired state (the graph), as
 /// the metadata clients see. Never stored in the graph, so never saved.
@@ -8,15 +9,21 @@ import MsgFloGraph
 /// - node (participant roles only; routing nodes have none):
 ///   `{"online": Bool, "instances": Int}`: live participants of the role.
 /// - edge between two participants: `{"exchange": String, "queue": String}`:
-///   the broker names the edge binds (announced ones, else the convention).
+///   the broker names the edge binds (announced ones, else the convention);
+///   with queue statistics for the target queue also `{"messages": Int,
+///   "rate": Double, "consumers": Int}`: its depth (ready + unacknowledged),
+///   the messages published into it per second (rounded to 0.1, so a rate
+///   that only jitters is not news every time), and its consumers.
 struct LiveView: Sendable {
     var instances: [String: Int]
     var queues: DiscoveredQueues
+    var stats: [String: QueueStats]
 
-    init(registry: ParticipantRegistry) {
+    init(registry: ParticipantRegistry, stats: [String: QueueStats] = [:]) {
         instances = registry.byRole.mapValues(\.count)
         let newestLast = registry.participants.sorted { $0.lastSeen < $1.lastSeen }.map(\.definition)
         queues = DiscoveredQueues(newestLast)
+        self.stats = stats
     }
 
     func node(_ process: GraphProcess) -> JSONValue? {
@@ -28,7 +35,20 @@ struct LiveView: Sendable {
     func edge(_ edge: EdgeEnds, in graph: Graph) -> JSONValue? {
         guard let src = graph.process(named: edge.src.process), src.isParticipant,
               let tgt = graph.process(named: edge.tgt.process), tgt.isParticipant else { return nil }
-        return ["exchange": .string(exchange(edge.src)), "queue": .string(queue(edge.tgt))]
+        let target = queue(edge.tgt)
+        var live: [String: JSONValue] = ["exchange": .string(exchange(edge.src)), "queue": .string(target)]
+        if let figures = stats[target] {
+            live["messages"] = .number(Double(max(0, figures.messages)))
+            live["rate"] = .number(Self.rounded(figures.publishRate))
+            live["consumers"] = .number(Double(max(0, figures.consumers)))
+        }
+        return .object(live)
+    }
+
+    /// A rate to one decimal; a non-finite or negative figure (a broker glitch) reads as 0.
+    static func rounded(_ rate: Double) -> Double {
+        guard rate.isFinite, rate > 0 else { return 0 }
+        return (rate * 10).rounded() / 10
     }
 
     /// The exchange of an outport: announced, else (unknown port, unknown role) the convention.

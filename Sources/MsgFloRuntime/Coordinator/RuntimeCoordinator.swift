@@ -1,6 +1,7 @@
 import Foundation
 import MsgFlo
 import MsgFloGraph
+import PlatformClients
 
 /// The MsgFlo FBP runtime without I/O: the coordinator the reference `msgflo`
 /// command is, as a value and one function.
@@ -31,6 +32,8 @@ public struct RuntimeCoordinator: Sendable {
     /// Problems already reported per role (no command for the component), so each is said once.
     var processProblems: [String: String] = [:]
     var taps: [String] = []
+    /// The latest queue statistics, by queue name (`RuntimeInput.queueStats`).
+    var queueStats: [String: QueueStats] = [:]
     var tapRoutes: [String: [TapRoute]] = [:]
 
     public init(configuration: RuntimeConfiguration, library: ComponentLibrary = ComponentLibrary(),
@@ -71,6 +74,9 @@ public struct RuntimeCoordinator: Sendable {
             actionFailed(action, reason: reason, &out)
         case .startNetwork(let graph):
             if slots[graph] != nil { startNetwork(graph, at: now, request: nil, &out) }
+        case .queueStats(let stats):
+            queueStats = stats
+            announceLiveChanges(nil, &out)
         case .tick:
             tick(at: now, &out)
         }
@@ -92,7 +98,7 @@ public struct RuntimeCoordinator: Sendable {
     /// The edges a client watches in a graph.
     public func watchedEdges(_ client: ClientID, graph: String) -> [EdgeEnds] { clients[client]?.watched[graph] ?? [] }
 
-    var liveView: LiveView { LiveView(registry: registry) }
+    var liveView: LiveView { LiveView(registry: registry, stats: queueStats) }
 
     /// Clients that get broadcasts, in a stable order.
     var audience: [ClientID] { clients.filter(\.value.authorized).keys.sorted() }

@@ -1,6 +1,7 @@
 import Foundation
 import MsgFlo
 import MsgFloGraph
+import PlatformClients
 
 /// Everything the I/O shell feeds into the coordinator. The time of each input
 /// is passed beside it, so the coordinator has no clock of its own.
@@ -22,6 +23,11 @@ public enum RuntimeInput: Sendable, Hashable {
     case actionFailed(RuntimeAction, reason: String)
     /// Starts a graph's network as `network:start` would, without a client (at launch).
     case startNetwork(graph: String)
+    /// The broker's queue statistics (RabbitMQ management API), by queue name:
+    /// edges show the depth, publish rate and consumers of their target queue
+    /// in `metadata.msgflo`. Send it every 2 s or so; a queue missing from the
+    /// map has no figures (unknown, not zero).
+    case queueStats([String: QueueStats])
     /// Time passes: participants expire and pending counts of skipped edge data are reported.
     /// Send it about once a second.
     case tick

@@ -1,7 +1,7 @@
 /// One queue as the management API reports it: what autoscaling and the demo
 /// need. The statistics are sampled by the broker (every 5 s by default), so
 /// they lag the queue by up to that.
-public struct QueueStats: Sendable, Equatable, Decodable {
+public struct QueueStats: Sendable, Hashable, Decodable {
     public var name: String
     public var vhost: String
     /// Ready plus unacknowledged messages (guv's N).
