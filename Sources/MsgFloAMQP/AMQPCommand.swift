@@ -23,9 +23,19 @@ struct AMQPDeliveryTicket: Sendable {
 /// A consumer as the transport keeps it, to resume it after every reconnect.
 struct AMQPConsumerSpec: Sendable {
     var id: Int
+    /// For a tap, the name the broker gave its queue at the last start.
     var queue: String
     var prefetch: Int
     var handler: @Sendable (IncomingMessage) async -> Settlement
+    /// Set for a watcher (`MessageTransport.tap`): its queue is declared and
+    /// bound on the consumer's own channel at every start.
+    var tap: AMQPTapSpec? = nil
+}
+
+/// What a watcher's queue is bound to and how much it may hold.
+struct AMQPTapSpec: Sendable {
+    var exchange: String
+    var backlog: Int
 }
 
 /// What async Swift asks a connection thread to do.

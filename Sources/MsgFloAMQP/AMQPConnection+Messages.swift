@@ -10,9 +10,12 @@ extension AMQPConnection {
         let strings = AMQPCStrings()
         defer { withExtendedLifetime(strings) {} }
         var properties = amqp_basic_properties_t()
-        properties._flags = amqp_flags_t(AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG)
+        properties._flags = amqp_flags_t(AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_TIMESTAMP_FLAG)
         properties.content_type = strings.bytes("application/json")
         properties.delivery_mode = 2
+        // Every message carries when it was sent (as msgflo-nodejs' announcements
+        // do): a coordinator reading a backlog of the `fbp` queue tells old from new.
+        properties.timestamp = UInt64(max(0, time(nil)))
         let status = body.withUnsafeBytes { raw in
             let bytes = amqp_bytes_t(len: raw.count, bytes: UnsafeMutableRawPointer(mutating: raw.baseAddress))
             return amqp_basic_publish(state, channel, strings.bytes(exchange), strings.bytes(routingKey),
@@ -89,8 +92,11 @@ extension AMQPConnection {
             defer { amqp_destroy_envelope(&envelope) }
             let body = envelope.message.body.len > 0 && envelope.message.body.bytes != nil
                 ? Data(bytes: envelope.message.body.bytes, count: envelope.message.body.len) : Data()
+            let properties = envelope.message.properties
+            let stamped = properties._flags & amqp_flags_t(AMQP_BASIC_TIMESTAMP_FLAG) != 0
             return .delivery(AMQPDelivery(channel: envelope.channel, deliveryTag: envelope.delivery_tag,
-                                          redelivered: envelope.redelivered != 0, body: body))
+                                          redelivered: envelope.redelivered != 0, body: body,
+                                          timestamp: stamped ? Date(timeIntervalSince1970: Double(properties.timestamp)) : nil))
         }
         if reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION {
             if reply.library_error == AMQP_STATUS_TIMEOUT.rawValue { return .nothing }

@@ -45,4 +45,33 @@ extension AMQPConnection {
         }
         try check(amqp_get_rpc_reply(state), channel: channel)
     }
+
+    /// Fails (404, closing the channel) when the exchange does not exist; checked
+    /// before a watcher's queue is made, so a missing exchange leaks no queue.
+    func requireExchange(_ name: String, channel: UInt16) throws(AMQPFailure) {
+        let strings = AMQPCStrings()
+        defer { withExtendedLifetime(strings) {} }
+        amqp_exchange_declare(state, channel, strings.bytes(name), strings.bytes("fanout"), 1, 0, 0, 0, amqp_empty_table)
+        try check(amqp_get_rpc_reply(state), channel: channel)
+    }
+
+    /// Declares a watcher's queue: server-named, exclusive to this connection,
+    /// auto-delete, not durable, holding at most `maxLength` messages (the
+    /// oldest dropped); returns the name the broker gave it.
+    func declareTapQueue(channel: UInt16, maxLength: Int) throws(AMQPFailure) -> String {
+        let strings = AMQPCStrings()
+        defer { withExtendedLifetime(strings) {} }
+        var entry = amqp_table_entry_t()
+        entry.key = strings.bytes("x-max-length")
+        entry.value.kind = UInt8(AMQP_FIELD_KIND_I64.rawValue)
+        entry.value.value.i64 = Int64(max(1, maxLength))
+        var entries = [entry]
+        let ok = entries.withUnsafeMutableBufferPointer { buffer in
+            amqp_queue_declare(state, channel, amqp_empty_bytes, 0, 0, 1, 1,
+                               amqp_table_t(num_entries: Int32(buffer.count), entries: buffer.baseAddress))
+        }
+        try check(amqp_get_rpc_reply(state), channel: channel)
+        guard let ok else { throw .connection("queue.declare-ok without a queue name") }
+        return Self.text(ok.pointee.queue)
+    }
 }

@@ -52,6 +52,13 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
                 channelOwners[channel] = id
                 try connection.qos(channel: channel, prefetch: consumer.spec.prefetch)
             }
+            if let tap = consumer.spec.tap {
+                // A fresh queue on every (re)start: the old one went with its channel or connection.
+                try connection.requireExchange(tap.exchange, channel: consumer.channel!)
+                consumer.spec.queue = try connection.declareTapQueue(channel: consumer.channel!, maxLength: tap.backlog)
+                try connection.perform(.bindQueue(queue: consumer.spec.queue, exchange: tap.exchange, routingKey: ""),
+                                       channel: consumer.channel!)
+            }
             try connection.consume(channel: consumer.channel!, queue: consumer.spec.queue, consumerTag: "msgflo-\(id)")
             consumer.consuming = true
             consumer.retryAt = nil
@@ -190,7 +197,8 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
         consumers[id] = consumer
         let ticket = AMQPDeliveryTicket(generation: generation, consumerID: id, channelEpoch: consumer.channelEpoch,
                                         channel: delivery.channel, deliveryTag: delivery.deliveryTag)
-        let message = IncomingMessage(queue: consumer.spec.queue, body: delivery.body, redelivered: delivery.redelivered)
+        let message = IncomingMessage(queue: consumer.spec.queue, body: delivery.body, redelivered: delivery.redelivered,
+                                      timestamp: delivery.timestamp)
         let handler = consumer.spec.handler
         let inbox = self.inbox
         Task {

@@ -29,4 +29,6 @@ struct AMQPDelivery {
     var deliveryTag: UInt64
     var redelivered: Bool
     var body: Data
+    /// The `timestamp` property, when the publisher set one.
+    var timestamp: Date?
 }

@@ -176,6 +176,23 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
 
     public func consume(queue: String, prefetch: Int,
                         handler: @escaping @Sendable (IncomingMessage) async -> Settlement) async throws -> any ConsumerHandle {
+        try await startConsumer(queue: queue, prefetch: prefetch, tap: nil, handler: handler)
+    }
+
+    /// A watcher's queue lives on the consuming connection (exclusive queues
+    /// belong to the connection that declared them), on the tap's own channel.
+    public func tap(exchange: String, backlog: Int,
+                    handler: @escaping @Sendable (IncomingMessage) async -> Void) async throws -> any ConsumerHandle {
+        let backlog = max(1, backlog)
+        return try await startConsumer(queue: "(tap of \(exchange))", prefetch: min(backlog, 100),
+                                       tap: AMQPTapSpec(exchange: exchange, backlog: backlog)) { message in
+            await handler(message)
+            return .ack
+        }
+    }
+
+    private func startConsumer(queue: String, prefetch: Int, tap: AMQPTapSpec?,
+                               handler: @escaping @Sendable (IncomingMessage) async -> Settlement) async throws -> any ConsumerHandle {
         _ = try connectedPublisher()
         let (thread, id): (AMQPConsumerThread, Int) = threads.withLock { threads in
             let thread: AMQPConsumerThread
@@ -190,7 +207,7 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
             defer { threads.nextConsumerID += 1 }
             return (thread, threads.nextConsumerID)
         }
-        let spec = AMQPConsumerSpec(id: id, queue: queue, prefetch: max(1, prefetch), handler: handler)
+        let spec = AMQPConsumerSpec(id: id, queue: queue, prefetch: max(1, prefetch), handler: handler, tap: tap)
         try await send(thread) { .startConsumer(spec, $0) }
         return AMQPConsumerHandle(thread: thread, id: id)
     }

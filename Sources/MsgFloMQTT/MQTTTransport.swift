@@ -246,6 +246,16 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
         return MQTTConsumerHandle(transport: self, consumer: consumer)
     }
 
+    /// On MQTT every subscriber of a topic gets a copy, so watching an
+    /// outport is consuming its topic; `backlog` bounds the handlers run at once.
+    public func tap(exchange: String, backlog: Int,
+                    handler: @escaping @Sendable (IncomingMessage) async -> Void) async throws -> any ConsumerHandle {
+        try await consume(queue: exchange, prefetch: min(max(1, backlog), 16)) { message in
+            await handler(message)
+            return .ack
+        }
+    }
+
     private func subscribe(topic: String, connection: MQTTConnection) async throws {
         try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
             if !connection.post(.subscribe(topic: topic, reply: reply)) {

@@ -53,6 +53,11 @@ final class RecordingTransport: MessageTransport, BrokerAdmin {
             return settlement
         }
     }
+
+    func tap(exchange: String, backlog: Int,
+             handler: @escaping @Sendable (IncomingMessage) async -> Void) async throws -> any ConsumerHandle {
+        try await inner.tap(exchange: exchange, backlog: backlog, handler: handler)
+    }
 }
 
 /// A participant's inport fed from outside, its outports collected into sinks.

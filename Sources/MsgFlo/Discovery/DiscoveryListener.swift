@@ -36,7 +36,7 @@ public final class DiscoveryListener: Sendable {
     public func start() async throws {
         try await transport.declareQueue(queue, options: PortOptions())
         let handle = try await transport.consume(queue: queue, prefetch: 50) { [self] message in
-            self.receive(message.body)
+            self.receive(message.body, sentAt: message.timestamp)
             return .ack
         }
         consumer.withLock { $0 = handle }
@@ -52,10 +52,18 @@ public final class DiscoveryListener: Sendable {
     }
 
     /// Ingests one message body; what `start()` does for each delivery.
+    /// `sentAt` is the message's own stamp (AMQP `timestamp`) when it has
+    /// one: the participant counts as heard from then (never later than now),
+    /// and an announcement older than the expiry is a backlog leftover, ignored.
     @discardableResult
-    public func receive(_ body: Data) -> ParticipantRegistry.IngestResult {
+    public func receive(_ body: Data, sentAt: Date? = nil) -> ParticipantRegistry.IngestResult {
         let now = clock()
-        let result = registryState.withLock { $0.ingest(body, at: now) }
+        let stamp = min(sentAt ?? now, now)
+        let result = registryState.withLock { registry -> ParticipantRegistry.IngestResult in
+            let age = now.timeIntervalSince(stamp)
+            guard age <= registry.expiry else { return .rejected(.stale(ageSeconds: Int(min(age, 1e12).rounded(.down)))) }
+            return registry.ingest(body, at: stamp)
+        }
         switch result {
         case .added(let entry):
             logger.info("participant discovered", metadata: ["id": "\(entry.id)", "role": "\(entry.role)",
@@ -66,6 +74,9 @@ public final class DiscoveryListener: Sendable {
             } else {
                 logger.trace("participant still alive", metadata: ["id": "\(entry.id)"])
             }
+        case .rejected(.stale):
+            // A backlog of hundreds is normal after a while without a coordinator: not worth a warning each.
+            logger.debug("old discovery message ignored")
         case .rejected(let reason):
             logger.warning("discovery message rejected", metadata: ["reason": "\(reason)", "bytes": "\(body.count)"])
         }

@@ -7,6 +7,9 @@ public enum DiscoveryMessageError: Error, CustomStringConvertible, Hashable, Sen
     case wrongCommand(String?)
     case missingKey(path: String)
     case wrongType(path: String, expected: String)
+    /// Stamped (AMQP `timestamp`) longer ago than the expiry: a leftover of a
+    /// backlog in the queue, from a participant that may be long gone.
+    case stale(ageSeconds: Int)
 
     public var description: String {
         switch self {
@@ -22,6 +25,8 @@ public enum DiscoveryMessageError: Error, CustomStringConvertible, Hashable, Sen
             return "discovery message lacks required key '\(path)'"
         case .wrongType(let path, let expected):
             return "discovery message key '\(path)' should be \(expected)"
+        case .stale(let age):
+            return "discovery message sent \(age) s ago, longer ago than the expiry: a leftover of a backlog, ignored"
         }
     }
 }

@@ -22,6 +22,8 @@ public struct BrokerDelivery: Sendable, Hashable {
     public var routingKey: String
     public var body: Data
     public var redelivered: Bool
+    /// When it was published.
+    public var publishedAt: Date
 }
 
 /// Properties of a queue; redeclaring a queue with other properties fails

@@ -7,6 +7,8 @@ struct BrokerState {
         var routingKey: String
         var body: Data
         var redelivered: Bool
+        /// When it was published (what AMQP's `timestamp` property carries).
+        var publishedAt = Date()
     }
 
     enum Destination: Hashable {
@@ -235,7 +237,7 @@ struct BrokerState {
             nextTag += 1
             consumers[consumerID]!.unsettled[tag] = message
             let delivery = BrokerDelivery(consumer: consumerID, tag: tag, queue: name, routingKey: message.routingKey,
-                                          body: message.body, redelivered: message.redelivered)
+                                          body: message.body, redelivered: message.redelivered, publishedAt: message.publishedAt)
             outbox.append((consumers[consumerID]!.deliver, delivery))
         }
     }

@@ -110,7 +110,8 @@ public final class InProcessTransport: MessageTransport, BrokerAdmin {
             await withDiscardingTaskGroup { group in
                 for await delivery in stream {
                     group.addTask {
-                        let message = IncomingMessage(queue: delivery.queue, body: delivery.body, redelivered: delivery.redelivered)
+                        let message = IncomingMessage(queue: delivery.queue, body: delivery.body, redelivered: delivery.redelivered,
+                                                      timestamp: delivery.publishedAt)
                         let settlement = await handler(message)
                         broker.settle(delivery, settlement)
                     }
@@ -127,6 +128,22 @@ public final class InProcessTransport: MessageTransport, BrokerAdmin {
         }
         if !stillConnected { task.cancel() }
         return InProcessConsumerHandle(broker: broker, id: id, continuation: continuation)
+    }
+
+    /// A queue of its own (non-durable, auto-delete: gone with its consumer,
+    /// or with the connection) bound to `exchange`. `backlog` is not enforced
+    /// in-process: handlers run as deliveries arrive.
+    public func tap(exchange: String, backlog: Int,
+                    handler: @escaping @Sendable (IncomingMessage) async -> Void) async throws -> any ConsumerHandle {
+        _ = try requireConnection()
+        guard broker.exchangeExists(exchange) else { throw TransportError.inProcessNoSuchExchange(exchange) }
+        let queue = "amq.gen-" + UUID().uuidString.lowercased()
+        try broker.declareQueue(queue, options: InProcessQueueOptions(durable: false, autoDelete: true))
+        try broker.bindQueue(queue, to: exchange)
+        return try await consume(queue: queue, prefetch: max(1, backlog)) { message in
+            await handler(message)
+            return .ack
+        }
     }
 
     private func forget(_ id: InProcessConsumerID) {

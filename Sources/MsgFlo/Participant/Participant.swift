@@ -94,6 +94,7 @@ public final class Participant: Sendable {
             for port in definition.inports {
                 try await transport.declareInport(queue: port.queue, options: PortOptions(persistent: port.isPersistent))
             }
+            await declareDiscoveryQueue()
             await sendDiscovery()
             var handles: [any ConsumerHandle] = []
             for port in definition.inports {
@@ -152,6 +153,22 @@ public final class Participant: Sendable {
         }
         await transport.disconnect()
         logger.info("participant stopped")
+    }
+
+    /// Declares the durable `fbp` queue (plain, no arguments) before the first
+    /// announcement, as msgflo-nodejs does: on a fresh broker a message to a
+    /// queue nobody declared is dropped, and no coordinator would ever learn
+    /// of this participant. Its length is bounded by a broker policy that
+    /// `msgflo setup` applies, not by arguments, so every library's plain
+    /// declaration matches. A refusal (the queue exists with other arguments)
+    /// is logged, not fatal: the announcement still reaches the queue that exists.
+    func declareDiscoveryQueue() async {
+        do {
+            try await transport.declareQueue(DiscoveryMessage.queue, options: PortOptions())
+        } catch {
+            logger.warning("could not declare the discovery queue; announcing anyway", metadata: [
+                "queue": "\(DiscoveryMessage.queue)", "error": "\(error)"])
+        }
     }
 
     /// Announces the participant on the discovery queue; failures are logged, not fatal.

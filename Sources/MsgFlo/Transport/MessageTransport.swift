@@ -19,11 +19,18 @@ public struct IncomingMessage: Sendable {
     public var body: Data
     /// The broker delivered this message before (to a consumer that died or requeued it).
     public var redelivered: Bool
+    /// When the publisher sent it, if the message says: AMQP's `timestamp`
+    /// property (whole seconds; this package's AMQP transport stamps every
+    /// publish, as discovery needs), the publish time in-process, nil on MQTT.
+    /// A coordinator reading a backlog of announcements uses it so that old
+    /// ones do not make dead participants look alive.
+    public var timestamp: Date?
 
-    public init(queue: String, body: Data, redelivered: Bool = false) {
+    public init(queue: String, body: Data, redelivered: Bool = false, timestamp: Date? = nil) {
         self.queue = queue
         self.body = body
         self.redelivered = redelivered
+        self.timestamp = timestamp
     }
 
     /// The body as JSON, or as a string when it is not JSON (msgflo's rule).
@@ -78,6 +85,20 @@ public protocol MessageTransport: AnyObject, Sendable {
     /// return value settles the delivery. After a reconnect consuming resumes by itself.
     func consume(queue: String, prefetch: Int,
                  handler: @escaping @Sendable (IncomingMessage) async -> Settlement) async throws -> any ConsumerHandle
+
+    /// Watches `exchange`: the handler gets a copy of every message published
+    /// to it from now on, while the queues bound to it get theirs as before
+    /// (a watcher takes nothing from a consumer). For showing an edge's data.
+    ///
+    /// AMQP: a queue of its own, server-named, exclusive, auto-delete and not
+    /// durable, bound to the exchange; the broker deletes it when the handle
+    /// is cancelled or the connection closes, and a new one is made after a
+    /// reconnect. It holds at most `backlog` messages (the oldest are dropped:
+    /// a watcher that falls behind sees a sample, and the broker stays safe).
+    /// MQTT: a subscription to the topic (every subscriber gets a copy).
+    /// The exchange must exist: declare it with `declareOutport` first.
+    func tap(exchange: String, backlog: Int,
+             handler: @escaping @Sendable (IncomingMessage) async -> Void) async throws -> any ConsumerHandle
 }
 
 extension MessageTransport {
