@@ -36,7 +36,8 @@ extension Router {
     /// Routes a request and runs its handler; never throws: every failure becomes
     /// a response.
     func outcome(for request: HTTPRequest) async -> Outcome {
-        switch match(method: request.method, path: request.path) {
+        switch match(method: request.method, path: request.path,
+                     upgrade: request.headers.containsToken("websocket", in: "Upgrade")) {
         case .notFound:
             return .response(HTTPError(.notFound, "no route for \(request.method) \(request.path)").response)
         case .methodNotAllowed(let allow):

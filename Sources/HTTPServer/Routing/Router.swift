@@ -8,6 +8,10 @@ public struct Router: Sendable {
     enum Endpoint: Sendable {
         case http(Handler)
         case webSocket(subprotocols: [String], WebSocketHandler)
+
+        var isWebSocket: Bool {
+            if case .webSocket = self { true } else { false }
+        }
     }
 
     struct Route: Sendable {
@@ -44,20 +48,28 @@ public struct Router: Sendable {
                             endpoint: .webSocket(subprotocols: subprotocols, handler)))
     }
 
-    /// Finds the endpoint for a request; HEAD falls back to GET.
-    func match(method: HTTPMethod, path: String) -> Match {
+    /// Finds the endpoint for a request; HEAD falls back to GET. A path may
+    /// have both a page (GET) and a WebSocket: an upgrade request gets the
+    /// WebSocket, any other GET the page (an FBP runtime serves both at `/`).
+    func match(method: HTTPMethod, path: String, upgrade: Bool = false) -> Match {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         var allowed: [String] = []
         var headFallback: (Endpoint, [String: String])?
+        var otherKind: (Endpoint, [String: String])?
         for route in routes {
             guard let parameters = route.pattern.match(segments) else { continue }
-            if route.method == method { return .found(route.endpoint, parameters: parameters) }
+            if route.method == method {
+                if route.endpoint.isWebSocket == upgrade { return .found(route.endpoint, parameters: parameters) }
+                if otherKind == nil { otherKind = (route.endpoint, parameters) }
+                continue
+            }
             if method == .head && route.method == .get && headFallback == nil, case .http = route.endpoint {
                 headFallback = (route.endpoint, parameters)
             }
             if !allowed.contains(route.method.rawValue) { allowed.append(route.method.rawValue) }
             if route.method == .get, case .http = route.endpoint, !allowed.contains("HEAD") { allowed.append("HEAD") }
         }
+        if let (endpoint, parameters) = otherKind { return .found(endpoint, parameters: parameters) }
         if let (endpoint, parameters) = headFallback, case .http = endpoint {
             return .found(endpoint, parameters: parameters)
         }

@@ -47,6 +47,13 @@ extension HTTPServer {
         public var shutdownGracePeriod: Duration
         /// Largest WebSocket message (all fragments); larger closes with 1009.
         public var maxWebSocketMessageBytes: Int
+        /// Most bytes sent to one WebSocket peer and not yet taken by it; a send
+        /// beyond closes the connection with 1008 (policy violation) and fails
+        /// (a single larger message still goes to a peer with nothing unread).
+        /// A peer that stops reading therefore costs at most this much memory,
+        /// and the handler learns at once (its send throws) instead of queueing
+        /// forever for it.
+        public var maxWebSocketSendBacklogBytes: Int
         /// How long a WebSocket peer may stay silent before the server pings it; a
         /// peer silent for another interval after the ping is disconnected (it
         /// vanished without closing). nil never pings.
@@ -72,6 +79,7 @@ extension HTTPServer {
             writeTimeout: Duration = .seconds(30),
             shutdownGracePeriod: Duration = .seconds(25),
             maxWebSocketMessageBytes: Int = 1024 * 1024,
+            maxWebSocketSendBacklogBytes: Int = 8 * 1024 * 1024,
             webSocketPingInterval: Duration? = .seconds(30),
             accessLog: Bool = true,
             handlerExecution: HandlerExecution = .eventLoop
@@ -92,6 +100,7 @@ extension HTTPServer {
             self.writeTimeout = writeTimeout
             self.shutdownGracePeriod = shutdownGracePeriod
             self.maxWebSocketMessageBytes = maxWebSocketMessageBytes
+            self.maxWebSocketSendBacklogBytes = max(1, maxWebSocketSendBacklogBytes)
             self.webSocketPingInterval = webSocketPingInterval
             self.accessLog = accessLog
             self.handlerExecution = handlerExecution

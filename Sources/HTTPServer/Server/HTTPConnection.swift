@@ -261,7 +261,8 @@ final class HTTPConnection: @unchecked Sendable {
             queueResponse(response, version: head.version, keepAlive: true, includeBody: false,
                           requestId: request.requestId)
             let session = WebSocketSession(connection: self, subprotocol: subprotocol,
-                                           maxMessageBytes: configuration.maxWebSocketMessageBytes)
+                                           maxMessageBytes: configuration.maxWebSocketMessageBytes,
+                                           maxSendBacklogBytes: configuration.maxWebSocketSendBacklogBytes)
             mode = .webSocket(session)
             setDeadline(.webSocketPing)
             flush()
@@ -307,6 +308,9 @@ final class HTTPConnection: @unchecked Sendable {
         setInterest(reading: true)
         feedWebSocket(session)
     }
+
+    /// Bytes queued for the peer that the socket has not taken yet.
+    var unsentBytes: Int { writeBuffer.count - writeIndex }
 
     /// Queues bytes (a WebSocket frame) and writes what the socket takes.
     func send(_ bytes: [UInt8]) {

@@ -12,8 +12,11 @@ final class WebSocketSession {
     private(set) var closeSent = false
     private var finished = false
 
-    init(connection: HTTPConnection, subprotocol: String?, maxMessageBytes: Int) {
+    private let maxSendBacklogBytes: Int
+
+    init(connection: HTTPConnection, subprotocol: String?, maxMessageBytes: Int, maxSendBacklogBytes: Int) {
         self.connection = connection
+        self.maxSendBacklogBytes = maxSendBacklogBytes
         parser = WebSocketFrameParser(maxPayloadBytes: maxMessageBytes)
         assembler = WebSocketMessageAssembler(maxMessageBytes: maxMessageBytes)
         let box = WebSocket.SessionBox()
@@ -78,9 +81,20 @@ final class WebSocketSession {
         close(code, reason: reason)
     }
 
-    /// Queues a frame from the handler; false once the close handshake has begun.
+    /// Queues a frame from the handler; false once the close handshake has
+    /// begun. A peer that leaves more than the backlog limit unread is closed
+    /// (1008): it stopped reading, and holding ever more for it would let one
+    /// client exhaust the server's memory.
     func enqueue(_ frame: [UInt8]) -> Bool {
         guard !closeSent, !finished else { return false }
+        let backlog = connection.unsentBytes
+        // One frame larger than the limit still goes out to a peer that keeps up.
+        guard backlog == 0 || backlog + frame.count <= maxSendBacklogBytes else {
+            connection.loop.server.logger.info(
+                "websocket from \(connection.remoteAddress) left \(backlog) bytes unread: closing (limit \(maxSendBacklogBytes))")
+            close(.policyViolation, reason: "not reading: more than \(maxSendBacklogBytes) bytes unsent")
+            return false
+        }
         connection.send(frame)
         return true
     }
