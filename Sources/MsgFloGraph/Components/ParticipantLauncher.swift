@@ -26,15 +26,24 @@ public final class ParticipantLauncher: @unchecked Sendable {
     private let lock = NSLock()
     private var processes: [(role: String, process: Process)] = []
     private var stopping = false
+    /// Children being stopped one by one (`stop(role:)`): their end is expected;
+    /// the termination handler takes the mark off.
+    private var stoppingPIDs: Set<Int32> = []
     private let logger: Logger
     private let environment: [String: String]
+    private let onUnexpectedExit: (@Sendable (_ role: String, _ status: Int32) -> Void)?
 
+    /// - Parameter onUnexpectedExit: called when a child ends by itself (not
+    ///   through `stop(role:)` or `stopAll`), with its role and exit status
+    ///   (the signal number when a signal killed it); the runtime reports it.
     public init(brokerURL: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-                logger: Logger = Logger(label: "msgflo.launcher")) {
+                logger: Logger = Logger(label: "msgflo.launcher"),
+                onUnexpectedExit: (@Sendable (_ role: String, _ status: Int32) -> Void)? = nil) {
         var environment = environment
         environment["MSGFLO_BROKER"] = brokerURL
         self.environment = environment
         self.logger = logger
+        self.onUnexpectedExit = onUnexpectedExit
     }
 
     /// Starts one child and waits (up to `timeout`) for its first line of output.
@@ -66,11 +75,18 @@ public final class ParticipantLauncher: @unchecked Sendable {
         }
         let logger = self.logger
         process.terminationHandler = { [weak self] process in
-            // Children stopped by stopAll() are reported there, with how they ended.
-            guard self?.lock.withLock({ self?.stopping }) != true else { return }
+            guard let self else { return }
+            // Children stopped by stop(role:) or stopAll() are reported there, with how they ended.
+            let expected = self.lock.withLock { () -> Bool in
+                let expected = self.stopping || self.stoppingPIDs.remove(process.processIdentifier) != nil
+                if !expected { self.processes.removeAll { $0.process === process } }
+                return expected
+            }
+            guard !expected else { return }
             let ending = process.terminationReason == .uncaughtSignal
                 ? "killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
             logger.warning("participant exited unexpectedly", metadata: ["role": "\(child.role)", "ending": "\(ending)"])
+            self.onUnexpectedExit?(child.role, process.terminationStatus)
         }
         do {
             try process.run()
@@ -86,6 +102,20 @@ public final class ParticipantLauncher: @unchecked Sendable {
         if !started {
             throw LaunchError(role: child.role, command: child.command, reason: "printed nothing within \(timeout)")
         }
+    }
+
+    /// Stops the children of one role (SIGTERM, SIGKILL after `grace`) and
+    /// forgets them; returns how each ended. The others keep running.
+    @discardableResult
+    public func stop(role: String, grace: Duration = .seconds(10)) async -> [Stopped] {
+        let children = lock.withLock { () -> [(role: String, process: Process)] in
+            let matching = processes.filter { $0.role == role }
+            processes.removeAll { $0.role == role }
+            for child in matching { stoppingPIDs.insert(child.process.processIdentifier) }
+            return matching
+        }
+        // Each mark is taken off by the child's termination handler.
+        return await terminate(children, grace: grace)
     }
 
     /// Number of children still running.
@@ -114,6 +144,10 @@ public final class ParticipantLauncher: @unchecked Sendable {
             stopping = true
             return processes
         }
+        return await terminate(children, grace: grace)
+    }
+
+    private func terminate(_ children: [(role: String, process: Process)], grace: Duration) async -> [Stopped] {
         for child in children where child.process.isRunning { child.process.terminate() }
         let deadline = ContinuousClock.now.advanced(by: grace)
         while children.contains(where: { $0.process.isRunning }), ContinuousClock.now < deadline, !Task.isCancelled {
