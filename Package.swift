@@ -123,7 +123,7 @@ let package = Package(
 
         // Executables: argument parsing and wiring only.
         .executableTarget(name: "MsgFloCLI", dependencies: [
-            "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "MsgFloGraph", "Primitives",
+            "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "MsgFloGraph", "MsgFloRuntime", "PlatformClients", "HTTPServer", "Primitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
