@@ -43,10 +43,17 @@ struct FBPSchema: Sendable {
 
     /// Problems of `message` as a runtime output; empty when it validates.
     func problems(_ message: FBPMessage) -> [String] {
-        let ref = "#/\(message.protocol)/output/\(message.command)"
+        problems(wire: message.json)
+    }
+
+    /// Problems of a message as it came over the wire (every top-level key counts).
+    func problems(wire json: JSONValue) -> [String] {
+        let proto = json["protocol"]?.stringValue ?? "?"
+        let command = json["command"]?.stringValue ?? "?"
+        let ref = "#/\(proto)/output/\(command)"
         guard let schema = resolve(ref) else { return ["no schema \(ref): the runtime sent a message the protocol does not define"] }
         var problems: [String] = []
-        validate(message.json, schema, at: "\(message.protocol):\(message.command)", &problems)
+        validate(json, schema, at: "\(proto):\(command)", &problems)
         return problems
     }
 
