@@ -58,6 +58,16 @@ final class FBPTestClient: @unchecked Sendable {
         return message
     }
 
+    /// The next message that is not news the runtime broadcasts on its own
+    /// (live state of nodes and edges, the network starting, notices).
+    func nextReply(sourceLocation: SourceLocation = #_sourceLocation) async throws -> FBPMessage? {
+        while let message = try await next(sourceLocation: sourceLocation) {
+            let news = message.responseTo == nil && ["changeedge", "changenode", "started", "output"].contains(message.command)
+            if !news { return message }
+        }
+        return nil
+    }
+
     /// Sends a request, then a `network:getstatus` barrier, and returns what
     /// arrived in between: the request's answers and whatever it caused
     /// (broadcasts included), since the runtime answers in order.

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MsgFlo
 import MsgFloAMQP
 import PlatformClients
@@ -48,7 +49,9 @@ struct TestVhost: Sendable {
 
     /// A connected transport in this virtual host.
     func transport() async throws -> AMQPTransport {
-        try await AMQPTestBroker.connectedTransport(url: brokerURL)
+        var logger = Logger(label: "test.amqp")
+        logger.logLevel = .warning
+        return try await AMQPTestBroker.connectedTransport(url: brokerURL, logger: logger)
     }
 
     /// The bindings whose source is `exchange`, as (destination) names.
