@@ -109,7 +109,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "ImageResize", dependencies: [
-            "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives", "HTTPServer", "PlatformClients", "Postgres", "Vips", "SafeDownload",
+            "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "MsgFloRuntime", "Primitives", "HTTPServer", "PlatformClients", "Postgres", "Vips", "SafeDownload",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [

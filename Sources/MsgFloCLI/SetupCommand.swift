@@ -5,6 +5,8 @@ import MsgFlo
 import Primitives
 import ServiceLifecycle
 import MsgFloGraph
+import MsgFloRuntime
+import PlatformClients
 
 struct SetupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,6 +23,8 @@ struct SetupCommand: AsyncParsableCommand {
     @Option(help: "Seconds to listen for discovery with --discover.") var discoverTimeout: Double = 30
     @Flag(help: "Keep running (and the participants with it) until SIGTERM/SIGINT.") var forever = false
     @Flag(help: "Remove the graph's bindings instead of adding them (queues and exchanges stay).") var remove = false
+    @Option(help: "RabbitMQ management API, for the policy that bounds the fbp discovery queue (else RABBITMQ_MANAGEMENT_URL, or derived from the broker URL).")
+    var managementURL: String?
 
     func run() async throws {
         MsgFloCommand.bootstrapLogging()
@@ -70,6 +74,22 @@ struct SetupCommand: AsyncParsableCommand {
                            metadata: ["roles": "\(missing.sorted().joined(separator: ","))"])
         }
         return found
+    }
+
+    /// Bounds the `fbp` queue with a broker policy (RabbitMQ only). Not fatal:
+    /// the bindings are what setup is for; without the policy the queue only
+    /// grows while no coordinator reads it.
+    func applyDiscoveryPolicy(logger: Logger) async {
+        guard let scheme = try? broker.url().scheme, scheme == .amqp || scheme == .amqps else { return }
+        do {
+            let endpoint = try ManagementEndpoint.resolve(flag: managementURL, broker: broker.rawURL(),
+                                                          environment: ProcessInfo.processInfo.environment)
+            try await DiscoveryQueuePolicy.apply(with: RabbitMQManagementClient(endpoint: endpoint, http: URLSessionHTTPClient(timeout: 10)))
+            say("policy \(DiscoveryQueuePolicy.name): queue \(DiscoveryMessage.queue) holds at most \(DiscoveryQueuePolicy.maxLength) announcements")
+        } catch {
+            logger.warning("could not bound the discovery queue with a policy; it grows while no coordinator reads it",
+                           metadata: ["policy": "\(DiscoveryQueuePolicy.name)", "error": "\(error)"])
+        }
     }
 
     func sendInitialPackets(graph: Graph, filter: RoleFilter, resolver: any QueueResolving, transport: any BrokerTransport) async throws {
@@ -130,6 +150,7 @@ struct SetupRun: Service {
         for binding in bindings { say("\(command.remove ? "removed" : "bound") \(binding.summary)") }
         if !command.remove {
             try await command.sendInitialPackets(graph: graph, filter: filter, resolver: resolver, transport: transport)
+            await command.applyDiscoveryPolicy(logger: logger)
         }
     }
 

@@ -7,6 +7,8 @@ import Vips
 import Primitives
 import MsgFloAMQP
 import MsgFloMQTT
+import MsgFloRuntime
+import ServiceLifecycle
 
 /// Wires each process of the service (web, resize, store, migrate) from its
 /// configuration. The executable only parses arguments and calls these.
@@ -59,18 +61,26 @@ public enum ServiceRunner {
                                       configuration: try ParticipantConfiguration(environment: ProcessInfo.processInfo.environment),
                                       logger: logger) { _, _, _ in }
         let waiter = JobWaiter()
+        // With MSGFLO_RUNTIME_SECRET: the FBP runtime and its graph page on this port (Heroku gives only web one).
+        let runtime = try RuntimeSettings.embedded(brokerURL: config.brokerURL ?? BrokerURL.defaultURL,
+                                                   environment: ProcessInfo.processInfo.environment)
+            .map { try $0.makeHost(transport: try transport(config), logger: Logger(label: "msgflo.runtime")) }
+        let routes: @Sendable (inout Router) -> Void = { router in
+            extraRoutes?(&router)
+            runtime?.mount(on: &router, socketPath: RuntimeSettings.embeddedSocketPath, pagePath: RuntimeSettings.embeddedPagePath)
+        }
         let api = WebAPI(config: config, store: PostgresJobStore(database: database), storage: PostgresImageStorage(database: database),
                          publisher: ParticipantJobPublisher(participant: participant, port: "resizeimage"),
-                         waiter: waiter, logger: logger, extraRoutes: extraRoutes)
+                         waiter: waiter, logger: logger, extraRoutes: routes)
         var http = HTTPServer.Configuration()
         http.port = config.port
         http.maxBodyBytes = config.maxBodyBytes
         let server = HTTPServer(configuration: http, router: api.router(), logger: logger)
         let port = try server.start()
         logger.info("imageresize web ready", metadata: ["url": "http://localhost:\(port)"])
-        // Shut down in reverse: long-polls go, the server drains, then the participant.
-        try await ProcessLifecycle.run([participant, server, waiter.service(databaseURL: config.databaseURL, logger: logger)],
-                                       logger: logger)
+        // Shut down in reverse: long-polls go, the server drains (closing FBP clients), the runtime, then the participant.
+        let services: [any Service] = [participant] + (runtime.map { [$0] } ?? []) + [server, waiter.service(databaseURL: config.databaseURL, logger: logger)]
+        try await ProcessLifecycle.run(services, logger: logger)
     }
 
     /// Call first thing in a resize worker process, before any other work:

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import MsgFlo
+import MsgFloRuntime
 import PlatformClients
 import Primitives
 
@@ -39,6 +40,8 @@ public enum DemoPage {
 /// What the demo page starts with, read once from the environment.
 public struct DemoSettings: Sendable, Equatable {
     public var images: [String]
+    /// The live graph page of the runtime mounted beside the API, when there is one (`MSGFLO_RUNTIME_SECRET`).
+    public var graphPage: String?
     public var queue: String
     public var deadline: Double
     /// Where the queue is read, or why it cannot be.
@@ -47,6 +50,8 @@ public struct DemoSettings: Sendable, Equatable {
     public init(environment: [String: String], brokerURL: String?) {
         images = (environment["IMAGERESIZE_DEMO_IMAGES"] ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        graphPage = RuntimeSettings.embedded(brokerURL: brokerURL ?? BrokerURL.defaultURL, environment: environment) == nil
+            ? nil : RuntimeSettings.embeddedPagePath
         queue = environment["IMAGERESIZE_DEMO_QUEUE"].flatMap { $0.isEmpty ? nil : $0 } ?? "resize.IN"
         deadline = environment["IMAGERESIZE_DEMO_DEADLINE"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? 30
         management = Result { () throws(ManagementError) -> ManagementEndpoint in

@@ -24,7 +24,8 @@ public enum DemoPageHTML {
 
     /// The page's start-up settings as JSON, safe inside a `<script>` element.
     static func configJSON(_ settings: DemoSettings) -> String {
-        let object: [String: Any] = ["images": settings.images, "deadline": settings.deadline, "queue": settings.queue]
+        var object: [String: Any] = ["images": settings.images, "deadline": settings.deadline, "queue": settings.queue]
+        if let graphPage = settings.graphPage { object["graphPage"] = graphPage }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         // "</" would end the script element early; "<\/" means the same in JSON.
         return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")

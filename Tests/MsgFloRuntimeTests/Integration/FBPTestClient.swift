@@ -21,8 +21,10 @@ final class FBPTestClient: @unchecked Sendable {
         self.secret = secret
     }
 
-    static func connect(port: Int, graph: String, secret: String? = nil, subprotocol: String? = "noflo") async throws -> FBPTestClient {
-        FBPTestClient(socket: try await WebSocketTestClient.connect(port: port, subprotocol: subprotocol), graph: graph, secret: secret)
+    static func connect(port: Int, path: String = "/", graph: String, secret: String? = nil,
+                        subprotocol: String? = "noflo") async throws -> FBPTestClient {
+        FBPTestClient(socket: try await WebSocketTestClient.connect(port: port, path: path, subprotocol: subprotocol),
+                      graph: graph, secret: secret)
     }
 
     func nextRequestId() -> String {
