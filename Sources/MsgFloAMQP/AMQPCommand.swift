@@ -36,6 +36,8 @@ struct AMQPConsumerSpec: Sendable {
 struct AMQPTapSpec: Sendable {
     var exchange: String
     var backlog: Int
+    /// Called on the consumer thread for each copy (no acknowledgement follows).
+    var handler: @Sendable (IncomingMessage) -> Void
 }
 
 /// What async Swift asks a connection thread to do.

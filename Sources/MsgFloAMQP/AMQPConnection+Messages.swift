@@ -33,10 +33,12 @@ extension AMQPConnection {
         try check(amqp_get_rpc_reply(state), channel: channel)
     }
 
-    func consume(channel: UInt16, queue: String, consumerTag: String) throws(AMQPFailure) {
+    /// `noAck`: the broker counts a message delivered once sent (a watcher's
+    /// copies, which nobody needs redelivered); no settlement may follow.
+    func consume(channel: UInt16, queue: String, consumerTag: String, noAck: Bool = false) throws(AMQPFailure) {
         let strings = AMQPCStrings()
         defer { withExtendedLifetime(strings) {} }
-        amqp_basic_consume(state, channel, strings.bytes(queue), strings.bytes(consumerTag), 0, 0, 0, amqp_empty_table)
+        amqp_basic_consume(state, channel, strings.bytes(queue), strings.bytes(consumerTag), 0, noAck ? 1 : 0, 0, amqp_empty_table)
         try check(amqp_get_rpc_reply(state), channel: channel)
     }
 

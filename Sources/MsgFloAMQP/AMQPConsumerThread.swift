@@ -59,7 +59,8 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
                 try connection.perform(.bindQueue(queue: consumer.spec.queue, exchange: tap.exchange, routingKey: ""),
                                        channel: consumer.channel!)
             }
-            try connection.consume(channel: consumer.channel!, queue: consumer.spec.queue, consumerTag: "msgflo-\(id)")
+            try connection.consume(channel: consumer.channel!, queue: consumer.spec.queue, consumerTag: "msgflo-\(id)",
+                                   noAck: consumer.spec.tap != nil)
             consumer.consuming = true
             consumer.retryAt = nil
             consumer.firstReply?.resume()
@@ -189,8 +190,17 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
             return
         }
         guard var consumer = consumers[id], !consumer.cancelled else {
-            // Arrived for a consumer being cancelled: give it back for another consumer.
-            try connection.settle(channel: delivery.channel, deliveryTag: delivery.deliveryTag, .requeue)
+            // Arrived for a consumer being cancelled: give it back for another consumer
+            // (a watcher's copy was never the broker's to give back: it is dropped).
+            if consumers[id]?.spec.tap == nil {
+                try connection.settle(channel: delivery.channel, deliveryTag: delivery.deliveryTag, .requeue)
+            }
+            return
+        }
+        if let tap = consumer.spec.tap {
+            // A watcher's copy, delivered without acknowledgement: handed on here, nothing to settle.
+            tap.handler(IncomingMessage(queue: consumer.spec.queue, body: delivery.body, redelivered: delivery.redelivered,
+                                        timestamp: delivery.timestamp))
             return
         }
         consumer.inFlight += 1

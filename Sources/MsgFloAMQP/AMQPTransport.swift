@@ -180,15 +180,15 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
     }
 
     /// A watcher's queue lives on the consuming connection (exclusive queues
-    /// belong to the connection that declared them), on the tap's own channel.
+    /// belong to the connection that declared them), on the tap's own channel,
+    /// consumed without acknowledgements: copies nobody needs redelivered cost
+    /// the broker and this process less, and a watcher that falls behind only
+    /// lets its queue fill up to `backlog`, where the oldest are dropped.
     public func tap(exchange: String, backlog: Int,
-                    handler: @escaping @Sendable (IncomingMessage) async -> Void) async throws -> any ConsumerHandle {
+                    handler: @escaping @Sendable (IncomingMessage) -> Void) async throws -> any ConsumerHandle {
         let backlog = max(1, backlog)
         return try await startConsumer(queue: "(tap of \(exchange))", prefetch: min(backlog, 100),
-                                       tap: AMQPTapSpec(exchange: exchange, backlog: backlog)) { message in
-            await handler(message)
-            return .ack
-        }
+                                       tap: AMQPTapSpec(exchange: exchange, backlog: backlog, handler: handler)) { _ in .ack }
     }
 
     private func startConsumer(queue: String, prefetch: Int, tap: AMQPTapSpec?,

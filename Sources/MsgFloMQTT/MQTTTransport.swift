@@ -249,9 +249,9 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
     /// On MQTT every subscriber of a topic gets a copy, so watching an
     /// outport is consuming its topic; `backlog` bounds the handlers run at once.
     public func tap(exchange: String, backlog: Int,
-                    handler: @escaping @Sendable (IncomingMessage) async -> Void) async throws -> any ConsumerHandle {
+                    handler: @escaping @Sendable (IncomingMessage) -> Void) async throws -> any ConsumerHandle {
         try await consume(queue: exchange, prefetch: min(max(1, backlog), 16)) { message in
-            await handler(message)
+            handler(message)
             return .ack
         }
     }

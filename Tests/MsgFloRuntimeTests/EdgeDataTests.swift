@@ -22,12 +22,12 @@ import Testing
         #expect(watched.messages(to: "a").first?.responseTo == nil, "network:edges' schema allows no responseTo")
         #expect(watched.messages(to: "b").isEmpty)
 
-        let seen = harness.feed(.tapped(exchange: "resize.OUT", body: ["id": 1]))
+        let seen = harness.feed(.tapped(exchange: "resize.OUT", json: ["id": 1]))
         let data = try #require(seen.messages(to: "a").first)
         #expect(data.payload == ["id": "resize() OUT -> IN store()", "src": Fixtures.port("resize", "out"),
                                  "tgt": Fixtures.port("store", "in"), "graph": "imageresize", "data": ["id": 1]])
         #expect(seen.messages(to: "b").isEmpty, "b did not ask")
-        #expect(harness.feed(.tapped(exchange: "web.RESIZEIMAGE", body: 1)).isEmpty)
+        #expect(harness.feed(.tapped(exchange: "web.RESIZEIMAGE", json: 1)).isEmpty)
     }
 
     @Test func aHotEdgeIsSampledAndTheSkippedAreCounted() {
@@ -35,13 +35,13 @@ import Testing
         Self.watch(&harness, [Self.resizeToStore])
         var delivered: [String] = []
         for i in 0..<10 {
-            let outputs = harness.feed(.tapped(exchange: "resize.OUT", body: .number(Double(i))))
+            let outputs = harness.feed(.tapped(exchange: "resize.OUT", json: .number(Double(i))))
             delivered += outputs.messages(to: "a").map(\.command)
             harness.advance(0.05)
         }
         #expect(delivered == ["data", "data"])
         harness.advance(1)
-        let next = harness.feed(.tapped(exchange: "resize.OUT", body: 99))
+        let next = harness.feed(.tapped(exchange: "resize.OUT", json: 99))
         #expect(next.commands(to: "a") == ["network:output", "network:data"])
         #expect(next.messages(to: "a").first?.payload["message"]
             == "skipped 8 messages on resize() OUT -> IN store() in graph 'imageresize' (at most 2 per second are shown)")
@@ -50,7 +50,7 @@ import Testing
     @Test func pendingSkipsAreReportedOnTickAfterABurst() {
         var harness = Harness(configuration: Fixtures.configuration(rate: 1))
         Self.watch(&harness, [Self.resizeToStore])
-        for _ in 0..<5 { harness.feed(.tapped(exchange: "resize.OUT", body: 1)) }
+        for _ in 0..<5 { harness.feed(.tapped(exchange: "resize.OUT", json: 1)) }
         harness.advance(1)
         let tick = harness.feed(.tick)
         #expect(tick.commands(to: "a") == ["network:output"])
@@ -62,8 +62,8 @@ import Testing
         Self.watch(&harness, [Self.resizeToStore])
         let second = Self.watch(&harness, [Self.resizeToStore, Self.webToResize], from: "b")
         #expect(second.actionSummaries == ["tap web.RESIZEIMAGE"], "resize.OUT is tapped already")
-        harness.feed(.tapped(exchange: "resize.OUT", body: 1))
-        let both = harness.feed(.tapped(exchange: "resize.OUT", body: 2))
+        harness.feed(.tapped(exchange: "resize.OUT", json: 1))
+        let both = harness.feed(.tapped(exchange: "resize.OUT", json: 2))
         #expect(both.messages(to: "a").isEmpty && both.messages(to: "b").isEmpty)
 
         let aLeaves = harness.feed(.clientDisconnected("a"))
@@ -94,7 +94,7 @@ import Testing
         var harness = Harness()
         harness.feed(.discovered(Fixtures.resize, announcedAt: nil))
         harness.request("network", "debug", ["enable": true, "graph": "imageresize"], from: "b")
-        let failed = harness.feed(.tapped(exchange: "resize.ERROR", body: ["error": "decode_failed"]))
+        let failed = harness.feed(.tapped(exchange: "resize.ERROR", json: ["error": "decode_failed"]))
         #expect(failed.commands(to: "a") == ["network:error"])
         #expect(failed.commands(to: "b") == ["network:error", "network:processerror"])
         #expect(failed.messages(to: "a").first?.errorText == #"'resize' sent on its error port: {"error":"decode_failed"}"#)

@@ -78,7 +78,7 @@ import Testing
         harness.feed(.discovered(Fixtures.store, announcedAt: nil))
         let added = harness.request("graph", "addoutport", ["public": "results", "node": "resize", "port": "out", "graph": "imageresize"])
         #expect(added.actionSummaries == ["tap resize.OUT"])
-        let seen = harness.feed(.tapped(exchange: "resize.OUT", body: ["ok": true]))
+        let seen = harness.feed(.tapped(exchange: "resize.OUT", json: ["ok": true]))
         #expect(seen.commands(to: "a") == ["runtime:packet"])
         #expect(seen.commands(to: "b") == ["runtime:packet"])
         let packet = try #require(seen.messages(to: "a").first)

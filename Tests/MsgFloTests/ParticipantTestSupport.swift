@@ -55,7 +55,7 @@ final class RecordingTransport: MessageTransport, BrokerAdmin {
     }
 
     func tap(exchange: String, backlog: Int,
-             handler: @escaping @Sendable (IncomingMessage) async -> Void) async throws -> any ConsumerHandle {
+             handler: @escaping @Sendable (IncomingMessage) -> Void) async throws -> any ConsumerHandle {
         try await inner.tap(exchange: exchange, backlog: backlog, handler: handler)
     }
 }

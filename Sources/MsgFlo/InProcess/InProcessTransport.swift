@@ -134,14 +134,14 @@ public final class InProcessTransport: MessageTransport, BrokerAdmin {
     /// or with the connection) bound to `exchange`. `backlog` is not enforced
     /// in-process: handlers run as deliveries arrive.
     public func tap(exchange: String, backlog: Int,
-                    handler: @escaping @Sendable (IncomingMessage) async -> Void) async throws -> any ConsumerHandle {
+                    handler: @escaping @Sendable (IncomingMessage) -> Void) async throws -> any ConsumerHandle {
         _ = try requireConnection()
         guard broker.exchangeExists(exchange) else { throw TransportError.inProcessNoSuchExchange(exchange) }
         let queue = "amq.gen-" + UUID().uuidString.lowercased()
         try broker.declareQueue(queue, options: InProcessQueueOptions(durable: false, autoDelete: true))
         try broker.bindQueue(queue, to: exchange)
         return try await consume(queue: queue, prefetch: max(1, backlog)) { message in
-            await handler(message)
+            handler(message)
             return .ack
         }
     }

@@ -97,8 +97,12 @@ public protocol MessageTransport: AnyObject, Sendable {
     /// a watcher that falls behind sees a sample, and the broker stays safe).
     /// MQTT: a subscription to the topic (every subscriber gets a copy).
     /// The exchange must exist: declare it with `declareOutport` first.
+    /// The handler runs on the transport's own thread, once per message, and
+    /// must return at once (hand the message on, e.g. into a stream): a hot
+    /// edge brings thousands a second, and a task each would cost more than
+    /// the watching itself.
     func tap(exchange: String, backlog: Int,
-             handler: @escaping @Sendable (IncomingMessage) async -> Void) async throws -> any ConsumerHandle
+             handler: @escaping @Sendable (IncomingMessage) -> Void) async throws -> any ConsumerHandle
 }
 
 extension MessageTransport {

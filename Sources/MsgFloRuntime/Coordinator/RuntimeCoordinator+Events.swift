@@ -6,7 +6,15 @@ extension RuntimeCoordinator {
     /// A message seen on a tapped exchange, sent where its routes say:
     /// sampled per client per edge as network:data, as runtime:packet for an
     /// exported outport, as network:error for an error port.
-    mutating func tapped(_ exchange: String, body: JSONValue, at now: Date, _ out: inout Outbox) {
+    mutating func tapped(_ exchange: String, body data: Data, at now: Date, _ out: inout Outbox) {
+        // Read once, and only if some route shows it.
+        var parsed: JSONValue?
+        func body() -> JSONValue {
+            if let parsed { return parsed }
+            let value = JSONValue(messageBody: data)
+            parsed = value
+            return value
+        }
         for route in tapRoutes[exchange] ?? [] {
             switch route {
             case .edge(let key, let watching):
@@ -16,12 +24,12 @@ extension RuntimeCoordinator {
                     clients[client]?.samplers[key] = sampler
                     guard admitted else { continue }
                     reportSkipped(key, client: client, at: now, &out)
-                    out.send(FBPReply.data(key.edge, graph: key.graph, data: body), to: client)
+                    out.send(FBPReply.data(key.edge, graph: key.graph, data: body()), to: client)
                 }
             case .export(let graph, let name):
-                broadcast(FBPReply.packet(RuntimePacket(graph: graph, port: name, event: .data, payload: body)), &out)
+                broadcast(FBPReply.packet(RuntimePacket(graph: graph, port: name, event: .data, payload: body())), &out)
             case .errorPort(let graph, let node):
-                let text = String(decoding: body.encoded(), as: UTF8.self)
+                let text = String(decoding: body().encoded(), as: UTF8.self)
                 broadcast(FBPReply.error(on: .network, message: "'\(node)' sent on its error port: \(text)", graph: graph), &out)
                 let debugging = audience.filter { clients[$0]?.debug.contains(graph) == true }
                 out.send(FBPReply.processError(node: node, error: text, graph: graph), to: debugging)

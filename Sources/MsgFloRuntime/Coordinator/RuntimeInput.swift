@@ -15,8 +15,10 @@ public enum RuntimeInput: Sendable, Hashable {
     /// (AMQP `timestamp`) when it had one, so a backlog of old announcements
     /// does not make dead participants look alive.
     case discovered(ParticipantDefinition, announcedAt: Date?)
-    /// A message seen by a tap on `exchange` (see `RuntimeAction.startTap`).
-    case tapped(exchange: String, body: JSONValue)
+    /// A message seen by a tap on `exchange` (see `RuntimeAction.startTap`),
+    /// its body as it came: read as JSON (msgflo's rule: else a string) only
+    /// when it is shown, since a hot edge is mostly skipped.
+    case tapped(exchange: String, body: Data)
     /// A process the shell started for `role` ended.
     case processExited(role: String, status: Int32)
     /// The shell could not carry out an action; the coordinator forgets its effect and tells the clients.

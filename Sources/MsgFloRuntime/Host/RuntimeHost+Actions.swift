@@ -43,9 +43,9 @@ extension RuntimeHost {
     /// same way first lets an edge be watched before its participant runs.
     private func startTap(_ exchange: String) async throws -> any ConsumerHandle {
         try await transport.execute(TopologyPlan.outport(exchange))
-        let continuation = inputContinuation
+        let inbox = taps
         return try await transport.tap(exchange: exchange, backlog: options.tapBacklog) { message in
-            continuation.yield(.tapped(exchange: exchange, body: message.json))
+            inbox.add(exchange: exchange, body: message.body)
         }
     }
 

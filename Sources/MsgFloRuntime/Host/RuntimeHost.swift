@@ -40,6 +40,8 @@ public final class RuntimeHost: Service, Sendable {
         public var statsInterval: Duration = .seconds(2)
         /// Most messages a tap's queue holds on the broker; beyond, the oldest are dropped.
         public var tapBacklog = 1000
+        /// How often messages seen by taps are handed to the coordinator, in one burst.
+        public var tapFlushInterval: Duration = .milliseconds(50)
 
         public init(configuration: RuntimeConfiguration, library: ComponentLibrary = ComponentLibrary(),
                     graphs: [RuntimeGraph], mainGraph: String? = nil) {
@@ -59,6 +61,7 @@ public final class RuntimeHost: Service, Sendable {
     let inputs: AsyncStream<RuntimeInput>
     let inputContinuation: AsyncStream<RuntimeInput>.Continuation
     let lanes = ActionLanes()
+    let taps = TapInbox()
     /// The coordinator's state after the last input, for tests and diagnostics.
     let latest: LockedState<RuntimeCoordinator>
 
@@ -136,6 +139,7 @@ public final class RuntimeHost: Service, Sendable {
             group.addTask { await self.runSaveLane() }
             await withTaskGroup(of: Void.self) { timers in
                 timers.addTask { await self.repeatedly(every: self.options.tickInterval) { self.input(.tick) } }
+                timers.addTask { await self.repeatedly(every: self.options.tapFlushInterval) { self.flushTaps() } }
                 if let stats = self.stats {
                     timers.addTask { await self.pollQueueStats(stats) }
                 }
@@ -174,9 +178,21 @@ public final class RuntimeHost: Service, Sendable {
                     lanes.enqueue(action)
                 }
             }
+            // Not after a tapped message: the snapshot would share the coordinator's
+            // storage and make the next message copy it (a hot edge brings thousands a second).
+            if case .tapped = input { continue }
             latest.withLock { $0 = coordinator }
         }
         lanes.finish()
+    }
+
+    /// Hands what the taps gathered to the coordinator, in arrival order.
+    func flushTaps() {
+        let (messages, dropped) = taps.drain()
+        if dropped > 0 {
+            logger.warning("messages seen by taps dropped: the runtime fell behind", metadata: ["dropped": "\(dropped)"])
+        }
+        for message in messages { input(.tapped(exchange: message.exchange, body: message.body)) }
     }
 
     private func repeatedly(every interval: Duration, _ body: @Sendable () -> Void) async {

@@ -16,7 +16,7 @@ final class RuntimeFixture: Sendable {
     let host: RuntimeHost
     let server: HTTPServer
     let port: Int
-    let vhost: TestVhost
+    let vhost: TestVhost?
     let logLines: LockedState<[String]>
     private let group: ServiceGroup
     private let running: Task<Void, any Error>
@@ -30,11 +30,26 @@ final class RuntimeFixture: Sendable {
                       library: [String: String] = [:], startNetworks: Bool = true,
                       http: (inout HTTPServer.Configuration) -> Void = { _ in }) async throws -> RuntimeFixture {
         let lines = LockedState<[String]>([])
-        let logger = Logger(label: "test.runtime") { _ in
+        let logger = capturing(lines)
+        let transport = try AMQPTransport(url: vhost.brokerURL, configuration: AMQPTestBroker.configuration(), logger: logger)
+        return try await start(transport: transport, stats: vhost.management, brokerText: vhost.brokerText, lines: lines, vhost: vhost,
+                               fbp: fbp, secret: secret, manage: manage, library: library, startNetworks: startNetworks, http: http)
+    }
+
+    static func capturing(_ lines: LockedState<[String]>) -> Logger {
+        Logger(label: "test.runtime") { _ in
             var handler = AMQPCapturingLogHandler(lines: lines)
             handler.logLevel = .info
             return handler
         }
+    }
+
+    /// On any transport (MQTT: no queue figures, `stats` nil).
+    static func start(transport: any BrokerTransport, stats: (any QueueStatsSource)?, brokerText: String,
+                      lines: LockedState<[String]>, vhost: TestVhost?, fbp: String, secret: String? = nil, manage: Bool = false,
+                      library: [String: String] = [:], startNetworks: Bool = true,
+                      http: (inout HTTPServer.Configuration) -> Void = { _ in }) async throws -> RuntimeFixture {
+        let logger = capturing(lines)
         let graph = try FBPParser.parse(fbp)
         let id = graph.properties["name"]?.stringValue ?? "main"
         let configuration = RuntimeConfiguration(id: runtimeID, label: "test runtime", secret: secret, manageParticipants: manage)
@@ -44,11 +59,10 @@ final class RuntimeFixture: Sendable {
         options.startNetworks = startNetworks
         options.discoveryGrace = .milliseconds(200)
         options.statsInterval = .milliseconds(500)
-        let transport = try AMQPTransport(url: vhost.brokerURL, configuration: AMQPTestBroker.configuration(), logger: logger)
         var environment = ProcessInfo.processInfo.environment
         environment["LOG_LEVEL"] = "warning"
         environment["PATH"] = URL(fileURLWithPath: MsgFloBinary.path).deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
-        let host = RuntimeHost(options: options, transport: transport, stats: vhost.management, brokerURL: vhost.brokerText,
+        let host = RuntimeHost(options: options, transport: transport, stats: stats, brokerURL: brokerText,
                                environment: environment, logger: logger)
         var router = Router()
         host.mount(on: &router, socketPath: "/", pagePath: "/")
@@ -64,7 +78,7 @@ final class RuntimeFixture: Sendable {
         return RuntimeFixture(host: host, server: server, port: port, vhost: vhost, logLines: lines, group: group, running: running)
     }
 
-    private init(host: RuntimeHost, server: HTTPServer, port: Int, vhost: TestVhost, logLines: LockedState<[String]>,
+    private init(host: RuntimeHost, server: HTTPServer, port: Int, vhost: TestVhost?, logLines: LockedState<[String]>,
                  group: ServiceGroup, running: Task<Void, any Error>) {
         self.host = host
         self.server = server

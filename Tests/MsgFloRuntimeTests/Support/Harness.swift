@@ -44,6 +44,13 @@ struct Harness {
     mutating func advance(_ seconds: TimeInterval) { now = now.addingTimeInterval(seconds) }
 }
 
+extension RuntimeInput {
+    /// A tapped message with a JSON body, as the broker would carry it.
+    static func tapped(exchange: String, json: JSONValue) -> RuntimeInput {
+        .tapped(exchange: exchange, body: json.encoded())
+    }
+}
+
 extension Array where Element == RuntimeOutput {
     /// Messages sent to `client`, in order.
     func messages(to client: ClientID) -> [FBPMessage] {
