@@ -122,7 +122,7 @@ let package = Package(
         .testTarget(name: "MsgFloGraphTests", dependencies: ["MsgFloGraph", "MsgFlo", "MsgFloAMQP", "Primitives", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
-        .testTarget(name: "VipsTests", dependencies: ["Vips"]),
+        .testTarget(name: "VipsTests", dependencies: ["Vips", "TestSupport"]),
         .testTarget(name: "SafeDownloadTests", dependencies: ["SafeDownload"]),
         .testTarget(name: "GuvTests", dependencies: ["Guv"]),
         .testTarget(name: "LoadTestTests", dependencies: ["LoadTest"]),

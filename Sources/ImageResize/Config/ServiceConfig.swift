@@ -1,4 +1,5 @@
 import Foundation
+import Vips
 
 /// A configuration problem found at start-up, naming the variable to fix.
 public struct ServiceConfigError: Error, CustomStringConvertible, Equatable {
@@ -42,6 +43,14 @@ public struct ServiceConfig: Sendable, Equatable {
     public var downloadTimeout: Double = 20
     public var maxDownloadBytes: Int = 40 << 20
     public var maxPixels: Int = 100_000_000
+    /// Memory one image's decode and thumbnail may take (pixels x bands x
+    /// bytes per sample, decoder buffers, output), bytes; checked from the
+    /// header before decoding (`Vips.DecodeMemory`).
+    public var maxImageMemory: Int = 100 << 20
+    /// CPU seconds one image's decode and resize may take.
+    public var resizeCPUSeconds: Double = 10
+    /// Input formats the resize workers decode.
+    public var inputFormats: Set<ImageFormat> = ImageFormat.webDefaults
     public var maxRedirects: Int = 3
     /// Hosts (optionally host:port) that may resolve to private addresses, e.g. a test image server.
     public var allowHosts: [String] = []
@@ -96,9 +105,30 @@ public struct ServiceConfig: Sendable, Equatable {
         if let v = try int("IMAGERESIZE_MAX_DOWNLOAD_BYTES", 1024...(1 << 30)) { maxDownloadBytes = v }
         if let v = try int("IMAGERESIZE_MAX_PIXELS", 1...1_000_000_000) { maxPixels = v }
         if let v = try int("IMAGERESIZE_MAX_REDIRECTS", 0...20) { maxRedirects = v }
+        if let v = try int("IMAGERESIZE_MAX_IMAGE_MEMORY", (1 << 20)...(16 << 30)) { maxImageMemory = v }
+        if let v = try seconds("IMAGERESIZE_RESIZE_CPU_SECONDS") { resizeCPUSeconds = v }
+        if let text = environment["IMAGERESIZE_INPUT_FORMATS"], !text.isEmpty {
+            inputFormats = try Self.formats(text)
+        }
         if let v = try int("IMAGERESIZE_DB_POOL", 1...64) { databasePoolSize = v }
         if let text = environment["IMAGERESIZE_ALLOW_HOSTS"] {
             allowHosts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
+    }
+
+    /// "jpeg,png,webp,gif,tiff": each name known to `ImageFormat(name:)`.
+    static func formats(_ text: String) throws(ServiceConfigError) -> Set<ImageFormat> {
+        var formats = Set<ImageFormat>()
+        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            guard let format = ImageFormat(name: name) else {
+                throw ServiceConfigError(variable: "IMAGERESIZE_INPUT_FORMATS",
+                                         problem: "\"\(name)\" is not a format; use a comma-separated list of \(ImageFormat.nameable.map(\.description).joined(separator: ", "))")
+            }
+            formats.insert(format)
+        }
+        guard !formats.isEmpty else {
+            throw ServiceConfigError(variable: "IMAGERESIZE_INPUT_FORMATS", problem: "names no format; leave it unset for jpeg,png,webp,gif")
+        }
+        return formats
     }
 }
