@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "SafeDownloadTests", dependencies: ["SafeDownload"]),
         .testTarget(name: "GuvTests", dependencies: ["Guv"]),
         .testTarget(name: "LoadTestTests", dependencies: ["LoadTest"]),
-        .testTarget(name: "ImageResizeTests", dependencies: ["ImageResize", "MsgFlo", "MsgFloAMQP", "MsgFloGraph", "Primitives", "Postgres", "HTTPServer", "TestSupport"]),
+        .testTarget(name: "ImageResizeTests", dependencies: ["ImageResize", "MsgFlo", "MsgFloAMQP", "MsgFloGraph", "Primitives", "Postgres", "HTTPServer", "Vips", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import MsgFlo
 import Testing
+import Vips
 @testable import ImageResize
 
 private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(text.utf8)) }
@@ -98,10 +99,31 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
         #expect(try ServiceConfig(environment: [:]) == ServiceConfig())
     }
 
+    @Test func imageLimits() throws {
+        let defaults = ServiceConfig()
+        #expect(defaults.inputFormats == [.jpeg, .png, .webp, .gif])
+        #expect(defaults.maxImageMemory == 100 << 20)
+        #expect(defaults.resizeCPUSeconds == 10)
+        let config = try ServiceConfig(environment: [
+            "IMAGERESIZE_INPUT_FORMATS": "jpg, PNG,tiff,heic", "IMAGERESIZE_MAX_IMAGE_MEMORY": "52428800",
+            "IMAGERESIZE_RESIZE_CPU_SECONDS": "2.5",
+        ])
+        #expect(config.inputFormats == [.jpeg, .png, .tiff, .heif])
+        #expect(config.maxImageMemory == 50 << 20)
+        #expect(config.resizeCPUSeconds == 2.5)
+        let processor = try ResizeProcessor(config: config)
+        #expect(processor.thumbnailer.acceptedFormats == config.inputFormats)
+        #expect(processor.thumbnailer.maxMemoryBytes == 50 << 20)
+        #expect(processor.thumbnailer.cpuSecondsPerImage == 2.5)
+    }
+
     @Test(arguments: [("PORT", "http"), ("PORT", "70000"), ("IMAGERESIZE_MAX_IMAGES", "0"), ("IMAGERESIZE_RESIZE_TIMEOUT", "-1"),
                         ("IMAGERESIZE_DOWNLOAD_AHEAD", "65"), ("IMAGERESIZE_DOWNLOAD_AHEAD", "-1"),
                         ("IMAGERESIZE_PRUNE_PROGRESSIVE_JPEG", "maybe"), ("IMAGERESIZE_MAX_WAIT", "1e300"),
-                        ("IMAGERESIZE_PUBLISH_TIMEOUT", "86401"), ("IMAGERESIZE_MAX_WAIT", "nan"), ("IMAGERESIZE_MAX_WAIT", "inf")])
+                        ("IMAGERESIZE_PUBLISH_TIMEOUT", "86401"), ("IMAGERESIZE_MAX_WAIT", "nan"), ("IMAGERESIZE_MAX_WAIT", "inf"),
+                        ("IMAGERESIZE_INPUT_FORMATS", "jpeg,svg"), ("IMAGERESIZE_INPUT_FORMATS", ","),
+                        ("IMAGERESIZE_MAX_IMAGE_MEMORY", "1000"), ("IMAGERESIZE_MAX_IMAGE_MEMORY", "9223372036854775807"),
+                        ("IMAGERESIZE_RESIZE_CPU_SECONDS", "0"), ("IMAGERESIZE_RESIZE_CPU_SECONDS", "1e308")])
     func rejectsBadValues(name: String, value: String) {
         #expect(throws: ServiceConfigError.self) { try ServiceConfig(environment: [name: value]) }
     }
