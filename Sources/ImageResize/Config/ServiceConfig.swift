@@ -20,8 +20,10 @@ public struct ServiceConfig: Sendable, Equatable {
     public var limits = JobLimits()
     /// Largest request body, bytes.
     public var maxBodyBytes: Int = 1 << 20
-    /// Bearer token required for writes when set.
+    /// Bearer token every route but /health, /metrics and the demo page needs, when set.
     public var apiToken: String?
+    /// Bearer token /metrics needs, when set (else it is public).
+    public var metricsToken: String?
     /// Public base URL for links in answers (defaults to the request's Host).
     public var publicURL: String?
     /// Longest `?wait=` a client may ask for, seconds.
@@ -91,6 +93,7 @@ public struct ServiceConfig: Sendable, Equatable {
         if let v = try int("IMAGERESIZE_MAX_DIMENSION", 16...16_384) { limits.maxDimension = v }
         if let v = try int("IMAGERESIZE_MAX_BODY_BYTES", 1024...(256 << 20)) { maxBodyBytes = v }
         apiToken = environment["IMAGERESIZE_API_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        metricsToken = environment["IMAGERESIZE_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         publicURL = environment["IMAGERESIZE_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if let v = try seconds("IMAGERESIZE_MAX_WAIT") { maxWaitSeconds = v }
         if let v = try seconds("IMAGERESIZE_PUBLISH_TIMEOUT") { publishTimeout = v }

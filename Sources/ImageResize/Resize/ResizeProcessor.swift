@@ -91,8 +91,9 @@ public struct ResizeProcessor: Sendable {
     }
 
     /// Download errors keep their reason code (download_failed, http_status, too_large, timeout, ...).
+    /// The message names the URL fetched: its credentials are redacted here, before it is sent anywhere.
     static func failure(_ error: DownloadError) -> ImageFailure {
-        ImageFailure(code: error.code.rawValue, message: error.message)
+        ImageFailure(code: error.code.rawValue, message: URLRedaction.redactURLs(in: error.message))
     }
 
     static func failure(_ error: VipsError) -> ImageFailure {
