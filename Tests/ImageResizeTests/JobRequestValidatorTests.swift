@@ -161,3 +161,38 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
         #expect(image["started_at"] == .null && image["result"] == .null && image["error"] == .null && image["height"] == .null)
     }
 }
+
+/// `since` and every date in messages: strict ISO 8601, each field in range.
+@Suite struct TimestampsTests {
+    @Test(arguments: [
+        ("2026-01-31T12:00:00Z", 1_769_860_800.0),
+        ("2026-01-31T12:00:00.5Z", 1_769_860_800.5),
+        ("2026-01-31t12:00:00.123456789z", 1_769_860_800.123456789),
+        ("2026-01-31T13:30:00+01:30", 1_769_860_800.0),
+        ("2026-01-31T10:00:00-0200", 1_769_860_800.0),
+        ("2024-02-29T00:00:00Z", 1_709_164_800.0),
+        ("0001-01-01T00:00:00Z", -62_135_596_800.0),
+        ("9999-12-31T23:59:59Z", 253_402_300_799.0),
+    ])
+    func parses(_ text: String, _ seconds: Double) throws {
+        let date = try #require(Timestamps.parse(text))
+        #expect(abs(date.timeIntervalSince1970 - seconds) < 0.000_001)
+    }
+
+    @Test(arguments: [
+        "", "2026-01-31", "2026-01-31T12:00:00", "2026-01-31 12:00:00Z", "2026-02-30T00:00:00Z", "2025-02-29T00:00:00Z",
+        "2026-13-01T00:00:00Z", "2026-00-01T00:00:00Z", "2026-01-31T24:00:00Z", "2026-01-31T12:60:00Z", "2026-01-31T12:00:60Z",
+        "0000-01-01T00:00:00Z", "99999-01-01T00:00:00Z", "-2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z_x", " 2026-01-01T00:00:00Z",
+        "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00+24:00", "2026-01-01T00:00:00+01:60", "2026-01-01T00:00:00+1",
+        "2026-01-01T00:00:00Z\u{0}", "２026-01-01T00:00:00Z", "2026-01-01T00:00:00.1234567890Z",
+    ])
+    func refuses(_ text: String) {
+        #expect(Timestamps.parse(text) == nil)
+    }
+
+    @Test func formatRoundTrips() throws {
+        let date = Date(timeIntervalSince1970: 1_780_000_000.125)
+        let parsed = try #require(Timestamps.parse(Timestamps.format(date)))
+        #expect(parsed == date)
+    }
+}

@@ -82,7 +82,8 @@ public enum JobRequestValidator {
 
         let width = dimension(object["width"], key: "width", limits: limits, problem: problem)
         let height = dimension(object["height"], key: "height", limits: limits, problem: problem)
-        if object["width"] == nil, object["height"] == nil {
+        // null is as good as absent; one of the two must be a number.
+        if (object["width"] ?? .null) == .null, (object["height"] ?? .null) == .null {
             problem("width", "give width, height or both")
         }
 
@@ -103,8 +104,8 @@ public enum JobRequestValidator {
         if let value = object["operation"], !legacy {
             if value.stringValue != "resize" { problem("operation", "only \"resize\" is supported") }
         }
-        if fit != .inside, object["width"] == nil || object["height"] == nil {
-            problem(object["width"] == nil ? "width" : "height", "fit \(fit.rawValue) needs both width and height")
+        if fit != .inside, (object["width"] ?? .null) == .null || (object["height"] ?? .null) == .null {
+            problem((object["width"] ?? .null) == .null ? "width" : "height", "fit \(fit.rawValue) needs both width and height")
         }
 
         var format = OutputFormat.jpeg

@@ -100,7 +100,7 @@ public struct WebAPI: Sendable {
         let id = try jobID(request)
         var wait: Double = 0
         if let text = request.query["wait"] {
-            guard let seconds = Double(text), seconds >= 0, seconds.isFinite else {
+            guard let seconds = QueryValue.decimal(text), seconds >= 0 else {
                 throw APIError.invalid([.init(field: "wait", problem: "must be a number of seconds from 0 to \(Int(config.maxWaitSeconds))")])
             }
             wait = min(seconds, config.maxWaitSeconds)
@@ -192,7 +192,7 @@ public struct WebAPI: Sendable {
     func stats(_ request: HTTPRequest) async throws -> HTTPResponse {
         var window: Double = 3600
         if let text = request.query["window"] {
-            guard let seconds = Double(text), seconds > 0, seconds <= 30 * 86400 else {
+            guard let seconds = QueryValue.decimal(text), (1...30 * 86400).contains(seconds) else {
                 throw APIError.invalid([.init(field: "window", problem: "must be a number of seconds from 1 to 2592000")])
             }
             window = seconds
