@@ -8,6 +8,9 @@ import Testing
         (#"{"name":"resize.IN","messages":12,"consumers":3,"messages_ready":10}"#, QueueFigures(messages: 12, consumers: 3)),
         (#"{"name":"resize.IN","consumers":0}"#, QueueFigures(messages: 0, consumers: 0)),
         (#"{"name":"resize.IN","messages":4.0,"consumers":"2"}"#, QueueFigures(messages: 4, consumers: 2)),
+        // Numbers no Int holds read as unknown (0), not as a crash of the web process.
+        (#"{"name":"resize.IN","messages":1e300,"consumers":-1e300}"#, QueueFigures(messages: 0, consumers: 0)),
+        (#"{"name":"resize.IN","messages":9223372036854775808,"consumers":2.5}"#, QueueFigures(messages: 0, consumers: 0)),
     ])
     func readsQueueFigures(_ body: String, _ expected: QueueFigures) throws {
         #expect(try DemoStats.queueFigures(from: Data(body.utf8)) == expected)
@@ -25,6 +28,13 @@ import Testing
     ])
     func readsFormationQuantity(_ body: String, _ expected: Int) throws {
         #expect(try DemoStats.formationQuantity(from: Data(body.utf8), type: "resize") == expected)
+    }
+
+    /// An app name from the command line is one path segment, whatever it holds.
+    @Test(arguments: ["my app", "a/b", "ü%zz", "\u{0}"])
+    func formationAppNamesAreEncoded(_ app: String) async throws {
+        let client = FormationClient(url: try #require(URL(string: "http://127.0.0.1:9")), app: app, timeout: 1)
+        await #expect(throws: DemoStatsError.self) { try await client.quantity(of: "resize") }
     }
 
     @Test func rejectsAFormationThatIsNotAList() {

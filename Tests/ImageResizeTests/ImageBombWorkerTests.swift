@@ -103,11 +103,8 @@ struct ImageBombWorkerTests {
 
     /// `imageresize resize --role ROLE` built next to the tests, on the test broker.
     static func startWorker(role: String, log: URL, environment extra: [String: String]) throws -> Process {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let candidates = [Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("imageresize").path,
-                          root.appendingPathComponent(".build/debug/imageresize").path]
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1])
+        process.executableURL = ImageResizeBinary.url
         process.arguments = ["resize", "--role", role]
         var environment = ProcessInfo.processInfo.environment
         environment["MSGFLO_BROKER"] = environment["MSGFLO_TEST_BROKER"] ?? "amqp://guest:guest@localhost:5672"
@@ -119,5 +116,29 @@ struct ImageBombWorkerTests {
         process.standardError = handle
         try process.run()
         return process
+    }
+}
+
+/// The `imageresize` executable built next to the tests (`swift build --build-tests` builds it).
+enum ImageResizeBinary {
+    static var url: URL {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let candidates = [Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("imageresize").path,
+                          root.appendingPathComponent(".build/debug/imageresize").path]
+        return URL(fileURLWithPath: candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1])
+    }
+
+    /// Runs `imageresize ARGS` to its end; its exit status and what it printed.
+    static func run(_ arguments: [String]) throws -> (status: Int32, reason: Process.TerminationReason, output: String) {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, process.terminationReason, String(decoding: output, as: UTF8.self))
     }
 }

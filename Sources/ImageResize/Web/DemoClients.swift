@@ -22,7 +22,7 @@ public struct RabbitManagementClient: Sendable {
     }
 
     public func queue(_ name: String) async throws -> QueueFigures {
-        let url = URL(string: baseURL.absoluteString.trimmingSuffix("/") + DemoStats.queuePath(vhost: vhost, queue: name))!
+        let url = try DemoHTTP.url(baseURL, DemoStats.queuePath(vhost: vhost, queue: name))
         let data = try await DemoHTTP.get(url, session: session, headers: authorization.map { ["Authorization": $0] } ?? [:],
                                           what: "the RabbitMQ management API")
         return try DemoStats.queueFigures(from: data)
@@ -45,7 +45,7 @@ public struct FormationClient: Sendable {
     }
 
     public func quantity(of type: String) async throws -> Int {
-        let url = URL(string: baseURL.absoluteString.trimmingSuffix("/") + "/apps/\(app)/formation")!
+        let url = try DemoHTTP.url(baseURL, "/apps/\(DemoStats.pathSegment(app))/formation")
         var headers = ["Accept": "application/vnd.heroku+json; version=3"]
         if let token { headers["Authorization"] = "Bearer \(token)" }
         let data = try await DemoHTTP.get(url, session: session, headers: headers, what: "the formation API")
@@ -54,6 +54,16 @@ public struct FormationClient: Sendable {
 }
 
 enum DemoHTTP {
+    /// `base` + `path`, or an error naming both: the base comes from the
+    /// environment or the command line, so a URL that does not parse must
+    /// not crash the process.
+    static func url(_ base: URL, _ path: String) throws(DemoStatsError) -> URL {
+        guard let url = URL(string: base.absoluteString.trimmingSuffix("/") + path) else {
+            throw DemoStatsError("\(base.absoluteString) + \(path) is not a URL; check the management or formation URL")
+        }
+        return url
+    }
+
     static func session(timeout: TimeInterval) -> URLSession {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout

@@ -77,10 +77,14 @@ public enum DemoStats {
 
     /// `/api/queues/{vhost}/{name}` with both parts percent-encoded ("/" becomes %2F).
     public static func queuePath(vhost: String, queue: String) -> String {
+        "/api/queues/\(pathSegment(vhost))/\(pathSegment(queue))"
+    }
+
+    /// `text` percent-encoded as one path segment ("/" and spaces too).
+    static func pathSegment(_ text: String) -> String {
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "/")
-        let encode = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text }
-        return "/api/queues/\(encode(vhost))/\(encode(queue))"
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 
     /// Splits a URL's user and password off into a Basic `Authorization`
@@ -95,11 +99,14 @@ public enum DemoStats {
         return (components.url ?? url, "Basic \(token)")
     }
 
-    private static func integer(_ value: Any?) -> Int? {
+    /// A count from a JSON answer; nil for anything that is not a whole
+    /// number an Int holds (1e300 or NaN from a broken or hostile server
+    /// must not crash the web process).
+    static func integer(_ value: Any?) -> Int? {
         switch value {
         case let number as Int: return number
-        case let number as Double: return Int(number)
-        case let number as NSNumber: return number.intValue
+        case let number as Double: return Int(exactly: number)
+        case let number as NSNumber: return Int(exactly: number.doubleValue)
         case let text as String: return Int(text)
         default: return nil
         }
