@@ -160,6 +160,20 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
         #expect(image["status"] == "queued")
         #expect(image["started_at"] == .null && image["result"] == .null && image["error"] == .null && image["height"] == .null)
     }
+
+    /// Durations between any two stored times, and cursors of any stored job, without trapping.
+    /// Seconds since 1970, not dates: Foundation's `Date.description` itself traps on 1e300.
+    @Test(arguments: [(Date.distantPast.timeIntervalSince1970, Date.distantFuture.timeIntervalSince1970), (-1e300, 1e300), (5, 1),
+                      (0, .nan)] as [(Double, Double)])
+    func durationsAndCursorsOfExtremeTimes(_ startSeconds: Double, _ endSeconds: Double) throws {
+        let start = Date(timeIntervalSince1970: startSeconds), end = Date(timeIntervalSince1970: endSeconds)
+        let milliseconds = JobView.milliseconds(from: start, to: end)
+        #expect(milliseconds >= 0 && milliseconds <= 1_000_000_000_000_000)
+        for date in [start, end] {
+            let cursor = WebAPI.encodeCursor(JobRecord(id: UUID(), createdAt: date, updatedAt: date, images: []))
+            #expect(WebAPI.decodeCursor(cursor) != nil, Comment(rawValue: cursor))
+        }
+    }
 }
 
 /// `since` and every date in messages: strict ISO 8601, each field in range.

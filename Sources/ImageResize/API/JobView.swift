@@ -120,8 +120,10 @@ public struct JobView: Encodable, Sendable, Equatable {
         }
     }
 
+    /// Never negative, never a trap: the times come from the database and from worker messages.
     static func milliseconds(from start: Date, to end: Date) -> Int {
-        max(0, Int((end.timeIntervalSince(start) * 1000).rounded()))
+        let milliseconds = (end.timeIntervalSince(start) * 1000).rounded()
+        return milliseconds > 0 ? Int(min(milliseconds, 1e15)) : 0
     }
 
     public func encoded() -> Data { (try? Timestamps.encoder.encode(self)) ?? Data() }

@@ -293,7 +293,10 @@ public struct WebAPI: Sendable {
     }
 
     static func encodeCursor(_ job: JobRecord) -> String {
-        "\(Int64((job.createdAt.timeIntervalSince1970 * 1_000_000).rounded()))_\(job.id.lowercased)"
+        let micros = (job.createdAt.timeIntervalSince1970 * 1_000_000).rounded()
+        let bounds = cursorMicroseconds
+        let clamped = micros >= Double(bounds.upperBound) ? bounds.upperBound : micros > 0 ? Int64(micros) : bounds.lowerBound
+        return "\(clamped)_\(job.id.lowercased)"
     }
 
     /// Microseconds since 1970 a cursor may carry: from 1970 to the end of year
