@@ -57,6 +57,9 @@ public struct ServiceConfig: Sendable, Equatable {
     /// Hosts (optionally host:port) that may resolve to private addresses, e.g. a test image server.
     public var allowHosts: [String] = []
     public var databasePoolSize: Int = 4
+    /// Jobs and their results older than this are deleted by the store
+    /// workers, seconds; nil keeps everything.
+    public var retention: TimeInterval? = 7 * 86_400
 
     public init() {}
 
@@ -114,6 +117,7 @@ public struct ServiceConfig: Sendable, Equatable {
             inputFormats = try Self.formats(text)
         }
         if let v = try int("IMAGERESIZE_DB_POOL", 1...64) { databasePoolSize = v }
+        if let text = environment["IMAGERESIZE_RETENTION"], !text.isEmpty { retention = try Self.retention(text) }
         if let text = environment["IMAGERESIZE_ALLOW_HOSTS"] {
             allowHosts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
@@ -133,5 +137,21 @@ public struct ServiceConfig: Sendable, Equatable {
             throw ServiceConfigError(variable: "IMAGERESIZE_INPUT_FORMATS", problem: "names no format; leave it unset for jpeg,png,webp,gif")
         }
         return formats
+    }
+
+    /// "7d", "36h", "90m", "3600s" or "3600" (seconds), from a minute to ten
+    /// years; "off" keeps jobs forever.
+    static func retention(_ text: String) throws(ServiceConfigError) -> TimeInterval? {
+        let problem = ServiceConfigError(variable: "IMAGERESIZE_RETENTION",
+                                         problem: "must be a duration such as 7d, 36h, 90m or 3600s (a minute to ten years), or off; got \"\(text)\"")
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if trimmed == "off" { return nil }
+        let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        let unit = trimmed.last.flatMap { units[$0] }
+        let digits = unit == nil ? trimmed : String(trimmed.dropLast())
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ (48...57).contains($0) }), digits.count <= 12, let value = Int(digits) else { throw problem }
+        let (seconds, overflow) = value.multipliedReportingOverflow(by: unit ?? 1)
+        guard !overflow, (60...(3650 * 86_400)).contains(seconds) else { throw problem }
+        return TimeInterval(seconds)
     }
 }

@@ -101,7 +101,12 @@ public enum ServiceRunner {
                                       configuration: participantConfig, logger: logger,
                                       rawHandler: StoreWorker.handler(store: PostgresJobStore(database: database),
                                                                       storage: PostgresImageStorage(database: database), logger: logger))
+        let sweeping = config.retention.map { retention in
+            Task { await RetentionSweeper(retention: retention, store: PostgresJobStore(database: database),
+                                          storage: PostgresImageStorage(database: database), logger: logger).run() }
+        }
         try await runParticipant(participant, logger: logger)
+        sweeping?.cancel()
         database.close()
     }
 
