@@ -61,6 +61,7 @@ struct LoadTestCommand: AsyncParsableCommand {
         }
         guard (0...100).contains(percentile) else { throw ValidationError("--percentile must be from 0 to 100") }
         guard (1...100_000).contains(maxInFlight) else { throw ValidationError("--max-in-flight must be from 1 to 100000") }
+        if let imagesPort, !(0...65535).contains(imagesPort) { throw ValidationError("--images-port must be from 0 to 65535") }
     }
 
     func run() async throws {

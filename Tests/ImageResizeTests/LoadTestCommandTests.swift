@@ -7,6 +7,7 @@ import Testing
     @Test(arguments: [
         ["--job-timeout", "1e300"], ["--sample-interval", "1e300"], ["--deadline", "inf"], ["--duration", "nan"],
         ["--duration", "1e300"], ["--max-in-flight", "9223372036854775807"], ["--percentile", "-1"], ["--deadline", "0"],
+        ["--images-port", "70000"],
     ])
     func refusesNumbersItCannotUse(_ option: [String]) throws {
         let run = try ImageResizeBinary.run(["loadtest", "--image", "http://127.0.0.1:9/a.jpg", "--target", "http://127.0.0.1:9",
