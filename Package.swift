@@ -22,9 +22,10 @@ let package = Package(
         .executable(name: "imageresize", targets: ["ImageResizeCLI"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
     ],
     targets: [
         // C libraries, wrapped as little as possible.
@@ -35,10 +36,17 @@ let package = Package(
         .target(name: "CVipsShim", dependencies: ["CVips"]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        .target(name: "CEpoll"),
 
         // Support shared by every module: the one lock, blocking pool,
-        // owning-thread inbox, backoff, seeded RNG and shutdown signal.
-        .target(name: "Primitives"),
+        // owning-thread inbox, backoff, seeded RNG, monotonic clock, percentiles
+        // and the process lifecycle (services run until SIGTERM/SIGINT, then
+        // shut down in order).
+        .target(name: "Primitives", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
 
         // Libraries: all the logic lives here.
         // MsgFlo: what every participant links (participant API, discovery,
@@ -46,6 +54,7 @@ let package = Package(
         .target(name: "MsgFlo", dependencies: [
             "Primitives",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // One transport each, so an MQTT-only user does not link rabbitmq-c.
         .target(name: "MsgFloAMQP", dependencies: [
@@ -61,21 +70,28 @@ let package = Package(
             "MsgFlo", "Primitives",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "HTTPServer", dependencies: [
+        .target(name: "MsgFloRuntime", dependencies: [
+            "MsgFlo", "MsgFloGraph",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "HTTPServer", dependencies: [
+            "Primitives", "CEpoll",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .target(name: "Postgres", dependencies: [
-            "CLibPQ",
+            "CLibPQ", "Primitives",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Vips", dependencies: ["CVips", "CVipsShim"]),
         .target(name: "SafeDownload", dependencies: [
-            "CCurl", "CCurlShim",
+            "CCurl", "CCurlShim", "Primitives",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Guv", dependencies: [
             "Primitives", "Yams",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "LoadTest", dependencies: [
             "Primitives",
@@ -84,6 +100,7 @@ let package = Package(
         .target(name: "ImageResize", dependencies: [
             "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives", "HTTPServer", "Postgres", "Vips", "SafeDownload",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [
             // Compiled into the binary as bytes, not copied into a resource
             // bundle: `Bundle.module` on Linux looks for the bundle only beside
@@ -98,16 +115,19 @@ let package = Package(
             "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "MsgFloGraph", "Primitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "GuvCLI", dependencies: [
-            "Guv",
+            "Guv", "Primitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "ImageResizeCLI", dependencies: [
             "ImageResize", "LoadTest", "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "Primitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
         // Helpers every test target shares: brokers, waiting, log capture.
@@ -116,15 +136,25 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives", "TestSupport"]),
-        .testTarget(name: "MsgFloTests", dependencies: ["MsgFlo", "Primitives", "TestSupport"]),
+        .testTarget(name: "MsgFloTests", dependencies: [
+            "MsgFlo", "Primitives", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "MsgFloAMQPTests", dependencies: ["MsgFloAMQP", "MsgFlo", "Primitives", "TestSupport"]),
         .testTarget(name: "MsgFloMQTTTests", dependencies: ["MsgFloMQTT", "MsgFlo", "MsgFloGraph", "Primitives", "TestSupport"]),
         .testTarget(name: "MsgFloGraphTests", dependencies: ["MsgFloGraph", "MsgFlo", "MsgFloAMQP", "Primitives", "TestSupport"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "HTTPServerTests", dependencies: [
+            "HTTPServer", "Primitives", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .testTarget(name: "MsgFloRuntimeTests", dependencies: ["MsgFloRuntime", "MsgFlo", "MsgFloGraph", "Yams"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "VipsTests", dependencies: ["Vips", "TestSupport"]),
         .testTarget(name: "SafeDownloadTests", dependencies: ["SafeDownload"]),
-        .testTarget(name: "GuvTests", dependencies: ["Guv"]),
+        .testTarget(name: "GuvTests", dependencies: [
+            "Guv", .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "LoadTestTests", dependencies: ["LoadTest"]),
         .testTarget(name: "ImageResizeTests", dependencies: ["ImageResize", "MsgFlo", "MsgFloAMQP", "MsgFloGraph", "Primitives", "Postgres", "HTTPServer", "Vips", "TestSupport"]),
     ],

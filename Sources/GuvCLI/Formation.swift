@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Guv
+import Logging
+import Primitives
 
 struct Formation: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,21 +42,23 @@ struct Formation: AsyncParsableCommand {
         let formation = LocalFormation(procfile: parsed, app: app, portBase: webPort, graceSeconds: grace, limit: limit) { line in
             lock.withLock { out.write(Data((line + "\n").utf8)) }
         }
-        for item in scale {
-            let parts = item.split(separator: "=")
-            guard parts.count == 2, let quantity = Int(parts[1]) else {
-                throw ValidationError("--scale takes type=N, got '\(item)'")
-            }
-            try formation.scale(String(parts[0]), to: quantity)
-        }
         let routes = FormationRoutes(formation: formation, token: token ?? ProcessInfo.processInfo.environment["HEROKU_API_KEY"])
         let server = MiniHTTPServer { routes.handle($0) }
-        try server.start(port: port)
+        do {
+            for item in scale {
+                let parts = item.split(separator: "=")
+                guard parts.count == 2, let quantity = Int(parts[1]) else {
+                    throw ValidationError("--scale takes type=N, got '\(item)'")
+                }
+                try formation.scale(String(parts[0]), to: quantity)
+            }
+            try server.start(port: port)
+        } catch {
+            await formation.stopAll()  // the processes an earlier --scale started
+            throw error
+        }
         lock.withLock { out.write(Data("formation API on http://127.0.0.1:\(server.port)/apps/\(app)/formation (HEROKU_API_URL=http://127.0.0.1:\(server.port))\n".utf8)) }
-        let shutdown = ShutdownSignal()
-        await shutdown.wait()
-        lock.withLock { out.write(Data("stopping all processes\n".utf8)) }
-        server.stop()
-        formation.stopAll()
+        // Shut down in reverse: the API stops taking scale requests, then the processes stop.
+        try await ProcessLifecycle.run([formation, ShutdownAction { server.stop() }], logger: Logger(label: "guv.formation"))
     }
 }

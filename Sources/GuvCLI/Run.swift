@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Guv
 import Logging
+import Primitives
+import ServiceLifecycle
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,26 +43,23 @@ struct Run: AsyncParsableCommand {
         let governor = Governor(config: guv, stats: stats, formation: formation, dryRun: dryRun)
         let sink = try RecordSink(path: stateFile)
         let metrics = MetricsBoard()
-        var server: MiniHTTPServer?
+        var services: [any Service] = []
         if let metricsPort {
-            let s = MiniHTTPServer { _ in ServerResponse(status: 200, contentType: "text/plain; version=0.0.4", body: Data(metrics.text.utf8)) }
-            try s.start(port: metricsPort)
-            logger.info("metrics on http://127.0.0.1:\(s.port)/metrics")
-            server = s
+            let server = MiniHTTPServer { _ in ServerResponse(status: 200, contentType: "text/plain; version=0.0.4", body: Data(metrics.text.utf8)) }
+            try server.start(port: metricsPort)
+            logger.info("metrics on http://127.0.0.1:\(server.port)/metrics")
+            services.append(ShutdownAction { server.stop() })
         }
-        defer { server?.stop() }
-        let shutdown = ShutdownSignal()
         logger.info("guv started: \(guv.roles.count) roles, poll every \(guv.pollinterval)s\(dryRun ? ", dry run" : "")")
-        while !shutdown.isFired {
-            let records = await governor.iterate()
+        let polling = GovernorService(governor: governor, pollInterval: guv.pollinterval, oneshot: oneshot) { records in
             for record in records {
                 if record.error == nil { logger.info("\(record.logLine)") } else { logger.error("\(record.logLine)") }
                 sink.write(record.jsonLine)
             }
             metrics.text = MetricsText.render(records)
-            if oneshot { break }
-            if await shutdown.sleep(seconds: guv.pollinterval) { break }
         }
+        // Shut down in reverse: polling stops first, the metrics server last.
+        try await ProcessLifecycle.run(services + [polling], logger: logger)
         logger.info("guv stopped")
     }
 }

@@ -1,8 +1,11 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import ImageResize
 import LoadTest
 import Logging
+import Primitives
+import ServiceLifecycle
 
 /// `imageresize loadtest`: the LoadTest library against a running service,
 /// with queue depth and worker samples, a live progress line, the summary
@@ -106,16 +109,14 @@ struct LoadTestCommand: AsyncParsableCommand {
             sampleInterval: .milliseconds(Int(sampleInterval * 1000)), printer: printer, logger: Logger(label: "loadtest"))
 
         say("load: \(configuration.profile.spec), \(count.map { "\($0) jobs" } ?? "")\(count != nil && duration != nil ? ", " : "")\(duration.map { "\(Int($0)) s" } ?? "") of \(imagesPerJob) images against \(target), deadline \(deadline) s")
-        let running = Task { try await session.run() }
-        let interrupt = Self.onInterrupt { running.cancel() }
-        let record: RunRecord
+        // Ctrl-C (or SIGTERM) stops the arrivals and waits for the jobs in flight; a second one quits.
+        let run = LoadTestRun(session: session)
         do {
-            record = try await running.value
+            try await ProcessLifecycle.run([run], logger: Logger(label: "loadtest"), gracePeriod: nil, onSecondSignal: .exit)
         } catch {
-            interrupt.cancel()
             throw ValidationError("\(error)")
         }
-        interrupt.cancel()
+        guard let record = run.record else { throw ValidationError("the load test ended without a record") }
 
         print("")
         print(SummaryTable.render(record.summary))
@@ -156,23 +157,31 @@ struct LoadTestCommand: AsyncParsableCommand {
         }
     }
 
-    /// Calls `action` on the first SIGINT (Ctrl-C), so the run stops its
-    /// arrivals and still writes its report; a second Ctrl-C ends the process.
-    static func onInterrupt(_ action: @escaping @Sendable () -> Void) -> DispatchSourceSignal {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
-            say("stopping: finishing the jobs in flight (Ctrl-C again to quit)")
-            action()
-            signal(SIGINT, SIG_DFL)
-        }
-        source.resume()
-        return source
-    }
 }
 
 extension JobAPI: ExpressibleByArgument {}
 
 func say(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// The load as a service: a graceful shutdown (Ctrl-C) cancels the session,
+/// which stops the arrivals, finishes the jobs in flight and still returns its record.
+final class LoadTestRun: Service, Sendable {
+    let session: LoadTestSession
+    private let result = Mutex<RunRecord?>(nil)
+
+    init(session: LoadTestSession) { self.session = session }
+
+    var record: RunRecord? { result.withLock { $0 } }
+
+    func run() async throws {
+        let session = self.session
+        let record = try await withGracefulShutdownHandler {
+            try await cancelWhenGracefulShutdown { try await session.run() }
+        } onGracefulShutdown: {
+            say("stopping: finishing the jobs in flight (Ctrl-C again to quit)")
+        }
+        result.withLock { $0 = record }
+    }
 }

@@ -29,15 +29,24 @@ final class AMQPConnection {
 
     private func open(url: BrokerURL, heartbeat: Int, connectTimeout: Duration) throws(AMQPFailure) {
         let socket: OpaquePointer?
+        var caBundle: AMQPCABundle?
         if url.scheme.usesTLS {
             socket = amqp_ssl_socket_new(state)
             if let socket {
-                if url.query["verify"] == "false" {
+                let verifies = url.query["verify"] != "false"
+                if !verifies {
                     amqp_ssl_socket_set_verify_peer(socket, 0)
                     amqp_ssl_socket_set_verify_hostname(socket, 0)
                 }
-                if let cacert = url.query["cacertfile"], amqp_ssl_socket_set_cacert(socket, cacert) != 0 {
-                    throw .connection("cannot read CA certificate file \(cacert)")
+                // rabbitmq-c < 0.14 loads no CA at all unless given a file (see AMQPCABundle).
+                caBundle = AMQPCABundle.resolve(query: url.query, environment: ProcessInfo.processInfo.environment,
+                                                fileExists: { FileManager.default.fileExists(atPath: $0) })
+                if let caBundle, amqp_ssl_socket_set_cacert(socket, caBundle.path) != 0 {
+                    throw .connection("cannot read CA certificate file \(caBundle.path) (from \(caBundle.origin.description))")
+                }
+                if caBundle == nil, verifies {
+                    throw .connection("no CA bundle to verify the broker with: none of \(AMQPCABundle.distributionBundles.joined(separator: ", ")) exists; "
+                                      + "install ca-certificates or set SSL_CERT_FILE")
                 }
             }
         } else {
@@ -53,12 +62,25 @@ final class AMQPConnection {
                let diagnosis = AMQPSocketDiagnosis.reason(host: url.host, port: url.port, timeout: connectTimeout) {
                 reason = diagnosis
             }
+            if status == AMQP_STATUS_SSL_PEER_VERIFY_FAILED.rawValue, let caBundle {
+                reason += ": " + caBundle.verificationHint
+            } else if status == AMQP_STATUS_SSL_HOSTNAME_VERIFY_FAILED.rawValue {
+                reason += ": the broker's certificate does not name \(url.host); connect with the host name it was issued for"
+            }
             throw .connection(reason)
         }
         var handshake = timeval(tv_sec: Int(connectTimeout.components.seconds), tv_usec: 0)
         amqp_set_handshake_timeout(state, &handshake)
         let reply = msgflo_amqp_login_plain(state, url.vhost, 0, 131_072, Int32(heartbeat),
                                             url.user ?? "guest", url.password ?? "guest")
+        if reply.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION, reply.reply.id == AMQPMethod.connectionClose {
+            // A refused login (bad credentials, no access to the vhost) fails the same way every time.
+            let close = reply.reply.decoded.assumingMemoryBound(to: amqp_connection_close_t.self).pointee
+            let refusal = AMQPReplyCode.error(Int(close.reply_code), text: Self.text(close.reply_text),
+                                              doing: "log in as '\(url.user ?? "guest")' to virtual host '\(url.vhost)'",
+                                              url: url, duringLogin: true)
+            if !refusal.isTransient { throw .refused(refusal) }
+        }
         try check(reply, channel: 0)
         // Heartbeats bound every wait; this also bounds them when heartbeats are off.
         var rpcTimeout = timeval(tv_sec: 30, tv_usec: 0)

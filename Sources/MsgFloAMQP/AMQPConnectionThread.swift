@@ -18,7 +18,10 @@ struct AMQPConnectionSettings: Sendable {
 /// the commands async Swift posts to its inbox, services the socket (frames,
 /// heartbeats), and on any connection loss starts over with a new connection
 /// generation. Subclasses say what to do on connect, per command and per turn.
-/// All stored state except `inbox` is confined to the thread.
+///
+/// Unchecked Sendable (subclasses too): every stored `var` is confined to
+/// the connection's thread; other threads only post to `inbox` (locked) and
+/// read the `let`s.
 class AMQPConnectionThread: @unchecked Sendable {
     let settings: AMQPConnectionSettings
     let declarations: AMQPDeclarationLog
@@ -79,7 +82,12 @@ class AMQPConnectionThread: @unchecked Sendable {
                 opened = try AMQPConnection(url: settings.url, heartbeat: settings.heartbeat,
                                             connectTimeout: settings.connectTimeout)
             } catch {
-                let delay = settings.backoff.delay(afterFailures: failures, unit: Double.random(in: 0...1))
+                if case let .refused(refusal) = error, generation == 0 {
+                    // Never connected: a refused login is the caller's configuration, not a blip.
+                    connectWaiters.forEach { $0.resume(throwing: refusal) }
+                    connectWaiters = []
+                }
+                let delay = settings.backoff.delay(afterFailures: failures)
                 failures += 1
                 logger.error("cannot connect to \(settings.url): \(error); retrying in \(Self.format(delay))")
                 idle(until: .now + delay)
@@ -91,7 +99,7 @@ class AMQPConnectionThread: @unchecked Sendable {
                 try setUp(opened)
             } catch {
                 opened.abandon()
-                let delay = settings.backoff.delay(afterFailures: failures, unit: Double.random(in: 0...1))
+                let delay = settings.backoff.delay(afterFailures: failures)
                 failures += 1
                 logger.error("cannot set up the connection to \(settings.url): \(error); retrying in \(Self.format(delay))")
                 connectionLost()
@@ -117,11 +125,11 @@ class AMQPConnectionThread: @unchecked Sendable {
                 }
             }
         }
-        let left = inbox.close()
-        for command in left { dispatch(command, connection: nil) }
+        inbox.close()
+        for command in inbox.take() { dispatch(command, connection: nil) }
         finish()
         for (_, reply) in pendingTopology {
-            reply.resume(throwing: AMQPError(.notConnected, "the transport was disconnected before the request ran"))
+            reply.resume(throwing: TransportError.amqpClosed(settings.url, "the request ran"))
         }
         pendingTopology = []
         for waiter in connectWaiters { waiter.resume(throwing: CancellationError()) }
@@ -188,7 +196,7 @@ class AMQPConnectionThread: @unchecked Sendable {
     private func dispatch(_ command: AMQPCommand, connection: AMQPConnection?) {
         if case let .topology(operations, reply) = command {
             if stopping {
-                reply.resume(throwing: AMQPError(.notConnected, "the transport was disconnected before the request ran"))
+                reply.resume(throwing: TransportError.amqpClosed(settings.url, "the request ran"))
             } else {
                 pendingTopology.append((operations, reply))
             }
@@ -224,13 +232,13 @@ class AMQPConnectionThread: @unchecked Sendable {
                     try connection.perform(operation, channel: Self.topologyChannel)
                 } catch .channel(let code, let text) {
                     try connection.openChannel(Self.topologyChannel)
-                    throw AMQPFailure.channel(code: code, text: "\(operation.summary): \(text)")
+                    reply.resume(throwing: AMQPReplyCode.error(code, text: text, doing: operation.summary,
+                                                               url: settings.url, queue: operation.name))
+                    return
                 }
             }
             declarations.record(operations)
             reply.resume()
-        } catch .channel(let code, let text) {
-            reply.resume(throwing: AMQPError(.brokerRefused, "broker refused to \(text) (code \(code))"))
         } catch {
             // Connection lost: run it again, first, on the next connection.
             pendingTopology.insert((operations, reply), at: 0)

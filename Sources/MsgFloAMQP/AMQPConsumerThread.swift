@@ -7,6 +7,7 @@ import Primitives
 /// bounds each consumer on its own), deliveries handed to async handlers off
 /// this thread, and their settlements sent back on the channel and connection
 /// generation that delivered them. After a reconnect every consumer resumes.
+/// Unchecked Sendable: its state, like its base class's, is confined to the connection's thread.
 final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
     private struct Consumer {
         var spec: AMQPConsumerSpec
@@ -61,8 +62,8 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
             if let channel = consumer.channel { channelOwners[channel] = nil }
             if let reply = consumer.firstReply {
                 consumers[id] = nil
-                reply.resume(throwing: AMQPError(.brokerRefused,
-                    "cannot consume queue '\(consumer.spec.queue)' (code \(code)): \(text)"))
+                reply.resume(throwing: AMQPReplyCode.error(code, text: text, doing: "consume queue '\(consumer.spec.queue)'",
+                                                           url: settings.url, queue: consumer.spec.queue))
                 return
             }
             consumer.channel = nil
@@ -84,7 +85,7 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
         switch command {
         case let .startConsumer(spec, reply):
             if stopping {
-                reply.resume(throwing: AMQPError(.notConnected, "the transport is disconnecting; consume refused"))
+                reply.resume(throwing: TransportError.amqpClosed(settings.url, "consuming started (disconnecting)"))
                 return
             }
             consumers[spec.id] = Consumer(spec: spec, firstReply: reply)
@@ -113,7 +114,7 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
             try connection.settle(channel: ticket.channel, deliveryTag: ticket.deliveryTag, settlement)
             try closeIfDone(ticket.consumerID, connection: connection)
         case let .publish(_, _, reply):
-            reply.resume(throwing: AMQPError(.notConnected, "internal error: publish sent to the consuming connection"))
+            reply.resume(throwing: TransportError(.protocolError, "internal error: publish sent to the consuming connection"))
         default:
             break
         }
@@ -123,7 +124,7 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
     private func closeIfDone(_ id: Int, connection: AMQPConnection?) throws(AMQPFailure) {
         guard let consumer = consumers[id], consumer.cancelled, consumer.inFlight <= 0 else { return }
         consumers[id] = nil
-        consumer.firstReply?.resume(throwing: AMQPError(.notConnected, "the transport was disconnected before consuming started"))
+        consumer.firstReply?.resume(throwing: TransportError.amqpClosed(settings.url, "consuming started"))
         if let channel = consumer.channel {
             channelOwners[channel] = nil
             if let connection {
@@ -238,7 +239,7 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
 
     override func finish() {
         for consumer in consumers.values {
-            consumer.firstReply?.resume(throwing: AMQPError(.notConnected, "the transport was disconnected before consuming started"))
+            consumer.firstReply?.resume(throwing: TransportError.amqpClosed(settings.url, "consuming started"))
         }
         consumers = [:]
     }

@@ -68,6 +68,19 @@ enum AMQPOperation: Sendable, Hashable {
         }
     }
 
+    /// The queue or exchange it is about (the destination of a binding).
+    var name: String {
+        switch self {
+        case let .declareExchange(name, _, _, _), let .declareQueue(name, _, _, _), let .deleteQueue(name),
+             let .deleteExchange(name):
+            name
+        case let .bindQueue(queue, _, _), let .unbindQueue(queue, _, _):
+            queue
+        case let .bindExchange(destination, _, _), let .unbindExchange(destination, _, _):
+            destination
+        }
+    }
+
     /// Whether replaying it after a reconnect restores state (deletions and
     /// unbinds are not remembered).
     var isRestorable: Bool {

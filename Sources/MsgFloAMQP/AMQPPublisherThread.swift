@@ -6,6 +6,7 @@ import MsgFlo
 /// on the wire at once, each caller resumed by the broker's ack for its
 /// delivery tag. Unconfirmed publishes survive a connection loss and are sent
 /// again on the next connection until their deadline.
+/// Unchecked Sendable: its state, like its base class's, is confined to the connection's thread.
 final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
     typealias Reply = CheckedContinuation<Void, any Error>
 
@@ -28,12 +29,12 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
         switch command {
         case let .publish(message, deadline, reply):
             if stopping {
-                reply.resume(throwing: AMQPError(.notConnected, "the transport is disconnecting; publish refused"))
+                reply.resume(throwing: TransportError.amqpClosed(settings.url, "the publish was sent (disconnecting)"))
             } else {
                 ledger.enqueue(message, token: reply, deadline: deadline)
             }
         case let .startConsumer(_, reply):
-            reply.resume(throwing: AMQPError(.notConnected, "internal error: consumer sent to the publishing connection"))
+            reply.resume(throwing: TransportError(.protocolError, "internal error: consumer sent to the publishing connection"))
         case let .stopConsumer(_, reply):
             reply.resume()
         default:
@@ -50,14 +51,18 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
                 for reply in ledger.settle(tag: tag, multiple: multiple) { reply.resume() }
             case let .nack(tag, multiple):
                 for reply in ledger.settle(tag: tag, multiple: multiple) {
-                    reply.resume(throwing: AMQPError(.publishNacked, "the broker could not accept the message (basic.nack)"))
+                    reply.resume(throwing: TransportError(.publishRejected,
+                        "\(settings.url) could not take the message (basic.nack: a full queue with overflow reject-publish, or a broker error); try again later",
+                        url: settings.url.description))
                 }
             case let .channelClosed(channel, code, text) where channel == Self.publishChannel:
                 // Acks arrive in order, so the oldest unconfirmed publish caused it.
                 if let culprit = ledger.inFlight.first {
                     _ = ledger.settle(tag: culprit.tag, multiple: false)
-                    culprit.entry.token.resume(throwing: AMQPError(.brokerRefused,
-                        "broker refused to publish to exchange '\(culprit.entry.message.exchange)' (code \(code)): \(text)"))
+                    let message = culprit.entry.message
+                    let target = message.exchange.isEmpty ? "queue '\(message.routingKey)'" : "exchange '\(message.exchange)'"
+                    culprit.entry.token.resume(throwing: AMQPReplyCode.error(code, text: text, doing: "publish to \(target)", url: settings.url,
+                                                                             queue: message.exchange.isEmpty ? message.routingKey : message.exchange))
                 }
                 try setUp(connection)
             case .channelClosed(_, _, let text):
@@ -82,8 +87,9 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
         guard let deadline = ledger.nextDeadline, deadline <= now else { return }
         let expired = ledger.expire(now: now)
         for reply in expired {
-            reply.resume(throwing: AMQPError(.publishTimedOut,
-                "no confirm from \(settings.url) in time; the message may not have been delivered (broker unreachable?)"))
+            reply.resume(throwing: TransportError(.publishTimeout,
+                "no confirm from \(settings.url) in time; the message may not have been delivered (broker unreachable, or blocking publishers on a memory or disk alarm)",
+                url: settings.url.description))
         }
         if !expired.isEmpty { logger.error("\(expired.count) publish(es) timed out waiting for \(settings.url)") }
     }
@@ -96,7 +102,7 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
 
     override func finish() {
         for reply in ledger.drain() {
-            reply.resume(throwing: AMQPError(.notConnected, "the transport was disconnected before the broker confirmed the message"))
+            reply.resume(throwing: TransportError.amqpClosed(settings.url, "the broker confirmed the message"))
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MsgFlo
 import Primitives
+import Synchronization
 
 /// MsgFlo over AMQP 0-9-1 (RabbitMQ), wire-compatible with msgflo-nodejs.
 ///
@@ -11,13 +12,15 @@ import Primitives
 /// with capped, jittered backoff, declare again what was declared, and the
 /// consumer connection resumes every consumer; unconfirmed publishes are sent
 /// again (at-least-once) until `Configuration.publishTimeout`.
-public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Sendable {
+public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
     /// Tuning knobs; the defaults suit a participant.
     public struct Configuration: Sendable {
         /// Heartbeat interval in seconds; the URL's `?heartbeat=` wins over this.
         public var heartbeat: Int = 10
         /// How long a publish may wait for its confirm, across reconnects, before failing.
         public var publishTimeout: Duration = .seconds(60)
+        /// Prefetch of a participant that sets none (`TransportOptions.prefetch`).
+        public var prefetch = TransportOptions.defaultPrefetch
         /// Time allowed for the TCP connect and the AMQP handshake.
         public var connectTimeout: Duration = .seconds(5)
         /// Delays between connection attempts.
@@ -28,26 +31,39 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
         public var shutdownGrace: Duration = .seconds(10)
 
         public init() {}
+
+        /// The defaults with what `options` sets.
+        public init(options: TransportOptions) {
+            if let timeout = options.publishTimeout { publishTimeout = timeout }
+            prefetch = options.prefetch
+        }
     }
 
     public let url: BrokerURL
     public let configuration: Configuration
     private let logger: Logger
     private let declarations = AMQPDeclarationLog()
-    private let lock = NSLock()
-    private var publisher: AMQPPublisherThread?
-    private var consumer: AMQPConsumerThread?
-    private var nextConsumerID = 1
+    private let threads = Mutex(Threads())
 
-    /// Fails with `AMQPError.unsupportedURL` for a non-AMQP URL.
+    private struct Threads {
+        var publisher: AMQPPublisherThread?
+        var consumer: AMQPConsumerThread?
+        var nextConsumerID = 1
+    }
+
+    /// Fails with `TransportError(.unsupportedURL)` for a non-AMQP URL.
     public init(url: BrokerURL, configuration: Configuration = Configuration(),
-                logger: Logger = Logger(label: "msgflo.amqp")) throws(AMQPError) {
+                logger: Logger = Logger(label: "msgflo.amqp")) throws(TransportError) {
         guard url.scheme == .amqp || url.scheme == .amqps else {
-            throw AMQPError(.unsupportedURL, "AMQPTransport needs an amqp:// or amqps:// URL, not \(url)")
+            throw TransportError(.unsupportedURL, "AMQPTransport needs an amqp:// or amqps:// URL, not \(url)", url: url.description)
         }
         self.url = url
         self.configuration = configuration
         self.logger = logger
+    }
+
+    public var options: TransportOptions {
+        TransportOptions(publishTimeout: configuration.publishTimeout, prefetch: configuration.prefetch)
     }
 
     private func settings(role: String) -> AMQPConnectionSettings {
@@ -57,14 +73,17 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
 
     // MARK: Lifecycle
 
-    /// Connects the publishing connection, retrying until it succeeds. Throws
-    /// only `CancellationError` (and then stops retrying).
+    /// Connects the publishing connection, retrying while the broker is
+    /// unreachable. Throws `CancellationError` when cancelled, and a permanent
+    /// `TransportError` (`.authenticationFailed`, `.accessRefused`, `.notFound`
+    /// for a missing virtual host) when the broker refuses the login: retrying
+    /// would not help. Either way the transport is disconnected.
     public func connect() async throws {
-        let thread: AMQPPublisherThread = lock.withLock {
-            if let publisher { return publisher }
+        let thread: AMQPPublisherThread = threads.withLock { threads in
+            if let publisher = threads.publisher { return publisher }
             let created = AMQPPublisherThread(settings: settings(role: "publish"), declarations: declarations,
                                               logger: logger, maxInFlight: configuration.maxPublishesInFlight)
-            publisher = created
+            threads.publisher = created
             created.start()
             return created
         }
@@ -72,7 +91,7 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
             try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
                     if !thread.inbox.post(.awaitConnected(reply)) {
-                        reply.resume(throwing: AMQPError(.notConnected, "the transport was disconnected"))
+                        reply.resume(throwing: TransportError.amqpClosed(self.url, "it connected"))
                     } else if Task.isCancelled {
                         // Cancelled before the waiter was queued: onCancel already ran.
                         thread.inbox.post(.cancelConnectWaiters)
@@ -82,7 +101,7 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
                 thread.inbox.post(.cancelConnectWaiters)
             }
         } catch {
-            if Task.isCancelled { await disconnect() }
+            await disconnect()
             throw error
         }
     }
@@ -90,9 +109,9 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
     /// Stops consumers (letting running handlers settle within `shutdownGrace`),
     /// waits for unconfirmed publishes, and closes both connections.
     public func disconnect() async {
-        let (publisher, consumer) = lock.withLock {
-            defer { self.publisher = nil; self.consumer = nil }
-            return (self.publisher, self.consumer)
+        let (publisher, consumer) = threads.withLock { threads in
+            defer { threads.publisher = nil; threads.consumer = nil }
+            return (threads.publisher, threads.consumer)
         }
         if let consumer { await Self.shutdown(consumer) }
         if let publisher { await Self.shutdown(publisher) }
@@ -106,9 +125,9 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
 
     // MARK: Requests to the threads
 
-    private func connectedPublisher() throws(AMQPError) -> AMQPPublisherThread {
-        guard let publisher = lock.withLock({ publisher }) else {
-            throw AMQPError(.notConnected, "AMQPTransport is not connected; call connect() first")
+    private func connectedPublisher() throws(TransportError) -> AMQPPublisherThread {
+        guard let publisher = threads.withLock({ $0.publisher }) else {
+            throw TransportError.amqpNotConnected(url)
         }
         return publisher
     }
@@ -117,7 +136,7 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
                       _ command: (CheckedContinuation<Void, any Error>) -> AMQPCommand) async throws {
         try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
             if !thread.inbox.post(command(reply)) {
-                reply.resume(throwing: AMQPError(.notConnected, "AMQPTransport was disconnected"))
+                reply.resume(throwing: TransportError.amqpClosed(self.url, "the request ran"))
             }
         }
     }
@@ -158,18 +177,18 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, @unchecked Send
     public func consume(queue: String, prefetch: Int,
                         handler: @escaping @Sendable (IncomingMessage) async -> Settlement) async throws -> any ConsumerHandle {
         _ = try connectedPublisher()
-        let (thread, id): (AMQPConsumerThread, Int) = lock.withLock {
+        let (thread, id): (AMQPConsumerThread, Int) = threads.withLock { threads in
             let thread: AMQPConsumerThread
-            if let consumer {
+            if let consumer = threads.consumer {
                 thread = consumer
             } else {
                 thread = AMQPConsumerThread(settings: settings(role: "consume"), declarations: declarations,
                                             logger: logger, shutdownGrace: configuration.shutdownGrace)
-                consumer = thread
+                threads.consumer = thread
                 thread.start()
             }
-            defer { nextConsumerID += 1 }
-            return (thread, nextConsumerID)
+            defer { threads.nextConsumerID += 1 }
+            return (thread, threads.nextConsumerID)
         }
         let spec = AMQPConsumerSpec(id: id, queue: queue, prefetch: max(1, prefetch), handler: handler)
         try await send(thread) { .startConsumer(spec, $0) }

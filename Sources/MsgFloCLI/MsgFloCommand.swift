@@ -42,8 +42,15 @@ struct BrokerOptions: ParsableArguments {
         return try BrokerURL.resolve(flag: broker, environment: ProcessInfo.processInfo.environment)
     }
 
+    /// The transport from the one factory, with the environment's options (`MSGFLO_PREFETCH`).
+    func transport(prefetch: Int? = nil) throws -> any BrokerTransport {
+        var options = try TransportOptions(environment: ProcessInfo.processInfo.environment)
+        if let prefetch { options.prefetch = prefetch }
+        return try Transports.make(url: try url(), options: options)
+    }
+
     func connect() async throws -> any BrokerTransport {
-        let transport = try Transports.make(url: try url())
+        let transport = try transport()
         try await transport.connect()
         return transport
     }

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import MsgFlo
-import Primitives
 import MsgFloGraph
+import Primitives
+import ServiceLifecycle
 
 struct ParticipantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,6 +19,11 @@ struct ParticipantCommand: AsyncParsableCommand {
     @Option(help: "Seconds each message is held before it is handled (to demonstrate redelivery).") var delay: Double = 0
     @Option(help: "Initial packets as a JSON object {port: value} (from the graph's #IIPS).") var iips: String?
 
+    func validate() throws {
+        if let prefetch, prefetch < 1 { throw ValidationError("--prefetch must be at least 1") }
+        guard delay >= 0, delay <= 86_400 else { throw ValidationError("--delay must be from 0 to 86400 seconds") }
+    }
+
     func run() async throws {
         MsgFloCommand.bootstrapLogging()
         guard let (definition, builtin) = BuiltinComponents.make(component, role: role, id: id) else {
@@ -28,23 +34,37 @@ struct ParticipantCommand: AsyncParsableCommand {
             if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
             try await builtin(inport, message, output)
         }
-        var configuration = try ParticipantConfiguration(environment: ProcessInfo.processInfo.environment)
-        if let prefetch { configuration.prefetch = prefetch }
-        let transport = try Transports.make(url: try broker.url())
-        let participant = Participant(definition: definition, transport: transport, configuration: configuration,
-                                      logger: Logger(label: "msgflo.\(role)"), rawHandler: handler)
-        say("\(role): \(definition.component) participant \(definition.id) on \(try broker.url())")
-        do {
-            try await participant.start()
-            if let iips, let object = try? JSONValue(parsing: Data(iips.utf8)).objectValue {
-                for (port, value) in object {
-                    if let queue = definition.inport(port)?.queue {
-                        try await transport.publish(queue: queue, body: value.encoded())
-                    }
-                }
+        let transport = try broker.transport(prefetch: prefetch)
+        let logger = Logger(label: "msgflo.\(role)")
+        let participant = Participant(definition: definition, transport: transport,
+                                      configuration: try ParticipantConfiguration(environment: ProcessInfo.processInfo.environment),
+                                      logger: logger, rawHandler: handler)
+        var packets: [(queue: String, body: Data)] = []
+        if let iips, let object = try? JSONValue(parsing: Data(iips.utf8)).objectValue {
+            for (port, value) in object {
+                if let queue = definition.inport(port)?.queue { packets.append((queue, value.encoded())) }
             }
-            _ = await ShutdownSignal.wait()
-            await participant.stop()
+        }
+        let announcement = "\(role): \(definition.component) participant \(definition.id) on \(try broker.url())"
+        try await ProcessLifecycle.run([AnnouncedParticipant(participant: participant, announcement: announcement, packets: packets)],
+                                       logger: logger)
+    }
+}
+
+/// A participant that says so on standard output first. The line is written
+/// from inside the service group, once SIGTERM is handled: a launcher that
+/// stops this process as soon as it read the line still gets a graceful stop.
+struct AnnouncedParticipant: Service {
+    let participant: Participant
+    let announcement: String
+    /// Initial packets, sent to the participant's own inports once it consumes.
+    let packets: [(queue: String, body: Data)]
+
+    func run() async throws {
+        say(announcement)
+        let participant = participant, packets = packets
+        try await participant.run {
+            for packet in packets { try await participant.transport.publish(queue: packet.queue, body: packet.body) }
         }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MsgFlo
 import Primitives
+import ServiceLifecycle
 import MsgFloGraph
 
 struct SetupCommand: AsyncParsableCommand {
@@ -27,39 +28,21 @@ struct SetupCommand: AsyncParsableCommand {
         let graph = try Graph.load(path: graph)
         let filter = RoleFilter.parse(only: only, ignore: ignore)
         let processes = try filter.participants(of: graph)
-        let roles = Set(processes.map(\.name))
         if try broker.url().scheme == .mqtt, !remove, !forever, !participants {
             throw UserError("MQTT has no broker-side bindings: msgflo setup forwards them itself while it runs; add --forever")
         }
-        let transport = try await broker.connect()
-
-        var resolver: any QueueResolving = ConventionalQueues()
-        var launcher: ParticipantLauncher?
+        var children: [ParticipantLauncher.Child] = []
         if participants {
             let library = try ComponentLibrary.load(path: library)
-            let commands = try processes.map { process in
+            children = try processes.map { process in
                 ParticipantLauncher.Child(role: process.name, command: try library.command(for: process, in: graph))
             }
-            let started = ParticipantLauncher(brokerURL: broker.rawURL(), logger: logger)
-            launcher = started
-            for child in commands { try await started.start(child) }
         }
-        if discover {
-            resolver = DiscoveredQueues(try await discoverParticipants(transport: transport, roles: roles, logger: logger))
-        }
-        let bindings = try BindingPlan.bindings(for: graph, queues: resolver)
-            .filter { binding in relevant(binding, graph: graph, filter: filter) }
-        let steps = remove ? TopologyPlan.removalSteps(for: bindings)
-            : TopologyPlan.setupSteps(for: bindings, endpoints: discover ? .assumeExisting : .declareLikeParticipants)
-        try await transport.execute(steps)
-        for binding in bindings { say("\(remove ? "removed" : "bound") \(binding.summary)") }
-        if !remove { try await sendInitialPackets(graph: graph, filter: filter, resolver: resolver, transport: transport) }
-
-        if forever || launcher != nil {
-            _ = await ShutdownSignal.wait()
-            await launcher?.stopAll()
-        }
-        await transport.disconnect()
+        let launcher = children.isEmpty ? nil : ParticipantLauncher(brokerURL: broker.rawURL(), logger: logger)
+        let run = SetupRun(command: self, graph: graph, filter: filter, roles: Set(processes.map(\.name)),
+                           children: children, launcher: launcher, keepRunning: forever || launcher != nil, logger: logger)
+        // In the service group from the start, so SIGTERM at any point stops the participants already started.
+        try await ProcessLifecycle.run([run], logger: logger)
     }
 
     /// A binding is applied when one of its ends belongs to a selected role.
@@ -97,5 +80,61 @@ struct SetupCommand: AsyncParsableCommand {
                 say("sent initial packet to \(queue)")
             }
         }
+    }
+}
+
+/// `msgflo setup` as a service: connect, start the participants, apply the
+/// bindings, send the initial packets; with `--forever` or `--participants`
+/// then wait for SIGTERM/SIGINT. However it ends (shutdown, an error, at
+/// once without `--forever`), the participants it started are stopped
+/// (SIGTERM, SIGKILL after the grace) and the transport disconnected.
+struct SetupRun: Service {
+    let command: SetupCommand
+    let graph: Graph
+    let filter: RoleFilter
+    let roles: Set<String>
+    let children: [ParticipantLauncher.Child]
+    let launcher: ParticipantLauncher?
+    let keepRunning: Bool
+    let logger: Logger
+
+    func run() async throws {
+        let transport = try command.broker.transport()
+        do {
+            // A shutdown while connecting or starting participants cancels that work.
+            try await cancelWhenGracefulShutdown { [self] in try await setUp(transport) }
+            if keepRunning { try? await gracefulShutdown() }
+        } catch is CancellationError {
+            logger.info("setup interrupted by shutdown")
+        } catch {
+            await tearDown(transport)
+            throw error
+        }
+        await tearDown(transport)
+    }
+
+    private func setUp(_ transport: any BrokerTransport) async throws {
+        try await transport.connect()
+        if let launcher {
+            for child in children { try await launcher.start(child) }
+        }
+        var resolver: any QueueResolving = ConventionalQueues()
+        if command.discover {
+            resolver = DiscoveredQueues(try await command.discoverParticipants(transport: transport, roles: roles, logger: logger))
+        }
+        let bindings = try BindingPlan.bindings(for: graph, queues: resolver)
+            .filter { binding in command.relevant(binding, graph: graph, filter: filter) }
+        let steps = command.remove ? TopologyPlan.removalSteps(for: bindings)
+            : TopologyPlan.setupSteps(for: bindings, endpoints: command.discover ? .assumeExisting : .declareLikeParticipants)
+        try await transport.execute(steps)
+        for binding in bindings { say("\(command.remove ? "removed" : "bound") \(binding.summary)") }
+        if !command.remove {
+            try await command.sendInitialPackets(graph: graph, filter: filter, resolver: resolver, transport: transport)
+        }
+    }
+
+    private func tearDown(_ transport: any BrokerTransport) async {
+        await launcher?.stopAll()
+        await transport.disconnect()
     }
 }

@@ -1,25 +1,22 @@
 import Foundation
 import Logging
-#if canImport(Glibc)
-import Glibc
 import MsgFlo
 import Primitives
+#if canImport(Glibc)
+import Glibc
 #endif
 
 /// One MQTT connection and the one thread that owns its socket.
 ///
-/// Async callers post `MQTTCommand`s (with continuations) to a locked queue and
-/// wake the thread through a pipe. The thread connects, retries with capped
-/// jittered backoff, pings, and after a reconnect resubscribes every topic and
-/// sends again every publish the broker had not acknowledged (at-least-once,
-/// with the DUP flag), so callers only notice a delay.
+/// Async callers post `MQTTCommand`s (with continuations) to its `ThreadInbox`,
+/// which wakes the thread. The thread connects, retries with capped jittered
+/// backoff, pings, and after a reconnect resubscribes every topic and sends
+/// again every publish the broker had not acknowledged (at-least-once, with
+/// the DUP flag), so callers only notice a delay.
+///
+/// Unchecked Sendable: every stored `var` is confined to the connection's
+/// thread; other threads only touch `inbox` (locked) and the `let`s.
 final class MQTTConnection: @unchecked Sendable {
-    private struct Shared {
-        var commands: [MQTTCommand] = []
-        var stopping = false
-        var finished = false
-    }
-
     /// A request on the wire waiting for its acknowledgement.
     private enum Pending {
         case publish(MQTTPublish, CheckedContinuation<Void, any Error>?)
@@ -30,11 +27,12 @@ final class MQTTConnection: @unchecked Sendable {
     let settings: MQTTConnectionSettings
     private let logger: Logger
     private let onDelivery: @Sendable (MQTTDelivery) -> Void
-    private let shared = LockedState(Shared())
-    private let wakeRead: Int32
-    private let wakeWrite: Int32
+    private let inbox = ThreadInbox<MQTTCommand>()
 
     // Owned by the thread.
+    /// Commands taken from the inbox that wait for a connection (or were not
+    /// sent before one dropped), oldest first.
+    private var backlog: [MQTTCommand] = []
     private var socket: MQTTSocket?
     private var buffer: [UInt8] = []
     private var pending: [UInt16: Pending] = [:]
@@ -51,11 +49,6 @@ final class MQTTConnection: @unchecked Sendable {
         self.settings = settings
         self.logger = logger
         self.onDelivery = onDelivery
-        var fds: [Int32] = [0, 0]
-        if pipe(&fds) != 0 { fatalError("pipe() failed: \(String(cString: strerror(errno)))") }
-        for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK) }
-        wakeRead = fds[0]
-        wakeWrite = fds[1]
     }
 
     func start() {
@@ -67,33 +60,18 @@ final class MQTTConnection: @unchecked Sendable {
     /// Queues a command; false (and nothing queued) once the connection is stopping.
     @discardableResult
     func post(_ command: MQTTCommand) -> Bool {
-        let accepted = shared.withLock { shared -> Bool in
-            guard !shared.stopping else { return false }
-            shared.commands.append(command)
-            return true
-        }
-        if accepted { wake() }
-        return accepted
+        inbox.post(command)
     }
 
     /// Sends DISCONNECT, closes, and fails whatever is still waiting.
     func stop() {
-        shared.withLock { $0.stopping = true }
-        wake()
-    }
-
-    /// Whether the thread has exited.
-    var isFinished: Bool { shared.withLock { $0.finished } }
-
-    private func wake() {
-        var byte: UInt8 = 1
-        _ = Glibc.write(wakeWrite, &byte, 1)
+        inbox.close()
     }
 
     // MARK: The thread
 
     private func run() {
-        while !shared.withLock({ $0.stopping }) {
+        while !inbox.isClosed {
             if socket == nil {
                 takeCommandsWhileDisconnected()
                 let now = ContinuousClock.now
@@ -136,7 +114,7 @@ final class MQTTConnection: @unchecked Sendable {
                 for waiter in connectWaiters { waiter.resume(throwing: refusal) }
                 connectWaiters = []
             }
-            let delay = settings.backoff.delay(afterFailures: failures, unit: Double.random(in: 0...1))
+            let delay = settings.backoff.delay(afterFailures: failures)
             failures += 1
             nextAttempt = ContinuousClock.now + delay
             logger.warning("MQTT connection attempt failed; retrying", metadata: [
@@ -159,14 +137,14 @@ final class MQTTConnection: @unchecked Sendable {
                     throw MQTTConnectionFailure("the broker sent \(packet) before CONNACK")
                 }
                 guard code == 0 else {
-                    let refusal = MQTTError.refusal(returnCode: code, broker: settings.brokerDescription)
-                    throw MQTTConnectionFailure(refusal.message, refusal: code == 3 ? nil : refusal)
+                    let refusal = MQTTRefusal.connection(returnCode: code, broker: settings.brokerDescription)
+                    throw MQTTConnectionFailure(refusal.message, refusal: refusal.isTransient ? nil : refusal)
                 }
                 return
             }
             let now = ContinuousClock.now
             guard now < deadline else { throw MQTTConnectionFailure("no CONNACK within \(settings.connectTimeout)") }
-            guard try waitReadable(until: deadline, wakeable: false) else { continue }
+            guard try waitReadable(until: deadline) else { continue }
             try socket.read(into: &buffer)
             lastReceived = ContinuousClock.now
         }
@@ -206,10 +184,9 @@ final class MQTTConnection: @unchecked Sendable {
     }
 
     private func takeCommandsWhileDisconnected() {
-        let commands = shared.withLock { shared -> [MQTTCommand] in
-            defer { shared.commands = shared.commands.filter(\.waitsForConnection) }
-            return shared.commands
-        }
+        backlog += inbox.take()
+        let commands = backlog
+        backlog = commands.filter(\.waitsForConnection)
         for command in commands {
             switch command {
             case let .awaitConnected(reply): connectWaiters.append(reply)
@@ -222,18 +199,15 @@ final class MQTTConnection: @unchecked Sendable {
     }
 
     private func sendCommands() throws(MQTTConnectionFailure) {
-        let commands = shared.withLock { shared -> [MQTTCommand] in
-            defer { shared.commands = [] }
-            return shared.commands
-        }
+        let commands = backlog + inbox.take()
+        backlog = []
         for (index, command) in commands.enumerated() {
             do throws(MQTTConnectionFailure) {
                 try send(command)
             } catch {
                 // Keep the ones not yet sent for the next connection.
                 // A QoS 0 publish that failed to write is not pending anywhere: it goes too.
-                let rest = Array(commands[(command.isQoS0Publish ? index : index + 1)...])
-                shared.withLock { $0.commands.insert(contentsOf: rest, at: 0) }
+                backlog = Array(commands[(command.isQoS0Publish ? index : index + 1)...])
                 throw error
             }
         }
@@ -289,7 +263,7 @@ final class MQTTConnection: @unchecked Sendable {
     private func pump() throws(MQTTConnectionFailure) {
         guard let socket else { return }
         let pingDue = lastSent + .seconds(max(1, settings.keepAlive / 2))
-        if try waitReadable(until: min(pingDue, ContinuousClock.now + .seconds(1)), wakeable: true) {
+        if try waitReadable(until: min(pingDue, ContinuousClock.now + .seconds(1))) {
             try socket.read(into: &buffer)
             lastReceived = ContinuousClock.now
         }
@@ -318,7 +292,7 @@ final class MQTTConnection: @unchecked Sendable {
             if case let .subscribe(topic, reply) = pending.removeValue(forKey: id) {
                 if codes.first == 0x80 {
                     subscriptions.remove(topic)
-                    let error = MQTTError(.subscriptionRefused, "MQTT broker \(settings.brokerDescription) refused the subscription to '\(topic)'; check the broker's ACL")
+                    let error = MQTTRefusal.subscription(topic: topic, broker: settings.brokerDescription)
                     if let reply { reply.resume(throwing: error) } else { logger.error("\(error.message)") }
                 } else {
                     reply?.resume()
@@ -342,34 +316,19 @@ final class MQTTConnection: @unchecked Sendable {
         if now - lastSent >= .seconds(max(1, settings.keepAlive / 2)) { try send(.pingreq) }
     }
 
-    /// Polls the socket (and the wake pipe); true when the socket is readable.
-    private func waitReadable(until deadline: ContinuousClock.Instant, wakeable: Bool) throws(MQTTConnectionFailure) -> Bool {
+    /// Sleeps until the socket is ready, a command is posted or `deadline`;
+    /// true when the socket is ready.
+    private func waitReadable(until deadline: ContinuousClock.Instant) throws(MQTTConnectionFailure) -> Bool {
         guard let socket else { return false }
-        var fds = [pollfd(fd: socket.descriptor, events: Int16(POLLIN), revents: 0)]
-        if wakeable { fds.append(pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)) }
-        let ready = poll(&fds, nfds_t(fds.count), milliseconds(until: deadline))
-        if ready < 0 {
-            if errno == EINTR { return false }
-            throw MQTTConnectionFailure("poll failed: \(String(cString: strerror(errno)))")
+        switch inbox.wait(socket: socket.descriptor, timeout: deadline - .now) {
+        case .socketReady: return true
+        case .posted, .timedOut, .interrupted: return false
+        case let .failed(code): throw MQTTConnectionFailure("poll failed: \(String(cString: strerror(code)))")
         }
-        if wakeable, fds[1].revents != 0 { drainWakes() }
-        if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { return true }
-        return false
     }
 
     private func waitForWake(until deadline: ContinuousClock.Instant) {
-        var fd = pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)
-        if poll(&fd, 1, milliseconds(until: deadline)) > 0 { drainWakes() }
-    }
-
-    private func drainWakes() {
-        var bytes = [UInt8](repeating: 0, count: 256)
-        while bytes.withUnsafeMutableBytes({ Glibc.read(wakeRead, $0.baseAddress, $0.count) }) > 0 {}
-    }
-
-    private func milliseconds(until deadline: ContinuousClock.Instant) -> Int32 {
-        let (seconds, attoseconds) = (deadline - ContinuousClock.now).components
-        return Int32(clamping: max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000))
+        inbox.wait(timeout: deadline - .now)
     }
 
     private func dropSocket() {
@@ -383,11 +342,10 @@ final class MQTTConnection: @unchecked Sendable {
             try? send(.disconnect)
             dropSocket()
         }
-        let commands = shared.withLock { shared -> [MQTTCommand] in
-            defer { shared.commands = []; shared.finished = true }
-            return shared.commands
-        }
-        let gone = MQTTError(.notConnected, "the MQTT transport was disconnected before the request completed")
+        // The inbox is closed: nothing more can arrive.
+        let commands = backlog + inbox.take()
+        backlog = []
+        let gone = MQTTRefusal.closed(settings.brokerDescription)
         for command in commands {
             switch command {
             case let .publish(_, _, _, reply), let .subscribe(_, reply), let .unsubscribe(_, reply): reply.resume(throwing: gone)
@@ -404,10 +362,5 @@ final class MQTTConnection: @unchecked Sendable {
         pending = [:]
         for waiter in connectWaiters { waiter.resume(throwing: gone) }
         connectWaiters = []
-    }
-
-    deinit {
-        close(wakeRead)
-        close(wakeWrite)
     }
 }

@@ -19,7 +19,7 @@ import Primitives
 ///
 /// One connection owned by one thread; it reconnects with capped, jittered
 /// backoff and resubscribes every consumer by itself.
-public final class MQTTTransport: MessageTransport, BrokerAdmin, @unchecked Sendable {
+public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
     /// Tuning knobs; the defaults suit a participant.
     public struct Configuration: Sendable {
         /// Keepalive in seconds; the URL's `?heartbeat=` wins over this.
@@ -32,8 +32,22 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, @unchecked Send
         public var maximumPacketSize = 64 * 1024 * 1024
         /// How long `disconnect()` waits for running handlers to settle their messages.
         public var shutdownGrace: Duration = .seconds(10)
+        /// How long a publish may wait for the broker's PUBACK, across
+        /// reconnects, before it fails with `TransportError(.publishTimeout)`;
+        /// nil waits as long as it takes. A timed-out publish stays queued
+        /// for the broker, so it may still be delivered later (at-least-once).
+        public var publishTimeout: Duration?
+        /// Prefetch of a participant that sets none (`TransportOptions.prefetch`):
+        /// handlers run at once per consumer.
+        public var prefetch = TransportOptions.defaultPrefetch
 
         public init() {}
+
+        /// The defaults with what `options` sets.
+        public init(options: TransportOptions) {
+            publishTimeout = options.publishTimeout
+            prefetch = options.prefetch
+        }
     }
 
     public let url: BrokerURL
@@ -48,26 +62,32 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, @unchecked Send
         var forwarders: [MQTTForward: any ConsumerHandle] = [:]
     }
 
-    /// Fails with `MQTTError.unsupportedURL` for a non-MQTT URL and for mqtts://.
+    /// Fails with `TransportError(.unsupportedURL)` for a non-MQTT URL and for mqtts://.
     public init(url: BrokerURL, configuration: Configuration = Configuration(),
-                logger: Logger = Logger(label: "msgflo.mqtt")) throws(MQTTError) {
+                logger: Logger = Logger(label: "msgflo.mqtt")) throws(TransportError) {
         switch url.scheme {
         case .mqtt: break
         case .mqtts:
-            throw MQTTError(.unsupportedURL, "\(url): this build does not support MQTT over TLS (mqtts://); use mqtt:// or an amqps:// broker")
+            throw TransportError(.unsupportedURL, "\(url): this build does not support MQTT over TLS (mqtts://); use mqtt:// or an amqps:// broker",
+                                 url: url.description)
         default:
-            throw MQTTError(.unsupportedURL, "MQTTTransport needs an mqtt:// URL, not \(url)")
+            throw TransportError(.unsupportedURL, "MQTTTransport needs an mqtt:// URL, not \(url)", url: url.description)
         }
         self.url = url
         self.configuration = configuration
         self.logger = logger
     }
 
+    public var options: TransportOptions {
+        TransportOptions(publishTimeout: configuration.publishTimeout, prefetch: configuration.prefetch)
+    }
+
     // MARK: Lifecycle
 
     /// Connects, retrying with backoff while the broker is unreachable. Throws
-    /// `CancellationError` when cancelled, and `MQTTError(.connectionRefused)` when
-    /// the broker refuses (bad credentials): retrying would not help.
+    /// `CancellationError` when cancelled, and a permanent `TransportError`
+    /// (`.authenticationFailed`, `.accessRefused`, `.protocolError`) when the
+    /// broker refuses the connection: retrying would not help.
     public func connect() async throws {
         let connection = state.withLock { state -> MQTTConnection in
             if let connection = state.connection { return connection }
@@ -82,7 +102,7 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, @unchecked Send
             try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
                     if !connection.post(.awaitConnected(reply)) {
-                        reply.resume(throwing: MQTTError(.notConnected, "the MQTT transport was disconnected"))
+                        reply.resume(throwing: MQTTRefusal.closed(self.url.description))
                     } else if Task.isCancelled {
                         connection.post(.cancelConnectWaiters)
                     }
@@ -134,9 +154,9 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, @unchecked Send
             brokerDescription: url.description)
     }
 
-    func requireConnection() throws(MQTTError) -> MQTTConnection {
+    func requireConnection() throws(TransportError) -> MQTTConnection {
         guard let connection = state.withLock({ $0.connection }) else {
-            throw MQTTError(.notConnected, "the MQTT transport is not connected; call connect() first")
+            throw MQTTRefusal.notConnected(url.description)
         }
         return connection
     }
@@ -162,21 +182,32 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, @unchecked Send
     func publish(topic: String, body: Data) async throws {
         try MQTTTransport.validate(topic: topic, forPublishing: true)
         let connection = try requireConnection()
-        try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
-            if !connection.post(.publish(topic: topic, payload: Array(body), qos: 1, reply: reply)) {
-                reply.resume(throwing: MQTTError(.notConnected, "the MQTT transport was disconnected"))
+        let broker = url.description
+        let send: @Sendable () async throws -> Void = {
+            try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
+                if !connection.post(.publish(topic: topic, payload: Array(body), qos: 1, reply: reply)) {
+                    reply.resume(throwing: MQTTRefusal.closed(broker))
+                }
             }
+        }
+        guard let timeout = configuration.publishTimeout else { return try await send() }
+        do {
+            try await withDeadline(timeout, "publishing to '\(topic)'", send)
+        } catch is DeadlineExceeded {
+            throw TransportError(.publishTimeout,
+                "no PUBACK from \(broker) within \(timeout) for '\(topic)'; the broker may be unreachable (the message stays queued and may still be delivered)",
+                url: broker, queue: topic)
         }
     }
 
     /// An empty topic, or a wildcard in a published topic, would make the broker drop the connection.
-    static func validate(topic: String, forPublishing: Bool) throws(MQTTError) {
-        guard !topic.isEmpty else { throw MQTTError(.invalidTopic, "an MQTT topic cannot be empty") }
+    static func validate(topic: String, forPublishing: Bool) throws(TransportError) {
+        guard !topic.isEmpty else { throw MQTTRefusal.invalidTopic("an MQTT topic cannot be empty", topic: topic) }
         if forPublishing, topic.contains(where: { $0 == "+" || $0 == "#" }) {
-            throw MQTTError(.invalidTopic, "cannot publish to '\(topic)': MQTT topic names cannot contain '+' or '#'")
+            throw MQTTRefusal.invalidTopic("cannot publish to '\(topic)': MQTT topic names cannot contain '+' or '#'", topic: topic)
         }
         guard topic.utf8.count <= Int(UInt16.max), !topic.contains("\u{0}") else {
-            throw MQTTError(.invalidTopic, "'\(topic.prefix(40))' is not a valid MQTT topic")
+            throw MQTTRefusal.invalidTopic("'\(topic.prefix(40))' is not a valid MQTT topic", topic: String(topic.prefix(40)))
         }
     }
 
@@ -191,7 +222,7 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, @unchecked Send
         // Deliveries are routed to consumers by exact topic: a wildcard
         // subscription would have its messages acknowledged and lost.
         if queue.contains(where: { $0 == "+" || $0 == "#" }) {
-            throw MQTTError(.invalidTopic, "cannot consume '\(queue)': a msgflo queue is one MQTT topic; wildcards ('+', '#') are not supported")
+            throw MQTTRefusal.invalidTopic("cannot consume '\(queue)': a msgflo queue is one MQTT topic; wildcards ('+', '#') are not supported", topic: queue)
         }
         let connection = try requireConnection()
         let (consumer, first) = state.withLock { state -> (MQTTConsumer, Bool) in
@@ -218,7 +249,7 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, @unchecked Send
     private func subscribe(topic: String, connection: MQTTConnection) async throws {
         try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
             if !connection.post(.subscribe(topic: topic, reply: reply)) {
-                reply.resume(throwing: MQTTError(.notConnected, "the MQTT transport was disconnected"))
+                reply.resume(throwing: MQTTRefusal.closed(self.url.description))
             }
         }
     }

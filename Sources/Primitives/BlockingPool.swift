@@ -17,23 +17,29 @@ public enum BlockingPoolError: Error, CustomStringConvertible, Hashable, Sendabl
     }
 }
 
-/// Dedicated threads for CPU-heavy or blocking C work (libvips, libpq), so it
-/// never occupies Swift's cooperative thread pool, which has only one thread
-/// per core and stalls every task when one of them blocks.
+/// Dedicated threads for CPU-heavy or blocking C work (libvips, libpq,
+/// libcurl), so it never occupies Swift's cooperative thread pool, which has
+/// only one thread per core and stalls every task when one of them blocks.
+///
+/// Each thread may own a `ThreadContext`, made on that thread when it starts
+/// and handed to every job it runs: state that must not be shared between
+/// threads and is worth keeping between jobs (a libcurl handle with its open
+/// connections). `BlockingPool(threads:)` has none (`ThreadContext == Void`).
 ///
 /// The queue is bounded: when full, `run` throws `queueFull` instead of
 /// piling up work, so overload shows up as an error the caller can answer.
-public final class BlockingPool: Sendable {
+public final class BlockingPool<ThreadContext>: Sendable {
     private final class Job: Sendable {
-        let body: @Sendable (_ cancelled: Bool) -> Void
+        let body: @Sendable (_ context: ThreadContext, _ cancelled: Bool) -> Void
         private let cancelled = LockedState(false)
-        init(body: @escaping @Sendable (_ cancelled: Bool) -> Void) { self.body = body }
+        init(body: @escaping @Sendable (_ context: ThreadContext, _ cancelled: Bool) -> Void) { self.body = body }
         func cancel() { cancelled.withLock { $0 = true } }
-        func run() { body(cancelled.withLock { $0 }) }
+        func run(_ context: ThreadContext) { body(context, cancelled.withLock { $0 }) }
     }
 
+    /// The queue the threads share. `@unchecked`: every field is read and
+    /// written with `condition` locked (a Mutex has no condition variable).
     private final class Shared: @unchecked Sendable {
-        // Every field is read and written with `condition` locked.
         let condition = NSCondition()
         var jobs: [Job] = []
         var head = 0
@@ -46,8 +52,10 @@ public final class BlockingPool: Sendable {
     private let shared = Shared()
 
     /// Starts `threads` threads named `<name>-<n>`, with a queue of at most
-    /// `queueCapacity` jobs waiting for a thread.
-    public init(threads: Int, queueCapacity: Int = 1024, name: String = "blocking-pool", stackSize: Int = 8 << 20) {
+    /// `queueCapacity` jobs waiting for a thread. Each thread first calls
+    /// `makeContext` (on itself) and keeps the result until it ends.
+    public init(threads: Int, queueCapacity: Int = 1024, name: String = "blocking-pool", stackSize: Int = 8 << 20,
+                threadContext makeContext: @escaping @Sendable () -> ThreadContext) {
         precondition(threads > 0, "a BlockingPool needs at least one thread")
         self.threadCount = threads
         self.queueCapacity = max(0, queueCapacity)
@@ -58,7 +66,7 @@ public final class BlockingPool: Sendable {
                 // On Linux a name set before start() does not reliably reach the running thread.
                 Thread.current.name = threadName
                 PoolThreadLabel.set(threadName)
-                BlockingPool.workerLoop(shared)
+                Self.workerLoop(shared, context: makeContext())
                 PoolThreadLabel.set(nil)
             }
             thread.stackSize = stackSize
@@ -68,23 +76,20 @@ public final class BlockingPool: Sendable {
 
     deinit { shutdown() }
 
-    /// The name of the pool thread running the caller (`<name>-<n>`), nil on
-    /// any other thread. Lets C wrappers assert they are off the cooperative pool.
-    public static var currentThreadLabel: String? { PoolThreadLabel.get() }
-
-    /// Runs `work` on one of the pool's threads and returns its result.
-    /// Cancelling the caller before the work started skips it (throws
-    /// `CancellationError`); work already running is never interrupted.
-    public func run<T: Sendable>(_ work: @Sendable @escaping () throws -> T) async throws -> T {
+    /// Runs `work` on one of the pool's threads, with that thread's context,
+    /// and returns its result. Cancelling the caller before the work started
+    /// skips it (throws `CancellationError`); work already running is never
+    /// interrupted (watch for cancellation inside `work` if it can take long).
+    public func run<T: Sendable>(_ work: @Sendable @escaping (ThreadContext) throws -> T) async throws -> T {
         try Task.checkCancellation()
         let holder = LockedState<Job?>(nil)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                let job = Job { cancelled in
+                let job = Job { context, cancelled in
                     if cancelled {
                         continuation.resume(throwing: CancellationError())
                     } else {
-                        continuation.resume(with: Result { try work() })
+                        continuation.resume(with: Result { try work(context) })
                     }
                 }
                 holder.withLock { $0 = job }
@@ -95,7 +100,8 @@ public final class BlockingPool: Sendable {
         }
     }
 
-    /// Lets queued work finish, then ends the threads; later `run` calls throw `shutDown`.
+    /// Lets queued work finish, then ends the threads (dropping their
+    /// contexts); later `run` calls throw `shutDown`.
     public func shutdown() {
         shared.condition.lock()
         shared.shuttingDown = true
@@ -122,7 +128,7 @@ public final class BlockingPool: Sendable {
         return nil
     }
 
-    private static func workerLoop(_ shared: Shared) {
+    private static func workerLoop(_ shared: Shared, context: ThreadContext) {
         while true {
             shared.condition.lock()
             while shared.head == shared.jobs.count, !shared.shuttingDown {
@@ -141,13 +147,31 @@ public final class BlockingPool: Sendable {
             shared.running += 1
             shared.condition.unlock()
 
-            job.run()
+            job.run(context)
 
             shared.condition.lock()
             shared.running -= 1
             shared.condition.unlock()
         }
     }
+}
+
+extension BlockingPool where ThreadContext == Void {
+    /// A pool whose threads keep no state between jobs.
+    public convenience init(threads: Int, queueCapacity: Int = 1024, name: String = "blocking-pool", stackSize: Int = 8 << 20) {
+        self.init(threads: threads, queueCapacity: queueCapacity, name: name, stackSize: stackSize, threadContext: {})
+    }
+
+    /// Runs `work` on one of the pool's threads and returns its result.
+    public func run<T: Sendable>(_ work: @Sendable @escaping () throws -> T) async throws -> T {
+        try await run { (_: Void) in try work() }
+    }
+
+    /// The name of the thread of any `BlockingPool` running the caller
+    /// (`<name>-<n>`), nil on any other thread. Lets C wrappers assert they
+    /// are off the cooperative pool. (Declared here so that plain
+    /// `BlockingPool.currentThreadLabel` names it.)
+    public static var currentThreadLabel: String? { PoolThreadLabel.get() }
 }
 
 /// A per-thread label in pthread-specific storage, which (unlike

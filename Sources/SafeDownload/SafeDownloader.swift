@@ -1,4 +1,5 @@
 import Logging
+import Primitives
 
 /// Downloads user-submitted image URLs without letting them reach the
 /// service's own network (SSRF), hang a worker or exhaust its memory:
@@ -7,7 +8,9 @@ import Logging
 /// reusing one libcurl handle; size the pool like the worker's concurrency.
 public final class SafeDownloader: Sendable {
     public let configuration: DownloadConfiguration
-    private let pool: DownloadThreadPool
+    /// One `DownloadSession` per thread: its handle keeps connections (and TLS
+    /// sessions) open between downloads; the thread count bounds transfers.
+    private let pool: BlockingPool<DownloadSession>
     private let logger: Logger
 
     public init(
@@ -16,7 +19,10 @@ public final class SafeDownloader: Sendable {
         logger: Logger = Logger(label: "SafeDownload")
     ) {
         self.configuration = configuration
-        self.pool = DownloadThreadPool(threads: threads, configuration: configuration, name: "SafeDownload")
+        // Callers bound their own downloads in flight (prefetch): never refuse one for queue length.
+        self.pool = BlockingPool(threads: max(1, threads), queueCapacity: .max, name: "SafeDownload") {
+            DownloadSession(configuration: configuration)
+        }
         self.logger = logger
     }
 
@@ -28,12 +34,20 @@ public final class SafeDownloader: Sendable {
     /// within about a second and throws `.cancelled`.
     public func download(_ url: String) async throws(DownloadError) -> DownloadResult {
         let cancellation = CancellationFlag()
-        let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<DownloadResult, DownloadError>, Never>) in
-                pool.submit(.init(url: url, cancellation: cancellation) { continuation.resume(returning: $0) })
+        let result: Result<DownloadResult, DownloadError>
+        do {
+            result = try await withTaskCancellationHandler {
+                try await pool.run { session in
+                    Result { () throws(DownloadError) in try session.download(url, cancellation: cancellation) }
+                }
+            } onCancel: {
+                cancellation.cancel()
             }
-        } onCancel: {
-            cancellation.cancel()
+        } catch is CancellationError {
+            result = .failure(DownloadError(.cancelled, message: "download of \(url) was cancelled"))
+        } catch {
+            // BlockingPoolError.shutDown (the queue has no limit, so never queueFull).
+            result = .failure(DownloadError(.cancelled, message: "the downloader was shut down before \(url) could be fetched"))
         }
         log(url, result)
         return try result.get()

@@ -7,7 +7,7 @@ import Foundation
 /// and output with all metadata stripped (no camera serials or GPS leaks).
 ///
 /// Every call blocks for tens of milliseconds or more: run it on a dedicated
-/// thread pool (the MsgFlo `BlockingPool`), never on Swift's cooperative
+/// thread pool (the Primitives `BlockingPool`), never on Swift's cooperative
 /// pool. A `Thumbnailer` holds no state and is safe to share between threads.
 public struct Thumbnailer: Sendable {
     /// Refuse inputs whose header promises more pixels than this: checked

@@ -7,7 +7,7 @@ import CVipsShim
 /// libvips must be initialised exactly once, single-threaded, before any other
 /// call; everything here is safe to call from many threads afterwards. Every
 /// libvips call blocks (decoding a large photo takes tens of milliseconds), so
-/// callers run them on dedicated threads (the MsgFlo `BlockingPool`), never on
+/// callers run them on dedicated threads (the Primitives `BlockingPool`), never on
 /// Swift's cooperative pool.
 public enum Vips {
     private static let state = Mutex<Bool>(false)

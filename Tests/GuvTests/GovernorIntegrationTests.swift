@@ -95,7 +95,7 @@ struct GovernorIntegrationTests {
 
             let procfile = try Procfile.parse("worker: sleep 1000\nother: sleep 1000")
             let formation = LocalFormation(procfile: procfile, app: "local") { _ in }
-            defer { formation.stopAll() }
+            defer { formation.beginStopAll() }
             let server = MiniHTTPServer { FormationRoutes(formation: formation).handle($0) }
             try server.start(port: 0)
             defer { server.stop() }

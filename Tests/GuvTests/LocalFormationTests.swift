@@ -26,7 +26,7 @@ struct LocalFormationTests {
     @Test func scalesUpAndDownWithRealProcesses() async throws {
         let log = LineLog()
         let formation = make(log: log)
-        defer { formation.stopAll() }
+        defer { formation.beginStopAll() }
         try formation.scale("worker", to: 3)
         #expect(await eventually { formation.liveCount("worker") == 3 })
         let before = formation.pids("worker")
@@ -42,7 +42,7 @@ struct LocalFormationTests {
     @Test func webProcessesGetAPortAndOutputIsPrefixed() async throws {
         let log = LineLog()
         let formation = make(log: log)
-        defer { formation.stopAll() }
+        defer { formation.beginStopAll() }
         try formation.scale("web", to: 2)
         #expect(await eventually {
             log.lines.contains("web.2 | listening on 5701 as web.2") && log.lines.contains("web.1 | listening on 5700 as web.1")
@@ -52,7 +52,7 @@ struct LocalFormationTests {
     @Test func crashedProcessesRestartWithBackoff() async throws {
         let log = LineLog()
         let formation = make(log: log)
-        defer { formation.stopAll() }
+        defer { formation.beginStopAll() }
         try formation.scale("crash", to: 1)
         #expect(await eventually { formation.restarts("crash") >= 3 })
         #expect(log.lines.contains("crash.1 | dying"))
@@ -71,7 +71,7 @@ struct LocalFormationTests {
         #expect(await eventually { formation.liveCount("polite") == 1 })
         // the shell has installed its trap once it says ready
         #expect(await eventually { log.lines.contains("polite.1 | ready") })
-        formation.stopAll()
+        await formation.stopAll()
         #expect(formation.liveCount("polite") == 0)
         #expect(log.lines.contains("polite.1 | got TERM"))
         #expect(log.lines.contains("polite.1 | exited with status 0"))
@@ -83,7 +83,7 @@ struct LocalFormationTests {
         let formation = make(grace: 0.5, log: log)
         try formation.scale("stubborn", to: 1)
         #expect(await eventually { log.lines.contains("stubborn.1 | ready") })
-        formation.stopAll()
+        await formation.stopAll()
         #expect(await eventually { formation.liveCount("stubborn") == 0 })
         #expect(log.lines.contains("stubborn.1 | did not stop within 0.5s, SIGKILL"))
         #expect(log.lines.contains("stubborn.1 | exited with status 137"))
@@ -92,7 +92,7 @@ struct LocalFormationTests {
     @Test func quickDownAndUpStillKillsTheOldProcess() async throws {
         let log = LineLog()
         let formation = make(grace: 0.5, log: log)
-        defer { formation.stopAll() }
+        defer { formation.beginStopAll() }
         try formation.scale("stubborn", to: 1)
         #expect(await eventually { log.lines.contains("stubborn.1 | ready") })
         let old = try #require(formation.pids("stubborn")[1])
@@ -113,7 +113,7 @@ struct LocalFormationTests {
     /// guv's own Heroku client drives the local formation over HTTP.
     @Test func herokuClientDrivesTheLocalFormation() async throws {
         let formation = make(limit: 4, log: LineLog())
-        defer { formation.stopAll() }
+        defer { formation.beginStopAll() }
         let routes = FormationRoutes(formation: formation, token: "secret")
         let server = MiniHTTPServer { routes.handle($0) }
         try server.start(port: 0)

@@ -77,7 +77,7 @@ struct ResizeAutoscalingIntegrationTests {
         let workerLog = LineLog()
         let formation = LocalFormation(procfile: procfile, app: "local", environment: environment, graceSeconds: 5,
                                        output: { workerLog.append($0) })
-        defer { formation.stopAll() }
+        defer { formation.beginStopAll() }
         let formationServer = MiniHTTPServer { FormationRoutes(formation: formation).handle($0) }
         try formationServer.start(port: 0)
         defer { formationServer.stop() }

@@ -161,11 +161,13 @@ final class ImageServer {
         self.port = port
     }
 
+    /// SIGTERM now, SIGKILL in 3 s if it is still running (no thread waits for it).
     func stop() {
         process.signal(SIGTERM)
-        let end = Date().addingTimeInterval(3)
-        while process.isRunning && Date() < end { Thread.sleep(forTimeInterval: 0.05) }
-        process.signal(SIGKILL)
+        let process = self.process
+        DispatchQueue.global().asyncAfter(deadline: .now() + 3) {
+            if process.isRunning { process.signal(SIGKILL) }
+        }
     }
 }
 

@@ -1,23 +1,12 @@
 import Testing
 @testable import HTTPServer
+import Primitives
 
 /// A seeded, bounded fuzz run of the request parser: mutated valid requests and
 /// random bytes. Each input must end in requests or one error with a status the
 /// server is allowed to send, and the outcome must not depend on how the bytes
 /// were split (byte by byte versus whole versus random chunks).
 @Suite struct ParserFuzzTests {
-    /// SplitMix64: tiny, seedable, reproducible across platforms.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let seed: UInt64 = 0x5EED_2026
     static let iterations = 20_000
     static let allowedStatuses: Set<Int> = [400, 413, 414, 417, 431, 501, 505]
@@ -27,7 +16,7 @@ import Testing
                                     "Transfer-Encoding: ", "0\r\n\r\n", "ffffffffffffffff", "-1", "Host: x\r\n",
                                     "Expect: 100-continue\r\n", "HTTP/1.1", "\u{0}", "\u{7f}", "%00", ";"].map { Array($0.utf8) }
 
-    static func mutate(_ input: [UInt8], _ rng: inout SeededGenerator) -> [UInt8] {
+    static func mutate(_ input: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
         var bytes = input
         for _ in 0..<Int.random(in: 1...4, using: &rng) {
             let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &rng)
@@ -47,7 +36,7 @@ import Testing
     }
 
     @Test func mutatedAndRandomInputsNeverCrashAndAgreeAcrossSplits() {
-        var rng = SeededGenerator(state: Self.seed)
+        var rng = SplitMix64(seed: Self.seed)
         var requests = 0
         var errors = 0
         for iteration in 0..<Self.iterations {

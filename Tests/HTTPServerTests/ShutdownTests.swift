@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import Testing
 @testable import HTTPServer
 
@@ -84,17 +85,48 @@ import Testing
 
 /// Signals and the access log, which need the whole server.
 @Suite(.timeLimit(.minutes(1))) struct SignalAndLogTests {
-    @Test func signalTriggersGracefulShutdown() async throws {
+    /// As a Service: a signal to its ServiceGroup drains it (an in-flight request finishes) and `run()` returns.
+    @Test func signalToItsServiceGroupDrainsIt() async throws {
+        let started = DispatchSemaphore(value: 0)
+        var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0, eventLoopCount: 1)
+        configuration.accessLog = false
+        let server = HTTPServer(configuration: configuration, router: ShutdownTests.signallingRouter(started))
+        let port = try server.start()
+        // SIGUSR2 stands in for SIGTERM, which would stop the test runner if mishandled.
+        // The group traps it before it runs any service, so the probe's start says it is safe to send.
+        let trapped = DispatchSemaphore(value: 0)
+        let probe = ClosureService {
+            trapped.signal()
+            try await gracefulShutdown()
+        }
+        let group = ServiceGroup(services: [probe, server], gracefulShutdownSignals: [.sigusr2], logger: Logger(label: "test"))
+        let running = Task { try await group.run() }
+        let response = try await onThread { () -> TestClient.Response in
+            guard trapped.wait(timeout: .now() + 10) == .success else {
+                throw TestClient.Failure(description: "the service group never started")
+            }
+            let client = try TestClient(port: port)
+            try client.send("GET /busy/300 HTTP/1.1\r\nHost: x\r\n\r\n")
+            guard started.wait(timeout: .now() + 10) == .success else {
+                throw TestClient.Failure(description: "handler never started")
+            }
+            kill(getpid(), SIGUSR2)
+            return try client.readResponse()
+        }
+        #expect(response.status == 200 && response.text == "done 300")
+        try await running.value
+        #expect(throws: (any Error).self) { _ = try TestClient(port: port) }
+    }
+
+    @Test func cancellingRunShutsTheServerDown() async throws {
         var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0, eventLoopCount: 1)
         configuration.accessLog = false
         let server = HTTPServer(configuration: configuration, router: testRouter())
-        // SIGUSR2 stands in for SIGTERM, which would stop the test runner if mishandled.
-        let signals = server.shutdownOnSignals([SIGUSR2])
         let running = Task { try await server.run() }
-        _ = try server.start()
-        kill(getpid(), SIGUSR2)
+        while server.port == nil { try await Task.sleep(for: .milliseconds(5)) }
+        running.cancel()
         try await running.value
-        withExtendedLifetime(signals) {}
+        await server.waitUntilStopped()
     }
 
     @Test func oneAccessLogLinePerRequestWithItsRequestId() async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Primitives
 @testable import HTTPServer
 
 @Suite struct WebSocketUnitTests {
@@ -86,7 +87,7 @@ import Testing
 /// always a frame, a wait for more bytes, or a close code the RFC allows.
 @Suite struct WebSocketFuzzTests {
     @Test func randomFramesNeverCrash() {
-        var rng = ParserFuzzTests.SeededGenerator(state: 0xF4A3_E5)
+        var rng = SplitMix64(seed: 0xF4A3_E5)
         let parser = WebSocketFrameParser(maxPayloadBytes: 64)
         let allowed: Set<UInt16> = [1002, 1007, 1009]
         var frames = 0

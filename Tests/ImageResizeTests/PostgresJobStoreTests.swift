@@ -7,6 +7,8 @@ import Testing
 struct TestDatabase {
     let pool: PostgresPool
     let schema: String
+    /// The URL of the schema, for a process under test (`DATABASE_URL`).
+    let url: String
 
     static func make() async throws -> TestDatabase {
         let base = ProcessInfo.processInfo.environment["IMAGERESIZE_TEST_DATABASE_URL"] ?? "postgres://postgres@localhost:5432/imageresize"
@@ -15,9 +17,10 @@ struct TestDatabase {
         try await admin.executeScript("CREATE SCHEMA \(schema)")
         admin.close()
         let separator = base.contains("?") ? "&" : "?"
-        let pool = try await PostgresPool.connect(url: "\(base)\(separator)options=-csearch_path%3D\(schema)", size: 3)
+        let url = "\(base)\(separator)options=-csearch_path%3D\(schema)"
+        let pool = try await PostgresPool.connect(url: url, size: 3)
         _ = try await Schema.migrator.migrate(pool)
-        return TestDatabase(pool: pool, schema: schema)
+        return TestDatabase(pool: pool, schema: schema, url: url)
     }
 
     func drop() async {

@@ -23,21 +23,21 @@ struct AMQPBrokerRestartTests {
         let transient = AMQPTestBroker.uniqueName("restart-transient")
         try await transport.declareInport(queue: transient, options: PortOptions(persistent: false))
 
-        let consumed = AMQPTestLocked<[Int: Int]>([:])
+        let consumed = LockedState<[Int: Int]>([:])
         let handle = try await transport.consume(queue: queue, prefetch: 10) { message in
             if let n = Int(String(decoding: message.body, as: UTF8.self)) {
-                consumed.withValue { $0[n, default: 0] += 1 }
+                consumed.withLock { $0[n, default: 0] += 1 }
             }
             return .ack
         }
 
         // Publish a steady stream, batches of concurrent (pipelined) publishes,
         // until told how many to send in total.
-        let stopAt = AMQPTestLocked<Int?>(nil)
-        let published = AMQPTestLocked(0)
+        let stopAt = LockedState<Int?>(nil)
+        let published = LockedState(0)
         let publishing = Task {
             var next = 0
-            while stopAt.current.map({ next < $0 }) ?? true {
+            while stopAt.value.map({ next < $0 }) ?? true {
                 let batch = next..<(next + 10)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for n in batch {
@@ -46,22 +46,22 @@ struct AMQPBrokerRestartTests {
                     try await group.waitForAll()
                 }
                 next = batch.upperBound
-                published.withValue { $0 = next }
+                published.withLock { $0 = next }
                 try await Task.sleep(for: .milliseconds(50))
             }
             return next
         }
 
-        #expect(await amqpEventually(timeout: .seconds(60)) { consumed.current.count >= 100 })
+        #expect(await amqpEventually(timeout: .seconds(60)) { consumed.value.count >= 100 })
         try await broker.stop()
         try await broker.start()
         // Keep publishing for a while after the restart, then stop.
-        stopAt.withValue { $0 = published.current + 300 }
+        stopAt.withLock { $0 = published.value + 300 }
         let total = try await publishing.value
 
-        let complete = await amqpEventually(timeout: .seconds(180)) { consumed.current.count == total }
-        #expect(complete, "consumed \(consumed.current.count) of \(total) distinct messages")
-        #expect(Set(consumed.current.keys) == Set(0..<total))
+        let complete = await amqpEventually(timeout: .seconds(180)) { consumed.value.count == total }
+        #expect(complete, "consumed \(consumed.value.count) of \(total) distinct messages")
+        #expect(Set(consumed.value.keys) == Set(0..<total))
 
         // Redeclared and re-qos'd without being told.
         let management = RabbitManagement(base: URL(string: "http://guest:guest@localhost:\(broker.managementPort)")!)
@@ -86,10 +86,11 @@ struct AMQPBrokerRestartTests {
         try await transport.deleteExchange(transient)
         await transport.disconnect()
         try await broker.stop()
-        let error = await #expect(throws: AMQPError.self) {
+        let error = await #expect(throws: TransportError.self) {
             try await impatient.publish(queue: "anything", body: Data("1".utf8))
         }
-        #expect(error?.code == .publishTimedOut)
+        #expect(error?.code == .publishTimeout)
+        #expect(error?.isTransient == true)
         await impatient.disconnect()
     }
 
@@ -98,41 +99,41 @@ struct AMQPBrokerRestartTests {
         try await broker.start()
         defer { try? broker.stopBlocking() }
 
-        let lines = AMQPTestLocked<[String]>([])
+        let lines = LockedState<[String]>([])
         let logger = Logger(label: "test.amqp") { _ in AMQPCapturingLogHandler(lines: lines) }
         let transport = try await AMQPTestBroker.connectedTransport(url: broker.url, logger: logger)
         let queue = AMQPTestBroker.uniqueName("stale")
         try await transport.declareInport(queue: queue, options: PortOptions())
 
         let held = Data("\"held\"".utf8), marker = Data("\"marker\"".utf8)
-        let gate = AMQPTestLocked(false)
-        let deliveries = AMQPTestLocked<[IncomingMessage]>([])
+        let gate = LockedState(false)
+        let deliveries = LockedState<[IncomingMessage]>([])
         let handle = try await transport.consume(queue: queue, prefetch: 1) { message in
-            let first = deliveries.withValue { $0.append(message); return $0.count == 1 }
+            let first = deliveries.withLock { $0.append(message); return $0.count == 1 }
             // The first delivery is settled only after its connection died and a new one exists.
-            if first { _ = await amqpEventually(timeout: .seconds(180)) { gate.current } }
+            if first { _ = await amqpEventually(timeout: .seconds(180)) { gate.value } }
             return .ack
         }
         try await transport.publish(queue: queue, body: held)
-        #expect(await amqpEventually { deliveries.current.count == 1 })
+        #expect(await amqpEventually { deliveries.value.count == 1 })
 
         try await broker.stop()
         try await broker.start()
         let reconnected = await amqpEventually(timeout: .seconds(120)) {
-            lines.current.filter { $0.contains("connected to") && !$0.contains("cannot") }.count >= 4
+            lines.value.filter { $0.contains("connected to") && !$0.contains("cannot") }.count >= 4
         }
         #expect(reconnected)
-        #expect(await amqpEventually { deliveries.current.count >= 2 })
-        gate.withValue { $0 = true }
+        #expect(await amqpEventually { deliveries.value.count >= 2 })
+        gate.withLock { $0 = true }
 
         try await transport.publish(queue: queue, body: marker)
-        #expect(await amqpEventually { deliveries.current.contains { $0.body == marker } })
-        let seen = deliveries.current
+        #expect(await amqpEventually { deliveries.value.contains { $0.body == marker } })
+        let seen = deliveries.value
         #expect(seen.filter { $0.body == held }.count == 2)
         #expect(seen.filter { $0.body == held }.last?.redelivered == true)
         // Had the stale ack gone out on the new channel, the broker would have
         // closed it (unknown delivery tag) and we would have logged it.
-        #expect(!lines.current.contains { $0.contains("closed the channel") || $0.contains("PRECONDITION_FAILED") })
+        #expect(!lines.value.contains { $0.contains("closed the channel") || $0.contains("PRECONDITION_FAILED") })
 
         await handle.cancel()
         try await transport.deleteQueue(queue)
@@ -148,30 +149,30 @@ struct AMQPBrokerRestartTests {
             try? broker.stopBlocking()
         }
 
-        let lines = AMQPTestLocked<[String]>([])
+        let lines = LockedState<[String]>([])
         let logger = Logger(label: "test.amqp") { _ in AMQPCapturingLogHandler(lines: lines) }
         // broker.url asks for 2 s heartbeats.
         let transport = try await AMQPTestBroker.connectedTransport(url: broker.url, logger: logger)
         let queue = AMQPTestBroker.uniqueName("heartbeat")
         try await transport.declareInport(queue: queue, options: PortOptions())
-        let consumed = AMQPTestLocked<[Data]>([])
+        let consumed = LockedState<[Data]>([])
         let handle = try await transport.consume(queue: queue, prefetch: 2) { message in
-            consumed.withValue { $0.append(message.body) }
+            consumed.withLock { $0.append(message.body) }
             return .ack
         }
         try await transport.publish(queue: queue, body: Data("1".utf8))
-        #expect(await amqpEventually { consumed.current.count == 1 })
+        #expect(await amqpEventually { consumed.value.count == 1 })
 
         try broker.send(signal: SIGSTOP)
         let detected = await amqpEventually(timeout: .seconds(60)) {
-            lines.current.filter { $0.contains("lost connection") && $0.contains("heartbeat") }.count >= 2
+            lines.value.filter { $0.contains("lost connection") && $0.contains("heartbeat") }.count >= 2
         }
-        #expect(detected, "\(lines.current)")
+        #expect(detected, "\(lines.value)")
         try broker.send(signal: SIGCONT)
 
         // Both connections come back by themselves and messages flow again.
         try await transport.publish(queue: queue, body: Data("2".utf8))
-        #expect(await amqpEventually(timeout: .seconds(120)) { consumed.current.contains(Data("2".utf8)) })
+        #expect(await amqpEventually(timeout: .seconds(120)) { consumed.value.contains(Data("2".utf8)) })
 
         await handle.cancel()
         try await transport.deleteQueue(queue)

@@ -3,6 +3,7 @@ import Logging
 import Testing
 @testable import MsgFloAMQP
 import MsgFlo
+import Primitives
 
 /// AMQPTransport against the real RabbitMQ (MSGFLO_TEST_BROKER).
 @Suite("AMQPTransport integration", .tags(.amqpIntegration), .timeLimit(.minutes(3)))
@@ -68,10 +69,11 @@ struct AMQPTransportIntegrationTests {
         let transport = try await AMQPTestBroker.connectedTransport()
         let queue = AMQPTestBroker.uniqueName("mismatch")
         try await transport.declareQueue(queue, options: PortOptions())
-        let error = await #expect(throws: AMQPError.self) {
+        let error = await #expect(throws: TransportError.self) {
             try await transport.declareInport(queue: queue, options: PortOptions())
         }
-        #expect(error?.code == .brokerRefused)
+        #expect(error?.code == .preconditionFailed)
+        #expect(error?.replyCode == 406 && error?.queue == queue)
         #expect(error?.description.contains("PRECONDITION_FAILED") == true)
         // The publishing channel is unaffected by the refused declaration.
         try await transport.publish(queue: queue, body: Data("1".utf8))
@@ -161,14 +163,14 @@ struct AMQPTransportIntegrationTests {
         let transport = try await AMQPTestBroker.connectedTransport()
         let queue = AMQPTestBroker.uniqueName("requeue")
         try await transport.declareInport(queue: queue, options: PortOptions())
-        let seen = AMQPTestLocked<[IncomingMessage]>([])
+        let seen = LockedState<[IncomingMessage]>([])
         let handle = try await transport.consume(queue: queue, prefetch: 1) { message in
-            let first = seen.withValue { seen in seen.append(message); return seen.count == 1 }
+            let first = seen.withLock { seen in seen.append(message); return seen.count == 1 }
             return first ? .requeue : .ack
         }
         try await transport.publish(queue: queue, body: Data("\"again\"".utf8))
-        #expect(await amqpEventually { seen.current.count >= 2 })
-        let deliveries = seen.current
+        #expect(await amqpEventually { seen.value.count >= 2 })
+        let deliveries = seen.value
         #expect(deliveries.count == 2)
         #expect(deliveries.map(\.body) == [Data("\"again\"".utf8), Data("\"again\"".utf8)])
         #expect(deliveries.map(\.redelivered) == [false, true])
@@ -187,20 +189,20 @@ struct AMQPTransportIntegrationTests {
         for i in 0..<total { try await transport.publish(queue: queue, body: Data("\(i)".utf8)) }
 
         struct Counts { var inFlight = 0, maximum = 0, done = 0 }
-        let counts = AMQPTestLocked(Counts())
+        let counts = LockedState(Counts())
         let handle = try await transport.consume(queue: queue, prefetch: prefetch) { _ in
-            counts.withValue { $0.inFlight += 1; $0.maximum = max($0.maximum, $0.inFlight) }
+            counts.withLock { $0.inFlight += 1; $0.maximum = max($0.maximum, $0.inFlight) }
             // Hold the first deliveries until the window is full, then give an
             // over-delivering broker time to show itself before settling.
             _ = await amqpEventually(timeout: .seconds(10)) {
-                counts.withValue { $0.inFlight >= prefetch || $0.done + $0.inFlight >= total }
+                counts.withLock { $0.inFlight >= prefetch || $0.done + $0.inFlight >= total }
             }
             try? await Task.sleep(for: .milliseconds(100))
-            counts.withValue { $0.inFlight -= 1; $0.done += 1 }
+            counts.withLock { $0.inFlight -= 1; $0.done += 1 }
             return .ack
         }
-        #expect(await amqpEventually { counts.current.done == total })
-        #expect(counts.current.maximum == prefetch)
+        #expect(await amqpEventually { counts.value.done == total })
+        #expect(counts.value.maximum == prefetch)
         await handle.cancel()
         try await transport.deleteQueue(queue)
         try await transport.deleteExchange(queue)
@@ -211,10 +213,11 @@ struct AMQPTransportIntegrationTests {
         let transport = try await AMQPTestBroker.connectedTransport()
         let queue = AMQPTestBroker.uniqueName("after-refusal")
         try await transport.declareQueue(queue, options: PortOptions())
-        let error = await #expect(throws: AMQPError.self) {
+        let error = await #expect(throws: TransportError.self) {
             try await transport.publish(exchange: AMQPTestBroker.uniqueName("no-exchange"), body: Data("0".utf8))
         }
-        #expect(error?.code == .brokerRefused)
+        #expect(error?.code == .notFound)
+        #expect(error?.isTransient == false)
         #expect(error?.description.contains("NOT_FOUND") == true)
         for i in 1...3 { try await transport.publish(queue: queue, body: Data("\(i)".utf8)) }
         let received = try await transport.receive(from: queue, amount: 3)
@@ -225,17 +228,17 @@ struct AMQPTransportIntegrationTests {
 
     @Test func consumingAMissingQueueIsRefused() async throws {
         let transport = try await AMQPTestBroker.connectedTransport()
-        let error = await #expect(throws: AMQPError.self) {
+        let error = await #expect(throws: TransportError.self) {
             _ = try await transport.consume(queue: AMQPTestBroker.uniqueName("missing"), prefetch: 1) { _ in .ack }
         }
-        #expect(error?.code == .brokerRefused)
+        #expect(error?.code == .notFound)
         #expect(error?.description.contains("NOT_FOUND") == true)
         await transport.disconnect()
     }
 
     @Test func publishingBeforeConnectSaysWhatToDo() async throws {
         let transport = try AMQPTransport(url: AMQPTestBroker.url)
-        let error = await #expect(throws: AMQPError.self) {
+        let error = await #expect(throws: TransportError.self) {
             try await transport.publish(queue: "anything", body: Data())
         }
         #expect(error?.code == .notConnected)
@@ -243,10 +246,47 @@ struct AMQPTransportIntegrationTests {
     }
 
     @Test func nonAMQPURLIsRefusedUpFront() throws {
-        let error = #expect(throws: AMQPError.self) {
+        let error = #expect(throws: TransportError.self) {
             _ = try AMQPTransport(url: BrokerURL(parsing: "mqtt://localhost"))
         }
         #expect(error?.code == .unsupportedURL)
+    }
+
+    @Test func theFactoryPassesTheOptionsOn() throws {
+        AMQPTransport.register()
+        let options = TransportOptions(publishTimeout: .seconds(3), prefetch: 9)
+        let transport = try Transports.make(url: AMQPTestBroker.url, options: options)
+        #expect(transport.options == options)
+        #expect((transport as? AMQPTransport)?.configuration.publishTimeout == .seconds(3))
+    }
+
+    struct RefusedCase: Sendable, CustomTestStringConvertible {
+        var url: String
+        var code: TransportError.Code
+        var advice: String
+        var testDescription: String { url }
+    }
+
+    static var refusedCases: [RefusedCase] {
+        let broker = AMQPTestBroker.url
+        return [
+            RefusedCase(url: "amqp://guest:wrong-password@\(broker.host):\(broker.port)", code: .authenticationFailed,
+                        advice: "check user:password in the broker URL"),
+            RefusedCase(url: "amqp://guest:guest@\(broker.host):\(broker.port)/no-such-vhost", code: .notFound,
+                        advice: "check the virtual host"),
+        ]
+    }
+
+    /// A refused login fails connect() instead of being retried forever: it would fail the same way every time.
+    @Test(arguments: refusedCases)
+    func aRefusedLoginFailsConnect(_ case_: RefusedCase) async throws {
+        let transport = try AMQPTransport(url: BrokerURL(parsing: case_.url), configuration: AMQPTestBroker.configuration(),
+                                          logger: Logger(label: "test.amqp") { _ in SwiftLogNoOpLogHandler() })
+        let error = await #expect(throws: TransportError.self) { try await transport.connect() }
+        #expect(error?.code == case_.code)
+        #expect(error?.isTransient == false)
+        #expect(error?.message.contains(case_.advice) == true, "\(String(describing: error))")
+        #expect(error?.message.contains("wrong-password") == false)
     }
 
     struct UnreachableCase: Sendable, CustomTestStringConvertible {
@@ -258,12 +298,8 @@ struct AMQPTransportIntegrationTests {
     static var unreachableCases: [UnreachableCase] {
         let broker = AMQPTestBroker.url
         return [
-            UnreachableCase(url: "amqp://guest:wrong-password@\(broker.host):\(broker.port)",
-                            expectedLog: ["cannot connect to amqp://guest@\(broker.host):\(broker.port)/%2F", "ACCESS_REFUSED", "retrying in"]),
             UnreachableCase(url: "amqp://guest:guest@127.0.0.1:1",
                             expectedLog: ["cannot connect to amqp://guest@127.0.0.1:1/%2F: connection refused; retrying in"]),
-            UnreachableCase(url: "amqp://guest:guest@\(broker.host):\(broker.port)/no-such-vhost",
-                            expectedLog: ["cannot connect to amqp://guest@\(broker.host):\(broker.port)/no-such-vhost", "NOT_ALLOWED", "retrying in"]),
             UnreachableCase(url: "amqps://guest:guest@\(broker.host):\(broker.port)",
                             expectedLog: ["cannot connect to amqps://guest@\(broker.host):\(broker.port)/%2F: SSL handshake failed; retrying in"]),
             UnreachableCase(url: "amqp://guest:guest@no-such-host.invalid",
@@ -273,21 +309,21 @@ struct AMQPTransportIntegrationTests {
 
     @Test(arguments: unreachableCases)
     func unreachableBrokerIsLoggedClearlyAndRetriedUntilCancelled(_ case_: UnreachableCase) async throws {
-        let lines = AMQPTestLocked<[String]>([])
+        let lines = LockedState<[String]>([])
         let logger = Logger(label: "test.amqp") { _ in AMQPCapturingLogHandler(lines: lines) }
         let transport = try AMQPTransport(url: BrokerURL(parsing: case_.url),
                                           configuration: AMQPTestBroker.configuration(), logger: logger)
         let connecting = Task { try await transport.connect() }
         let retried = await amqpEventually(timeout: .seconds(60)) {
-            lines.current.filter { $0.contains("cannot connect") }.count >= 3
+            lines.value.filter { $0.contains("cannot connect") }.count >= 3
         }
         #expect(retried)
         connecting.cancel()
         await #expect(throws: CancellationError.self) { try await connecting.value }
-        let failures = lines.current.filter { $0.contains("cannot connect") }
+        let failures = lines.value.filter { $0.contains("cannot connect") }
         // Cancelling connect() stops the retries (the test backoff is at most 2.4 s).
         try await Task.sleep(for: .seconds(3))
-        #expect(lines.current.filter { $0.contains("cannot connect") }.count <= failures.count + 1)
+        #expect(lines.value.filter { $0.contains("cannot connect") }.count <= failures.count + 1)
         for fragment in case_.expectedLog {
             #expect(failures.allSatisfy { $0.contains(fragment) }, "\(fragment) missing in \(failures)")
         }

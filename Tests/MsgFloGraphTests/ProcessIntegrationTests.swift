@@ -67,6 +67,64 @@ struct ProcessIntegrationTests {
         }
     }
 
+    /// SIGTERM to `msgflo setup --participants` stops its participants
+    /// gracefully: each exits with status 0 by itself, none is killed after
+    /// the grace period (or by SIGTERM's default action).
+    @Test func setupStopsItsParticipantsWithSIGTERM() async throws {
+        let suffix = UUID().uuidString.prefix(6).lowercased()
+        let roles = ["p\(suffix)", "q\(suffix)"]
+        let graphFile = temporaryFile("pair.fbp")
+        try "\(roles[0])(examples/Repeat) OUT -> IN \(roles[1])(examples/Repeat)\n".write(to: graphFile, atomically: true, encoding: .utf8)
+        let log = temporaryFile("stop.log")
+        let setup = try MsgFloBinary.start(["setup", "--participants", graphFile.path], log: log)
+        defer { if setup.isRunning { kill(setup.processIdentifier, SIGKILL) } }
+        try await waitFor("both participants consuming") {
+            var consumers = 0
+            for role in roles { consumers += (try await management.queue("\(role).IN")?["consumers"] as? Int) ?? 0 }
+            return consumers == 2
+        }
+        kill(setup.processIdentifier, SIGTERM)
+        try await waitFor("msgflo setup to exit") { !setup.isRunning }
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(setup.terminationReason == .exit && setup.terminationStatus == 0, "\(output)")
+        let endings = output.split(separator: "\n").filter { $0.contains("participant stopped") && $0.contains("ending=") }
+        for role in roles {
+            let line = endings.first { $0.contains("role=\(role)") }
+            #expect(line?.contains("ending=exited with status 0") == true, "\(role): \(line ?? "no stop line")\n\(output)")
+        }
+        #expect(!output.contains("did not stop; killing"))
+    }
+
+    /// SIGTERM lets the message in hand finish (it is sent on and acked),
+    /// and a second signal (a Ctrl-C reaching the whole process group) does
+    /// not cut that drain short: the participant still exits with status 0.
+    @Test func aParticipantDrainsTheMessageInHandOnSIGTERMEvenIfSignalledAgain() async throws {
+        let role = "drain\(UUID().uuidString.prefix(6).lowercased())"
+        let transport = try await AMQPTestBroker.connectedTransport()
+        defer { Task { await transport.disconnect() } }
+        let (_, box) = try await sink(transport, exchange: "\(role).OUT")
+        let log = temporaryFile("drain.log")
+        let participant = try MsgFloBinary.start(["participant", "Repeat", "--role", role, "--delay", "3"], log: log)
+        defer { if participant.isRunning { kill(participant.processIdentifier, SIGKILL) } }
+        try await waitFor("the participant consuming") {
+            (try await management.queue("\(role).IN")?["consumers"] as? Int) == 1
+        }
+        try await transport.publish(queue: "\(role).IN", body: Data(#"{"job":"in hand"}"#.utf8))
+        try await waitFor("the message held unacknowledged") {
+            (try await management.queue("\(role).IN")?["messages_unacknowledged"] as? Int) == 1
+        }
+        kill(participant.processIdentifier, SIGTERM)
+        kill(participant.processIdentifier, SIGINT)
+        try await waitFor("the participant to exit") { !participant.isRunning }
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(participant.terminationReason == .exit && participant.terminationStatus == 0, "\(output)")
+        try await waitFor("the message sent on") { box.values.count == 1 }
+        #expect(box.values == [["job": "in hand"]])
+        try await waitFor("nothing left in the queue") {
+            (try await management.queue("\(role).IN")?["messages"] as? Int) == 0
+        }
+    }
+
     @Test func messageOfAKilledParticipantIsRedeliveredToAnother() async throws {
         let role = "kill\(UUID().uuidString.prefix(6).lowercased())"
         let transport = try await AMQPTestBroker.connectedTransport()

@@ -58,15 +58,33 @@ struct MQTTBrokerRestartTests {
         try await broker.stop()
     }
 
+    @Test func aPublishTheBrokerNeverAcknowledgesTimesOut() async throws {
+        let broker = try PrivateMosquitto(port: 1896)
+        defer { broker.destroy() }
+        try await broker.start()
+        var configuration = MQTTTestBroker.configuration
+        configuration.publishTimeout = .milliseconds(500)
+        let transport = try MQTTTransport(url: broker.url, configuration: configuration)
+        try await transport.connect()
+        try await transport.publish(queue: "timeout-test", body: Data("acknowledged".utf8))
+        try await broker.stop()
+        let error = await #expect(throws: TransportError.self) {
+            try await transport.publish(queue: "timeout-test", body: Data("never acknowledged".utf8))
+        }
+        #expect(error?.code == .publishTimeout)
+        #expect(error?.isTransient == true)
+        await transport.disconnect()
+    }
+
     @Test func badCredentialsAreRefusedWithAClearError() async throws {
         let broker = try PrivateMosquitto(port: 1895, allowAnonymous: false)
         defer { broker.destroy() }
         try await broker.start()
         let transport = try MQTTTransport(url: BrokerURL(parsing: "mqtt://nobody:wrong@127.0.0.1:1895"),
                                           configuration: MQTTTestBroker.configuration)
-        await #expect(throws: MQTTError.refusal(returnCode: 5, broker: "mqtt://nobody@127.0.0.1:1895/%2F")) {
-            try await transport.connect()
-        }
+        let refusal = await #expect(throws: TransportError.self) { try await transport.connect() }
+        #expect(refusal == MQTTRefusal.connection(returnCode: 5, broker: "mqtt://nobody@127.0.0.1:1895/%2F"))
+        #expect(refusal?.isTransient == false)
         try await broker.stop()
     }
 }

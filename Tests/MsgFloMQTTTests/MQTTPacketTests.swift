@@ -141,7 +141,33 @@ struct MQTTPacketTests {
 
     @Test func errorsSayWhatIsWrong() {
         #expect(MQTTPacketError.tooLarge(size: 10, limit: 5).description == "MQTT packet of 10 bytes exceeds the limit of 5 bytes")
-        #expect(MQTTError.refusal(returnCode: 4, broker: "mqtt://u@h:1883/").description
+        #expect(MQTTRefusal.connection(returnCode: 4, broker: "mqtt://u@h:1883/").description
             == "MQTT broker mqtt://u@h:1883/ refused the connection: bad user name or password; check user:password in the broker URL")
+    }
+
+    /// CONNACK return codes of MQTT 3.1.1 (section 3.2.2.3) as transport errors.
+    @Test(arguments: [
+        (UInt8(1), TransportError.Code.protocolError, false), (2, .protocolError, false), (3, .brokerUnavailable, true),
+        (4, .authenticationFailed, false), (5, .accessRefused, false), (6, .protocolError, false), (255, .protocolError, false),
+    ])
+    func connackRefusalsAreClassified(returnCode: UInt8, code: TransportError.Code, transient: Bool) {
+        let error = MQTTRefusal.connection(returnCode: returnCode, broker: "mqtt://h:1883/")
+        #expect(error.code == code)
+        #expect(error.isTransient == transient)
+        #expect(error.replyCode == Int(returnCode))
+    }
+
+    @Test func theFactoryPassesTheOptionsOn() throws {
+        MQTTTransport.register()
+        let options = TransportOptions(publishTimeout: .seconds(3), prefetch: 9)
+        let transport = try Transports.make(url: BrokerURL(parsing: "mqtt://localhost"), options: options)
+        #expect(transport.options == options)
+        #expect((transport as? MQTTTransport)?.configuration.publishTimeout == .seconds(3))
+        #expect(try Transports.make(url: BrokerURL(parsing: "mqtt://localhost")).options.publishTimeout == nil)
+    }
+
+    @Test func aRefusedSubscriptionIsAPermanentAccessRefusal() {
+        let error = MQTTRefusal.subscription(topic: "secret", broker: "mqtt://h:1883/")
+        #expect(error.code == .accessRefused && !error.isTransient && error.queue == "secret")
     }
 }

@@ -174,17 +174,17 @@ struct MQTTTransportIntegrationTests {
 
     @Test func usingTheTransportBeforeConnectSaysWhatToDo() async throws {
         let transport = try MQTTTransport(url: MQTTTestBroker.url)
-        await #expect(throws: MQTTError(.notConnected, "the MQTT transport is not connected; call connect() first")) {
-            try await transport.publish(queue: "x", body: Data())
-        }
+        let error = await #expect(throws: TransportError.self) { try await transport.publish(queue: "x", body: Data()) }
+        #expect(error?.code == .notConnected)
+        #expect(error?.message == "the MQTT transport for \(MQTTTestBroker.url) is not connected; call connect() first")
     }
 
     @Test func wildcardTopicsCannotBePublishedToOrConsumed() async throws {
         let transport = try await MQTTTestBroker.connectedTransport()
-        await #expect(throws: MQTTError(.invalidTopic, "cannot publish to 'a/#': MQTT topic names cannot contain '+' or '#'")) {
+        await #expect(throws: TransportError(.invalidName, "cannot publish to 'a/#': MQTT topic names cannot contain '+' or '#'", queue: "a/#")) {
             try await transport.publish(queue: "a/#", body: Data())
         }
-        await #expect(throws: MQTTError(.invalidTopic, "cannot consume 'a/+': a msgflo queue is one MQTT topic; wildcards ('+', '#') are not supported")) {
+        await #expect(throws: TransportError(.invalidName, "cannot consume 'a/+': a msgflo queue is one MQTT topic; wildcards ('+', '#') are not supported", queue: "a/+")) {
             _ = try await transport.consume(queue: "a/+", prefetch: 1) { _ in .ack }
         }
         // The connection is still fine.
@@ -197,11 +197,14 @@ struct MQTTTransportIntegrationTests {
     }
 
     @Test func tlsAndForeignURLsAreRefusedUpFront() throws {
-        #expect(throws: MQTTError(.unsupportedURL, "mqtts://localhost:8883/%2F: this build does not support MQTT over TLS (mqtts://); use mqtt:// or an amqps:// broker")) {
+        #expect(throws: TransportError(.unsupportedURL, "mqtts://localhost:8883/%2F: this build does not support MQTT over TLS (mqtts://); use mqtt:// or an amqps:// broker",
+                                       url: "mqtts://localhost:8883/%2F")) {
             _ = try MQTTTransport(url: BrokerURL(parsing: "mqtts://localhost"))
         }
-        #expect(throws: MQTTError.self) { _ = try MQTTTransport(url: BrokerURL(parsing: "amqp://localhost")) }
-        #expect(throws: Transports.UnsupportedBroker.self) { _ = try Transports.make(url: BrokerURL(parsing: "mqtts://localhost")) }
+        let foreign = #expect(throws: TransportError.self) { _ = try MQTTTransport(url: BrokerURL(parsing: "amqp://localhost")) }
+        #expect(foreign?.code == .unsupportedURL)
+        let unregistered = #expect(throws: TransportError.self) { _ = try Transports.make(url: BrokerURL(parsing: "mqtts://localhost")) }
+        #expect(unregistered?.code == .unsupportedURL)
     }
 
     @Test func unreachableBrokerIsRetriedUntilCancelled() async throws {

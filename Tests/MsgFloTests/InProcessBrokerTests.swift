@@ -226,7 +226,7 @@ struct InProcessBrokerTests {
         var topology: [TopologyStep]
         var failing: TopologyStep?
         var publishTo: String?
-        var expected: InProcessBrokerError
+        var expected: TransportError
         var testDescription: String { name }
     }
 
@@ -234,24 +234,24 @@ struct InProcessBrokerTests {
         ErrorCase(name: "redeclaring a queue with another dead-letter exchange",
                   topology: [.declareQueue(name: "q", deadLetterExchange: "dead-q")],
                   failing: .declareQueue(name: "q", deadLetterExchange: nil),
-                  expected: .preconditionFailed("queue 'q' exists with \(InProcessQueueOptions(deadLetterExchange: "dead-q")), redeclared with \(InProcessQueueOptions())")),
+                  expected: .inProcessPreconditionFailed("queue 'q' exists with \(InProcessQueueOptions(deadLetterExchange: "dead-q")), redeclared with \(InProcessQueueOptions())", name: "q")),
         ErrorCase(name: "redeclaring an exchange with another type",
                   topology: [.declareExchange(name: "x", type: .fanout)],
                   failing: .declareExchange(name: "x", type: .direct),
-                  expected: .preconditionFailed("exchange 'x' exists as fanout durable=true autoDelete=false, redeclared as direct durable=true autoDelete=false")),
+                  expected: .inProcessPreconditionFailed("exchange 'x' exists as fanout durable=true autoDelete=false, redeclared as direct durable=true autoDelete=false", name: "x")),
         ErrorCase(name: "binding to a missing exchange",
                   topology: [.declareQueue(name: "q", deadLetterExchange: nil)],
                   failing: .bindQueue(queue: "q", exchange: "nope", routingKey: ""),
-                  expected: .noSuchExchange("nope")),
+                  expected: .inProcessNoSuchExchange("nope")),
         ErrorCase(name: "binding a missing queue",
                   topology: [.declareExchange(name: "x", type: .fanout)],
                   failing: .bindQueue(queue: "nope", exchange: "x", routingKey: ""),
-                  expected: .noSuchQueue("nope")),
+                  expected: .inProcessNoSuchQueue("nope")),
         ErrorCase(name: "declaring the default exchange",
                   topology: [], failing: .declareExchange(name: "", type: .direct),
-                  expected: .accessRefused("the default exchange cannot be declared")),
+                  expected: .inProcessAccessRefused("the default exchange cannot be declared")),
         ErrorCase(name: "publishing to a missing exchange",
-                  topology: [], publishTo: "nope", expected: .noSuchExchange("nope")),
+                  topology: [], publishTo: "nope", expected: .inProcessNoSuchExchange("nope")),
     ]
 
     @Test(arguments: errorCases)
@@ -306,7 +306,7 @@ struct InProcessBrokerTests {
 
     @Test(arguments: ["amqp://localhost", "direct://", "direct:/x"])
     func rejectsOtherURLs(url: String) {
-        #expect(throws: InProcessBrokerError.invalidURL(url)) { try InProcessBroker.named(url: url) }
+        #expect(throws: TransportError.inProcessInvalidURL(url)) { try InProcessBroker.named(url: url) }
     }
 
     @Test(arguments: [

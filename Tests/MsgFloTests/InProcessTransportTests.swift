@@ -14,7 +14,8 @@ struct InProcessTransportTests {
         // Same arguments again: idempotent, as on RabbitMQ.
         try await transport.declareInport(queue: "resize.IN", options: PortOptions())
         // A queue declared differently (no dead-letter exchange) is refused, as RabbitMQ answers 406.
-        await #expect(throws: InProcessBrokerError.self) { try await transport.declareQueue("resize.IN", options: PortOptions()) }
+        let refusal = await #expect(throws: TransportError.self) { try await transport.declareQueue("resize.IN", options: PortOptions()) }
+        #expect(refusal?.code == .preconditionFailed && refusal?.isTransient == false)
         // The same-named fanout exchange reaches the queue.
         try await transport.publish(exchange: "resize.IN", body: Data("{}".utf8))
         #expect(broker.readyCount(queue: "resize.IN") == 1)
@@ -52,9 +53,9 @@ struct InProcessTransportTests {
 
     @Test func refusesWorkBeforeConnect() async throws {
         let transport = InProcessTransport(broker: InProcessBroker())
-        await #expect(throws: InProcessBrokerError.notConnected) { try await transport.declareQueue("q", options: PortOptions()) }
-        await #expect(throws: InProcessBrokerError.notConnected) { try await transport.publish(queue: "q", body: Data()) }
-        await #expect(throws: InProcessBrokerError.notConnected) { try await transport.execute([]) }
+        await #expect(throws: TransportError.inProcessNotConnected) { try await transport.declareQueue("q", options: PortOptions()) }
+        await #expect(throws: TransportError.inProcessNotConnected) { try await transport.publish(queue: "q", body: Data()) }
+        await #expect(throws: TransportError.inProcessNotConnected) { try await transport.execute([]) }
     }
 
     @Test func disconnectRedeliversUnsettledToAnotherTransport() async throws {

@@ -12,10 +12,13 @@ final class RecordingTransport: MessageTransport, BrokerAdmin {
     let settlements = LockedState([String: [Settlement]]())
     /// Delay before a publish to an exchange is forwarded (to widen races the runtime must close).
     let publishDelay: UInt64
+    /// Publishes to these exchanges fail with the error instead (a broker refusal, a timeout).
+    let failing: [String: TransportError]
 
-    init(broker: InProcessBroker, publishDelayNanoseconds: UInt64 = 0) {
+    init(broker: InProcessBroker, publishDelayNanoseconds: UInt64 = 0, failing: [String: TransportError] = [:]) {
         inner = InProcessTransport(broker: broker)
         publishDelay = publishDelayNanoseconds
+        self.failing = failing
     }
 
     func record(_ event: String) { events.withLock { $0.append(event) } }
@@ -30,6 +33,10 @@ final class RecordingTransport: MessageTransport, BrokerAdmin {
     func publish(exchange: String, body: Data) async throws {
         record("publishing \(exchange) \(String(decoding: body, as: UTF8.self))")
         if publishDelay > 0 { try await Task.sleep(nanoseconds: publishDelay) }
+        if let error = failing[exchange] {
+            record("failed \(exchange) \(error.code)")
+            throw error
+        }
         try await inner.publish(exchange: exchange, body: body)
         record("confirmed \(exchange) \(String(decoding: body, as: UTF8.self))")
     }

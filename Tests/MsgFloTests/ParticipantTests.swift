@@ -3,6 +3,8 @@ import Testing
 @testable import MsgFlo
 import TestSupport
 import Primitives
+import Logging
+import ServiceLifecycle
 
 @Suite("Participant runtime", .timeLimit(.minutes(2)))
 struct ParticipantTests {
@@ -242,7 +244,7 @@ struct ParticipantTests {
         await participant.stop()
     }
 
-    @Test func cancellingRunDrainsInFlightWork() async throws {
+    @Test func gracefulShutdownDrainsInFlightWork() async throws {
         let harness = try await Harness()
         let entered = Mailbox<Void>()
         let gate = Mailbox<Void>()
@@ -252,14 +254,16 @@ struct ParticipantTests {
             try await gate.take(timeout: 30, what: "the gate")
             try await output.send("out", message)
         }
-        let running = Task { try await participant.run() }
+        let group = ServiceGroup(services: [participant], logger: Logger(label: "test"))
+        let running = Task { try await group.run() }
         try await waitUntil("the participant to consume") { harness.broker.consumerCount(queue: "repeat.IN") == 1 }
         let sink = try await harness.sink("sink", boundTo: ["repeat.OUT"])
         for n in 1...3 { try await harness.send("repeat.IN", .number(Double(n))) }
         _ = try await entered.take(2, what: "two handlers")
 
-        running.cancel()
-        // Stopping does not interrupt the handlers: they finish and are acked.
+        await group.triggerGracefulShutdown()
+        // It stops taking messages at once, but does not interrupt the handlers: they finish and are acked.
+        try await waitUntil("the participant to stop") { participant.isStopping }
         gate.put(())
         gate.put(())
         try await running.value
@@ -267,7 +271,6 @@ struct ParticipantTests {
         #expect(harness.broker.unsettledCount(queue: "repeat.IN") == 0)
         // The third message was never taken and waits for the next instance.
         #expect(harness.broker.readyCount(queue: "repeat.IN") == 1)
-        #expect(harness.broker.consumerCount(queue: "repeat.IN") == 0)
         #expect(entered.buffered.isEmpty)
     }
 

@@ -12,8 +12,12 @@ struct BackoffTests {
         (4, 0.5, 16000),
         (5, 0.5, 30000),
         (50, 0.5, 30000),
+        (Int.max, 0.5, 30000),
+        (-3, 0.5, 1000),
         (0, 0.0, 800),
         (0, 1.0, 1200),
+        (0, -7.0, 800),
+        (0, 7.0, 1200),
         (3, 0.0, 6400),
         (10, 1.0, 30000),
         (10, 0.0, 24000),
@@ -21,6 +25,29 @@ struct BackoffTests {
     func growsExponentiallyWithJitterAndCap(_ failures: Int, _ unit: Double, _ millis: Int64) {
         let backoff = Backoff(initial: .seconds(1), maximum: .seconds(30), jitter: 0.2)
         #expect(backoff.delay(afterFailures: failures, unit: unit) == .milliseconds(millis))
+    }
+
+    /// The settings its users pick: Postgres reconnects (100 ms .. 5 s),
+    /// database start-up (500 ms .. 10 s), guv restarts (500 ms .. 30 s, no jitter).
+    @Test(arguments: [
+        (Backoff(initial: .milliseconds(100), maximum: .seconds(5)), 0, Int64(100)),
+        (Backoff(initial: .milliseconds(100), maximum: .seconds(5)), 5, 3200),
+        (Backoff(initial: .milliseconds(100), maximum: .seconds(5)), 6, 5000),
+        (Backoff(initial: .milliseconds(500), maximum: .seconds(10)), 4, 8000),
+        (Backoff(initial: .milliseconds(500), maximum: .seconds(10)), 5, 10000),
+        (Backoff(initial: .milliseconds(500), maximum: .seconds(30), jitter: 0), 5, 16000),
+        (Backoff(initial: .milliseconds(500), maximum: .seconds(30), jitter: 0), 6, 30000),
+    ])
+    func withoutJitterTheDelayIsExact(_ backoff: Backoff, _ failures: Int, _ millis: Int64) {
+        #expect(backoff.delay(afterFailures: failures, unit: 0.5) == .milliseconds(millis))
+    }
+
+    @Test func randomJitterStaysWithinItsBand() {
+        let backoff = Backoff(initial: .seconds(1), maximum: .seconds(30), jitter: 0.2)
+        for _ in 0..<200 {
+            let delay = backoff.delay(afterFailures: 1)
+            #expect(delay >= .milliseconds(1600) && delay <= .milliseconds(2400))
+        }
     }
 }
 

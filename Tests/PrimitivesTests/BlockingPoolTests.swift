@@ -78,3 +78,60 @@ struct ParticipantBlockingPoolTests {
         #expect(!ran.withLock { $0 })
     }
 }
+
+@Suite("BlockingPool thread context")
+struct BlockingPoolThreadContextTests {
+    /// Stands in for a libcurl handle: made once per thread, used by every job there.
+    final class Session {
+        let thread = BlockingPool<Void>.currentThreadLabel
+        var jobs = 0
+    }
+
+    @Test func eachThreadMakesItsContextOnceAndReusesIt() async throws {
+        let made = LockedState(0)
+        let pool = BlockingPool(threads: 2, name: "context-pool") { () -> Session in
+            made.withLock { $0 += 1 }
+            return Session()
+        }
+        defer { pool.shutdown() }
+        let runs = try await withThrowingTaskGroup(of: (String?, String?, ObjectIdentifier).self) { group in
+            for _ in 0..<40 {
+                group.addTask {
+                    try await pool.run { session in
+                        session.jobs += 1
+                        return (session.thread, BlockingPool.currentThreadLabel, ObjectIdentifier(session))
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        // The context was made on, and only used on, its own thread.
+        #expect(runs.allSatisfy { $0.0 != nil && $0.0 == $0.1 })
+        #expect(Set(runs.map(\.2)).count <= 2)
+        try await waitUntil("both threads to start") { made.value == 2 }
+        #expect(made.value == 2, "one context per thread, not per job")
+    }
+
+    @Test func jobsSeeWhatEarlierJobsLeftInTheContext() async throws {
+        let pool = BlockingPool(threads: 1) { Session() }
+        defer { pool.shutdown() }
+        var counts: [Int] = []
+        for _ in 0..<3 { counts.append(try await pool.run { session in session.jobs += 1; return session.jobs }) }
+        #expect(counts == [1, 2, 3])
+    }
+
+    @Test func shutdownRunsQueuedJobsThenRefuses() async throws {
+        let pool = BlockingPool(threads: 1) { Session() }
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let first = Task { try await pool.run { session in session.jobs += 1; started.signal(); release.wait() } }
+        try await waitUntil("the first job to run") { started.wait(timeout: .now()) == .success }
+        let queued = Task { try await pool.run { session in session.jobs += 1; return session.jobs } }
+        try await waitUntil("the second job to queue") { pool.queuedCount == 1 }
+        pool.shutdown()
+        await #expect(throws: BlockingPoolError.shutDown) { try await pool.run { _ in 0 } }
+        release.signal()
+        try await first.value
+        #expect(try await queued.value == 2, "the queued job ran, on the same thread's context")
+    }
+}

@@ -105,26 +105,13 @@ public func amqpEventually(timeout: Duration = .seconds(60), _ condition: () asy
     return try await condition()
 }
 
-/// A thread-safe box for values tests collect from handlers.
-public final class AMQPTestLocked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    public init(_ value: Value) { self.value = value }
-    public func withValue<R>(_ body: (inout Value) -> R) -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
-    }
-    public var current: Value { withValue { $0 } }
-}
-
 /// Captures log lines so tests can check what an operator would read.
 public struct AMQPCapturingLogHandler: LogHandler {
-    public let lines: AMQPTestLocked<[String]>
+    package let lines: LockedState<[String]>
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
 
-    public init(lines: AMQPTestLocked<[String]>) { self.lines = lines }
+    package init(lines: LockedState<[String]>) { self.lines = lines }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -132,6 +119,6 @@ public struct AMQPCapturingLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        lines.withValue { $0.append("\(event.level): \(event.message)") }
+        lines.withLock { $0.append("\(event.level): \(event.message)") }
     }
 }

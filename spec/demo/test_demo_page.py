@@ -3,11 +3,12 @@
 shows what /demo/state says. Leaves a screenshot in spec/demo/.artifacts/."""
 import pathlib
 import time
+import urllib.parse
 
 import pytest
 import requests
 
-from conftest import IMAGES, TARGET
+from conftest import IMAGES, TARGET, TOKEN
 
 from cdp import Chromium  # noqa: E402  (installs websocket-client when missing, see cdp.py)
 
@@ -43,7 +44,10 @@ def test_demo_state_answers_even_without_management_api():
 
 def test_page_runs_a_load_and_draws_every_job(browser):
     urls = ",".join([IMAGES + "/photo.png", IMAGES + "/photo.webp"])
-    browser.navigate(f"{TARGET}/?autostart=1&rate=120&count=3&images=2&width=300&deadline=30&urls={urls}")
+    # A deployment with IMAGERESIZE_API_TOKEN (Heroku generates one) needs the
+    # token for POSTs; the page takes it from the fragment, as a user would.
+    fragment = "#token=" + urllib.parse.quote(TOKEN, safe="") if TOKEN else ""
+    browser.navigate(f"{TARGET}/?autostart=1&rate=120&count=3&images=2&width=300&deadline=30&urls={urls}{fragment}")
     finished = browser.wait_for("Number(document.body.dataset.finished) >= 3 && document.body.dataset.finished", timeout=120)
     rows = browser.evaluate(
         "Array.from(document.querySelectorAll('#jobs .job')).map(r => ({status: r.dataset.status, cls: r.className, title: r.title}))")

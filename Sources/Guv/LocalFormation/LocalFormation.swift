@@ -18,7 +18,7 @@ public final class LocalFormation: @unchecked Sendable {
     public let limit: Int?
     private let environment: [String: String]
     private let portBase: Int
-    private let output: @Sendable (String) -> Void
+    let output: @Sendable (String) -> Void
     private let lock = NSLock()
     private var desired: [String: Int] = [:]
     private var slots: [String: [Int: Slot]] = [:]
@@ -108,12 +108,17 @@ public final class LocalFormation: @unchecked Sendable {
         }
     }
 
-    /// Scale everything to zero and wait (up to grace + 2 s) for the processes to exit.
-    public func stopAll() {
+    /// Scales everything to zero: SIGTERM now, SIGKILL after the grace, without waiting.
+    public func beginStopAll() {
         for entry in procfile.entries { try? scale(entry.type, to: 0) }
-        let deadline = Date().addingTimeInterval(graceSeconds + 2)
-        while Date() < deadline && procfile.entries.contains(where: { liveCount($0.type) > 0 }) {
-            Thread.sleep(forTimeInterval: 0.05)
+    }
+
+    /// Scales everything to zero and waits (up to grace + 2 s) for the processes to exit.
+    public func stopAll() async {
+        beginStopAll()
+        let deadline = ContinuousClock.now + .milliseconds(Int64((min(graceSeconds, 86_400) + 2) * 1000))
+        while ContinuousClock.now < deadline && procfile.entries.contains(where: { liveCount($0.type) > 0 }) {
+            do { try await Task.sleep(for: .milliseconds(50)) } catch { return }  // cancelled: signals are sent
         }
     }
 

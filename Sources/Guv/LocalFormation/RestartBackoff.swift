@@ -1,15 +1,18 @@
-/// When to restart a crashed process: exponential backoff that resets once a process
-/// has stayed up for a while, so a crash loop does not spin the CPU while a
-/// process that crashes once a day restarts at once.
+import Primitives
+
+/// When to restart a crashed process: the codebase's one `Backoff`, counted
+/// in consecutive crashes, with one rule on top: a process that stayed up for
+/// `stableAfter` seconds starts the count again. So a crash loop does not spin
+/// the CPU, while a process that crashes once a day restarts at once.
 public struct RestartBackoff: Equatable, Sendable {
-    public var initial: Double = 0.5
-    public var maximum: Double = 30
+    /// Delays by consecutive crash. No jitter: restarts of local processes
+    /// do not stampede a shared server, and a fixed delay reads better in logs.
+    public var backoff: Backoff
     /// Seconds of uptime after which the crash count starts again from zero.
-    public var stableAfter: Double = 10
+    public var stableAfter: Double
 
     public init(initial: Double = 0.5, maximum: Double = 30, stableAfter: Double = 10) {
-        self.initial = initial
-        self.maximum = maximum
+        self.backoff = Backoff(initial: .seconds(initial), maximum: .seconds(maximum), jitter: 0)
         self.stableAfter = stableAfter
     }
 
@@ -18,11 +21,9 @@ public struct RestartBackoff: Equatable, Sendable {
         uptime >= stableAfter ? 1 : previous + 1
     }
 
-    /// Delay before restarting after the n-th consecutive crash (n >= 1).
+    /// Seconds before restarting after the n-th consecutive crash (n >= 1).
     public func delay(crashes: Int) -> Double {
         guard crashes > 0 else { return 0 }
-        var d = initial
-        for _ in 1..<min(crashes, 64) { d *= 2; if d >= maximum { return maximum } }
-        return min(d, maximum)
+        return backoff.delay(afterFailures: crashes - 1, unit: 0.5).seconds
     }
 }

@@ -68,7 +68,7 @@ public struct Simulation: Sendable {
     /// Replay `trace` under `policy`; the figures come from the same seed every time.
     public func run<P: SimulatedPolicy>(_ policy: P, trace: ArrivalTrace) -> SimulationResult {
         var policy = policy
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var events = EventQueue<Event>()
         var workers: [Worker] = []
         var queue: [Double] = []   // arrival times of waiting jobs
@@ -117,7 +117,7 @@ public struct Simulation: Sendable {
                 head += 1
                 maxWait = max(maxWait, t - arrival)
                 workers[w].busy += 1
-                let duration = rng.logNormal(mean: config.processing * processingFactor, stddev: config.stddev * processingFactor)
+                let duration = rng.nextLogNormal(mean: config.processing * processingFactor, stddev: config.stddev * processingFactor)
                 events.push(t + duration, .completion(worker: w, arrival: arrival))
             }
         }

@@ -1,4 +1,6 @@
 import Foundation
+import Primitives
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,16 +10,20 @@ import Glibc
 /// Everything a connection holds is touched only on its loop's thread; other
 /// threads (handler tasks, shutdown) talk to the loop through `execute`, which
 /// queues a closure and wakes the loop with an eventfd.
+///
+/// Unchecked Sendable: the stored `var`s are confined to the loop's thread
+/// (see `isOnLoopThread`); what other threads touch is `queue` and `lateTasks`
+/// (mutexes) and the `let`s.
 final class EventLoop: @unchecked Sendable {
     let index: Int
     let server: HTTPServer
     let configuration: HTTPServer.Configuration
     private let epollFD: Int32
     private let wakeFD: Int32
-    private let queue = Locked<(tasks: [@Sendable () -> Void], wakePending: Bool, stopped: Bool)>(([], false, false))
+    private let queue = Mutex<(tasks: [@Sendable () -> Void], wakePending: Bool, stopped: Bool)>(([], false, false))
     /// Serializes tasks that arrive after the loop has stopped (from handlers that
     /// outlived the grace period); they then only meet closed connections.
-    private let lateTasks = NSLock()
+    private let lateTasks = Mutex(())
 
     // Loop-confined state.
     private var listeners: [Int32]
@@ -89,9 +95,7 @@ final class EventLoop: @unchecked Sendable {
         if stopped {
             // The wake descriptor is closed (its number may already belong to
             // another socket): run the task here instead.
-            lateTasks.lock()
-            task()
-            lateTasks.unlock()
+            lateTasks.withLock { _ in task() }
             return
         }
         if needsWake {
@@ -103,15 +107,15 @@ final class EventLoop: @unchecked Sendable {
     // MARK: epoll registration
 
     func register(_ fd: Int32, events: UInt32) {
-        _ = Epoll.control(epollFD, Epoll.ctlAdd, fd, events: events)
+        _ = Epoll.add(epollFD, fd, events: events)
     }
 
     func modify(_ fd: Int32, events: UInt32) {
-        _ = Epoll.control(epollFD, Epoll.ctlMod, fd, events: events)
+        _ = Epoll.modify(epollFD, fd, events: events)
     }
 
     func unregister(_ fd: Int32) {
-        _ = Epoll.control(epollFD, Epoll.ctlDel, fd, events: 0)
+        _ = Epoll.remove(epollFD, fd)
     }
 
     // MARK: the loop
@@ -149,17 +153,17 @@ final class EventLoop: @unchecked Sendable {
     func run() {
         pthread_setspecific(Self.threadKey, Unmanaged.passUnretained(self).toOpaque())
         let maxEvents = 256
-        let events = UnsafeMutableRawPointer.allocate(byteCount: maxEvents * Epoll.eventSize, alignment: 16)
+        let events = UnsafeMutableBufferPointer<Epoll.Ready>.allocate(capacity: maxEvents)
         defer { events.deallocate() }
-        nextSweep = monotonicNanoseconds() + sweepInterval
+        nextSweep = MonotonicClock.nanoseconds() + sweepInterval
         while true {
-            let now = monotonicNanoseconds()
+            let now = MonotonicClock.nanoseconds()
             let timeout = !localTasks.isEmpty ? 0
                 : nextSweep > now ? Int32(min(1000, (nextSweep - now) / 1_000_000 + 1)) : 0
-            let count = Epoll.wait(epollFD, events, Int32(maxEvents), timeout)
+            let count = Epoll.wait(epollFD, events, timeout: timeout)
             if count < 0 && errno != EINTR { break }
             for i in 0..<max(0, Int(count)) {
-                let event = Epoll.event(events, i)
+                let event = events[i]
                 let fd = event.fd
                 if fd == wakeFD {
                     var value: UInt64 = 0
@@ -171,7 +175,7 @@ final class EventLoop: @unchecked Sendable {
                 }
             }
             runQueuedTasks()
-            let after = monotonicNanoseconds()
+            let after = MonotonicClock.nanoseconds()
             if after >= nextSweep {
                 sweep(now: after)
                 nextSweep = after + sweepInterval
@@ -183,9 +187,7 @@ final class EventLoop: @unchecked Sendable {
         }
         closeAll()
         queue.withLock { $0.stopped = true }
-        lateTasks.lock()
-        runQueuedTasks()
-        lateTasks.unlock()
+        lateTasks.withLock { _ in runQueuedTasks() }
         close(wakeFD)
         close(epollFD)
         server.loopFinished()
@@ -272,7 +274,7 @@ final class EventLoop: @unchecked Sendable {
     func beginDrain() {
         guard !draining else { return }
         draining = true
-        drainDeadline = monotonicNanoseconds() + configuration.shutdownGracePeriod.nanoseconds
+        drainDeadline = MonotonicClock.nanoseconds() + configuration.shutdownGracePeriod.nanoseconds
         for listener in listeners where !pausedListeners.contains(listener) { unregister(listener) }
         listeners = []
         pausedListeners = []

@@ -1,11 +1,12 @@
 import Foundation
+import Primitives
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// One client connection: reads and parses requests, runs one handler at a time
 /// (so pipelined requests are answered in order), writes responses, and enforces
-/// deadlines. Confined to its event loop's thread; `@unchecked Sendable` only so
+/// deadlines. Confined to its event loop's thread; unchecked Sendable only so
 /// that handler tasks can carry it back to that loop through `EventLoop.execute`.
 final class HTTPConnection: @unchecked Sendable {
     enum Mode {
@@ -217,7 +218,7 @@ final class HTTPConnection: @unchecked Sendable {
         let server = loop.server
         let loop = self.loop
         loop.spawn {
-            let started = monotonicNanoseconds()
+            let started = MonotonicClock.nanoseconds()
             let outcome = await server.respond(to: request)
             server.logAccess(request: request, outcome: outcome, started: started)
             loop.execute { self.complete(outcome, head: head, request: request) }
@@ -419,7 +420,7 @@ final class HTTPConnection: @unchecked Sendable {
             guard let interval = config.webSocketPingInterval else { deadline = 0; return }
             span = interval.nanoseconds
         }
-        deadline = monotonicNanoseconds() + span
+        deadline = MonotonicClock.nanoseconds() + span
     }
 
     func deadlineExpired() {

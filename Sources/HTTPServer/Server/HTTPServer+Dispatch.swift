@@ -1,3 +1,4 @@
+import Primitives
 import Logging
 
 /// How the server hands a request to the router, and the access log line.
@@ -10,7 +11,7 @@ extension HTTPServer {
 
     func logAccess(request: HTTPRequest, outcome: Outcome, started: UInt64) {
         guard configuration.accessLog, logger.logLevel <= .info else { return }
-        let micros = (monotonicNanoseconds() - started) / 1000
+        let micros = (MonotonicClock.nanoseconds() - started) / 1000
         let millis = "\(micros / 1000).\(String(micros % 1000 + 1000).dropFirst())"
         request.logger.info("\(request.method) \(request.path) \(outcome.status) \(outcome.bodyBytes)B \(millis)ms")
     }

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import ServiceLifecycle
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,23 +10,23 @@ import Glibc
 ///
 /// A fixed number of event-loop threads do all socket I/O; handlers run as Swift
 /// tasks, so a slow handler holds only its own connection. Lifecycle: `start()`
-/// binds (port 0 picks a free port, see `port`), `run()` serves until `shutdown()`
-/// (or SIGTERM/SIGINT with `shutdownOnSignals()`), then drains and returns.
+/// binds (port 0 picks a free port, see `port`), `run()` serves until `shutdown()`,
+/// a graceful shutdown of its `ServiceGroup` (SIGTERM) or cancellation, then
+/// drains (in-flight requests finish within `shutdownGracePeriod`) and returns.
 ///
 /// ```swift
 /// var router = Router()
 /// router.get("/jobs/:id") { request in
-///     try .json(Job(id: request.pathParameters["id"]!))
+///     try .json(Job(id: request.pathParameters["id"] ?? ""))
 /// }
 /// router.webSocket("/", subprotocols: ["noflo"]) { request, socket in
 ///     for await message in socket.messages { try await socket.send(message) }
 /// }
 /// let server = HTTPServer(configuration: .init(), router: router, logger: logger)
-/// let signals = server.shutdownOnSignals()
-/// try await server.run()          // returns after SIGTERM and the drain
-/// withExtendedLifetime(signals) {}
+/// let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+/// try await group.run()          // returns after SIGTERM and the drain
 /// ```
-public final class HTTPServer: Sendable {
+public final class HTTPServer: Service, Sendable {
     public let configuration: Configuration
     public let logger: Logger
     let router: Router
@@ -42,8 +44,8 @@ public final class HTTPServer: Sendable {
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let state = Locked(State())
-    private let openConnections = Locked(0)
+    private let state = Mutex(State())
+    private let openConnections = Mutex(0)
 
     public init(configuration: Configuration = Configuration(), router: Router,
                 logger: Logger = Logger(label: "http")) {
@@ -86,10 +88,16 @@ public final class HTTPServer: Sendable {
         }
     }
 
-    /// Serves until shut down; returns once every connection is closed.
+    /// Serves until shut down; returns once every connection is closed. A
+    /// graceful shutdown (of the `ServiceGroup` it runs in) or cancellation of
+    /// the calling task begins `shutdown()`: in-flight requests still finish.
     public func run() async throws {
         try start()
-        await waitUntilStopped()
+        await withTaskCancellationOrGracefulShutdownHandler {
+            await waitUntilStopped()
+        } onCancelOrGracefulShutdown: { [self] in
+            shutdown()
+        }
     }
 
     /// Begins a graceful shutdown: stop accepting, close idle connections, let

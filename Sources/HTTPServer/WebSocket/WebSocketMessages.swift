@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The messages received on a WebSocket, in order; ends when the peer closes or
 /// the connection drops. Iterate it from one task only.
@@ -19,15 +20,18 @@ public struct WebSocketMessages: AsyncSequence, Sendable {
 }
 
 /// The buffer between the event loop (producer) and the handler (consumer).
-final class WebSocketInbox: @unchecked Sendable {
+final class WebSocketInbox: Sendable {
     static let highWater = 64
 
-    private let lock = NSLock()
-    private var buffer: [WebSocketMessage] = []
-    private var head = 0
-    private var waiter: CheckedContinuation<WebSocketMessage?, Never>?
-    private var finished = false
-    private var paused = false
+    private struct State {
+        var buffer: [WebSocketMessage] = []
+        var head = 0
+        var waiter: CheckedContinuation<WebSocketMessage?, Never>?
+        var finished = false
+        var paused = false
+    }
+
+    private let state = Mutex(State())
     /// Called (on the consumer's thread) when a paused producer may go on.
     private let onDrained: @Sendable () -> Void
 
@@ -37,61 +41,62 @@ final class WebSocketInbox: @unchecked Sendable {
 
     /// Hands over a message; false when the consumer is behind and reading should pause.
     func push(_ message: WebSocketMessage) -> Bool {
-        lock.lock()
-        if finished {
-            lock.unlock()
-            return true
+        let (waiter, full) = state.withLock { state -> (CheckedContinuation<WebSocketMessage?, Never>?, Bool) in
+            if state.finished { return (nil, false) }
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return (waiter, false)
+            }
+            state.buffer.append(message)
+            let full = state.buffer.count - state.head >= Self.highWater
+            if full { state.paused = true }
+            return (nil, full)
         }
-        if let waiter {
-            self.waiter = nil
-            lock.unlock()
-            waiter.resume(returning: message)
-            return true
-        }
-        buffer.append(message)
-        let full = buffer.count - head >= Self.highWater
-        if full { paused = true }
-        lock.unlock()
+        waiter?.resume(returning: message)
         return !full
     }
 
     func finish() {
-        lock.lock()
-        finished = true
-        let waiter = waiter
-        self.waiter = nil
-        lock.unlock()
+        let waiter = state.withLock { state in
+            state.finished = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
         waiter?.resume(returning: nil)
     }
 
     func next() async -> WebSocketMessage? {
         await withCheckedContinuation { (continuation: CheckedContinuation<WebSocketMessage?, Never>) in
-            lock.lock()
-            if head < buffer.count {
-                let message = buffer[head]
-                head += 1
-                if head == buffer.count {
-                    buffer.removeAll(keepingCapacity: true)
-                    head = 0
+            enum Outcome { case message(WebSocketMessage, resumeProducer: Bool), end, wait }
+            let outcome = state.withLock { state -> Outcome in
+                if state.head < state.buffer.count {
+                    let message = state.buffer[state.head]
+                    state.head += 1
+                    if state.head == state.buffer.count {
+                        state.buffer.removeAll(keepingCapacity: true)
+                        state.head = 0
+                    }
+                    var resume = false
+                    if state.paused && state.buffer.count - state.head <= Self.highWater / 2 {
+                        state.paused = false
+                        resume = true
+                    }
+                    return .message(message, resumeProducer: resume)
                 }
-                var resume = false
-                if paused && buffer.count - head <= Self.highWater / 2 {
-                    paused = false
-                    resume = true
-                }
-                lock.unlock()
-                if resume { onDrained() }
+                if state.finished { return .end }
+                precondition(state.waiter == nil, "WebSocket.messages must be iterated by one task at a time")
+                state.waiter = continuation
+                return .wait
+            }
+            switch outcome {
+            case let .message(message, resumeProducer):
+                if resumeProducer { onDrained() }
                 continuation.resume(returning: message)
-                return
-            }
-            if finished {
-                lock.unlock()
+            case .end:
                 continuation.resume(returning: nil)
-                return
+            case .wait:
+                break
             }
-            precondition(waiter == nil, "WebSocket.messages must be iterated by one task at a time")
-            waiter = continuation
-            lock.unlock()
         }
     }
 }

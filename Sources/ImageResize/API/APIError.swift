@@ -1,4 +1,5 @@
 import Foundation
+import MsgFlo
 
 /// An error answer of the HTTP API: `{"error":{"code","message","details"}}`.
 ///
@@ -65,5 +66,17 @@ extension APIError {
         status: 401, code: "unauthorized", message: "Send the API token as Authorization: Bearer TOKEN.")
     public static func unavailable(_ reason: String) -> APIError {
         APIError(status: 503, code: "unavailable", message: "\(reason) Try again shortly.")
+    }
+    /// A job whose messages could not be published: 503 when the broker may
+    /// take them later (unreachable, no confirm in time), 500 `broker_refused`
+    /// with the broker's code when it refuses them for good (the deployment
+    /// needs fixing, not the request).
+    public static func publishFailed(_ error: any Error) -> APIError {
+        if let refusal = error as? TransportError, !refusal.isTransient {
+            // The broker's own words (with its address) go to the log only.
+            return APIError(status: 500, code: "broker_refused",
+                            message: "The message broker refused the job (\(refusal.code)); it was not created. The service's broker setup needs fixing.")
+        }
+        return unavailable("The message broker is unreachable; the job was not created.")
     }
 }

@@ -30,6 +30,8 @@ public struct ServiceConfig: Sendable, Equatable {
     public var maxWaitSeconds: Double = 60
     /// Time allowed to publish a job's messages before answering 503, seconds.
     public var publishTimeout: Double = 5
+    /// `publishTimeout` as a duration (at most a day, so no setting can overflow it).
+    public var publishTimeoutDuration: Duration { .milliseconds(Int64((min(publishTimeout, 86_400) * 1000).rounded())) }
 
     /// Images a resize worker resizes at once (libvips threads, memory).
     public var resizeConcurrency: Int = 1
@@ -56,10 +58,18 @@ public struct ServiceConfig: Sendable, Equatable {
     public var maxRedirects: Int = 3
     /// Hosts (optionally host:port) that may resolve to private addresses, e.g. a test image server.
     public var allowHosts: [String] = []
+    /// Connections a web process keeps for requests (it opens one more to LISTEN for finished jobs).
     public var databasePoolSize: Int = 4
     /// Jobs and their results older than this are deleted by the store
     /// workers, seconds; nil keeps everything.
     public var retention: TimeInterval? = 7 * 86_400
+    /// Connections a store process keeps; nil: one per result it writes at once.
+    public var storeDatabasePool: Int?
+    public var storeDatabasePoolSize: Int { storeDatabasePool ?? storeConcurrency }
+    /// The formation's Postgres connection budget, when one is set (DatabaseConnectionBudget).
+    public var connectionBudget: DatabaseConnectionBudget?
+    /// Heroku's dyno name (`web.1`), so a dyno beyond the budgeted formation can refuse to start.
+    public var dyno: String?
 
     public init() {}
 
@@ -118,6 +128,9 @@ public struct ServiceConfig: Sendable, Equatable {
         }
         if let v = try int("IMAGERESIZE_DB_POOL", 1...64) { databasePoolSize = v }
         if let text = environment["IMAGERESIZE_RETENTION"], !text.isEmpty { retention = try Self.retention(text) }
+        if let v = try int("IMAGERESIZE_STORE_DB_POOL", 1...64) { storeDatabasePool = v }
+        connectionBudget = try DatabaseConnectionBudget(environment: environment)
+        dyno = environment["DYNO"].flatMap { $0.isEmpty ? nil : $0 }
         if let text = environment["IMAGERESIZE_ALLOW_HOSTS"] {
             allowHosts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }

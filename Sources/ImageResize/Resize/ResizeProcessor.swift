@@ -42,7 +42,7 @@ public struct ResizeProcessor: Sendable {
     /// the image failed, only when the work was interrupted: the task was
     /// cancelled (`CancellationError`) or `pool` shut down or full
     /// (`BlockingPoolError`); the message should then be retried.
-    public func process(_ request: ResizeRequest, resizingOn pool: BlockingPool,
+    public func process(_ request: ResizeRequest, resizingOn pool: BlockingPool<Void>,
                         clock: @escaping @Sendable () -> Date = Date.init) async throws -> ResizeOutcome {
         let started = clock()
         let download: DownloadResult

@@ -16,7 +16,7 @@ public enum ResizeWorker {
     /// Downloads each image as soon as its message arrives and resizes it on
     /// `pool`: the participant's prefetch bounds the images in memory, the
     /// pool's threads the images being resized.
-    public static func handler(processor: ResizeProcessor, pool: BlockingPool, logger: Logger) -> Participant.RawHandler {
+    public static func handler(processor: ResizeProcessor, pool: BlockingPool<Void>, logger: Logger) -> Participant.RawHandler {
         { _, message, output in
             let request: ResizeRequest
             do {

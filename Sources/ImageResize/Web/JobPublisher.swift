@@ -4,34 +4,41 @@ import MsgFlo
 /// Sends a job's resize requests into the graph: one persistent, confirmed
 /// message per image on the web participant's outport.
 public protocol JobPublisher: Sendable {
-    /// Returns once the broker confirmed every message; throws if it cannot.
+    /// Returns once the broker confirmed every message. Throws the transport's
+    /// `TransportError` when it cannot: `isTransient` tells "try again later"
+    /// (the API answers 503) from a refusal.
     func publish(_ requests: [ResizeRequest]) async throws
     /// Cheap check that the broker answers, for `/health`.
     func ping() async throws
 }
 
-/// Publishes on an outport exchange of a message transport.
-public struct TransportJobPublisher: JobPublisher {
-    public let transport: any BrokerTransport
-    /// The outport's exchange, as announced in discovery (e.g. `web.RESIZEIMAGE`).
-    public let exchange: String
+/// Publishes on an outport of a participant that produces without input
+/// (the web role's `RESIZEIMAGE`), through `Participant.send`.
+public struct ParticipantJobPublisher: JobPublisher {
+    public let participant: Participant
+    /// The outport's id in the participant's definition (e.g. `resizeimage`).
+    public let port: String
 
-    public init(transport: any BrokerTransport, exchange: String) {
-        self.transport = transport
-        self.exchange = exchange
+    public init(participant: Participant, port: String) {
+        self.participant = participant
+        self.port = port
     }
 
     public func publish(_ requests: [ResizeRequest]) async throws {
         // All in flight at once: the transport pipelines confirms.
         try await withThrowingTaskGroup(of: Void.self) { group in
             for request in requests {
-                group.addTask { try await transport.publish(exchange: exchange, body: request.encoded()) }
+                group.addTask { try await participant.send(port, data: request.encoded()) }
             }
             try await group.waitForAll()
         }
     }
 
+    /// Declares the outport again (idempotent): a round trip to the broker.
     public func ping() async throws {
-        try await transport.execute([.declareExchange(name: exchange, type: .fanout)])
+        guard let outport = participant.definition.outport(port) else {
+            throw ParticipantError.unknownOutport(port, available: participant.definition.outports.map(\.id))
+        }
+        try await participant.transport.declareOutport(exchange: outport.queue, options: PortOptions(persistent: outport.isPersistent))
     }
 }

@@ -43,6 +43,14 @@ public final class Metrics: Sendable {
         }
     }
 
+    /// Adds to a gauge (a negative `value` subtracts), e.g. requests in flight.
+    public func adjust(_ name: String, labels: String = "", by value: Double, help: String = "") {
+        state.withLock { state in
+            state.counters[name, default: [:]][labels, default: 0] += value
+            if state.help[name] == nil { state.help[name] = ("gauge", help) }
+        }
+    }
+
     public func observe(_ name: String, labels: String = "", seconds: Double, help: String = "") {
         state.withLock { state in
             state.histograms[name, default: [:]][labels, default: Histogram(buckets: Self.latencyBuckets)].observe(seconds)

@@ -69,14 +69,14 @@ public struct WebAPI: Sendable {
         }
         let requests = images.map { ResizeRequest(jobID: jobID, imageID: $0.id, spec: $0.spec, createdAt: now) }
         do {
-            try await withDeadline(.milliseconds(Int(config.publishTimeout * 1000)), "publishing the job") {
+            try await withDeadline(config.publishTimeoutDuration, "publishing the job") {
                 try await publisher.publish(requests)
             }
         } catch {
             // Never leave a job that no worker will see: take it back.
             logger.error("job not published; removed", metadata: ["job": "\(jobID.lowercased)", "error": "\(error)"])
             try? await store.delete(jobID: jobID)
-            throw APIError.unavailable("The message broker is unreachable; the job was not created.")
+            throw APIError.publishFailed(error)
         }
         metrics.increment("imageresize_jobs_created_total", help: "Jobs accepted.")
         metrics.increment("imageresize_images_created_total", by: Double(images.count), help: "Images accepted.")
@@ -109,7 +109,9 @@ public struct WebAPI: Sendable {
         while true {
             guard let job = try await readStore({ try await store.job(id) }) else { throw APIError.notFound("Job \(id.lowercased)") }
             let remaining = ContinuousClock.now.duration(to: deadline)
-            if job.status.isFinished || remaining <= .zero {
+            // A shutting-down server answers long-polls with the job as it is.
+            let closing = await waiter.isClosed
+            if job.status.isFinished || remaining <= .zero || closing {
                 return json(JobView(job, baseURL: config.publicURL ?? "").encoded())
             }
             await waiter.wait(for: id, timeout: min(remaining, .seconds(1)))
@@ -231,6 +233,9 @@ public struct WebAPI: Sendable {
                       _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse) -> Router.Handler {
         { request in
             let start = ContinuousClock.now
+            let inFlightHelp = "HTTP requests being answered now (long-polls included)."
+            metrics.adjust("imageresize_http_requests_in_flight", by: 1, help: inFlightHelp)
+            defer { metrics.adjust("imageresize_http_requests_in_flight", by: -1, help: inFlightHelp) }
             let response: HTTPResponse
             do {
                 try BearerToken.check(request, token: token)

@@ -1,3 +1,5 @@
+import Primitives
+
 /// When a run stops offering load: after `count` jobs, after `duration`
 /// seconds, or at whichever comes first. A profile that ends by itself
 /// (steps, ramp) also stops the arrivals.

@@ -1,3 +1,5 @@
+import Primitives
+
 /// One image of a job: where to fetch it and the box to fit it into, in the
 /// shape the image-resize API takes (`{"input", "width", "height", "format"}`).
 public struct ImageRequest: Sendable, Hashable, Codable {

@@ -62,11 +62,12 @@ struct BrokerState {
     // MARK: declarations
 
     mutating func declareExchange(_ name: String, type: TopologyStep.ExchangeType, durable: Bool, autoDelete: Bool) throws {
-        guard !name.isEmpty else { throw InProcessBrokerError.accessRefused("the default exchange cannot be declared") }
+        guard !name.isEmpty else { throw TransportError.inProcessAccessRefused("the default exchange cannot be declared") }
         if let existing = exchanges[name] {
             guard existing.type == type, existing.durable == durable, existing.autoDelete == autoDelete else {
-                throw InProcessBrokerError.preconditionFailed(
-                    "exchange '\(name)' exists as \(existing.type.rawValue) durable=\(existing.durable) autoDelete=\(existing.autoDelete), redeclared as \(type.rawValue) durable=\(durable) autoDelete=\(autoDelete)")
+                throw TransportError.inProcessPreconditionFailed(
+                    "exchange '\(name)' exists as \(existing.type.rawValue) durable=\(existing.durable) autoDelete=\(existing.autoDelete), redeclared as \(type.rawValue) durable=\(durable) autoDelete=\(autoDelete)",
+                    name: name)
             }
             return
         }
@@ -74,11 +75,11 @@ struct BrokerState {
     }
 
     mutating func declareQueue(_ name: String, options: InProcessQueueOptions) throws {
-        guard !name.isEmpty else { throw InProcessBrokerError.accessRefused("a queue needs a name") }
+        guard !name.isEmpty else { throw TransportError.inProcessAccessRefused("a queue needs a name") }
         if let existing = queues[name] {
             guard existing.options == options else {
-                throw InProcessBrokerError.preconditionFailed(
-                    "queue '\(name)' exists with \(existing.options), redeclared with \(options)")
+                throw TransportError.inProcessPreconditionFailed(
+                    "queue '\(name)' exists with \(existing.options), redeclared with \(options)", name: name)
             }
             return
         }
@@ -86,11 +87,11 @@ struct BrokerState {
     }
 
     mutating func bind(_ destination: Destination, to source: String, routingKey: String, bind: Bool) throws {
-        guard !source.isEmpty else { throw InProcessBrokerError.accessRefused("the default exchange cannot be bound") }
-        guard exchanges[source] != nil else { throw InProcessBrokerError.noSuchExchange(source) }
+        guard !source.isEmpty else { throw TransportError.inProcessAccessRefused("the default exchange cannot be bound") }
+        guard exchanges[source] != nil else { throw TransportError.inProcessNoSuchExchange(source) }
         switch destination {
-        case .queue(let name): guard queues[name] != nil else { throw InProcessBrokerError.noSuchQueue(name) }
-        case .exchange(let name): guard exchanges[name] != nil else { throw InProcessBrokerError.noSuchExchange(name) }
+        case .queue(let name): guard queues[name] != nil else { throw TransportError.inProcessNoSuchQueue(name) }
+        case .exchange(let name): guard exchanges[name] != nil else { throw TransportError.inProcessNoSuchExchange(name) }
         }
         let entry = BindingEntry(destination: destination, routingKey: routingKey)
         if bind {
@@ -125,7 +126,7 @@ struct BrokerState {
         if exchange.isEmpty {
             return queues[routingKey] == nil ? [] : [routingKey]
         }
-        guard exchanges[exchange] != nil else { throw InProcessBrokerError.noSuchExchange(exchange) }
+        guard exchanges[exchange] != nil else { throw TransportError.inProcessNoSuchExchange(exchange) }
         var found: [String] = []
         var visited: Set<String> = []
         collect(exchange: exchange, routingKey: routingKey, visited: &visited, into: &found)
@@ -165,7 +166,7 @@ struct BrokerState {
 
     mutating func addConsumer(queue: String, prefetch: Int, connection: InProcessConnectionID,
                               deliver: @escaping @Sendable (BrokerDelivery) -> Void, outbox: inout Outbox) throws -> InProcessConsumerID {
-        guard queues[queue] != nil else { throw InProcessBrokerError.noSuchQueue(queue) }
+        guard queues[queue] != nil else { throw TransportError.inProcessNoSuchQueue(queue) }
         let id = InProcessConsumerID(rawValue: makeID())
         consumers[id] = Consumer(queue: queue, prefetch: prefetch, connection: connection, deliver: deliver)
         queues[queue]!.consumers.append(id)

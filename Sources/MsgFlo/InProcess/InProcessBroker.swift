@@ -36,9 +36,9 @@ public final class InProcessBroker: Sendable {
     /// The broker a `direct://name` URL refers to.
     public static func named(url: String) throws -> InProcessBroker {
         let prefix = "direct://"
-        guard url.hasPrefix(prefix) else { throw InProcessBrokerError.invalidURL(url) }
+        guard url.hasPrefix(prefix) else { throw TransportError.inProcessInvalidURL(url) }
         let name = url.dropFirst(prefix.count).split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
-        guard !name.isEmpty else { throw InProcessBrokerError.invalidURL(url) }
+        guard !name.isEmpty else { throw TransportError.inProcessInvalidURL(url) }
         return named(name)
     }
 

@@ -10,6 +10,8 @@ import Primitives
 /// redelivered to the remaining consumers.
 public final class InProcessTransport: MessageTransport, BrokerAdmin {
     public let broker: InProcessBroker
+    /// Only `prefetch` applies: publishes are routed before `publish` returns.
+    public let options: TransportOptions
 
     private struct ConsumerRecord {
         var continuation: AsyncStream<BrokerDelivery>.Continuation
@@ -23,13 +25,14 @@ public final class InProcessTransport: MessageTransport, BrokerAdmin {
 
     private let state = LockedState(State())
 
-    public init(broker: InProcessBroker) {
+    public init(broker: InProcessBroker, options: TransportOptions = TransportOptions()) {
         self.broker = broker
+        self.options = options
     }
 
     /// A transport on the process-wide broker named by a `direct://name` URL.
-    public convenience init(url: String) throws {
-        self.init(broker: try InProcessBroker.named(url: url))
+    public convenience init(url: String, options: TransportOptions = TransportOptions()) throws {
+        self.init(broker: try InProcessBroker.named(url: url), options: options)
     }
 
     public func connect() async throws {
@@ -53,8 +56,8 @@ public final class InProcessTransport: MessageTransport, BrokerAdmin {
         }
     }
 
-    private func requireConnection() throws -> InProcessConnectionID {
-        guard let connection = state.withLock({ $0.connection }) else { throw InProcessBrokerError.notConnected }
+    private func requireConnection() throws(TransportError) -> InProcessConnectionID {
+        guard let connection = state.withLock({ $0.connection }) else { throw TransportError.inProcessNotConnected }
         return connection
     }
 

@@ -10,7 +10,8 @@ extension Participant {
     /// a spawned task that has not called it yet when the handler returns cannot
     /// be waited for and will be refused, so await sends (or a task group) inside
     /// the handler. A failed or misaddressed send makes the whole message fail,
-    /// even if the handler caught the error.
+    /// even if the handler caught the error: requeued when the failure is
+    /// transient (`TransportError.isTransient`), else rejected.
     public final class Output: Sendable {
         private let transport: any MessageTransport
         private let exchanges: [String: String]
@@ -52,13 +53,10 @@ extension Participant {
             do {
                 try await transport.publish(exchange: exchange, body: data)
                 finishSend(failure: nil)
-            } catch is CancellationError {
-                finishSend(failure: CancellationError())
-                throw CancellationError()
             } catch {
-                let retry = RetryLater(error, retryDelay: .seconds(1))
-                finishSend(failure: retry)
-                throw retry
+                // A TransportError says itself whether the message is retried (isTransient).
+                finishSend(failure: error)
+                throw error
             }
         }
 

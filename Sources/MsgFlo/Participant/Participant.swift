@@ -6,11 +6,18 @@ import Primitives
 /// lets a handler send on its outports, announces itself for discovery.
 ///
 /// The handler never sees the broker delivery. The runtime acks once the
-/// handler returned and every send it started was confirmed; when the handler
-/// throws (or a send fails) it sends `{"error": ..., "input": ...}` on the
+/// handler returned and every send it started was confirmed. When the handler
+/// throws (or a send fails) the failure decides: a transient one (a
+/// `RetryableError`, a `TransportError` with `isTransient`) requeues the
+/// message after a delay, within `ParticipantConfiguration.retryBudget`; a
+/// permanent one, or a spent budget, sends `{"error", "code", "input"}` on the
 /// `error` outport, if there is one, and rejects the message without requeue
-/// (to `dead-<queue>` when bound). So a message is settled exactly once and a
-/// handler error never takes the process down.
+/// (to `dead-<queue>` when bound). So a message is settled exactly once, none
+/// comes back forever, and a handler error never takes the process down.
+///
+/// Run it as a `Service` (swift-service-lifecycle): `run()` starts it, and a
+/// graceful shutdown (SIGTERM in a `ServiceGroup`) stops taking messages,
+/// drains the running handlers and disconnects.
 public final class Participant: Sendable {
     /// Handles one JSON message (a body that is not JSON arrives as a string).
     public typealias Handler = @Sendable (_ inport: String, _ message: JSONValue, _ output: Output) async throws -> Void
@@ -23,6 +30,7 @@ public final class Participant: Sendable {
     private let handler: RawHandler
     private let logger: Logger
     private let inFlight = InFlightCounter()
+    private let retries: RetryLedger
 
     private struct RunState {
         var consumers: [any ConsumerHandle] = []
@@ -30,6 +38,8 @@ public final class Participant: Sendable {
         var started = false
         /// Set by `stop()`: deliveries that arrive later are handed back unprocessed.
         var stopping = false
+        /// Fired by `stop()`, so handlers waiting out a retry delay give their message back.
+        var stopLatch = StopLatch()
     }
 
     private let runState = LockedState(RunState())
@@ -47,6 +57,8 @@ public final class Participant: Sendable {
         logger[metadataKey: "participant"] = "\(definition.id)"
         self.logger = logger
         self.handler = rawHandler
+        let budget = configuration.retryBudget
+        self.retries = RetryLedger(expiry: budget.window + budget.maximumDelay * 2)
     }
 
     /// A participant that handles JSON messages (the common case).
@@ -61,19 +73,19 @@ public final class Participant: Sendable {
     /// Handlers running now.
     public var inFlightCount: Int { inFlight.count }
 
-    /// Runs until the calling task is cancelled, then drains and disconnects.
-    public func run() async throws {
-        try await start()
-        while !Task.isCancelled {
-            try? await Task.sleep(nanoseconds: 3_600_000_000_000)
-        }
-        await stop()
-    }
+    /// True from the start of `stop()` until the next `start()`.
+    var isStopping: Bool { runState.withLock { $0.stopping } }
+
+    /// Messages handled at once per inport: the configuration's, else the transport's default.
+    public var prefetch: Int { configuration.prefetch ?? transport.options.prefetch }
 
     /// Connects, declares every port (hidden ones too), announces itself and
     /// starts consuming. Returns once messages can arrive.
     public func start() async throws {
-        runState.withLock { $0.stopping = false }
+        runState.withLock { state in
+            state.stopping = false
+            if state.stopLatch.isFired { state.stopLatch = StopLatch() }
+        }
         do {
             try await transport.connect()
             for port in definition.outports {
@@ -86,7 +98,7 @@ public final class Participant: Sendable {
             var handles: [any ConsumerHandle] = []
             for port in definition.inports {
                 let inport = port.id
-                handles.append(try await transport.consume(queue: port.queue, prefetch: configuration.prefetch) { [self] message in
+                handles.append(try await transport.consume(queue: port.queue, prefetch: prefetch) { [self] message in
                     await self.process(message, inport: inport)
                 })
             }
@@ -106,10 +118,14 @@ public final class Participant: Sendable {
                 "role": "\(definition.role)", "component": "\(definition.component)",
                 "inports": "\(definition.inports.map(\.queue).joined(separator: ","))",
                 "outports": "\(definition.outports.map(\.queue).joined(separator: ","))",
-                "prefetch": "\(configuration.prefetch)",
+                "prefetch": "\(prefetch)",
             ])
         } catch {
-            logger.error("participant failed to start", metadata: ["error": "\(error)"])
+            if error is CancellationError {
+                logger.info("participant stopped before it started")
+            } else {
+                logger.error("participant failed to start", metadata: ["error": "\(error)"])
+            }
             await transport.disconnect()
             throw error
         }
@@ -118,10 +134,11 @@ public final class Participant: Sendable {
     /// Stops consuming, waits up to `drainGrace` for in-flight handlers, then
     /// disconnects; messages still unsettled then are redelivered by the broker.
     public func stop() async {
-        let (consumers, discovery) = runState.withLock { state in
+        let (consumers, discovery, latch) = runState.withLock { state in
             defer { state.consumers = []; state.discovery = nil; state.started = false; state.stopping = true }
-            return (state.consumers, state.discovery)
+            return (state.consumers, state.discovery, state.stopLatch)
         }
+        latch.fire()
         discovery?.cancel()
         for consumer in consumers { await consumer.cancel() }
         let waiting = inFlight.count
@@ -151,7 +168,8 @@ public final class Participant: Sendable {
     func process(_ message: IncomingMessage, inport: String) async -> Settlement {
         inFlight.enter()
         defer { inFlight.leave() }
-        if runState.withLock({ $0.stopping }) {
+        let (stopping, latch) = runState.withLock { ($0.stopping, $0.stopLatch) }
+        if stopping {
             // Delivered while stopping: another instance (or our next start) takes it.
             return .requeue
         }
@@ -165,25 +183,46 @@ public final class Participant: Sendable {
         let sendFailures = await output.close()
         if failure == nil { failure = sendFailures.first }
         guard let failure else {
+            retries.forget(RetryLedger.Key(queue: message.queue, body: message.body))
             logger.debug("message processed", metadata: ["inport": "\(inport)", "redelivered": "\(message.redelivered)"])
             return .ack
         }
-        if failure is CancellationError, Task.isCancelled {
-            // Shutdown interrupted the handler: not the message's fault, let another instance take it.
+        let key = RetryLedger.Key(queue: message.queue, body: message.body)
+        switch FailureKind(failure, cancelled: Task.isCancelled) {
+        case .interrupted:
             logger.info("handler cancelled; message requeued", metadata: ["inport": "\(inport)"])
             return .requeue
+        case .transient(let suggestedDelay):
+            let entry = retries.recordFailure(key)
+            let decision = configuration.retryBudget.decide(failures: entry.failures, elapsed: .now - entry.firstFailure,
+                                                            suggestedDelay: suggestedDelay, unit: Double.random(in: 0...1))
+            switch decision {
+            case .retry(let delay):
+                logger.warning("handler failed transiently; message requeued", metadata: [
+                    "inport": "\(inport)", "error": "\(failure)", "retry": "\(entry.failures)", "retry_in": "\(delay)"])
+                await latch.sleep(for: delay)
+                return .requeue
+            case .giveUp(let failures, let elapsed):
+                retries.forget(key)
+                let seconds = Int(elapsed / .seconds(1))
+                return await reject(message, inport: inport, code: "retries_exhausted",
+                                    error: "failed transiently \(failures) times in \(seconds) s, retry budget spent: \(failure)")
+            }
+        case .permanent:
+            retries.forget(key)
+            return await reject(message, inport: inport, code: FailureKind.code(of: failure), error: "\(failure)")
         }
-        if let retryable = failure as? any RetryableError {
-            logger.warning("handler failed transiently; message requeued",
-                           metadata: ["inport": "\(inport)", "error": "\(failure)", "retry_in": "\(retryable.retryDelay)"])
-            try? await Task.sleep(for: retryable.retryDelay)
-            return .requeue
-        }
-        logger.warning("handler failed; message rejected", metadata: ["inport": "\(inport)", "error": "\(failure)"])
+    }
+
+    /// Sends `{"error", "code", "input"}` on the error port (when there is one) and rejects the message.
+    private func reject(_ message: IncomingMessage, inport: String, code: String?, error: String) async -> Settlement {
+        logger.warning("handler failed; message rejected", metadata: [
+            "inport": "\(inport)", "error": "\(error)", "code": "\(code ?? "-")"])
         if let errorPort = definition.outport("error") {
-            let payload: JSONValue = ["error": .string("\(failure)"), "input": message.json]
+            var payload: [String: JSONValue] = ["error": .string(error), "input": message.json]
+            if let code { payload["code"] = .string(code) }
             do {
-                try await transport.publish(exchange: errorPort.queue, body: payload.encoded())
+                try await transport.publish(exchange: errorPort.queue, body: JSONValue.object(payload).encoded())
             } catch {
                 logger.warning("error port send failed", metadata: ["error": "\(error)"])
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 extension MessageTransport {
     /// Consumes, acks and returns the next `amount` messages of `queue`
@@ -17,38 +18,38 @@ extension MessageTransport {
 }
 
 /// Gathers exactly `amount` messages and wakes the waiter when it has them.
-final class AMQPMessageCollector: @unchecked Sendable {
-    private let lock = NSLock()
+final class AMQPMessageCollector: Sendable {
+    private struct State {
+        var messages: [IncomingMessage] = []
+        var waiter: CheckedContinuation<[IncomingMessage], Never>?
+    }
+
     private let amount: Int
-    private var messages: [IncomingMessage] = []
-    private var waiter: CheckedContinuation<[IncomingMessage], Never>?
+    private let state = Mutex(State())
 
     init(amount: Int) { self.amount = amount }
 
     /// True when the message was taken (ack it), false when enough were already taken.
     func offer(_ message: IncomingMessage) -> Bool {
-        lock.lock()
-        guard messages.count < amount else { lock.unlock(); return false }
-        messages.append(message)
-        let done = messages.count == amount ? waiter : nil
-        if done != nil { waiter = nil }
-        let result = messages
-        lock.unlock()
-        done?.resume(returning: result)
-        return true
+        let (taken, done) = state.withLock { state -> (Bool, (CheckedContinuation<[IncomingMessage], Never>, [IncomingMessage])?) in
+            guard state.messages.count < amount else { return (false, nil) }
+            state.messages.append(message)
+            guard state.messages.count == amount, let waiter = state.waiter else { return (true, nil) }
+            state.waiter = nil
+            return (true, (waiter, state.messages))
+        }
+        if let (waiter, messages) = done { waiter.resume(returning: messages) }
+        return taken
     }
 
     func wait() async -> [IncomingMessage] {
         await withCheckedContinuation { continuation in
-            lock.lock()
-            if messages.count >= amount {
-                let result = messages
-                lock.unlock()
-                continuation.resume(returning: result)
-            } else {
-                waiter = continuation
-                lock.unlock()
+            let ready = state.withLock { state -> [IncomingMessage]? in
+                if state.messages.count >= amount { return state.messages }
+                state.waiter = continuation
+                return nil
             }
+            if let ready { continuation.resume(returning: ready) }
         }
     }
 }

@@ -50,6 +50,10 @@ public protocol ConsumerHandle: Sendable {
 /// reconnection: after a broker loss they redeclare what was declared and
 /// resume every consumer without the caller noticing, beyond delays.
 public protocol MessageTransport: AnyObject, Sendable {
+    /// What it was made with (`Transports.make(url:options:)`); a participant
+    /// takes its default prefetch from here.
+    var options: TransportOptions { get }
+
     /// Connects, retrying with backoff until it succeeds or the task is cancelled.
     func connect() async throws
     /// Stops consumers, waits for in-flight publishes, and closes.
@@ -65,6 +69,7 @@ public protocol MessageTransport: AnyObject, Sendable {
     func declareOutport(exchange: String, options: PortOptions) async throws
 
     /// Publishes to an outport's exchange; returns once the broker confirmed it.
+    /// Throws `TransportError`: `isTransient` says whether trying later may succeed.
     func publish(exchange: String, body: Data) async throws
     /// Publishes straight to a queue (default exchange); returns once confirmed.
     func publish(queue: String, body: Data) async throws
@@ -73,4 +78,9 @@ public protocol MessageTransport: AnyObject, Sendable {
     /// return value settles the delivery. After a reconnect consuming resumes by itself.
     func consume(queue: String, prefetch: Int,
                  handler: @escaping @Sendable (IncomingMessage) async -> Settlement) async throws -> any ConsumerHandle
+}
+
+extension MessageTransport {
+    /// The defaults, for transports that take no options.
+    public var options: TransportOptions { TransportOptions() }
 }

@@ -66,12 +66,11 @@ public final class ParticipantLauncher: @unchecked Sendable {
         }
         let logger = self.logger
         process.terminationHandler = { [weak self] process in
-            let metadata: Logger.Metadata = ["role": "\(child.role)", "status": "\(process.terminationStatus)"]
-            if self?.lock.withLock({ self?.stopping }) == true {
-                logger.info("participant stopped", metadata: metadata)
-            } else {
-                logger.warning("participant exited unexpectedly", metadata: metadata)
-            }
+            // Children stopped by stopAll() are reported there, with how they ended.
+            guard self?.lock.withLock({ self?.stopping }) != true else { return }
+            let ending = process.terminationReason == .uncaughtSignal
+                ? "killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
+            logger.warning("participant exited unexpectedly", metadata: ["role": "\(child.role)", "ending": "\(ending)"])
         }
         do {
             try process.run()
@@ -92,20 +91,53 @@ public final class ParticipantLauncher: @unchecked Sendable {
     /// Number of children still running.
     public var runningCount: Int { lock.withLock { processes.filter { $0.process.isRunning }.count } }
 
-    /// SIGTERM to every child, then SIGKILL to those still running after `grace`.
-    public func stopAll(grace: Duration = .seconds(10)) async {
+    /// How a child ended when it was stopped.
+    public struct Stopped: Sendable, Hashable {
+        public var role: String
+        /// The exit status when it exited by itself (0 after a graceful stop).
+        public var exitStatus: Int32?
+        /// The signal that ended it when it did not handle one (9 after the grace period).
+        public var signal: Int32?
+
+        /// "exited with status 0", "killed by signal 9", for log lines.
+        public var ending: String {
+            if let signal { return "killed by signal \(signal)" }
+            return "exited with status \(exitStatus ?? -1)"
+        }
+    }
+
+    /// SIGTERM to every child, then SIGKILL to those still running after
+    /// `grace`; returns how each one ended.
+    @discardableResult
+    public func stopAll(grace: Duration = .seconds(10)) async -> [Stopped] {
         let children = lock.withLock {
             stopping = true
             return processes
         }
         for child in children where child.process.isRunning { child.process.terminate() }
         let deadline = ContinuousClock.now.advanced(by: grace)
-        while children.contains(where: { $0.process.isRunning }), ContinuousClock.now < deadline {
+        while children.contains(where: { $0.process.isRunning }), ContinuousClock.now < deadline, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(50))
         }
         for child in children where child.process.isRunning {
             logger.warning("participant did not stop; killing", metadata: ["role": "\(child.role)"])
             kill(child.process.processIdentifier, SIGKILL)
+        }
+        for child in children { await Self.waitUntilExit(child.process) }
+        return children.map { child in
+            let process = child.process
+            let stopped = process.terminationReason == .uncaughtSignal
+                ? Stopped(role: child.role, exitStatus: nil, signal: process.terminationStatus)
+                : Stopped(role: child.role, exitStatus: process.terminationStatus, signal: nil)
+            logger.info("participant stopped", metadata: ["role": "\(child.role)", "ending": "\(stopped.ending)"])
+            return stopped
+        }
+    }
+
+    /// Polls, without blocking a thread, until the process has been reaped.
+    private static func waitUntilExit(_ process: Process) async {
+        while process.isRunning {
+            do { try await Task.sleep(for: .milliseconds(20)) } catch { return }
         }
     }
 

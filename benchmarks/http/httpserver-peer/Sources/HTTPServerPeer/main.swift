@@ -4,6 +4,7 @@
 import Foundation
 import HTTPServer
 import Logging
+import ServiceLifecycle
 
 struct Greeting: Encodable {
     let message: String
@@ -22,6 +23,5 @@ if let loops = ProcessInfo.processInfo.environment["EVENT_LOOPS"].flatMap(Int.in
     configuration.eventLoopCount = loops
 }
 let server = HTTPServer(configuration: configuration, router: router, logger: logger)
-let signals = server.shutdownOnSignals()
-try await server.run()
-withExtendedLifetime(signals) {}
+// SIGTERM/SIGINT: stop accepting, drain, return.
+try await ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()

@@ -1,0 +1,23 @@
+import Foundation
+
+extension Participant {
+    /// Sends on an outport outside any handler, for a participant that
+    /// produces without input (an HTTP API publishing jobs, a timer). Returns
+    /// once the broker confirmed the message.
+    ///
+    /// Call it between `start()` and `stop()` (while `run()` runs). Throws
+    /// `ParticipantError.unknownOutport` for a port the definition lacks, and
+    /// the transport's `TransportError` otherwise: `isTransient` says whether
+    /// sending again later may succeed.
+    public func send(_ port: String, _ message: JSONValue) async throws {
+        try await send(port, data: message.encoded())
+    }
+
+    /// Sends a raw body (e.g. not JSON) on an outport; returns once confirmed.
+    public func send(_ port: String, data: Data) async throws {
+        guard let outport = definition.outport(port) else {
+            throw ParticipantError.unknownOutport(port, available: definition.outports.map(\.id))
+        }
+        try await transport.publish(exchange: outport.queue, body: data)
+    }
+}
