@@ -8,32 +8,6 @@ VipsImage *msgflo_vips_image_new_from_buffer(const void *buf, size_t len, int fa
     return vips_image_new_from_buffer(buf, len, "", "fail_on", (VipsFailOn) fail_on, NULL);
 }
 
-int msgflo_vips_thumbnail_buffer(void *buf, size_t len, VipsImage **out,
-                                 int width, int height, int size, int crop,
-                                 int no_rotate, int fail_on) {
-    /* libvips 8.14 ignores thumbnail_buffer's own "fail_on" (it forwards it
-     * only for files), so hand it to the loader in the option string too. */
-    char options[64];
-    g_snprintf(options, sizeof(options), "[fail_on=%s]",
-               vips_enum_nick(VIPS_TYPE_FAIL_ON, fail_on));
-    return vips_thumbnail_buffer(buf, len, out, width,
-                                 "option_string", options,
-                                 "height", height,
-                                 "size", (VipsSize) size,
-                                 "crop", (VipsInteresting) crop,
-                                 "no_rotate", (gboolean) no_rotate,
-                                 "fail_on", (VipsFailOn) fail_on,
-                                 NULL);
-}
-
-VipsImage *msgflo_vips_jpegload_buffer_shrink(void *buf, size_t len, int shrink, int fail_on) {
-    VipsImage *out = NULL;
-    if (vips_jpegload_buffer(buf, len, &out, "shrink", shrink, "access", VIPS_ACCESS_SEQUENTIAL,
-                             "fail_on", (VipsFailOn) fail_on, NULL))
-        return NULL;
-    return out;
-}
-
 int msgflo_vips_thumbnail_image(VipsImage *in, VipsImage **out,
                                 int width, int height, int size, int crop, int no_rotate) {
     return vips_thumbnail_image(in, out, width,
@@ -108,7 +82,7 @@ static msgflo_budgeted_reader *msgflo_reader_of(VipsSource *source) {
 static gint64 msgflo_budgeted_read(VipsSourceCustom *source, void *buffer, gint64 length, msgflo_budgeted_reader *reader) {
     (void) source;
     if (msgflo_budget_charge(reader)) {
-        vips_error("msgflo", "the CPU time budget of this image is spent");
+        vips_error("msgflo-budget", "the CPU time budget of this image is spent");
         return -1;
     }
     gint64 available = reader->length - reader->position;
@@ -180,6 +154,8 @@ double msgflo_vips_budget_used(VipsSource *source) {
 int msgflo_vips_thumbnail_source(VipsSource *source, VipsImage **out,
                                  int width, int height, int size, int crop,
                                  int no_rotate, int fail_on) {
+    /* libvips 8.14 ignores thumbnail's own "fail_on" (it forwards it only
+     * for files), so hand it to the loader in the option string. */
     char options[64];
     g_snprintf(options, sizeof(options), "[fail_on=%s]",
                vips_enum_nick(VIPS_TYPE_FAIL_ON, fail_on));

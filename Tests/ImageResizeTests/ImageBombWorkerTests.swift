@@ -59,7 +59,7 @@ struct ImageBombWorkerTests {
 
     static func send(_ bombs: [(path: String, spec: (Int?, Int?, Fit), code: String?)], port: Int, role: String,
                      worker: Process, log: URL, transport: AMQPTransport) async throws {
-        #expect(try await amqpEventually { Self.read(log).contains("participant ready") }, "the worker did not start: \(Self.read(log))")
+        #expect(await amqpEventually { Self.read(log).contains("participant started") }, "the worker did not start: \(Self.read(log))")
         let jobID = UUID()
         let imageIDs = bombs.map { _ in UUID() }
         for (bomb, imageID) in zip(bombs, imageIDs) {

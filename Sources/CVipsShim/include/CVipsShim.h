@@ -14,17 +14,7 @@ int msgflo_vips_init(const char *argv0);
 /// The buffer must stay alive as long as the image. NULL on failure.
 VipsImage *msgflo_vips_image_new_from_buffer(const void *buf, size_t len, int fail_on);
 
-/// vips_thumbnail_buffer with every option this project uses.
-/// size: VipsSize, crop: VipsInteresting, fail_on: VipsFailOn.
-int msgflo_vips_thumbnail_buffer(void *buf, size_t len, VipsImage **out,
-                                 int width, int height, int size, int crop,
-                                 int no_rotate, int fail_on);
-
-/// jpegload_buffer with libjpeg's shrink-on-load (1, 2, 4 or 8), read
-/// sequentially, as vips_thumbnail_buffer loads a JPEG. NULL on failure.
-VipsImage *msgflo_vips_jpegload_buffer_shrink(void *buf, size_t len, int shrink, int fail_on);
-
-/// vips_thumbnail_image with the options of msgflo_vips_thumbnail_buffer, for
+/// vips_thumbnail_image with the options of msgflo_vips_thumbnail_source, for
 /// an image this project loaded itself (see ProgressiveJPEGPruner).
 int msgflo_vips_thumbnail_image(VipsImage *in, VipsImage **out,
                                 int width, int height, int size, int crop, int no_rotate);
@@ -47,12 +37,14 @@ int msgflo_vips_budget_exceeded(VipsSource *source);
 /// CPU seconds charged to the budget of `source` so far.
 double msgflo_vips_budget_used(VipsSource *source);
 
-/// msgflo_vips_thumbnail_buffer, from a source.
+/// vips_thumbnail_source with every option this project uses.
+/// size: VipsSize, crop: VipsInteresting, fail_on: VipsFailOn.
 int msgflo_vips_thumbnail_source(VipsSource *source, VipsImage **out,
                                  int width, int height, int size, int crop,
                                  int no_rotate, int fail_on);
 
-/// msgflo_vips_jpegload_buffer_shrink, from a source.
+/// jpegload_source with libjpeg's shrink-on-load (1, 2, 4 or 8), read
+/// sequentially, as vips_thumbnail_source loads a JPEG. NULL on failure.
 VipsImage *msgflo_vips_jpegload_source_shrink(VipsSource *source, int shrink, int fail_on);
 
 /// The bytes of one sample of `image` (1 for uchar, 2 for ushort, 4 for float...).

@@ -108,9 +108,10 @@ public enum ServiceRunner {
             Task { await RetentionSweeper(retention: retention, store: PostgresJobStore(database: database),
                                           storage: PostgresImageStorage(database: database), logger: logger).run() }
         }
-        let stopped = await Result { try await ProcessLifecycle.run([participant], logger: logger) }
+        var stopped: (any Error)?
+        do { try await ProcessLifecycle.run([participant], logger: logger) } catch { stopped = error }
         sweeping?.cancel()
         await sweeping?.value  // before the pool closes under it
-        try stopped.get()
+        if let stopped { throw stopped }
     }
 }
