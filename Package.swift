@@ -166,14 +166,14 @@ let package = Package(
         ]),
         .testTarget(name: "PlatformClientsTests", dependencies: ["PlatformClients", "MsgFlo", "HTTPServer", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
-        .testTarget(name: "VipsTests", dependencies: ["Vips"]),
+        .testTarget(name: "VipsTests", dependencies: ["Vips", "TestSupport"]),
         .testTarget(name: "SafeDownloadTests", dependencies: ["SafeDownload"]),
         .testTarget(name: "GuvTests", dependencies: [
             "Guv", "PlatformClients", "HTTPServer", .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "LoadTestTests", dependencies: ["LoadTest"]),
-        .testTarget(name: "ImageResizeTests", dependencies: ["ImageResize", "MsgFlo", "MsgFloAMQP", "MsgFloGraph", "PlatformClients", "Primitives", "Postgres", "HTTPServer", "TestSupport"]),
+        .testTarget(name: "ImageResizeTests", dependencies: ["ImageResize", "MsgFlo", "MsgFloAMQP", "MsgFloGraph", "PlatformClients", "Primitives", "Postgres", "HTTPServer", "Vips", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the image fixtures the black-box spec serves from a local static server:
 # real photos from Debian's plasma-workspace-wallpapers, plus generated PNG and WebP,
-# a truncated JPEG, a non-image and a huge-pixel PNG. Output: $1 (default spec/.fixtures).
+# a truncated JPEG, a non-image and a huge-pixel PNG, and the image bombs of
+# spec/bombs.py. Output: $1 (default spec/.fixtures).
 set -euo pipefail
 OUT="${1:-$(cd "$(dirname "$0")" && pwd)/.fixtures}"
 WALL=/usr/share/wallpapers
@@ -10,6 +11,8 @@ if [ ! -d "$WALL" ] || ! command -v vips >/dev/null; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends plasma-workspace-wallpapers libvips-tools >/dev/null
 fi
+# Image bombs for test_hostile.py (each written once; cheap to check).
+python3 "$(dirname "$0")/bombs.py" "$OUT"
 [ -f "$OUT/.complete" ] && exit 0
 mkdir -p "$OUT/photos"
 # Every distinct landscape photo, named by theme and size.

@@ -57,7 +57,16 @@ struct LoadTestCommand: AsyncParsableCommand {
             throw ValidationError("give the images to resize: --urls FILE, --image URL or --images-dir DIR")
         }
         guard URL(string: target)?.host != nil else { throw ValidationError("--target must be a URL such as http://localhost:8080") }
-        guard sampleInterval > 0 else { throw ValidationError("--sample-interval must be above 0") }
+        // Checked before any is converted to milliseconds or added to: a huge or NaN value would trap.
+        let longest = LoadRunConfiguration.longestSeconds
+        for (name, value) in [("--sample-interval", sampleInterval), ("--deadline", deadline), ("--duration", duration),
+                              ("--job-timeout", jobTimeout)] {
+            guard let value else { continue }
+            guard value > 0, value <= longest else { throw ValidationError("\(name) must be above 0 and at most \(Int(longest)) seconds") }
+        }
+        guard (0...100).contains(percentile) else { throw ValidationError("--percentile must be from 0 to 100") }
+        guard (1...100_000).contains(maxInFlight) else { throw ValidationError("--max-in-flight must be from 1 to 100000") }
+        if let imagesPort, !(0...65535).contains(imagesPort) { throw ValidationError("--images-port must be from 0 to 65535") }
     }
 
     func run() async throws {

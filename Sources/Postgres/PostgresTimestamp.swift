@@ -4,16 +4,36 @@ import Foundation
 /// exact to the microsecond (PostgreSQL's resolution). Pure functions:
 /// Foundation's formatters stop at milliseconds.
 enum PostgresTimestamp {
-    /// "2024-01-02 03:04:05.123456+00", always in UTC.
+    /// "2024-01-02 03:04:05.123456+00", always in UTC; years before 1 AD
+    /// as PostgreSQL writes them ("0044-03-15 12:00:00.000000+00 BC").
+    ///
+    /// Never traps, whatever the date (query bounds can come from a request):
+    /// a date later or earlier than PostgreSQL can store (4714 BC to 294276
+    /// AD; the Int64 microseconds this counts in end in 294247 AD) becomes
+    /// "infinity" or "-infinity", which sort after or before every stored
+    /// time, so comparisons keep their meaning. A NaN date has no meaning at
+    /// all: it goes out as "NaN", which the server refuses with a clear error.
     static func format(_ date: Date) -> String {
-        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        let interval = date.timeIntervalSince1970
+        if interval.isNaN { return "NaN" }
+        let exact = (interval * 1_000_000).rounded()
+        // Double(Int64.max) is 2^63, one past the largest Int64: below it, the conversion is exact and safe.
+        guard exact < Double(Int64.max) else { return "infinity" }
+        guard exact >= Double(earliestMicroseconds) else { return "-infinity" }
+        let micros = Int64(exact)
         let (days, microsOfDay) = floorDivide(micros, 86_400_000_000)
         let (year, month, day) = civil(fromDays: days)
         let seconds = microsOfDay / 1_000_000
         let fraction = microsOfDay % 1_000_000
-        return String(format: "%04lld-%02lld-%02lld %02lld:%02lld:%02lld.%06lld+00",
-                      year, month, day, seconds / 3600, seconds / 60 % 60, seconds % 60, fraction)
+        // The proleptic year 0 is 1 BC, -1 is 2 BC, and so on.
+        let text = String(format: "%04lld-%02lld-%02lld %02lld:%02lld:%02lld.%06lld+00",
+                          year > 0 ? year : 1 - year, month, day, seconds / 3600, seconds / 60 % 60, seconds % 60, fraction)
+        return year > 0 ? text : text + " BC"
     }
+
+    /// 4714-11-24 BC 00:00 UTC (Julian day 0, proleptic year -4713), the
+    /// first instant PostgreSQL stores, in microseconds since 1970.
+    static let earliestMicroseconds: Int64 = days(fromCivil: -4713, 11, 24) * 86_400_000_000
 
     /// Parses "YYYY-MM-DD HH:MM:SS[.ffffff][+-HH[:MM[:SS]]]" (also with a
     /// "T"), and "infinity"/"-infinity". Nil for anything else (BC dates).

@@ -73,7 +73,8 @@ public final class SafeDownloader: Sendable {
         pool.shutdown()
     }
 
-    private func log(_ url: String, _ result: Result<DownloadResult, DownloadError>) {
+    private func log(_ given: String, _ result: Result<DownloadResult, DownloadError>) {
+        let url = URLRedaction.redact(given)  // never a password or a signature in a log
         switch result {
         case .success(let download):
             logger.debug("downloaded", metadata: [
@@ -81,9 +82,9 @@ public final class SafeDownloader: Sendable {
                 "content_type": "\(download.contentType ?? "")",
             ])
         case .failure(let error) where error.code == .forbiddenAddress:
-            logger.warning("download refused", metadata: ["url": "\(url)", "reason": "\(error.reason)", "error": "\(error.message)"])
+            logger.warning("download refused", metadata: ["url": "\(url)", "reason": "\(error.reason)", "error": "\(URLRedaction.redactURLs(in: error.message))"])
         case .failure(let error):
-            logger.info("download failed", metadata: ["url": "\(url)", "reason": "\(error.reason)", "error": "\(error.message)"])
+            logger.info("download failed", metadata: ["url": "\(url)", "reason": "\(error.reason)", "error": "\(URLRedaction.redactURLs(in: error.message))"])
         }
     }
 }

@@ -4,10 +4,32 @@ public enum ImageFormat: Hashable, Sendable, CustomStringConvertible {
     /// Any other loader, by its libvips class name (e.g. "VipsForeignLoadPpmBuffer").
     case other(String)
 
-    /// Formats a web image service accepts: raster photo formats whose
-    /// loaders are mature. SVG and PDF are left out (they render documents,
-    /// can reference other files and take unbounded time).
-    public static let webDefaults: Set<ImageFormat> = [.jpeg, .png, .webp, .gif, .tiff, .heif]
+    /// Formats a web image service accepts unless told otherwise: the four
+    /// the web uses, whose loaders are the most exercised (GIF's first frame
+    /// only). TIFF and HEIF can be allowed (`ImageFormat(name:)`); their
+    /// loaders parse far more structure (tiles, planes, sample formats,
+    /// codecs) that an attacker gets to choose. SVG and PDF are never a good
+    /// idea (they render documents, can reference other files and take
+    /// unbounded time).
+    public static let webDefaults: Set<ImageFormat> = [.jpeg, .png, .webp, .gif]
+
+    /// Every format that can be allowed by name (`jpeg`, `png`, `webp`,
+    /// `gif`, `tiff`, `heif`).
+    public static let nameable: [ImageFormat] = [.jpeg, .png, .webp, .gif, .tiff, .heif]
+
+    /// A format by the name a configuration uses ("jpeg" or "jpg", "png",
+    /// "webp", "gif", "tiff" or "tif", "heif" or "heic"); nil for any other.
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "jpeg", "jpg": self = .jpeg
+        case "png": self = .png
+        case "webp": self = .webp
+        case "gif": self = .gif
+        case "tiff", "tif": self = .tiff
+        case "heif", "heic": self = .heif
+        default: return nil
+        }
+    }
 
     /// Maps a libvips loader class name ("VipsForeignLoadJpegBuffer") to a format.
     public init(loaderName: String) {

@@ -12,6 +12,12 @@ public struct ImageHeader: Sendable, Equatable {
     public var width: Int
     public var height: Int
     public var bands: Int
+    /// Bytes of one sample of one band: 1 for 8-bit images, 2 for 16-bit,
+    /// 4 for float. A 16-bit RGB pixel takes 6 bytes in memory.
+    public var bytesPerSample: Int
+    /// An interlaced PNG or a progressive JPEG: the decoder must hold the
+    /// whole image (PNG) or all its coefficients (JPEG) in memory at once.
+    public var interlaced: Bool
     /// EXIF orientation (1-8) when the file has one: 5-8 swap width and height
     /// once the image is shown upright.
     public var orientation: Int?
@@ -19,6 +25,18 @@ public struct ImageHeader: Sendable, Equatable {
     public var hasEXIF: Bool
 
     public var pixelCount: Int { width * height }
+
+    public init(format: ImageFormat, width: Int, height: Int, bands: Int, bytesPerSample: Int = 1,
+                interlaced: Bool = false, orientation: Int? = nil, hasEXIF: Bool = false) {
+        self.format = format
+        self.width = width
+        self.height = height
+        self.bands = bands
+        self.bytesPerSample = bytesPerSample
+        self.interlaced = interlaced
+        self.orientation = orientation
+        self.hasEXIF = hasEXIF
+    }
 
     /// Reads the header of an encoded image.
     /// - Parameter acceptedFormats: when given, other formats are refused
@@ -49,6 +67,7 @@ public struct ImageHeader: Sendable, Equatable {
         let image = VipsImageHandle(pointer)
         return ImageHeader(
             format: format, width: image.width, height: image.height, bands: image.bands,
+            bytesPerSample: image.sampleBytes, interlaced: (image.int("interlaced") ?? 0) != 0,
             orientation: image.int("orientation"), hasEXIF: image.hasField("exif-data"))
     }
 }

@@ -60,6 +60,31 @@ struct ThumbnailPlan: Equatable {
     /// clamped by `size` and so no axis drops under one pixel, the smaller of
     /// the two). At 16 or more it decodes a JPEG at 1/8 scale.
     func commonShrink(storedWidth: Int, storedHeight: Int, orientation: Int?) -> Double {
+        let (horizontal, vertical) = shrinkFactors(storedWidth: storedWidth, storedHeight: storedHeight, orientation: orientation)
+        return min(horizontal, vertical)
+    }
+
+    /// The size of the thumbnail of an image of this stored size, upright
+    /// (libvips 8.14: each axis divided by its shrink factor and rounded,
+    /// cropped to the box with `cover`, turned by the EXIF orientation).
+    /// What a request asks for can be far from what it gets: `fill` or
+    /// `cover` with one side enlarges the other side with the aspect ratio,
+    /// so a 16x10000 image asked 4096 wide comes out 2.56 million pixels tall.
+    func outputSize(storedWidth: Int, storedHeight: Int, orientation: Int?) -> (width: Int, height: Int) {
+        let turned = (5...8).contains(orientation ?? 1)
+        let (horizontal, vertical) = shrinkFactors(storedWidth: storedWidth, storedHeight: storedHeight, orientation: orientation)
+        func side(_ stored: Int, _ shrink: Double) -> Double { max(1, (Double(stored) / shrink).rounded()) }
+        var outWidth = side(storedWidth, horizontal), outHeight = side(storedHeight, vertical)
+        if crop != VIPS_INTERESTING_NONE {
+            outWidth = min(outWidth, Double(turned ? height : width))
+            outHeight = min(outHeight, Double(turned ? width : height))
+        }
+        func integer(_ value: Double) -> Int { value < Double(Int.max) ? Int(value) : Int.max }
+        return turned ? (integer(outHeight), integer(outWidth)) : (integer(outWidth), integer(outHeight))
+    }
+
+    /// libvips 8.14's shrink factors per stored axis (`vips_thumbnail_calculate_shrink`).
+    func shrinkFactors(storedWidth: Int, storedHeight: Int, orientation: Int?) -> (horizontal: Double, vertical: Double) {
         let turned = (5...8).contains(orientation ?? 1)
         var horizontal = Double(storedWidth) / Double(turned ? height : width)
         var vertical = Double(storedHeight) / Double(turned ? width : height)
@@ -79,7 +104,7 @@ struct ThumbnailPlan: Equatable {
         // No axis is shrunk below one pixel.
         horizontal = min(horizontal, Double(storedWidth))
         vertical = min(vertical, Double(storedHeight))
-        return min(horizontal, vertical)
+        return (horizontal, vertical)
     }
 
     /// libvips' `thumbnail` decodes a JPEG at 1/8 scale from a shrink of 16 on.

@@ -11,12 +11,19 @@ import Foundation
 /// pool. A `Thumbnailer` holds no state and is safe to share between threads.
 public struct Thumbnailer: Sendable {
     /// Refuse inputs whose header promises more pixels than this: checked
-    /// before any pixel is decoded. 100 megapixels ~ 300 MB of RGB at most.
+    /// before any pixel is decoded.
     public var maxPixels: Int
-    /// Largest width or height a caller may ask for.
+    /// Largest width or height a caller may ask for, and a thumbnail may
+    /// have (`fill` or `cover` with one side can enlarge the other).
     public var maxDimension: Int
     /// Input formats accepted; others fail with `unsupportedFormat`.
     public var acceptedFormats: Set<ImageFormat>
+    /// Refuse images whose decode and thumbnail would hold more memory than
+    /// this (`DecodeMemory`): checked from the header, before decoding.
+    public var maxMemoryBytes = 100 << 20
+    /// CPU seconds one thumbnail may take, decode included; past it the
+    /// decode is stopped and the image fails with `cpuTimeExceeded`.
+    public var cpuSecondsPerImage = 10.0
     /// Decode a progressive JPEG that libvips reads at 1/8 scale from only the
     /// scans that scale needs (`ProgressiveJPEGPruner`): same pixels, about
     /// half the CPU for a large photo. Off only to measure or compare.
@@ -35,7 +42,8 @@ public struct Thumbnailer: Sendable {
     ///   - quality: 1-100, for JPEG and WebP; ignored for PNG.
     ///   - allowUpscale: let `inside` enlarge small images.
     /// - Throws: `VipsError` (`notAnImage`, `unsupportedFormat`,
-    ///   `tooManyPixels`, `invalidRequest`, `decodeFailed`, `encodeFailed`).
+    ///   `tooManyPixels`, `tooMuchMemory`, `unsupportedPixels`,
+    ///   `invalidRequest`, `cpuTimeExceeded`, `decodeFailed`, `encodeFailed`).
     public func thumbnail(
         _ bytes: some ContiguousBytes, width: Int?, height: Int?, fit: ThumbnailFit = .inside,
         format: ThumbnailFormat = .jpeg, quality: Int = 80, allowUpscale: Bool = false
@@ -59,31 +67,50 @@ public struct Thumbnailer: Sendable {
     private func thumbnail(pinned raw: UnsafeRawBufferPointer, plan: ThumbnailPlan,
                            format: ThumbnailFormat, quality: Int) throws(VipsError) -> Thumbnail {
         let header = try ImageHeader.probe(raw, acceptedFormats: acceptedFormats)
-        guard header.width <= maxPixels / max(header.height, 1) else {
-            throw .tooManyPixels(width: header.width, height: header.height, limit: maxPixels)
-        }
+        try check(header, inputBytes: raw.count, plan: plan, jpegFrame: header.format == .jpeg ? JPEGFrameHeader.read(raw) : nil)
         if prunesProgressiveJPEGScans, header.format == .jpeg,
            plan.commonShrink(storedWidth: header.width, storedHeight: header.height, orientation: header.orientation)
                >= ThumbnailPlan.eighthScaleShrink,
            let pruned = ProgressiveJPEGPruner.prunedForEighthScale(raw) {
             let result: Result<Thumbnail, VipsError> = pruned.withUnsafeBytes { prunedRaw in
                 Result { () throws(VipsError) in
-                    try finish(try eighthScale(prunedRaw, plan: plan), format: format, quality: quality)
+                    let source = try BudgetedSource(prunedRaw, cpuSeconds: cpuSecondsPerImage)
+                    return try finish(try eighthScale(source, plan: plan), source: source, format: format, quality: quality)
                 }
             }
             var thumbnail = try result.get()
             thumbnail.fromPrunedScans = true
             return thumbnail
         }
-        return try finish(try shrink(raw, plan: plan), format: format, quality: quality)
+        let source = try BudgetedSource(raw, cpuSeconds: cpuSecondsPerImage)
+        return try finish(try shrink(source, plan: plan), source: source, format: format, quality: quality)
+    }
+
+    /// Refuses, from the header alone, an image that would take more memory
+    /// or bands than a thumbnail may, or come out larger than `maxDimension`.
+    func check(_ header: ImageHeader, inputBytes: Int, plan: ThumbnailPlan, jpegFrame: JPEGFrame?) throws(VipsError) {
+        guard header.width <= maxPixels / max(header.height, 1) else {
+            throw .tooManyPixels(width: header.width, height: header.height, limit: maxPixels)
+        }
+        guard header.bands <= 4 else {
+            throw .unsupportedPixels("it has \(header.bands) bands; at most 4 (RGB and alpha) are supported")
+        }
+        let output = plan.outputSize(storedWidth: header.width, storedHeight: header.height, orientation: header.orientation)
+        guard output.width <= maxDimension, output.height <= maxDimension else {
+            throw .invalidRequest("this \(header.width)x\(header.height) image would come out \(output.width)x\(output.height), "
+                + "larger than \(maxDimension) pixels on a side; give both width and height")
+        }
+        let needed = DecodeMemory.estimate(header: header, inputBytes: inputBytes, output: output, jpegFrame: jpegFrame)
+        guard needed <= maxMemoryBytes else { throw .tooMuchMemory(needed: needed, limit: maxMemoryBytes) }
     }
 
     /// Decodes the pipeline's pixels, strips metadata and encodes.
-    private func finish(_ lazy: VipsImageHandle, format: ThumbnailFormat, quality: Int) throws(VipsError) -> Thumbnail {
+    private func finish(_ lazy: VipsImageHandle, source: BudgetedSource, format: ThumbnailFormat, quality: Int) throws(VipsError) -> Thumbnail {
         // Run the decode now, so a truncated file reports as a decode error
         // rather than as a failure to encode. The thumbnail is small.
+        source.watch(lazy)
         guard let rendered = msgflo_vips_image_copy_memory(lazy.pointer) else {
-            throw .decodeFailed(VipsErrorBuffer.take())
+            throw source.explain(.decodeFailed(VipsErrorBuffer.take()))
         }
         let image = VipsImageHandle(rendered)
         guard let stripped = msgflo_vips_strip_copy(image.pointer) else {
@@ -93,15 +120,15 @@ public struct Thumbnailer: Sendable {
         return Thumbnail(data: data, format: format, width: image.width, height: image.height)
     }
 
-    private func shrink(_ raw: UnsafeRawBufferPointer, plan: ThumbnailPlan) throws(VipsError) -> VipsImageHandle {
+    private func shrink(_ source: BudgetedSource, plan: ThumbnailPlan) throws(VipsError) -> VipsImageHandle {
         var out: UnsafeMutablePointer<VipsImage>?
-        let status = msgflo_vips_thumbnail_buffer(
-            UnsafeMutableRawPointer(mutating: raw.baseAddress), raw.count, &out,
+        let status = msgflo_vips_thumbnail_source(
+            source.pointer, &out,
             Int32(plan.width), Int32(plan.height), Int32(plan.size.rawValue), Int32(plan.crop.rawValue),
             0, Int32(VIPS_FAIL_ON_TRUNCATED.rawValue))
         guard status == 0, let out else {
             if let out { msgflo_vips_unref(out) }
-            throw .decodeFailed(VipsErrorBuffer.take())
+            throw source.explain(.decodeFailed(VipsErrorBuffer.take()))
         }
         return VipsImageHandle(out)
     }
@@ -109,10 +136,9 @@ public struct Thumbnailer: Sendable {
     /// What `shrink` does for a JPEG libvips would decode at 1/8 scale, on a
     /// stream cut to the scans such a decode reads: loaded at 1/8 here, then
     /// `thumbnail_image` resizes, rotates and crops as `thumbnail_buffer` would.
-    private func eighthScale(_ raw: UnsafeRawBufferPointer, plan: ThumbnailPlan) throws(VipsError) -> VipsImageHandle {
-        guard let loaded = msgflo_vips_jpegload_buffer_shrink(
-            UnsafeMutableRawPointer(mutating: raw.baseAddress), raw.count, 8, Int32(VIPS_FAIL_ON_TRUNCATED.rawValue)) else {
-            throw .decodeFailed(VipsErrorBuffer.take())
+    private func eighthScale(_ source: BudgetedSource, plan: ThumbnailPlan) throws(VipsError) -> VipsImageHandle {
+        guard let loaded = msgflo_vips_jpegload_source_shrink(source.pointer, 8, Int32(VIPS_FAIL_ON_TRUNCATED.rawValue)) else {
+            throw source.explain(.decodeFailed(VipsErrorBuffer.take()))
         }
         let image = VipsImageHandle(loaded)
         var out: UnsafeMutablePointer<VipsImage>?
@@ -122,7 +148,7 @@ public struct Thumbnailer: Sendable {
         }
         guard status == 0, let out else {
             if let out { msgflo_vips_unref(out) }
-            throw .decodeFailed(VipsErrorBuffer.take())
+            throw source.explain(.decodeFailed(VipsErrorBuffer.take()))
         }
         return VipsImageHandle(out)
     }

@@ -13,6 +13,8 @@ final class VipsImageHandle {
     var width: Int { Int(vips_image_get_width(pointer)) }
     var height: Int { Int(vips_image_get_height(pointer)) }
     var bands: Int { Int(vips_image_get_bands(pointer)) }
+    /// Bytes of one sample: 1 for 8-bit, 2 for 16-bit, 4 for float...
+    var sampleBytes: Int { Int(msgflo_vips_image_sample_bytes(pointer)) }
 
     func hasField(_ name: String) -> Bool { msgflo_vips_has_field(pointer, name) != 0 }
 

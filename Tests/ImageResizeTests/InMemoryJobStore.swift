@@ -5,7 +5,7 @@ import Foundation
 /// to the microsecond as PostgreSQL keeps them, the same ordering, counts and
 /// percentiles), so the web API is tested without a database. The
 /// `StatsAgreementTests` run one script against both and compare.
-actor InMemoryJobStore: JobStore {
+actor InMemoryJobStore: JobStore, ExpiringJobStore {
     struct Unreachable: Error, CustomStringConvertible {
         var description: String { "connection refused (in-memory store set to fail)" }
     }
@@ -89,6 +89,23 @@ actor InMemoryJobStore: JobStore {
     }
 
     func ping() throws { try check() }
+
+    /// Counts the retention sweeper's questions, to bound how often it asks.
+    private(set) var expiredQueries = 0
+
+    func expiredJobs(before cutoff: Date, limit: Int) throws -> [ExpiredJob] {
+        expiredQueries += 1
+        try check()
+        return jobsByID.values.filter { $0.createdAt < cutoff }
+            .sorted { ($0.createdAt, $0.id.uuidString) < ($1.createdAt, $1.id.uuidString) }
+            .prefix(limit)
+            .map { ExpiredJob(id: $0.id, storageKeys: $0.images.compactMap(\.output?.storageKey)) }
+    }
+
+    func deleteJobs(_ ids: [UUID]) throws -> Int {
+        try check()
+        return ids.reduce(0) { deleted, id in jobsByID.removeValue(forKey: id) == nil ? deleted : deleted + 1 }
+    }
 
     private func check() throws {
         if failing { throw Unreachable() }

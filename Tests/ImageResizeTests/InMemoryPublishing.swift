@@ -15,6 +15,18 @@ actor InMemoryImageStorage: ImageStorage {
     func get(key: String) -> StoredImage? { images[key] }
 
     func remove(key: String) { images[key] = nil }
+
+    /// When true `delete` throws, as a storage outage would.
+    var failingDeletes = false
+
+    func setFailingDeletes(_ failing: Bool) { failingDeletes = failing }
+
+    func delete(keys: [String]) throws {
+        if failingDeletes { throw InMemoryJobStore.Unreachable() }
+        for key in keys { images[key] = nil }
+    }
+
+    var keys: Set<String> { Set(images.keys) }
 }
 
 /// A `JobPublisher` that records what it was asked to publish, or fails the

@@ -1,6 +1,7 @@
 import Foundation
 import MsgFlo
 import Testing
+import Vips
 @testable import ImageResize
 
 private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(text.utf8)) }
@@ -98,10 +99,31 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
         #expect(try ServiceConfig(environment: [:]) == ServiceConfig())
     }
 
+    @Test func imageLimits() throws {
+        let defaults = ServiceConfig()
+        #expect(defaults.inputFormats == [.jpeg, .png, .webp, .gif])
+        #expect(defaults.maxImageMemory == 100 << 20)
+        #expect(defaults.resizeCPUSeconds == 10)
+        let config = try ServiceConfig(environment: [
+            "IMAGERESIZE_INPUT_FORMATS": "jpg, PNG,tiff,heic", "IMAGERESIZE_MAX_IMAGE_MEMORY": "52428800",
+            "IMAGERESIZE_RESIZE_CPU_SECONDS": "2.5",
+        ])
+        #expect(config.inputFormats == [.jpeg, .png, .tiff, .heif])
+        #expect(config.maxImageMemory == 50 << 20)
+        #expect(config.resizeCPUSeconds == 2.5)
+        let processor = try ResizeProcessor(config: config)
+        #expect(processor.thumbnailer.acceptedFormats == config.inputFormats)
+        #expect(processor.thumbnailer.maxMemoryBytes == 50 << 20)
+        #expect(processor.thumbnailer.cpuSecondsPerImage == 2.5)
+    }
+
     @Test(arguments: [("PORT", "http"), ("PORT", "70000"), ("IMAGERESIZE_MAX_IMAGES", "0"), ("IMAGERESIZE_RESIZE_TIMEOUT", "-1"),
                         ("IMAGERESIZE_DOWNLOAD_AHEAD", "65"), ("IMAGERESIZE_DOWNLOAD_AHEAD", "-1"),
                         ("IMAGERESIZE_PRUNE_PROGRESSIVE_JPEG", "maybe"), ("IMAGERESIZE_MAX_WAIT", "1e300"),
-                        ("IMAGERESIZE_PUBLISH_TIMEOUT", "86401"), ("IMAGERESIZE_MAX_WAIT", "nan"), ("IMAGERESIZE_MAX_WAIT", "inf")])
+                        ("IMAGERESIZE_PUBLISH_TIMEOUT", "86401"), ("IMAGERESIZE_MAX_WAIT", "nan"), ("IMAGERESIZE_MAX_WAIT", "inf"),
+                        ("IMAGERESIZE_INPUT_FORMATS", "jpeg,svg"), ("IMAGERESIZE_INPUT_FORMATS", ","),
+                        ("IMAGERESIZE_MAX_IMAGE_MEMORY", "1000"), ("IMAGERESIZE_MAX_IMAGE_MEMORY", "9223372036854775807"),
+                        ("IMAGERESIZE_RESIZE_CPU_SECONDS", "0"), ("IMAGERESIZE_RESIZE_CPU_SECONDS", "1e308")])
     func rejectsBadValues(name: String, value: String) {
         #expect(throws: ServiceConfigError.self) { try ServiceConfig(environment: [name: value]) }
     }
@@ -137,5 +159,54 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
         #expect(image["id"] == .string(imageID.uuidString.lowercased()))
         #expect(image["status"] == "queued")
         #expect(image["started_at"] == .null && image["result"] == .null && image["error"] == .null && image["height"] == .null)
+    }
+
+    /// Durations between any two stored times, and cursors of any stored job, without trapping.
+    /// Seconds since 1970, not dates: Foundation's `Date.description` itself traps on 1e300.
+    @Test(arguments: [(Date.distantPast.timeIntervalSince1970, Date.distantFuture.timeIntervalSince1970), (-1e300, 1e300), (5, 1),
+                      (0, .nan)] as [(Double, Double)])
+    func durationsAndCursorsOfExtremeTimes(_ startSeconds: Double, _ endSeconds: Double) throws {
+        let start = Date(timeIntervalSince1970: startSeconds), end = Date(timeIntervalSince1970: endSeconds)
+        let milliseconds = JobView.milliseconds(from: start, to: end)
+        #expect(milliseconds >= 0 && milliseconds <= 1_000_000_000_000_000)
+        for date in [start, end] {
+            let cursor = WebAPI.encodeCursor(JobRecord(id: UUID(), createdAt: date, updatedAt: date, images: []))
+            #expect(WebAPI.decodeCursor(cursor) != nil, Comment(rawValue: cursor))
+        }
+    }
+}
+
+/// `since` and every date in messages: strict ISO 8601, each field in range.
+@Suite struct TimestampsTests {
+    @Test(arguments: [
+        ("2026-01-31T12:00:00Z", 1_769_860_800.0),
+        ("2026-01-31T12:00:00.5Z", 1_769_860_800.5),
+        ("2026-01-31t12:00:00.123456789z", 1_769_860_800.123456789),
+        ("2026-01-31T13:30:00+01:30", 1_769_860_800.0),
+        ("2026-01-31T10:00:00-0200", 1_769_860_800.0),
+        ("2024-02-29T00:00:00Z", 1_709_164_800.0),
+        ("0001-01-01T00:00:00Z", -62_135_596_800.0),
+        ("9999-12-31T23:59:59Z", 253_402_300_799.0),
+    ])
+    func parses(_ text: String, _ seconds: Double) throws {
+        let date = try #require(Timestamps.parse(text))
+        #expect(abs(date.timeIntervalSince1970 - seconds) < 0.000_001)
+    }
+
+    @Test(arguments: [
+        "", "2026-01-31", "2026-01-31T12:00:00", "2026-01-31 12:00:00Z", "2026-02-30T00:00:00Z", "2025-02-29T00:00:00Z",
+        "2026-13-01T00:00:00Z", "2026-00-01T00:00:00Z", "2026-01-31T24:00:00Z", "2026-01-31T12:60:00Z", "2026-01-31T12:00:60Z",
+        "0000-01-01T00:00:00Z", "99999-01-01T00:00:00Z", "-2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z_x", " 2026-01-01T00:00:00Z",
+        "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00+24:00", "2026-01-01T00:00:00+01:60", "2026-01-01T00:00:00+1",
+        "2026-01-01T00:00:00Z\u{0}", "２026-01-01T00:00:00Z", "2026-01-01T00:00:00.1234567890Z",
+    ])
+    func refuses(_ text: String) {
+        #expect(Timestamps.parse(text) == nil)
+    }
+
+    @Test func formatRoundTrips() throws {
+        let date = Date(timeIntervalSince1970: 1_780_000_000.125)
+        let parsed = try #require(Timestamps.parse(Timestamps.format(date)))
+        #expect(parsed == date)
     }
 }

@@ -15,13 +15,16 @@ struct WebAPIHarness {
 
     static let quiet = Logger(label: "imageresize.web.test") { _ in SwiftLogNoOpLogHandler() }
 
-    init(_ configure: (inout ServiceConfig) -> Void = { _ in }) {
+    /// - Parameter demoPage: serve `/` and `/demo/state` too (with a
+    ///   management API that is never reachable).
+    init(demoPage: Bool = false, _ configure: (inout ServiceConfig) -> Void = { _ in }) {
         var config = ServiceConfig()
         config.limits = JobLimits(maxImagesPerJob: 3, maxDimension: 2000)
         config.publishTimeout = 0.3
         configure(&config)
+        let demo = demoPage ? DemoPage.routes(config: config, environment: ["RABBITMQ_MANAGEMENT_URL": "http://127.0.0.1:9"]) : nil
         router = WebAPI(config: config, store: store, storage: storage, publisher: publisher, waiter: waiter,
-                        metrics: metrics, logger: Self.quiet).router()
+                        metrics: metrics, logger: Self.quiet, extraRoutes: demo).router()
     }
 
     /// An answer with its body read as JSON when it is JSON.

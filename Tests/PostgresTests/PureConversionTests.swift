@@ -35,6 +35,27 @@ import Testing
         #expect(PostgresTimestamp.format(Date(timeIntervalSince1970: seconds)) == text)
     }
 
+    /// Issue 11: a date beyond the Int64 microseconds (a query bound from a
+    /// request) trapped converting; outside PostgreSQL's range it is an infinity.
+    @Test(arguments: [
+        (1e20, "infinity"),
+        (-1e20, "-infinity"),
+        (.infinity, "infinity"),
+        (-.infinity, "-infinity"),
+        (.nan, "NaN"),
+        (9_223_372_036_854.775807, "infinity"),
+        (-9_223_372_036_854.775808, "-infinity"),
+        (Date.distantFuture.timeIntervalSince1970, "4001-01-01 00:00:00.000000+00"),
+        (-62_135_596_800, "0001-01-01 00:00:00.000000+00"),
+        (-62_135_596_800.5, "0001-12-31 23:59:59.500000+00 BC"),
+        (-210_866_803_200, "4714-11-24 00:00:00.000000+00 BC"),
+        (-210_866_803_200.001, "-infinity"),
+        (9_223_371_244_800, "294247-01-01 00:00:00.000000+00"),
+    ] as [(Double, String)])
+    func formatsEveryDateWithoutTrapping(seconds: Double, text: String) {
+        #expect(PostgresTimestamp.format(Date(timeIntervalSince1970: seconds)) == text)
+    }
+
     @Test func infinities() {
         #expect(PostgresTimestamp.parse("infinity") == .distantFuture)
         #expect(PostgresTimestamp.parse("-infinity") == .distantPast)

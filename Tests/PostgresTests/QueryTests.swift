@@ -102,6 +102,29 @@ import Testing
         await #expect { try await db.query(sql) } throws: { ($0 as? PostgresError)?.sqlState == sqlState }
     }
 
+    /// Dates at and beyond PostgreSQL's range go out as text the server
+    /// reads (BC years, infinities); a NaN date is the server's error, not a trap.
+    @Test(arguments: [
+        (-210_866_803_200, "4714-11-24 00:00:00 BC"),
+        (-62_135_596_800.5, "0001-12-31 23:59:59.5 BC"),
+        (9_223_371_244_800, "294247-01-01 00:00:00"),
+        (1e20, "infinity"),
+        (-1e300, "-infinity"),
+    ] as [(Double, String)])
+    func extremeDatesReachTheServer(seconds: Double, text: String) async throws {
+        let db = try await PostgresConnection.connect(url: TestDatabase.url)
+        defer { db.close() }
+        let row = try await db.query("SELECT ($1::timestamptz AT TIME ZONE 'UTC')::text AS at", [.date(Date(timeIntervalSince1970: seconds))])
+        #expect(try row[0].string("at") == text)
+    }
+
+    @Test func aNaNDateIsAServerError() async throws {
+        let db = try await PostgresConnection.connect(url: TestDatabase.url)
+        defer { db.close() }
+        await #expect { try await db.query("SELECT $1::timestamptz AS at", [.date(Date(timeIntervalSince1970: .nan))]) }
+            throws: { ($0 as? PostgresError)?.sqlState == "22007" }
+    }
+
     @Test func untypedStringParametersTakeTheirTypeFromContext() async throws {
         let db = try await PostgresConnection.connect(url: TestDatabase.url)
         defer { db.close() }

@@ -63,11 +63,18 @@ import Testing
         if format == .webp { #expect(!thumbnail.data.contains(Data("EXIF".utf8))) }
     }
 
+    /// JPEG, PNG, WebP and GIF by default; TIFF and HEIF (and AVIF, a HEIF)
+    /// only when allowed.
     @Test(arguments: [TestImages.Encoding.png, .webp, .gif, .tiff, .heic, .avif])
-    func acceptsEveryWebInputFormat(encoding: TestImages.Encoding) throws {
+    func acceptsTheWebFormatsAndOthersWhenAllowed(encoding: TestImages.Encoding) throws {
         let bands = encoding == .png || encoding == .webp ? 4 : 3  // with alpha where common
         let source = try TestImages.gradient(width: 300, height: 150, bands: bands, as: encoding)
-        let thumbnail = try Thumbnailer().thumbnail(source, width: 30, height: 30, format: .jpeg)
+        let byDefault = [.png, .webp, .gif].contains(encoding)
+        if !byDefault {
+            #expect(throws: VipsError.self) { try Thumbnailer().thumbnail(source, width: 30, height: 30) }
+        }
+        let allowed = Thumbnailer(acceptedFormats: byDefault ? ImageFormat.webDefaults : Set(ImageFormat.nameable))
+        let thumbnail = try allowed.thumbnail(source, width: 30, height: 30, format: .jpeg)
         #expect(thumbnail.width == 30)
         #expect(thumbnail.height == 15)
         #expect(try ImageHeader.probe(thumbnail.data).format == .jpeg)

@@ -14,20 +14,44 @@ int msgflo_vips_init(const char *argv0);
 /// The buffer must stay alive as long as the image. NULL on failure.
 VipsImage *msgflo_vips_image_new_from_buffer(const void *buf, size_t len, int fail_on);
 
-/// vips_thumbnail_buffer with every option this project uses.
-/// size: VipsSize, crop: VipsInteresting, fail_on: VipsFailOn.
-int msgflo_vips_thumbnail_buffer(void *buf, size_t len, VipsImage **out,
-                                 int width, int height, int size, int crop,
-                                 int no_rotate, int fail_on);
-
-/// jpegload_buffer with libjpeg's shrink-on-load (1, 2, 4 or 8), read
-/// sequentially, as vips_thumbnail_buffer loads a JPEG. NULL on failure.
-VipsImage *msgflo_vips_jpegload_buffer_shrink(void *buf, size_t len, int shrink, int fail_on);
-
-/// vips_thumbnail_image with the options of msgflo_vips_thumbnail_buffer, for
+/// vips_thumbnail_image with the options of msgflo_vips_thumbnail_source, for
 /// an image this project loaded itself (see ProgressiveJPEGPruner).
 int msgflo_vips_thumbnail_image(VipsImage *in, VipsImage **out,
                                 int width, int height, int size, int crop, int no_rotate);
+
+/// A source reading `len` bytes at `buf` (not copied: they must outlive the
+/// source) with a CPU-time budget of `cpu_seconds` for the image it holds:
+/// each read charges the process's CPU time since the previous charge,
+/// shared among the budgets alive at that moment. Once the budget is spent
+/// every read fails, so a loader stops mid-decode (libjpeg, libspng and the
+/// others read as they decode).
+VipsSource *msgflo_vips_budgeted_source_new(const void *buf, size_t len, double cpu_seconds);
+
+/// Charges the evaluation of `image` (every few tiles) to the budget of
+/// `source` too, and kills the evaluation once the budget is spent.
+void msgflo_vips_budget_watch(VipsImage *image, VipsSource *source);
+
+/// 1 once the budget of `source` is spent.
+int msgflo_vips_budget_exceeded(VipsSource *source);
+
+/// CPU seconds charged to the budget of `source` so far.
+double msgflo_vips_budget_used(VipsSource *source);
+
+/// vips_thumbnail_source with every option this project uses.
+/// size: VipsSize, crop: VipsInteresting, fail_on: VipsFailOn.
+int msgflo_vips_thumbnail_source(VipsSource *source, VipsImage **out,
+                                 int width, int height, int size, int crop,
+                                 int no_rotate, int fail_on);
+
+/// jpegload_source with libjpeg's shrink-on-load (1, 2, 4 or 8), read
+/// sequentially, as vips_thumbnail_source loads a JPEG. NULL on failure.
+VipsImage *msgflo_vips_jpegload_source_shrink(VipsSource *source, int shrink, int fail_on);
+
+/// The bytes of one sample of `image` (1 for uchar, 2 for ushort, 4 for float...).
+int msgflo_vips_image_sample_bytes(VipsImage *image);
+
+/// g_object_unref of a source.
+void msgflo_vips_source_unref(VipsSource *source);
 
 /// Renders a (lazy) image into memory so decode errors surface here, not
 /// while encoding. The result is owned by the caller.
@@ -63,6 +87,10 @@ VipsImage *msgflo_vips_test_with_exif(VipsImage *in, int orientation, const char
 
 /// Test helper: 1 when any string or blob metadata field contains `needle`.
 int msgflo_vips_test_metadata_contains(VipsImage *image, const char *needle);
+
+/// Test helper: a width x height image of `bands` float bands (all zero).
+/// Owned by the caller. NULL on failure.
+VipsImage *msgflo_vips_test_float_bands(int width, int height, int bands);
 
 /// Test helper: encodes with the saver for a file suffix (".gif", ".tif",
 /// ".heic", ".avif"...). The buffer is owned by the caller (g_free).

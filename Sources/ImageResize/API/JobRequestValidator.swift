@@ -22,7 +22,9 @@ public struct JobLimits: Sendable, Equatable {
 public enum JobRequestValidator {
     static let imageKeys: Set<String> = ["url", "input", "width", "height", "fit", "format", "quality", "operation", "policy"]
 
-    public static func validate(_ body: JSONValue, limits: JobLimits) -> Result<[ImageSpec], APIError> {
+    /// - Parameter legacy: the 2017 `POST /resize`, which ignored `operation`
+    ///   whatever its value; `POST /jobs` accepts only `"resize"`.
+    public static func validate(_ body: JSONValue, limits: JobLimits, legacy: Bool = false) -> Result<[ImageSpec], APIError> {
         guard let root = body.objectValue else {
             return .failure(.invalid([.init(field: "", problem: "must be a JSON object with an \"images\" array")]))
         }
@@ -44,7 +46,7 @@ public enum JobRequestValidator {
         }
         var specs: [ImageSpec] = []
         for (index, image) in images.enumerated() {
-            switch validateImage(image, path: "images[\(index)]", limits: limits) {
+            switch validateImage(image, path: "images[\(index)]", limits: limits, legacy: legacy) {
             case .success(let spec): specs.append(spec)
             case .failure(let imageProblems): problems += imageProblems.list
             }
@@ -54,7 +56,7 @@ public enum JobRequestValidator {
 
     struct Problems: Error { var list: [APIError.FieldProblem] }
 
-    static func validateImage(_ value: JSONValue, path: String, limits: JobLimits) -> Result<ImageSpec, Problems> {
+    static func validateImage(_ value: JSONValue, path: String, limits: JobLimits, legacy: Bool = false) -> Result<ImageSpec, Problems> {
         guard let object = value.objectValue else {
             return .failure(Problems(list: [.init(field: path, problem: "must be an object with \"url\", \"width\" and/or \"height\"")]))
         }
@@ -80,7 +82,8 @@ public enum JobRequestValidator {
 
         let width = dimension(object["width"], key: "width", limits: limits, problem: problem)
         let height = dimension(object["height"], key: "height", limits: limits, problem: problem)
-        if object["width"] == nil, object["height"] == nil {
+        // null is as good as absent; one of the two must be a number.
+        if (object["width"] ?? .null) == .null, (object["height"] ?? .null) == .null {
             problem("width", "give width, height or both")
         }
 
@@ -98,11 +101,11 @@ public enum JobRequestValidator {
             default: problem("policy", "must be \"max\" (fit inside), \"crop\" or \"exact\"")
             }
         }
-        if let value = object["operation"] {
+        if let value = object["operation"], !legacy {
             if value.stringValue != "resize" { problem("operation", "only \"resize\" is supported") }
         }
-        if fit != .inside, object["width"] == nil || object["height"] == nil {
-            problem(object["width"] == nil ? "width" : "height", "fit \(fit.rawValue) needs both width and height")
+        if fit != .inside, (object["width"] ?? .null) == .null || (object["height"] ?? .null) == .null {
+            problem((object["width"] ?? .null) == .null ? "width" : "height", "fit \(fit.rawValue) needs both width and height")
         }
 
         var format = OutputFormat.jpeg

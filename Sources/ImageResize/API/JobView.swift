@@ -1,4 +1,5 @@
 import Foundation
+import SafeDownload
 
 /// The JSON answer of `GET /jobs/{id}`: status, job and per-image timestamps,
 /// durations, result links or error codes.
@@ -105,7 +106,8 @@ public struct JobView: Encodable, Sendable, Equatable {
         images = job.images.map { image in
             let finished = image.completedAt ?? image.failedAt
             return Image(
-                id: image.id.uuidString.lowercased(), status: image.status, url: image.spec.url, width: image.spec.width, height: image.spec.height,
+                id: image.id.uuidString.lowercased(), status: image.status, url: URLRedaction.redact(image.spec.url),
+                width: image.spec.width, height: image.spec.height,
                 fit: image.spec.fit, format: image.spec.format, quality: image.spec.quality,
                 createdAt: image.createdAt, startedAt: image.startedAt, completedAt: image.completedAt, failedAt: image.failedAt,
                 waitingMs: image.startedAt.map { Self.milliseconds(from: image.createdAt, to: $0) },
@@ -114,12 +116,14 @@ public struct JobView: Encodable, Sendable, Equatable {
                     ResultLink(url: "\(jobPath)/images/\(image.id.uuidString.lowercased())", width: $0.width, height: $0.height,
                                contentType: $0.contentType, bytes: $0.bytes)
                 },
-                error: image.error)
+                error: image.error.map(\.redacted))
         }
     }
 
+    /// Never negative, never a trap: the times come from the database and from worker messages.
     static func milliseconds(from start: Date, to end: Date) -> Int {
-        max(0, Int((end.timeIntervalSince(start) * 1000).rounded()))
+        let milliseconds = (end.timeIntervalSince(start) * 1000).rounded()
+        return milliseconds > 0 ? Int(min(milliseconds, 1e15)) : 0
     }
 
     public func encoded() -> Data { (try? Timestamps.encoder.encode(self)) ?? Data() }
@@ -154,12 +158,18 @@ public struct LegacyJobView: Encodable, Sendable {
         failed_at = job.failedAt
         let jobPath = "\(baseURL)/jobs/\(job.id.uuidString.lowercased())"
         images = job.images.map { image in
-            Image(id: image.id.uuidString.lowercased(), input: image.spec.url, width: image.spec.width, height: image.spec.height,
+            Image(id: image.id.uuidString.lowercased(), input: URLRedaction.redact(image.spec.url), width: image.spec.width, height: image.spec.height,
                   started_at: image.startedAt, completed_at: image.completedAt, failed_at: image.failedAt,
                   result: image.output.map { _ in ["output": "\(jobPath)/images/\(image.id.uuidString.lowercased())"] },
-                  error: image.error.map { ["message": $0.message, "code": $0.code] })
+                  error: image.error.map(\.redacted).map { ["message": $0.message, "code": $0.code] })
         }
     }
 
     public func encoded() -> Data { (try? Timestamps.encoder.encode(self)) ?? Data() }
+}
+
+extension ImageFailure {
+    /// The failure with any URL in its message redacted (a download error
+    /// names the URL it fetched, which may carry credentials).
+    var redacted: ImageFailure { ImageFailure(code: code, message: URLRedaction.redactURLs(in: message)) }
 }

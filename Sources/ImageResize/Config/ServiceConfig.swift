@@ -1,4 +1,5 @@
 import Foundation
+import Vips
 
 /// A configuration problem found at start-up, naming the variable to fix.
 public struct ServiceConfigError: Error, CustomStringConvertible, Equatable {
@@ -19,8 +20,10 @@ public struct ServiceConfig: Sendable, Equatable {
     public var limits = JobLimits()
     /// Largest request body, bytes.
     public var maxBodyBytes: Int = 1 << 20
-    /// Bearer token required for writes when set.
+    /// Bearer token every route but /health, /metrics and the demo page needs, when set.
     public var apiToken: String?
+    /// Bearer token /metrics needs, when set (else it is public).
+    public var metricsToken: String?
     /// Public base URL for links in answers (defaults to the request's Host).
     public var publicURL: String?
     /// Longest `?wait=` a client may ask for, seconds.
@@ -44,11 +47,22 @@ public struct ServiceConfig: Sendable, Equatable {
     public var downloadTimeout: Double = 20
     public var maxDownloadBytes: Int = 40 << 20
     public var maxPixels: Int = 100_000_000
+    /// Memory one image's decode and thumbnail may take (pixels x bands x
+    /// bytes per sample, decoder buffers, output), bytes; checked from the
+    /// header before decoding (`Vips.DecodeMemory`).
+    public var maxImageMemory: Int = 100 << 20
+    /// CPU seconds one image's decode and resize may take.
+    public var resizeCPUSeconds: Double = 10
+    /// Input formats the resize workers decode.
+    public var inputFormats: Set<ImageFormat> = ImageFormat.webDefaults
     public var maxRedirects: Int = 3
     /// Hosts (optionally host:port) that may resolve to private addresses, e.g. a test image server.
     public var allowHosts: [String] = []
     /// Connections a web process keeps for requests (it opens one more to LISTEN for finished jobs).
     public var databasePoolSize: Int = 4
+    /// Jobs and their results older than this are deleted by the store
+    /// workers, seconds; nil keeps everything.
+    public var retention: TimeInterval? = 7 * 86_400
     /// Connections a store process keeps; nil: one per result it writes at once.
     public var storeDatabasePool: Int?
     public var storeDatabasePoolSize: Int { storeDatabasePool ?? storeConcurrency }
@@ -92,6 +106,7 @@ public struct ServiceConfig: Sendable, Equatable {
         if let v = try int("IMAGERESIZE_MAX_DIMENSION", 16...16_384) { limits.maxDimension = v }
         if let v = try int("IMAGERESIZE_MAX_BODY_BYTES", 1024...(256 << 20)) { maxBodyBytes = v }
         apiToken = environment["IMAGERESIZE_API_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        metricsToken = environment["IMAGERESIZE_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         publicURL = environment["IMAGERESIZE_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if let v = try seconds("IMAGERESIZE_MAX_WAIT") { maxWaitSeconds = v }
         if let v = try seconds("IMAGERESIZE_PUBLISH_TIMEOUT") { publishTimeout = v }
@@ -106,12 +121,50 @@ public struct ServiceConfig: Sendable, Equatable {
         if let v = try int("IMAGERESIZE_MAX_DOWNLOAD_BYTES", 1024...(1 << 30)) { maxDownloadBytes = v }
         if let v = try int("IMAGERESIZE_MAX_PIXELS", 1...1_000_000_000) { maxPixels = v }
         if let v = try int("IMAGERESIZE_MAX_REDIRECTS", 0...20) { maxRedirects = v }
+        if let v = try int("IMAGERESIZE_MAX_IMAGE_MEMORY", (1 << 20)...(16 << 30)) { maxImageMemory = v }
+        if let v = try seconds("IMAGERESIZE_RESIZE_CPU_SECONDS") { resizeCPUSeconds = v }
+        if let text = environment["IMAGERESIZE_INPUT_FORMATS"], !text.isEmpty {
+            inputFormats = try Self.formats(text)
+        }
         if let v = try int("IMAGERESIZE_DB_POOL", 1...64) { databasePoolSize = v }
+        if let text = environment["IMAGERESIZE_RETENTION"], !text.isEmpty { retention = try Self.retention(text) }
         if let v = try int("IMAGERESIZE_STORE_DB_POOL", 1...64) { storeDatabasePool = v }
         connectionBudget = try DatabaseConnectionBudget(environment: environment)
         dyno = environment["DYNO"].flatMap { $0.isEmpty ? nil : $0 }
         if let text = environment["IMAGERESIZE_ALLOW_HOSTS"] {
             allowHosts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
+    }
+
+    /// "jpeg,png,webp,gif,tiff": each name known to `ImageFormat(name:)`.
+    static func formats(_ text: String) throws(ServiceConfigError) -> Set<ImageFormat> {
+        var formats = Set<ImageFormat>()
+        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            guard let format = ImageFormat(name: name) else {
+                throw ServiceConfigError(variable: "IMAGERESIZE_INPUT_FORMATS",
+                                         problem: "\"\(name)\" is not a format; use a comma-separated list of \(ImageFormat.nameable.map(\.description).joined(separator: ", "))")
+            }
+            formats.insert(format)
+        }
+        guard !formats.isEmpty else {
+            throw ServiceConfigError(variable: "IMAGERESIZE_INPUT_FORMATS", problem: "names no format; leave it unset for jpeg,png,webp,gif")
+        }
+        return formats
+    }
+
+    /// "7d", "36h", "90m", "3600s" or "3600" (seconds), from a minute to ten
+    /// years; "off" keeps jobs forever.
+    static func retention(_ text: String) throws(ServiceConfigError) -> TimeInterval? {
+        let problem = ServiceConfigError(variable: "IMAGERESIZE_RETENTION",
+                                         problem: "must be a duration such as 7d, 36h, 90m or 3600s (a minute to ten years), or off; got \"\(text)\"")
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if trimmed == "off" { return nil }
+        let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        let unit = trimmed.last.flatMap { units[$0] }
+        let digits = unit == nil ? trimmed : String(trimmed.dropLast())
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ (48...57).contains($0) }), digits.count <= 12, let value = Int(digits) else { throw problem }
+        let (seconds, overflow) = value.multipliedReportingOverflow(by: unit ?? 1)
+        guard !overflow, (60...(3650 * 86_400)).contains(seconds) else { throw problem }
+        return TimeInterval(seconds)
     }
 }

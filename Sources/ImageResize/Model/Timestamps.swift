@@ -7,12 +7,77 @@ enum Timestamps {
             .timeSeparator(.colon).timeZone(separator: .omitted))
     }
 
+    /// "2026-01-31T12:00:00Z", with optional fractional seconds (up to
+    /// nanoseconds) and a "Z" or "+hh:mm" / "+hhmm" offset. Strict: every
+    /// field in its range (no February 30th, no hour 25, years 0001-9999),
+    /// nothing before or after, so a date from a request is what it says or
+    /// it is refused (Foundation's parser rolls "02-30" over to March and
+    /// ignores trailing text).
     static func parse(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: .iso8601.year().month().day().dateSeparator(.dash)
-            .time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted)) {
-            return date
+        let bytes = Array(text.utf8)
+        guard (20...40).contains(bytes.count) else { return nil }
+        var index = 0
+        func number(_ digits: Int) -> Int? {
+            guard index + digits <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[index..<index + digits] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            index += digits
+            return value
         }
-        return try? Date(text, strategy: .iso8601)
+        func expect(_ characters: String) -> Bool {
+            guard index < bytes.count, characters.utf8.contains(bytes[index]) else { return false }
+            index += 1
+            return true
+        }
+        guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2), expect("Tt"),
+              let hour = number(2), expect(":"), let minute = number(2), expect(":"), let second = number(2) else { return nil }
+        var nanoseconds = 0
+        if expect(".") {
+            var digits = 0
+            while index < bytes.count, (48...57).contains(bytes[index]), digits < 9 {
+                nanoseconds = nanoseconds * 10 + Int(bytes[index] - 48)
+                digits += 1
+                index += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in digits..<9 { nanoseconds *= 10 }
+        }
+        var offsetSeconds = 0
+        if !expect("Zz") {
+            guard index < bytes.count else { return nil }
+            let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
+            guard expect("+-"), let hours = number(2) else { return nil }
+            _ = expect(":")
+            guard let minutes = number(2), hours <= 23, minutes <= 59 else { return nil }
+            offsetSeconds = sign * (hours * 3600 + minutes * 60)
+        }
+        guard index == bytes.count, (1...9999).contains(year), (1...12).contains(month), hour <= 23, minute <= 59, second <= 59,
+              (1...daysIn(month: month, year: year)).contains(day) else { return nil }
+        let seconds = daysSince1970(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        return Date(timeIntervalSince1970: Double(seconds) + Double(nanoseconds) / 1e9)
+    }
+
+    /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar, as
+    /// ISO 8601 and PostgreSQL count them (Foundation's Gregorian calendar
+    /// turns Julian before 1582). Howard Hinnant's `days_from_civil`.
+    static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     static let encoder: JSONEncoder = {

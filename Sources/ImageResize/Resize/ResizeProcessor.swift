@@ -28,7 +28,10 @@ public struct ResizeProcessor: Sendable {
         download.allowedHosts = try DownloadConfiguration.parseAllowList(config.allowHosts.joined(separator: ","))
         // Every message in flight may be downloading: the ones being resized' successors too.
         downloader = SafeDownloader(configuration: download, threads: max(1, config.resizeConcurrency + config.downloadAhead))
-        thumbnailer = Thumbnailer(maxPixels: config.maxPixels, maxDimension: config.limits.maxDimension)
+        thumbnailer = Thumbnailer(maxPixels: config.maxPixels, maxDimension: config.limits.maxDimension,
+                                  acceptedFormats: config.inputFormats)
+        thumbnailer.maxMemoryBytes = config.maxImageMemory
+        thumbnailer.cpuSecondsPerImage = config.resizeCPUSeconds
         thumbnailer.prunesProgressiveJPEGScans = config.prunesProgressiveJPEGScans
     }
 
@@ -88,14 +91,17 @@ public struct ResizeProcessor: Sendable {
     }
 
     /// Download errors keep their reason code (download_failed, http_status, too_large, timeout, ...).
+    /// The message names the URL fetched: its credentials are redacted here, before it is sent anywhere.
     static func failure(_ error: DownloadError) -> ImageFailure {
-        ImageFailure(code: error.code.rawValue, message: error.message)
+        ImageFailure(code: error.code.rawValue, message: URLRedaction.redactURLs(in: error.message))
     }
 
     static func failure(_ error: VipsError) -> ImageFailure {
         let code = switch error {
         case .notAnImage, .unsupportedFormat: "not_an_image"
-        case .tooManyPixels: "too_many_pixels"
+        case .tooManyPixels, .tooMuchMemory: "too_many_pixels"
+        case .unsupportedPixels: "unsupported_image"
+        case .cpuTimeExceeded: "decode_timeout"
         case .decodeFailed: "decode_failed"
         case .encodeFailed: "encode_failed"
         case .invalidRequest: "invalid_request"

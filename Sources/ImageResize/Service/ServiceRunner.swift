@@ -114,6 +114,14 @@ public enum ServiceRunner {
                                       logger: logger,
                                       rawHandler: StoreWorker.handler(store: PostgresJobStore(database: database),
                                                                       storage: PostgresImageStorage(database: database), logger: logger))
-        try await ProcessLifecycle.run([participant], logger: logger)
+        let sweeping = config.retention.map { retention in
+            Task { await RetentionSweeper(retention: retention, store: PostgresJobStore(database: database),
+                                          storage: PostgresImageStorage(database: database), logger: logger).run() }
+        }
+        var stopped: (any Error)?
+        do { try await ProcessLifecycle.run([participant], logger: logger) } catch { stopped = error }
+        sweeping?.cancel()
+        await sweeping?.value  // before the pool closes under it
+        if let stopped { throw stopped }
     }
 }

@@ -124,6 +124,8 @@ public protocol ImageStorage: Sendable {
     @discardableResult
     func put(key: String, data: Data, contentType: String) async throws -> String
     func get(key: String) async throws -> StoredImage?
+    /// Removes what is stored under `keys`; keys with nothing stored are no error.
+    func delete(keys: [String]) async throws
 }
 
 public struct StoredImage: Sendable, Equatable {

@@ -30,8 +30,15 @@ public enum DemoPage {
             router.get("/") { _ in
                 HTTPResponse(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"], body: html)
             }
-            router.get("/demo/state") { _ in
-                try HTTPResponse.json(await monitor.state(), headers: ["Cache-Control": "no-store"])
+            // The page is public (it holds no data); what it reads needs the API token like every API route.
+            router.get("/demo/state") { request in
+                do {
+                    try BearerToken.check(request, token: config.apiToken)
+                } catch let error as APIError {
+                    return HTTPResponse(status: HTTPStatus(code: error.status), headers: ["Content-Type": "application/json"],
+                                        body: Array(error.body))
+                }
+                return try HTTPResponse.json(await monitor.state(), headers: ["Cache-Control": "no-store"])
             }
         }
     }

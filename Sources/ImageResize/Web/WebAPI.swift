@@ -3,6 +3,7 @@ import HTTPServer
 import Logging
 import MsgFlo
 import Primitives
+import SafeDownload
 
 /// The HTTP API of the service: submit jobs, read them (with long-poll),
 /// fetch results, list and summarise jobs, health and metrics, and the
@@ -31,19 +32,23 @@ public struct WebAPI: Sendable {
         self.extraRoutes = extraRoutes
     }
 
+    /// Every route needs `IMAGERESIZE_API_TOKEN` when it is set (reads too:
+    /// job listings show what everyone submitted), but `/health` (for load
+    /// balancers) and `/metrics` (`IMAGERESIZE_METRICS_TOKEN` when set).
     public func router() -> Router {
         var router = Router()
-        router.post("/jobs", instrumented("/jobs") { try await createJob($0, legacy: false) })
-        router.get("/jobs", instrumented("/jobs") { try await listJobs($0) })
-        router.get("/jobs/:id", instrumented("/jobs/:id") { try await getJob($0) })
-        router.get("/jobs/:id/images/:imageId", instrumented("/jobs/:id/images/:imageId") { try await getImage($0) })
-        router.get("/stats", instrumented("/stats") { try await stats($0) })
-        router.get("/health", instrumented("/health") { _ in await health() })
-        router.get("/metrics", instrumented("/metrics") { _ in
+        let token = config.apiToken
+        router.post("/jobs", instrumented("/jobs", token: token) { try await createJob($0, legacy: false) })
+        router.get("/jobs", instrumented("/jobs", token: token) { try await listJobs($0) })
+        router.get("/jobs/:id", instrumented("/jobs/:id", token: token) { try await getJob($0) })
+        router.get("/jobs/:id/images/:imageId", instrumented("/jobs/:id/images/:imageId", token: token) { try await getImage($0) })
+        router.get("/stats", instrumented("/stats", token: token) { try await stats($0) })
+        router.get("/health", instrumented("/health", token: nil) { _ in await health() })
+        router.get("/metrics", instrumented("/metrics", token: config.metricsToken) { _ in
             HTTPResponse(status: .ok, text: metrics.render(), headers: ["Content-Type": "text/plain; version=0.0.4"])
         })
-        router.post("/resize", instrumented("/resize") { try await createJob($0, legacy: true) })
-        router.get("/job/:id", instrumented("/job/:id") { try await getLegacyJob($0) })
+        router.post("/resize", instrumented("/resize", token: token) { try await createJob($0, legacy: true) })
+        router.get("/job/:id", instrumented("/job/:id", token: token) { try await getLegacyJob($0) })
         extraRoutes?(&router)
         return router
     }
@@ -51,9 +56,8 @@ public struct WebAPI: Sendable {
     // MARK: - Handlers
 
     func createJob(_ request: HTTPRequest, legacy: Bool) async throws -> HTTPResponse {
-        try authorize(request)
         let body = try parseJSON(request)
-        let specs = try JobRequestValidator.validate(body, limits: config.limits).get()
+        let specs = try JobRequestValidator.validate(body, limits: config.limits, legacy: legacy).get()
         let jobID = UUID()
         let now = Date()
         let images = specs.map { (id: UUID(), spec: $0) }
@@ -88,7 +92,7 @@ public struct WebAPI: Sendable {
             var images: [[String: String]]
         }
         let accepted = Accepted(id: jobID.lowercased, url: location,
-                                images: images.map { ["id": $0.id.lowercased, "url": $0.spec.url] })
+                                images: images.map { ["id": $0.id.lowercased, "url": URLRedaction.redact($0.spec.url)] })
         return try HTTPResponse.json(accepted, status: HTTPStatus(code: 202), headers: ["Location": location])
     }
 
@@ -96,7 +100,7 @@ public struct WebAPI: Sendable {
         let id = try jobID(request)
         var wait: Double = 0
         if let text = request.query["wait"] {
-            guard let seconds = Double(text), seconds >= 0, seconds.isFinite else {
+            guard let seconds = QueryValue.decimal(text), seconds >= 0 else {
                 throw APIError.invalid([.init(field: "wait", problem: "must be a number of seconds from 0 to \(Int(config.maxWaitSeconds))")])
             }
             wait = min(seconds, config.maxWaitSeconds)
@@ -190,7 +194,7 @@ public struct WebAPI: Sendable {
     func stats(_ request: HTTPRequest) async throws -> HTTPResponse {
         var window: Double = 3600
         if let text = request.query["window"] {
-            guard let seconds = Double(text), seconds > 0, seconds <= 30 * 86400 else {
+            guard let seconds = QueryValue.decimal(text), (1...30 * 86400).contains(seconds) else {
                 throw APIError.invalid([.init(field: "window", problem: "must be a number of seconds from 1 to 2592000")])
             }
             window = seconds
@@ -200,27 +204,33 @@ public struct WebAPI: Sendable {
         return json((try? Timestamps.encoder.encode(stats)) ?? Data())
     }
 
+    /// Public, so it says only "ok" or "unreachable": the reason (which
+    /// names hosts, users and ports) goes to the log.
     func health() async -> HTTPResponse {
-        async let database: String = check { try await store.ping() }
-        async let broker: String = check { try await publisher.ping() }
+        async let database: String = check("database") { try await store.ping() }
+        async let broker: String = check("broker") { try await publisher.ping() }
         let (databaseState, brokerState) = await (database, broker)
         let ok = databaseState == "ok" && brokerState == "ok"
         let body: JSONValue = ["status": .string(ok ? "ok" : "degraded"), "database": .string(databaseState), "broker": .string(brokerState)]
         return json(body.encoded(), status: ok ? 200 : 503)
     }
 
-    func check(_ probe: @escaping @Sendable () async throws -> Void) async -> String {
+    func check(_ dependency: String, _ probe: @escaping @Sendable () async throws -> Void) async -> String {
         do {
             try await withDeadline(.seconds(2), "health check") { try await probe() }
             return "ok"
         } catch {
-            return "unreachable: \(error)"
+            logger.warning("health check failed", metadata: ["dependency": "\(dependency)", "error": "\(error)"])
+            return "unreachable"
         }
     }
 
     // MARK: - Helpers
 
-    func instrumented(_ route: String, _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse) -> Router.Handler {
+    /// Runs `handler` once `request` carries `token` (when there is one),
+    /// turning every error into its JSON answer and counting the request.
+    func instrumented(_ route: String, token: String?,
+                      _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse) -> Router.Handler {
         { request in
             let start = ContinuousClock.now
             let inFlightHelp = "HTTP requests being answered now (long-polls included)."
@@ -228,6 +238,7 @@ public struct WebAPI: Sendable {
             defer { metrics.adjust("imageresize_http_requests_in_flight", by: -1, help: inFlightHelp) }
             let response: HTTPResponse
             do {
+                try BearerToken.check(request, token: token)
                 response = try await handler(request)
             } catch let error as APIError {
                 response = json(error.body, status: error.status)
@@ -246,16 +257,6 @@ public struct WebAPI: Sendable {
                             help: "Time to answer HTTP requests (long-polls included).")
             return response
         }
-    }
-
-    func authorize(_ request: HTTPRequest) throws {
-        guard let token = config.apiToken else { return }
-        let given = request.headers["Authorization"] ?? ""
-        let expected = "Bearer \(token)"
-        // Compare in constant time: the token is a secret.
-        var difference = UInt8(given.utf8.count == expected.utf8.count ? 0 : 1)
-        for (a, b) in zip(given.utf8, expected.utf8) { difference |= a ^ b }
-        guard difference == 0 else { throw APIError.unauthorized }
     }
 
     func parseJSON(_ request: HTTPRequest) throws -> JSONValue {
@@ -297,7 +298,10 @@ public struct WebAPI: Sendable {
     }
 
     static func encodeCursor(_ job: JobRecord) -> String {
-        "\(Int64((job.createdAt.timeIntervalSince1970 * 1_000_000).rounded()))_\(job.id.lowercased)"
+        let micros = (job.createdAt.timeIntervalSince1970 * 1_000_000).rounded()
+        let bounds = cursorMicroseconds
+        let clamped = micros >= Double(bounds.upperBound) ? bounds.upperBound : micros > 0 ? Int64(micros) : bounds.lowerBound
+        return "\(clamped)_\(job.id.lowercased)"
     }
 
     /// Microseconds since 1970 a cursor may carry: from 1970 to the end of year

@@ -69,10 +69,11 @@ public struct HTTPJobClient: JobClient {
             return baseURL.appendingPathComponent("job").appendingPathComponent(handle.id)
         case .jobs:
             let wait = min(longPollSeconds, max(1, Int(remaining.components.seconds)))
-            var components = URLComponents(
-                url: baseURL.appendingPathComponent("jobs").appendingPathComponent(handle.id), resolvingAgainstBaseURL: false)!
+            // The id is what the service answered: appended as a path component, it is percent-encoded.
+            let job = baseURL.appendingPathComponent("jobs").appendingPathComponent(handle.id)
+            guard var components = URLComponents(url: job, resolvingAgainstBaseURL: false) else { return job }
             components.queryItems = [URLQueryItem(name: "wait", value: String(wait))]
-            return components.url!
+            return components.url ?? job
         }
     }
 

@@ -22,9 +22,12 @@ public struct ChartAxis: Sendable, Hashable {
         let last = (high / step).rounded(.up) * step
         var ticks: [Double] = []
         var value = first
-        while value <= last + step * 1e-9 {
+        // Bounded: where the values dwarf the step (1e17 + 0.2 == 1e17), adding it changes nothing.
+        while value <= last + step * 1e-9, ticks.count < 1000 {
             ticks.append(abs(value) < step * 1e-9 ? 0 : value)
-            value += step
+            let next = value + step
+            guard next > value else { break }
+            value = next
         }
         return ChartAxis(lower: first, upper: last, ticks: ticks)
     }

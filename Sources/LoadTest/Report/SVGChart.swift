@@ -138,7 +138,7 @@ public struct SVGChart: Sendable {
     /// Coordinates with one decimal: enough on screen, small in the file.
     private func n(_ value: Double) -> String {
         let rounded = (value * 10).rounded() / 10
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+        return rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int(rounded)) : String(rounded)
     }
 }
 

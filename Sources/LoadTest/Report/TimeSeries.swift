@@ -52,14 +52,21 @@ public enum DerivedSeries {
         public var failed: Int
     }
 
+    /// More buckets than a chart can show are folded into the last one.
+    static let maxBuckets = 100_000
+
     /// Completions (and failures) per `width`-second bucket, from 0 to the last one.
     public static func throughput(_ records: [LoadJobRecord], bucketWidth width: Double = 10) -> [Bucket] {
-        let finished = records.filter { $0.status != .skipped && $0.completedAt != nil }
-        guard let last = finished.compactMap(\.completedAt).max(), width > 0 else { return [] }
-        let count = Int((last / width).rounded(.down)) + 1
+        let finished = records.compactMap { record in
+            record.completedAt.flatMap { $0.isFinite && record.status != .skipped ? (record, $0) : nil }
+        }
+        guard let last = finished.map(\.1).max(), width > 0, width.isFinite else { return [] }
+        // Clamped before converting: a record read from a file may say anything.
+        func bucket(_ seconds: Double) -> Int { Int(min(max((seconds / width).rounded(.down), 0), Double(Self.maxBuckets - 1))) }
+        let count = bucket(last) + 1
         var buckets = (0..<count).map { Bucket(start: Double($0) * width, completed: 0, failed: 0) }
-        for record in finished {
-            let index = min(count - 1, max(0, Int((record.completedAt! / width).rounded(.down))))
+        for (record, completedAt) in finished {
+            let index = bucket(completedAt)
             if record.status == .completed { buckets[index].completed += 1 } else { buckets[index].failed += 1 }
         }
         return buckets

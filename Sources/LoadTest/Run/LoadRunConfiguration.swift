@@ -30,9 +30,18 @@ public struct LoadRunConfiguration: Sendable {
         self.seed = seed
         self.jobs = jobs
         self.deadline = deadline
-        self.jobTimeout = jobTimeout ?? .seconds(max(deadline * 4, 60))
+        self.jobTimeout = jobTimeout ?? .seconds(Self.defaultJobTimeout(deadline: deadline))
         self.maxInFlight = maxInFlight
         self.progressInterval = progressInterval
+    }
+
+    /// The longest duration, deadline or timeout a run takes: a month.
+    public static let longestSeconds = 30.0 * 86_400
+
+    /// Four deadlines, at least a minute, at most `longestSeconds`; a
+    /// minute for a deadline that is not a number (`validate` refuses it).
+    static func defaultJobTimeout(deadline: Double) -> Double {
+        deadline.isFinite ? min(max(deadline * 4, 60), longestSeconds) : 60
     }
 
     /// Rejects settings with which a run would never end or never start.
@@ -43,14 +52,14 @@ public struct LoadRunConfiguration: Sendable {
         if let count = bounds.count, count < 0 {
             throw LoadTestConfigurationError("the job count is \(count); it must be 0 or more")
         }
-        if let duration = bounds.duration, !(duration > 0) {
-            throw LoadTestConfigurationError("the duration is \(duration) s; it must be above 0")
+        if let duration = bounds.duration, !(duration > 0 && duration <= Self.longestSeconds) {
+            throw LoadTestConfigurationError("the duration is \(duration) s; it must be above 0 and at most \(Int(Self.longestSeconds))")
         }
         guard maxInFlight >= 1 else {
             throw LoadTestConfigurationError("the in-flight cap is \(maxInFlight); it must be at least 1")
         }
-        guard deadline > 0 else {
-            throw LoadTestConfigurationError("the deadline is \(deadline) s; it must be above 0")
+        guard deadline > 0, deadline <= Self.longestSeconds else {
+            throw LoadTestConfigurationError("the deadline is \(deadline) s; it must be above 0 and at most \(Int(Self.longestSeconds))")
         }
         guard jobTimeout > .zero else {
             throw LoadTestConfigurationError("the job timeout must be above 0")

@@ -89,8 +89,9 @@ extension Graph {
 }
 
 extension GraphFileError {
-    /// The same error, naming the file it came from.
-    func located(at path: String) -> GraphFileError {
+    /// The same error, naming the file it came from (a graph read from text
+    /// by a caller that knows its path: the runtime, the tools).
+    public func located(at path: String) -> GraphFileError {
         switch self {
         case .invalidFBP(nil, let e): .invalidFBP(path: path, e)
         case .invalidJSON(nil, let e): .invalidJSON(path: path, e)

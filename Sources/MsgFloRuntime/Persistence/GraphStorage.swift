@@ -47,10 +47,10 @@ public struct GraphStorage: Sendable, Hashable {
     public func load(text: String, sidecarText: String? = nil, caseSensitive: Bool = false)
         throws(GraphFileError) -> (graph: Graph, warnings: [String]) {
         var graph: Graph
-        do { graph = try Graph(text: text, format: format, caseSensitive: caseSensitive) } catch { throw error.located(path) }
+        do { graph = try Graph(text: text, format: format, caseSensitive: caseSensitive) } catch { throw error.located(at: path) }
         guard format == .fbp, let sidecarText, let sidecarPath else { return (graph, []) }
         let sidecar: FBPSidecar
-        do { sidecar = try FBPSidecar(jsonText: sidecarText) } catch { throw error.located(sidecarPath) }
+        do { sidecar = try FBPSidecar(jsonText: sidecarText) } catch { throw error.located(at: sidecarPath) }
         let warnings = sidecar.apply(to: &graph).map { "\(sidecarPath): \($0)" }
         return (graph, warnings)
     }
@@ -75,18 +75,5 @@ public struct GraphSave: Sendable, Hashable {
         self.text = text
         self.sidecarPath = sidecarPath
         self.sidecarText = sidecarText
-    }
-}
-
-extension GraphFileError {
-    /// The same error naming `path` (the one in MsgFlo is internal).
-    func located(_ path: String) -> GraphFileError {
-        switch self {
-        case .invalidFBP(nil, let e): .invalidFBP(path: path, e)
-        case .invalidJSON(nil, let e): .invalidJSON(path: path, e)
-        case .invalidGraph(nil, let e): .invalidGraph(path: path, e)
-        case .notRepresentable(nil, let e): .notRepresentable(path: path, e)
-        default: self
-        }
     }
 }
