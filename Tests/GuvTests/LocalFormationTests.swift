@@ -1,12 +1,13 @@
 import Foundation
 import PlatformClients
 import Testing
+import TestSupport
 @testable import Guv
 #if canImport(Glibc)
 import Glibc
 #endif
 
-@Suite("Local formation", .serialized)
+@Suite("Local formation", .serialized, .logsOnFailure)
 struct LocalFormationTests {
     static let procfile = try! Procfile.parse("""
     # test processes
@@ -115,8 +116,8 @@ struct LocalFormationTests {
     @Test func herokuClientDrivesTheLocalFormation() async throws {
         let formation = make(limit: 4, log: LineLog())
         defer { formation.beginStopAll() }
-        let server = try RunningServer(FormationRoutes(formation: formation, token: "secret").router)
-        let base = server.baseURL
+        let server = try TestHTTPServer(router: FormationRoutes(formation: formation, token: "secret").router)
+        let base = server.url()
         let client = HerokuClient(baseURL: base, token: "secret", http: URLSessionHTTPClient())
 
         let initial = try await client.formation(app: "local")
@@ -140,7 +141,7 @@ struct LocalFormationTests {
         let wrongToken = HerokuClient(baseURL: base, token: "guess", http: URLSessionHTTPClient())
         let denied = try await #require(throws: HerokuAPIError.self) { try await wrongToken.formation(app: "local") }
         #expect(denied.status == 401 && denied.id == "unauthorized")
-        await server.stop()
+        server.stop()
     }
 
     static let procfiles: [(String, [String]?)] = [

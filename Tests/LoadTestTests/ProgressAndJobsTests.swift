@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LoadTest
 
-@Suite struct ProgressLineTests {
+@Suite(.logsOnFailure) struct ProgressLineTests {
     static let snapshot = ProgressSnapshot(
         elapsed: 12, sent: 24, done: 20, inFlight: 4, skipped: 0, targetRatePerMinute: 60, recentThroughputPerMinute: 58.2,
         p50: 2.31, p95: 4.8, deadlineMisses: 1, errorsByKind: ["timeout": 1, "http_503": 2])
@@ -41,7 +42,7 @@ final class Output: @unchecked Sendable {
     var text: String { lock.withLock { buffer } }
 }
 
-@Suite struct JobFactoryTests {
+@Suite(.logsOnFailure) struct JobFactoryTests {
     @Test func roundRobinCyclesThroughTheList() throws {
         var factory = try JobFactory(urls: ["a", "b", "c"], imagesPerJob: 2, width: 400, height: 300)
         #expect(factory.nextJob().map(\.input) == ["a", "b"])
@@ -85,7 +86,7 @@ final class Output: @unchecked Sendable {
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct SamplerTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct SamplerTests {
     final class Counter: @unchecked Sendable {
         private let lock = NSLock()
         private var value = 0.0
@@ -113,7 +114,7 @@ final class Output: @unchecked Sendable {
         let counter = Counter()
         let sampler = Sampler(probes: [.init(name: "q", unit: "messages") { counter.next() }], interval: .seconds(60))
         await sampler.start()
-        while await sampler.series[0].points.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+        try await waitUntil("the first sample") { await !sampler.series[0].points.isEmpty }
         let series = await sampler.stop()
         // One at the start, one at the stop.
         #expect(series[0].points.count == 2)

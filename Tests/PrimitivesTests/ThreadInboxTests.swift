@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Primitives
 #if canImport(Glibc)
 import Glibc
 #endif
 
-@Suite("ThreadInbox")
+@Suite("ThreadInbox", .logsOnFailure)
 struct ThreadInboxTests {
     @Test func takesCommandsInOrder() {
         let inbox = ThreadInbox<Int>()
