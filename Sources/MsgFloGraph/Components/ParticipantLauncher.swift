@@ -2,11 +2,12 @@ import Foundation
 import Logging
 import MsgFlo
 import Primitives
+import Synchronization
 
 /// Starts the participants of a graph as child processes (`msgflo setup
 /// --participants`), the way the reference does: a process counts as up on
 /// its first line of output, and gets `MSGFLO_BROKER` in its environment.
-public final class ParticipantLauncher: @unchecked Sendable {
+public final class ParticipantLauncher: Sendable {
     public struct Child: Sendable {
         public var role: String
         public var command: String
@@ -23,9 +24,8 @@ public final class ParticipantLauncher: @unchecked Sendable {
         public var description: String { "participant \(role) (\(command)) \(reason)" }
     }
 
-    private let lock = NSLock()
-    private var processes: [(role: String, process: Process)] = []
-    private var stopping = false
+    /// The children started so far, and whether `stopAll()` began.
+    private let state = Mutex<(processes: [(role: String, process: Process)], stopping: Bool)>(([], false))
     private let logger: Logger
     private let environment: [String: String]
 
@@ -67,7 +67,7 @@ public final class ParticipantLauncher: @unchecked Sendable {
         let logger = self.logger
         process.terminationHandler = { [weak self] process in
             // Children stopped by stopAll() are reported there, with how they ended.
-            guard self?.lock.withLock({ self?.stopping }) != true else { return }
+            guard self?.state.withLock({ $0.stopping }) != true else { return }
             let ending = process.terminationReason == .uncaughtSignal
                 ? "killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
             logger.warning("participant exited unexpectedly", metadata: ["role": "\(child.role)", "ending": "\(ending)"])
@@ -77,7 +77,7 @@ public final class ParticipantLauncher: @unchecked Sendable {
         } catch {
             throw LaunchError(role: child.role, command: child.command, reason: "could not start: \(error)")
         }
-        lock.withLock { processes.append((child.role, process)) }
+        state.withLock { $0.processes.append((child.role, process)) }
         logger.info("participant starting", metadata: ["role": "\(child.role)", "pid": "\(process.processIdentifier)"])
         let started = await firstLine.wait(timeout: timeout)
         if !process.isRunning {
@@ -89,7 +89,7 @@ public final class ParticipantLauncher: @unchecked Sendable {
     }
 
     /// Number of children still running.
-    public var runningCount: Int { lock.withLock { processes.filter { $0.process.isRunning }.count } }
+    public var runningCount: Int { state.withLock { $0.processes.filter { $0.process.isRunning }.count } }
 
     /// How a child ended when it was stopped.
     public struct Stopped: Sendable, Hashable {
@@ -110,9 +110,9 @@ public final class ParticipantLauncher: @unchecked Sendable {
     /// `grace`; returns how each one ended.
     @discardableResult
     public func stopAll(grace: Duration = .seconds(10)) async -> [Stopped] {
-        let children = lock.withLock {
-            stopping = true
-            return processes
+        let children = state.withLock { state in
+            state.stopping = true
+            return state.processes
         }
         for child in children where child.process.isRunning { child.process.terminate() }
         let deadline = ContinuousClock.now.advanced(by: grace)
@@ -142,17 +142,15 @@ public final class ParticipantLauncher: @unchecked Sendable {
     }
 
     /// Resumes once when the child printed its first line or closed its output.
-    final class FirstLineSignal: @unchecked Sendable {
-        private let lock = NSLock()
-        private var fired = false
-        private var waiter: CheckedContinuation<Bool, Never>?
+    final class FirstLineSignal: Sendable {
+        private let state = Mutex<(fired: Bool, waiter: CheckedContinuation<Bool, Never>?)>((false, nil))
 
         func fire() {
-            let continuation: CheckedContinuation<Bool, Never>? = lock.withLock {
-                guard !fired else { return nil }
-                fired = true
-                defer { waiter = nil }
-                return waiter
+            let continuation: CheckedContinuation<Bool, Never>? = state.withLock { state in
+                guard !state.fired else { return nil }
+                state.fired = true
+                defer { state.waiter = nil }
+                return state.waiter
             }
             continuation?.resume(returning: true)
         }
@@ -161,9 +159,9 @@ public final class ParticipantLauncher: @unchecked Sendable {
             await withTaskGroup(of: Bool.self) { group in
                 group.addTask {
                     await withCheckedContinuation { continuation in
-                        let already = self.lock.withLock { () -> Bool in
-                            if self.fired { return true }
-                            self.waiter = continuation
+                        let already = self.state.withLock { state -> Bool in
+                            if state.fired { return true }
+                            state.waiter = continuation
                             return false
                         }
                         if already { continuation.resume(returning: true) }
