@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 @testable import LoadTest
@@ -138,9 +139,8 @@ import TestSupport
     }
 }
 
-final class Snapshots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [ProgressSnapshot] = []
-    func append(_ s: ProgressSnapshot) { lock.withLock { items.append(s) } }
-    var all: [ProgressSnapshot] { lock.withLock { items } }
+final class Snapshots: Sendable {
+    private let items = Mutex<[ProgressSnapshot]>([])
+    func append(_ s: ProgressSnapshot) { items.withLock { $0.append(s) } }
+    var all: [ProgressSnapshot] { items.withLock { $0 } }
 }

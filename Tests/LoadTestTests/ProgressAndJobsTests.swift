@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 @testable import LoadTest
@@ -35,11 +36,10 @@ import TestSupport
     }
 }
 
-final class Output: @unchecked Sendable {
-    private let lock = NSLock()
-    private var buffer = ""
-    func append(_ s: String) { lock.withLock { buffer += s } }
-    var text: String { lock.withLock { buffer } }
+final class Output: Sendable {
+    private let buffer = Mutex("")
+    func append(_ s: String) { buffer.withLock { $0 += s } }
+    var text: String { buffer.withLock { $0 } }
 }
 
 @Suite(.logsOnFailure) struct JobFactoryTests {
@@ -87,10 +87,9 @@ final class Output: @unchecked Sendable {
 }
 
 @Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct SamplerTests {
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0.0
-        func next() -> Double { lock.withLock { value += 1; return value } }
+    final class Counter: Sendable {
+        private let value = Mutex(0.0)
+        func next() -> Double { value.withLock { $0 += 1; return $0 } }
     }
 
     @Test func recordsEveryProbeAndSkipsFailedReads() async {
