@@ -22,7 +22,7 @@ extension BuiltExecutable {
     }
 }
 
-@Suite("guv executable", .serialized, .logsOnFailure)
+@Suite("guv executable", .serialized, .timeLimit(.minutes(2)), .logsOnFailure)
 struct CLITests {
     @Test func estimatePrintsGuvsExamples() throws {
         let config = "{r: {p: 10, stddev: 5, deadline: 60, max: 40}}"

@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 @testable import Guv
 
-@Suite("Formation applier", .logsOnFailure)
+@Suite("Formation applier", .timeLimit(.minutes(1)), .logsOnFailure)
 struct FormationApplierTests {
     /// A plan that allows at most `limit` resize dynos, answering like Heroku.
     static func planLimited(limit: Int = 3) -> RouterHTTPClient {

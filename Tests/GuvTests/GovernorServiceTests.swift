@@ -8,7 +8,7 @@ import TestSupport
 
 /// The governor's poll loop as a Service: one iteration per poll, and a
 /// graceful shutdown ends the wait for the next poll (not after it).
-@Suite(.logsOnFailure) struct GovernorServiceTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct GovernorServiceTests {
     /// Queue depths from memory: the management API is tested elsewhere.
     struct FixedStats: QueueStatsSource {
         func observe(queue: String) async throws -> QueueObservation { QueueObservation(messages: 4) }

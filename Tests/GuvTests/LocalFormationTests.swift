@@ -7,7 +7,7 @@ import TestSupport
 import Glibc
 #endif
 
-@Suite("Local formation", .serialized, .logsOnFailure)
+@Suite("Local formation", .serialized, .timeLimit(.minutes(2)), .logsOnFailure)
 struct LocalFormationTests {
     static let procfile = try! Procfile.parse("""
     # test processes

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 @testable import HTTPServer
 
-@Suite(.logsOnFailure) struct RouterTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct RouterTests {
     struct PatternCase: Sendable, CustomTestStringConvertible {
         let pattern: String
         let path: String

@@ -8,7 +8,7 @@ import TestSupport
 
 /// The real `imageresize web` process on the shared PostgreSQL and RabbitMQ:
 /// SIGTERM lets the requests in flight finish, then the process exits by itself.
-@Suite(.serialized, .logsOnFailure) struct WebShutdownTests {
+@Suite(.serialized, .timeLimit(.minutes(3)), .logsOnFailure) struct WebShutdownTests {
     func get(_ url: String) async throws -> (status: Int, body: Data) {
         var request = URLRequest(url: URL(string: url)!)
         request.timeoutInterval = 90

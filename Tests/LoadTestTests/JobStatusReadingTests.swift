@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 @testable import LoadTest
 
-@Suite(.logsOnFailure) struct JobStatusReadingTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct JobStatusReadingTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var api: JobAPI
         var status: Int

@@ -6,7 +6,7 @@ import Testing
 
 /// The client against the shared RabbitMQ's real management API
 /// (MSGFLO_TEST_BROKER, MSGFLO_TEST_MANAGEMENT_URL).
-@Suite("RabbitMQ management client against RabbitMQ", .tags(.amqpIntegration), .logsOnFailure)
+@Suite("RabbitMQ management client against RabbitMQ", .tags(.amqpIntegration), .timeLimit(.minutes(2)), .logsOnFailure)
 struct ManagementIntegrationTests {
     static var environment: [String: String] { ProcessInfo.processInfo.environment }
     static var broker: String { environment["MSGFLO_TEST_BROKER"] ?? "amqp://guest:guest@localhost:5672" }

@@ -6,7 +6,7 @@ import TestSupport
 import Glibc
 #endif
 
-@Suite("ThreadInbox", .logsOnFailure)
+@Suite("ThreadInbox", .timeLimit(.minutes(1)), .logsOnFailure)
 struct ThreadInboxTests {
     @Test func takesCommandsInOrder() {
         let inbox = ThreadInbox<Int>()

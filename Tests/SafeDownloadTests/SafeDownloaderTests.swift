@@ -5,7 +5,7 @@ import TestSupport
 
 /// Live downloads from a real local HTTP server (loopback only: the policy's
 /// acceptance of public addresses is tested in `AddressPolicyTests`).
-@Suite(.logsOnFailure) struct SafeDownloaderTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct SafeDownloaderTests {
     @Test func downloadsBodyAndContentType() async throws {
         let server = try downloadServer()
         defer { server.stop() }

@@ -4,7 +4,7 @@ import TestSupport
 @testable import SafeDownload
 
 /// Secrets in source URLs never reach an API answer or a log line.
-@Suite(.logsOnFailure) struct URLRedactionTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct URLRedactionTests {
     @Test(arguments: [
         ("https://img.example/a.jpg", "https://img.example/a.jpg"),
         ("https://img.example/a.jpg?w=300&fmt=png#top", "https://img.example/a.jpg?w=300&fmt=png#top"),

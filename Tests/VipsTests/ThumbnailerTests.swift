@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 @testable import Vips
 
-@Suite(.logsOnFailure) struct ThumbnailerTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct ThumbnailerTests {
     struct Case: Sendable, CustomStringConvertible {
         var width: Int?
         var height: Int?
