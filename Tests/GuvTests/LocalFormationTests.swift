@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PlatformClients
 import Testing
 import TestSupport
@@ -18,9 +19,15 @@ struct LocalFormationTests {
     stubborn: sh -c 'trap "echo ignoring TERM" TERM; echo ready; while true; do sleep 0.1; done'
     """)
 
+    /// The formation's output goes to `log` for the test to read, and to a
+    /// logger so that a failing test shows it.
     func make(grace: Double = 10, limit: Int? = nil, log: LineLog) -> LocalFormation {
-        LocalFormation(procfile: Self.procfile, app: "local", portBase: 5700, graceSeconds: grace,
-                       backoff: RestartBackoff(initial: 0.05, maximum: 0.2, stableAfter: 5), limit: limit) { log.append($0) }
+        let logger = Logger(label: "guv.test.formation")
+        return LocalFormation(procfile: Self.procfile, app: "local", portBase: 5700, graceSeconds: grace,
+                              backoff: RestartBackoff(initial: 0.05, maximum: 0.2, stableAfter: 5), limit: limit) { line in
+            log.append(line)
+            logger.info("\(line)")
+        }
     }
 
     static func alive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 }

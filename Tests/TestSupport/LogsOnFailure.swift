@@ -19,8 +19,8 @@ import Testing
 /// Environment: `TEST_LOG_LEVEL` (default `info`) is the lowest level kept;
 /// `TEST_LOG_LIVE=1` also prints every line as it is logged (to watch a test
 /// that hangs). Tests that check log lines make their own logger with
-/// `LogRecorder`; child processes started by tests write their logs to files
-/// that the tests put in their failure messages.
+/// `LogRecorder`. Child processes write their output to log files, which
+/// `TestLogs.attach` (called by `BuiltExecutable.start`) adds to the report.
 public struct LogsOnFailureTrait: TestTrait, SuiteTrait, TestScoping {
     public var isRecursive: Bool { true }
 
