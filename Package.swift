@@ -143,7 +143,7 @@ let package = Package(
 
         // Helpers every test target shares: brokers, waiting, log capture.
         .target(name: "TestSupport", dependencies: [
-            "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "PlatformClients", "Primitives",
+            "MsgFlo", "MsgFloAMQP", "MsgFloMQTT", "PlatformClients", "Primitives", "HTTPServer",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives", "TestSupport"]),
@@ -156,7 +156,8 @@ let package = Package(
         .testTarget(name: "MsgFloMQTTTests", dependencies: ["MsgFloMQTT", "MsgFlo", "MsgFloGraph", "Primitives", "TestSupport"]),
         .testTarget(name: "MsgFloGraphTests", dependencies: ["MsgFloGraph", "MsgFlo", "MsgFloAMQP", "Primitives", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: [
-            "HTTPServer", "Primitives", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            "HTTPServer", "Primitives", "TestSupport", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "MsgFloRuntimeTests", dependencies: [
             "MsgFloRuntime", "MsgFlo", "MsgFloGraph", "MsgFloAMQP", "MsgFloMQTT", "PlatformClients", "HTTPServer",
@@ -165,14 +166,14 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "PlatformClientsTests", dependencies: ["PlatformClients", "MsgFlo", "HTTPServer", "TestSupport"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "VipsTests", dependencies: ["Vips", "TestSupport"]),
-        .testTarget(name: "SafeDownloadTests", dependencies: ["SafeDownload"]),
+        .testTarget(name: "SafeDownloadTests", dependencies: ["SafeDownload", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "GuvTests", dependencies: [
-            "Guv", "PlatformClients", "HTTPServer", .product(name: "Logging", package: "swift-log"),
+            "Guv", "PlatformClients", "HTTPServer", "TestSupport", .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .testTarget(name: "LoadTestTests", dependencies: ["LoadTest"]),
+        .testTarget(name: "LoadTestTests", dependencies: ["LoadTest", "TestSupport"]),
         .testTarget(name: "ImageResizeTests", dependencies: ["ImageResize", "MsgFlo", "MsgFloAMQP", "MsgFloGraph", "PlatformClients", "Primitives", "Postgres", "HTTPServer", "Vips", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -6,6 +6,7 @@ import Logging
 import PlatformClients
 import Primitives
 import ServiceLifecycle
+import Synchronization
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -70,7 +71,7 @@ struct Run: AsyncParsableCommand {
 }
 
 /// Where JSON state records go: stdout or an appended file.
-final class RecordSink: @unchecked Sendable {
+final class RecordSink: Sendable {
     private let handle: FileHandle?
 
     init(path: String?) throws {
@@ -91,11 +92,10 @@ final class RecordSink: @unchecked Sendable {
 }
 
 /// The latest metrics text, shared with the listener thread.
-final class MetricsBoard: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = ""
+final class MetricsBoard: Sendable {
+    private let value = Mutex("")
     var text: String {
-        get { lock.withLock { value } }
-        set { lock.withLock { value = newValue } }
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
     }
 }

@@ -1,22 +1,22 @@
 import Foundation
 import LoadTest
 import PlatformClients
+import Synchronization
 
 /// The latest sampled values, shared by the sampler's probes and the live
 /// progress line so the line shows queue depth and workers as they change.
-final class LatestSamples: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [(name: String, value: Double)] = []
+final class LatestSamples: Sendable {
+    private let values = Mutex<[(name: String, value: Double)]>([])
 
     func set(_ name: String, _ value: Double) {
-        lock.withLock {
+        values.withLock { values in
             if let index = values.firstIndex(where: { $0.name == name }) { values[index].value = value } else { values.append((name, value)) }
         }
     }
 
     /// e.g. " | resize.IN 12 workers 2"; empty before the first sample.
     var suffix: String {
-        lock.withLock {
+        values.withLock { values in
             values.isEmpty ? "" : " |" + values.map { " \($0.name) \(Int($0.value))" }.joined()
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs `body`, or throws `DeadlineExceeded` after `timeout` without waiting
 /// for it (a blocked broker call must not hold an HTTP request forever). The
@@ -26,17 +27,19 @@ package struct DeadlineExceeded: Error, CustomStringConvertible {
     package var description: String { "\(what) did not finish within \(timeout)" }
 }
 
-/// Resumes one continuation with the first result it is given; `@unchecked`
-/// because `lock` guards both stored properties.
-final class ResumeOnce<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<T, any Error>?
-    private var pending: Result<T, any Error>?
+/// Resumes one continuation with the first result it is given.
+final class ResumeOnce<T: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var pending: Result<T, any Error>?
+    }
+
+    private let state = Mutex(State())
 
     func set(_ continuation: CheckedContinuation<T, any Error>) {
-        let early: Result<T, any Error>? = lock.withLock {
-            if let pending { return pending }
-            self.continuation = continuation
+        let early: Result<T, any Error>? = state.withLock { state in
+            if let pending = state.pending { return pending }
+            state.continuation = continuation
             return nil
         }
         if let early { continuation.resume(with: early) }
@@ -45,13 +48,11 @@ final class ResumeOnce<T: Sendable>: @unchecked Sendable {
     /// True when this call was the one that resumed.
     @discardableResult
     func resume(with result: Result<T, any Error>) -> Bool {
-        let target: CheckedContinuation<T, any Error>?
-        var first = false
-        (target, first) = lock.withLock { () -> (CheckedContinuation<T, any Error>?, Bool) in
-            if pending != nil { return (nil, false) }
-            pending = result
-            defer { continuation = nil }
-            return (continuation, true)
+        let (target, first) = state.withLock { state -> (CheckedContinuation<T, any Error>?, Bool) in
+            if state.pending != nil { return (nil, false) }
+            state.pending = result
+            defer { state.continuation = nil }
+            return (state.continuation, true)
         }
         target?.resume(with: result)
         return first

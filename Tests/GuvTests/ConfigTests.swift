@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Guv
 
-@Suite("Guv config")
+@Suite("Guv config", .logsOnFailure)
 struct ConfigTests {
     static let empty: [String: String] = [:]
 

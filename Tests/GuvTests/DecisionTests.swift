@@ -1,7 +1,8 @@
 import Testing
+import TestSupport
 @testable import Guv
 
-@Suite("Guv decisions")
+@Suite("Guv decisions", .logsOnFailure)
 struct DecisionTests {
     static func role(_ yaml: String, _ name: String = "r") -> RoleConfig {
         try! ConfigLoader.load(yaml, environment: [:]).role(named: name)!

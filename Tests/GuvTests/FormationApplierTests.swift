@@ -2,9 +2,10 @@ import Foundation
 import HTTPServer
 import PlatformClients
 import Testing
+import TestSupport
 @testable import Guv
 
-@Suite("Formation applier")
+@Suite("Formation applier", .timeLimit(.minutes(1)), .logsOnFailure)
 struct FormationApplierTests {
     /// A plan that allows at most `limit` resize dynos, answering like Heroku.
     static func planLimited(limit: Int = 3) -> RouterHTTPClient {

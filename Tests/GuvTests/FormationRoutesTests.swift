@@ -2,11 +2,12 @@ import Foundation
 import HTTPServer
 import PlatformClients
 import Testing
+import TestSupport
 @testable import Guv
 
 /// The local formation's Heroku API through `Router.respond(to:)`: every
 /// answer, errors included, in Heroku's shape.
-@Suite("Formation routes")
+@Suite("Formation routes", .timeLimit(.minutes(1)), .logsOnFailure)
 struct FormationRoutesTests {
     static let procfile = try! Procfile.parse("web: sleep 1000\nworker: sleep 1000")
 

@@ -1,6 +1,7 @@
 import Foundation
 import PlatformClients
 import Testing
+import TestSupport
 @testable import Guv
 
 /// A queue declared and filled through the real RabbitMQ management API.
@@ -58,7 +59,7 @@ struct TestQueue {
     }
 }
 
-@Suite("Governor against RabbitMQ and the local formation", .serialized, .timeLimit(.minutes(5)))
+@Suite("Governor against RabbitMQ and the local formation", .serialized, .timeLimit(.minutes(5)), .logsOnFailure)
 struct GovernorIntegrationTests {
     func config(queue: String) throws -> GuvConfig {
         try ConfigLoader.load("""
@@ -71,12 +72,10 @@ struct GovernorIntegrationTests {
 
     /// Waits until the management API's (5 s sampled) stats show the messages.
     func waitForStats(_ stats: RabbitMQManagementClient, queue: String, messages: Int) async throws {
-        let end = Date().addingTimeInterval(30)
-        while Date() < end {
-            if (try? await stats.observe(queue: queue))?.messages == messages { return }
-            try await Task.sleep(nanoseconds: 500_000_000)
+        let seen = await eventually(timeout: .seconds(30), every: .milliseconds(500)) {
+            (try? await stats.observe(queue: queue))?.messages == messages
         }
-        Issue.record("management API never reported \(messages) messages in \(queue)")
+        if !seen { Issue.record("management API never reported \(messages) messages in \(queue)") }
     }
 
     /// A test queue holding 40 messages, a local formation of `worker` and
@@ -91,17 +90,17 @@ struct GovernorIntegrationTests {
             let procfile = try Procfile.parse("worker: sleep 1000\nother: sleep 1000")
             let formation = LocalFormation(procfile: procfile, app: "local") { _ in }
             defer { formation.beginStopAll() }
-            let server = try RunningServer(FormationRoutes(formation: formation).router)
-            let heroku = HerokuClient(baseURL: server.baseURL, token: nil, http: URLSessionHTTPClient())
+            let server = try TestHTTPServer(router: FormationRoutes(formation: formation).router)
+            let heroku = HerokuClient(baseURL: server.url(), token: nil, http: URLSessionHTTPClient())
 
             let governor = Governor(config: try config(queue: queue.name), stats: stats, formation: heroku, dryRun: dryRun)
             do {
                 try await body(governor, formation)
             } catch {
-                await server.stop()
+                server.stop()
                 throw error
             }
-            await server.stop()
+            server.stop()
         }
     }
 

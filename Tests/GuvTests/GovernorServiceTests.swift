@@ -3,11 +3,12 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 import Testing
+import TestSupport
 @testable import Guv
 
 /// The governor's poll loop as a Service: one iteration per poll, and a
 /// graceful shutdown ends the wait for the next poll (not after it).
-@Suite struct GovernorServiceTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct GovernorServiceTests {
     /// Queue depths from memory: the management API is tested elsewhere.
     struct FixedStats: QueueStatsSource {
         func observe(queue: String) async throws -> QueueObservation { QueueObservation(messages: 4) }
@@ -35,7 +36,7 @@ import Testing
         let service = GovernorService(governor: try governor(), pollInterval: 3600) { _ in batches.withLock { $0 += 1 } }
         let group = ServiceGroup(services: [service], logger: Logger(label: "test"))
         let running = Task { try await group.run() }
-        while batches.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitUntil("the first poll") { batches.withLock { $0 } > 0 }
         await group.triggerGracefulShutdown()
         try await running.value  // an hour before the next poll: the shutdown cut the wait short
         #expect(batches.withLock { $0 } == 1)

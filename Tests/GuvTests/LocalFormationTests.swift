@@ -1,12 +1,14 @@
 import Foundation
+import Logging
 import PlatformClients
 import Testing
+import TestSupport
 @testable import Guv
 #if canImport(Glibc)
 import Glibc
 #endif
 
-@Suite("Local formation", .serialized)
+@Suite("Local formation", .serialized, .timeLimit(.minutes(2)), .logsOnFailure)
 struct LocalFormationTests {
     static let procfile = try! Procfile.parse("""
     # test processes
@@ -17,9 +19,15 @@ struct LocalFormationTests {
     stubborn: sh -c 'trap "echo ignoring TERM" TERM; echo ready; while true; do sleep 0.1; done'
     """)
 
+    /// The formation's output goes to `log` for the test to read, and to a
+    /// logger so that a failing test shows it.
     func make(grace: Double = 10, limit: Int? = nil, log: LineLog) -> LocalFormation {
-        LocalFormation(procfile: Self.procfile, app: "local", portBase: 5700, graceSeconds: grace,
-                       backoff: RestartBackoff(initial: 0.05, maximum: 0.2, stableAfter: 5), limit: limit) { log.append($0) }
+        let logger = Logger(label: "guv.test.formation")
+        return LocalFormation(procfile: Self.procfile, app: "local", portBase: 5700, graceSeconds: grace,
+                              backoff: RestartBackoff(initial: 0.05, maximum: 0.2, stableAfter: 5), limit: limit) { line in
+            log.append(line)
+            logger.info("\(line)")
+        }
     }
 
     static func alive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 }
@@ -115,8 +123,8 @@ struct LocalFormationTests {
     @Test func herokuClientDrivesTheLocalFormation() async throws {
         let formation = make(limit: 4, log: LineLog())
         defer { formation.beginStopAll() }
-        let server = try RunningServer(FormationRoutes(formation: formation, token: "secret").router)
-        let base = server.baseURL
+        let server = try TestHTTPServer(router: FormationRoutes(formation: formation, token: "secret").router)
+        let base = server.url()
         let client = HerokuClient(baseURL: base, token: "secret", http: URLSessionHTTPClient())
 
         let initial = try await client.formation(app: "local")
@@ -140,7 +148,7 @@ struct LocalFormationTests {
         let wrongToken = HerokuClient(baseURL: base, token: "guess", http: URLSessionHTTPClient())
         let denied = try await #require(throws: HerokuAPIError.self) { try await wrongToken.formation(app: "local") }
         #expect(denied.status == 401 && denied.id == "unauthorized")
-        await server.stop()
+        server.stop()
     }
 
     static let procfiles: [(String, [String]?)] = [

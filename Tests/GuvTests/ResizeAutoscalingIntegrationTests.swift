@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Guv
 
 /// Issue 6's end-to-end check: real RabbitMQ (private), real `imageresize resize`
@@ -8,7 +9,7 @@ import Testing
 /// the role to its maximum, every image must come out, and once the queue is empty
 /// the role must go back to its minimum, but only after the scale-down window.
 @Suite("Resize autoscaling with real RabbitMQ, resize workers and guv", .tags(.resizeAutoscaling), .serialized, .timeLimit(.minutes(15)),
-       .enabled(if: ProcessInfo.processInfo.environment["GUV_SKIP_RESIZE_AUTOSCALING"] == nil))
+       .enabled(if: ProcessInfo.processInfo.environment["GUV_SKIP_RESIZE_AUTOSCALING"] == nil), .logsOnFailure)
 struct ResizeAutoscalingIntegrationTests {
     /// Big enough that one worker (30-70 ms an image here) is still busy when the
     /// management API's 5-second stats first show the backlog to guv.
@@ -37,9 +38,13 @@ struct ResizeAutoscalingIntegrationTests {
         return try! JSONSerialization.data(withJSONObject: message, options: [.sortedKeys])
     }
 
-    /// guv's JSON state records (stdout of `guv run`).
-    static func records(_ log: LineLog) -> [[String: Any]] {
-        log.lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    /// guv's JSON state records (its stdout lines, among its log lines on stderr).
+    static func records(_ log: URL) -> [[String: Any]] {
+        lines(log).compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    static func lines(_ log: URL) -> [String] {
+        ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
     @Test("a flood of resize requests scales resize workers to the maximum and back down after the window",
@@ -51,7 +56,8 @@ struct ResizeAutoscalingIntegrationTests {
         let imageresize = try ResizeAutoscalingPaths.imageresize()
 
         // Private broker, stopped whatever happens below.
-        try await PrivateRabbitMQ.with(directory: temporary.appendingPathComponent("services")) { rabbit in
+        let broker = try PrivateRabbitMQ(directory: temporary.appendingPathComponent("services"), candidates: [5747, 5753, 5759, 5767, 5773])
+        try await broker.with { rabbit in
             try await scenario(policy: policy, rabbit: rabbit, temporary: temporary, imageresize: imageresize, began: began)
         }
     }
@@ -63,7 +69,7 @@ struct ResizeAutoscalingIntegrationTests {
         let images = temporary.appendingPathComponent("images")
         try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
         let imageNames = try await makeTestImages(in: images)
-        let imageServer = try await ImageServer(directory: images)
+        let imageServer = try makeImageServer(serving: images)
         defer { imageServer.stop() }
 
         // The local formation: just the resize type, against the private broker.
@@ -78,14 +84,15 @@ struct ResizeAutoscalingIntegrationTests {
         let formation = LocalFormation(procfile: procfile, app: "local", environment: environment, graceSeconds: 5,
                                        output: { workerLog.append($0) })
         defer { formation.beginStopAll() }
-        let formationServer = try RunningServer(FormationRoutes(formation: formation).router)
-        defer { formationServer.server.shutdown() }
+        let formationServer = try TestHTTPServer(router: FormationRoutes(formation: formation).router)
+        defer { formationServer.stop() }
 
         // What a failed expectation prints: guv's state records and the workers' last lines.
-        let guvOut = LineSplitter(), guvErr = LineSplitter()
+        let guvLog = temporary.appendingPathComponent("guv.log")
         func debugging(_ what: String = "") -> Comment {
-            Comment(rawValue: what + "\nguv state records:\n" + guvOut.log.lines.suffix(60).joined(separator: "\n")
-                + "\nguv log:\n" + guvErr.log.lines.suffix(20).joined(separator: "\n")
+            let guvLines = Self.lines(guvLog)
+            return Comment(rawValue: what + "\nguv state records:\n" + guvLines.filter { $0.hasPrefix("{") }.suffix(60).joined(separator: "\n")
+                + "\nguv log:\n" + guvLines.filter { !$0.hasPrefix("{") }.suffix(20).joined(separator: "\n")
                 + "\nformation:\n" + workerLog.lines.filter { !$0.contains("image resized") }.suffix(30).joined(separator: "\n")
                 + "\nlast images:\n" + workerLog.lines.filter { $0.contains("image resized") }.suffix(5).joined(separator: "\n"))
         }
@@ -93,12 +100,12 @@ struct ResizeAutoscalingIntegrationTests {
 
         // One worker from the start (as on Heroku); it declares resize.IN and its outport exchanges.
         try formation.scale("resize", to: 1)
-        let consuming = await eventuallyAsync(patience: 60) { await management.count("resize.IN", \.consumers) == 1 }
+        let consuming = await eventually(timeout: .seconds(60), every: .milliseconds(500)) { await management.count("resize.IN", \.consumers) == 1 }
         try #require(consuming, debugging("the first resize worker never consumed resize.IN"))
         // Results and failures pile up in sink queues, to count them.
         try await management.declareQueue("sink.out")
         try await management.declareQueue("sink.error")
-        let bound = await eventuallyAsync(patience: 30) {
+        let bound = await eventually(timeout: .seconds(30), every: .milliseconds(500)) {
             let out = (try? await management.bind(queue: "sink.out", toExchange: "resize.OUT")) == true
             let error = (try? await management.bind(queue: "sink.error", toExchange: "resize.ERROR")) == true
             return out && error
@@ -106,17 +113,17 @@ struct ResizeAutoscalingIntegrationTests {
         try #require(bound, debugging("could not bind the sink queues to resize.OUT / resize.ERROR"))
 
         // guv itself, driving the formation through its Heroku API.
-        let (guv, out, err) = try GuvBinary.start(
+        let guv = try BuiltExecutable.guv.start(
             ["run", "--config", Self.config(policy: policy)],
-            environment: ["GUV_BROKER": rabbit.amqpURL, "GUV_MANAGEMENT_URL": rabbit.managementURL, "GUV_APP": "local",
-                          "HEROKU_API_URL": "http://127.0.0.1:\(formationServer.port)"])
+            environment: BuiltExecutable.guvEnvironment(
+                ["GUV_BROKER": rabbit.amqpURL, "GUV_MANAGEMENT_URL": rabbit.managementURL, "GUV_APP": "local",
+                 "HEROKU_API_URL": formationServer.baseURL]),
+            log: guvLog)
         defer {
             if guv.isRunning { guv.terminate() }
             guv.waitUntilExit()
         }
-        guvOut.attach(out)
-        guvErr.attach(err)
-        let running = await eventually(patience: 30) { !Self.records(guvOut.log).isEmpty }
+        let running = await eventually(timeout: .seconds(30)) { !Self.records(guvLog).isEmpty }
         try #require(running, debugging("guv run wrote no state record"))
 
         // The flood.
@@ -134,14 +141,14 @@ struct ResizeAutoscalingIntegrationTests {
         }
 
         // Up to the maximum: three processes, and the broker sees three consumers.
-        let scaledUp = await eventually(patience: 90) { quantity() == Self.maximum && formation.liveCount("resize") == Self.maximum }
+        let scaledUp = await eventually(timeout: .seconds(90)) { quantity() == Self.maximum && formation.liveCount("resize") == Self.maximum }
         #expect(scaledUp, debugging("the formation never ran \(Self.maximum) resize workers"))
         let upAfter = Date().timeIntervalSince(floodStart)
-        let threeConsumers = await eventuallyAsync(patience: 60) { await management.count("resize.IN", \.consumers) == Self.maximum }
+        let threeConsumers = await eventually(timeout: .seconds(60), every: .milliseconds(500)) { await management.count("resize.IN", \.consumers) == Self.maximum }
         #expect(threeConsumers, debugging("resize.IN never had \(Self.maximum) consumers"))
 
         // Drained: every request came out on resize.OUT, none on resize.ERROR.
-        let drained = await eventuallyAsync(patience: 150) {
+        let drained = await eventually(timeout: .seconds(150), every: .milliseconds(500)) {
             let results = await management.count("sink.out", \.messages) ?? 0
             let failures = await management.count("sink.error", \.messages) ?? 0
             let waiting = await management.count("resize.IN", \.messages)
@@ -157,14 +164,14 @@ struct ResizeAutoscalingIntegrationTests {
         #expect(result?["width"] as? Int == 1000 && result?["format"] as? String == "jpeg", "a result on resize.OUT: \(outcome ?? [:])")
 
         // Back to the minimum once the window has passed.
-        let scaledDown = await eventually(patience: 90) { quantity() == 1 && formation.liveCount("resize") == 1 }
+        let scaledDown = await eventually(timeout: .seconds(90)) { quantity() == 1 && formation.liveCount("resize") == 1 }
         #expect(scaledDown, debugging("the formation did not return to 1 resize worker"))
         let downAfter = Date().timeIntervalSince(floodStart)
 
         // guv's records: never above the maximum, and the step to 1 came only after a
         // full window of estimates that wanted at most 1 (guv: floor(history / poll)
         // iterations; ours: the boot time's polls + 1).
-        let records = Self.records(guvOut.log)
+        let records = Self.records(guvLog)
         #expect(records.allSatisfy { ($0["new"] as? Int ?? 0) <= Self.maximum }, debugging())
         #expect(records.contains { $0["new"] as? Int == Self.maximum }, debugging())
         let decided = records.filter { $0["estimate"] is Int }

@@ -1,10 +1,8 @@
 import Foundation
 import PlatformClients
 import Testing
+import TestSupport
 @testable import Guv
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension Tag {
     /// Starts a private RabbitMQ and real resize workers (a minute or two); skip it with
@@ -18,15 +16,11 @@ struct ResizeAutoscalingError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Paths the test needs: the checkout (for scripts/services) and the built executables.
+/// Paths the test needs: the built executables and a scratch folder.
 enum ResizeAutoscalingPaths {
-    static var repository: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
     /// `imageresize`, next to the test bundle after `swift build --build-tests`.
     static func imageresize() throws -> URL {
-        let url = GuvBinary.url.deletingLastPathComponent().appendingPathComponent("imageresize")
+        let url = BuiltExecutable.imageresize.url
         guard FileManager.default.isExecutableFile(atPath: url.path) else {
             throw ResizeAutoscalingError("no imageresize executable at \(url.path); run `swift build --build-tests` (it builds all products) first")
         }
@@ -40,135 +34,14 @@ enum ResizeAutoscalingPaths {
     }
 }
 
-/// Runs a command to completion with its output appended to a log file.
-///
-/// Foundation's `Process` never saw `scripts/services` exit (the RabbitMQ it leaves
-/// running in the background keeps Foundation's exit monitor open), so this uses the
-/// local formation's `ChildProcess`, which reaps with waitpid on its own thread.
-@discardableResult
-func runToCompletion(_ arguments: [String], environment: [String: String] = [:], log: URL) async throws -> Int32 {
-    if !FileManager.default.fileExists(atPath: log.path) {
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-    }
-    let handle = try FileHandle(forWritingTo: log)
-    handle.seekToEndOfFile()
-    let output = LineLog()
-    let command = "exec " + arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-    let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-        do {
-            _ = try ChildProcess(command: command, environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new },
-                                 onLine: { output.append($0) }, onExit: { continuation.resume(returning: $0) })
-        } catch {
-            continuation.resume(throwing: error)
+/// Serves the files of `directory` by name, as the workers' image host.
+func makeImageServer(serving directory: URL) throws -> TestHTTPServer {
+    try TestHTTPServer { request in
+        let name = String(request.path.dropFirst())
+        guard !name.contains("/"), let data = try? Data(contentsOf: directory.appendingPathComponent(name)) else {
+            return TestHTTPResponse(status: 404)
         }
-    }
-    // The reader thread may still be delivering the last lines.
-    _ = await eventually(patience: 2) { output.lines.count > 0 }
-    handle.write(Data(output.lines.map { $0 + "\n" }.joined().utf8))
-    try? handle.close()
-    return status
-}
-
-/// True when nothing listens on and nothing is bound to the TCP port on localhost.
-func tcpPortIsFree(_ port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return false }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = INADDR_ANY
-    return withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-    }
-}
-
-/// A RabbitMQ of this test alone, started and stopped with `scripts/services`, so the
-/// shared broker's `resize.IN` is never touched.
-struct PrivateRabbitMQ {
-    let port: Int
-    let managementPort: Int
-    let directory: URL
-
-    var amqpURL: String { "amqp://guest:guest@localhost:\(port)" }
-    var managementURL: String { "http://guest:guest@localhost:\(managementPort)" }
-    private var environment: [String: String] {
-        ["SERVICES_DIR": directory.path, "RABBITMQ_PORT": "\(port)", "RABBITMQ_MANAGEMENT_PORT": "\(managementPort)"]
-    }
-    private var script: String { ResizeAutoscalingPaths.repository.appendingPathComponent("scripts/services").path }
-    var log: URL { directory.appendingPathComponent("services.log") }
-
-    /// Picks the first candidate whose AMQP, management and distribution ports are free.
-    init(directory: URL, candidates: [Int] = [5747, 5753, 5759, 5767, 5773]) throws {
-        guard let port = candidates.first(where: { tcpPortIsFree($0) && tcpPortIsFree($0 + 10000) && tcpPortIsFree($0 + 20000) }) else {
-            throw ResizeAutoscalingError("no free port for a private RabbitMQ among \(candidates) (+10000, +20000); stop a leftover one with scripts/services stop")
-        }
-        self.port = port
-        managementPort = port + 10000
-        self.directory = directory
-    }
-
-    func start() async throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let status = try await runToCompletion(["/bin/bash", script, "start", "rabbitmq"], environment: environment, log: log)
-        guard status == 0 else {
-            let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            throw ResizeAutoscalingError("private RabbitMQ on \(port) did not start (status \(status)):\n\(output)\nsee \(directory.path)/rabbitmq/log")
-        }
-    }
-
-    func stop() async {
-        _ = try? await runToCompletion(["/bin/bash", script, "stop", "rabbitmq"], environment: environment,
-                                       log: directory.appendingPathComponent("services-stop.log"))
-    }
-
-    /// Start a private broker, run `body`, and stop the broker whatever happened.
-    static func with(directory: URL, _ body: (PrivateRabbitMQ) async throws -> Void) async throws {
-        let rabbit = try PrivateRabbitMQ(directory: directory)
-        do {
-            try await rabbit.start()
-            try await body(rabbit)
-        } catch {
-            await rabbit.stop()
-            throw error
-        }
-        await rabbit.stop()
-    }
-}
-
-/// `python3 -m http.server` on a free port, serving the test images. Run as a
-/// `ChildProcess` (own process group, default signal dispositions) so SIGTERM stops it.
-final class ImageServer {
-    let process: ChildProcess
-    let port: Int
-
-    init(directory: URL) async throws {
-        let output = LineLog()
-        let process = try ChildProcess(command: "exec python3 -u -m http.server 0 --bind 127.0.0.1 --directory '\(directory.path)' 2>/dev/null",
-                                   environment: ProcessInfo.processInfo.environment,
-                                   onLine: { output.append($0) }, onExit: { _ in })
-        // "Serving HTTP on 127.0.0.1 port 40123 (http://127.0.0.1:40123/) ..."
-        func announced() -> Int? {
-            guard let line = output.lines.first(where: { $0.contains("Serving HTTP") }),
-                  let range = line.range(of: #"port \d+"#, options: .regularExpression) else { return nil }
-            return Int(line[range].dropFirst(5))
-        }
-        _ = await eventually(patience: 20) { announced() != nil || !process.isRunning }
-        guard let port = announced() else {
-            process.signal(SIGKILL)
-            throw ResizeAutoscalingError("python3 -m http.server did not say its port (got \(output.lines)); is python3 installed?")
-        }
-        self.process = process
-        self.port = port
-    }
-
-    /// SIGTERM now, SIGKILL in 3 s if it is still running (no thread waits for it).
-    func stop() {
-        process.signal(SIGTERM)
-        let process = self.process
-        DispatchQueue.global().asyncAfter(deadline: .now() + 3) {
-            if process.isRunning { process.signal(SIGKILL) }
-        }
+        return TestHTTPResponse(headers: ["Content-Type": "image/jpeg"], data: data)
     }
 }
 
@@ -180,52 +53,16 @@ func makeTestImages(in directory: URL, count: Int = 2) async throws -> [String] 
         let raw = directory.appendingPathComponent("noise\(i).v").path
         let name = "image\(i).jpg"
         let log = directory.appendingPathComponent("vips.log")
-        let noise = try await runToCompletion(["vips", "gaussnoise", raw, "\(2400 + 200 * i)", "1800", "--mean", "128", "--sigma", "40"], log: log)
-        let cast = noise == 0 ? try await runToCompletion(["vips", "cast", raw, directory.appendingPathComponent(name).path, "uchar"], log: log) : noise
-        guard cast == 0 else {
-            throw ResizeAutoscalingError("`vips` could not make a test image (install libvips-tools): \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        do {
+            try await TestCommand.runOffPool(["vips", "gaussnoise", raw, "\(2400 + 200 * i)", "1800", "--mean", "128", "--sigma", "40"], log: log)
+            try await TestCommand.runOffPool(["vips", "cast", raw, directory.appendingPathComponent(name).path, "uchar"], log: log)
+        } catch {
+            throw ResizeAutoscalingError("`vips` could not make a test image (install libvips-tools): \(error)")
         }
         try? FileManager.default.removeItem(atPath: raw)
         names.append(name)
     }
     return names
-}
-
-/// Splits a stream's chunks into lines for a LineLog.
-final class LineSplitter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var pending = ""
-    let log = LineLog()
-
-    func attach(_ pipe: Pipe) {
-        pipe.fileHandleForReading.readabilityHandler = { [self] handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                flush()
-            } else {
-                feed(String(decoding: data, as: UTF8.self))
-            }
-        }
-    }
-
-    private func feed(_ text: String) {
-        let lines: [String] = lock.withLock {
-            pending += text
-            var parts = pending.components(separatedBy: "\n")
-            pending = parts.removeLast()
-            return parts
-        }
-        for line in lines { log.append(line) }
-    }
-
-    private func flush() {
-        let rest = lock.withLock { () -> String in
-            defer { pending = "" }
-            return pending
-        }
-        if !rest.isEmpty { log.append(rest) }
-    }
 }
 
 /// The private broker's management API: declare, bind, publish, count.
@@ -283,14 +120,4 @@ struct PrivateManagement {
               let payload = messages.first?["payload"] as? String else { return nil }
         return Data(payload.utf8)
     }
-}
-
-/// Polls an async condition until it holds or the patience runs out.
-func eventuallyAsync(patience seconds: Double, every interval: Double = 0.5, _ condition: () async -> Bool) async -> Bool {
-    let end = Date().addingTimeInterval(seconds)
-    while Date() < end {
-        if await condition() { return true }
-        try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
-    }
-    return await condition()
 }

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Guv
 
-@Suite("Policy simulator")
+@Suite("Policy simulator", .logsOnFailure)
 struct SimulatorTests {
     static let resize = try! ConfigLoader.load(SimulationDefaults.resizeConfig, environment: [:]).roles[0]
 

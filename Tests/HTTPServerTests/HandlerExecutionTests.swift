@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// The main paths under both places handlers can run: on the event loop (the
 /// default, which every other test uses) and on the shared pool.
-@Suite(.timeLimit(.minutes(1))) struct HandlerExecutionTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct HandlerExecutionTests {
     static let modes: [HTTPServer.HandlerExecution] = [.eventLoop, .globalPool]
 
     @Test(arguments: modes)

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import HTTPServer
 import Primitives
 
@@ -6,7 +7,7 @@ import Primitives
 /// random bytes. Each input must end in requests or one error with a status the
 /// server is allowed to send, and the outcome must not depend on how the bytes
 /// were split (byte by byte versus whole versus random chunks).
-@Suite struct ParserFuzzTests {
+@Suite(.logsOnFailure) struct ParserFuzzTests {
     static let seed: UInt64 = 0x5EED_2026
     static let iterations = 20_000
     static let allowedStatuses: Set<Int> = [400, 413, 414, 417, 431, 501, 505]

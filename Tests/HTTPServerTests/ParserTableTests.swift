@@ -1,9 +1,10 @@
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// The request grammar and framing rules, as a table; each case is fed whole, byte
 /// by byte, and in uneven chunks, and must give the same outcome every way.
-@Suite struct ParserTableTests {
+@Suite(.logsOnFailure) struct ParserTableTests {
     struct Case: CustomTestStringConvertible, Sendable {
         let name: String
         let input: String

@@ -1,7 +1,8 @@
 import Testing
+import TestSupport
 @testable import HTTPServer
 
-@Suite struct ResponseSerializerTests {
+@Suite(.logsOnFailure) struct ResponseSerializerTests {
     func serialize(_ response: HTTPResponse, version: HTTPVersion = .http1_1, keepAlive: Bool = true,
                    includeBody: Bool = true) -> String {
         var buffer: [UInt8] = []

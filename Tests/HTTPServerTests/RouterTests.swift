@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTPServer
 
-@Suite struct RouterTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct RouterTests {
     struct PatternCase: Sendable, CustomTestStringConvertible {
         let pattern: String
         let path: String

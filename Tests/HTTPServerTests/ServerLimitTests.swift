@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// Every configurable limit, answered with its status and a closed connection.
-@Suite(.timeLimit(.minutes(2))) struct ServerLimitTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct ServerLimitTests {
     static func smallLimits(_ configuration: inout HTTPServer.Configuration) {
         configuration.maxRequestLineLength = 100
         configuration.maxHeaderBytes = 300

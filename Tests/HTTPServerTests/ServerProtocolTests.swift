@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// HTTP/1.1 behaviour over real sockets on 127.0.0.1 (and ::1).
-@Suite(.timeLimit(.minutes(2))) struct ServerProtocolTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct ServerProtocolTests {
     @Test func keepAliveServesSeveralRequestsOnOneConnection() async throws {
         try await withServer { port in
             try await onThread {

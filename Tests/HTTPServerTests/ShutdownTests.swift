@@ -2,10 +2,11 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// Graceful shutdown: in-flight requests finish, idle connections close, `run()` returns.
-@Suite(.timeLimit(.minutes(2))) struct ShutdownTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct ShutdownTests {
     /// A route whose handler tells the test it has started, then takes `ms`.
     static func signallingRouter(_ started: DispatchSemaphore) -> Router {
         var router = testRouter()
@@ -84,7 +85,7 @@ import Testing
 }
 
 /// Signals and the access log, which need the whole server.
-@Suite(.timeLimit(.minutes(1))) struct SignalAndLogTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct SignalAndLogTests {
     /// As a Service: a signal to its ServiceGroup drains it (an in-flight request finishes) and `run()` returns.
     @Test func signalToItsServiceGroupDrainsIt() async throws {
         let started = DispatchSemaphore(value: 0)
@@ -123,16 +124,15 @@ import Testing
         configuration.accessLog = false
         let server = HTTPServer(configuration: configuration, router: testRouter())
         let running = Task { try await server.run() }
-        while server.port == nil { try await Task.sleep(for: .milliseconds(5)) }
+        try await waitUntil("the server to listen") { server.port != nil }
         running.cancel()
         try await running.value
         await server.waitUntilStopped()
     }
 
     @Test func oneAccessLogLinePerRequestWithItsRequestId() async throws {
-        let recorder = RecordingLogHandler.Store()
-        var logger = Logger(label: "access") { _ in RecordingLogHandler(store: recorder) }
-        logger.logLevel = .info
+        let recorder = LogRecorder()
+        let logger = recorder.logger(label: "access", level: .info)
         var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0, eventLoopCount: 1)
         configuration.accessLog = true
         let server = HTTPServer(configuration: configuration, router: testRouter(), logger: logger)
@@ -146,36 +146,13 @@ import Testing
         }
         server.shutdown()
         await server.waitUntilStopped()
-        let lines = recorder.lines.filter { $0.message.hasPrefix("GET ") }
+        let lines = recorder.records.filter { $0.message.hasPrefix("GET ") }
+            .map { (message: $0.message, requestId: $0.metadata["request-id"].map { "\($0)" }) }
         #expect(lines.count == 2)
         #expect(lines.first?.message.hasPrefix("GET /hello 200 5B ") == true)
         #expect(lines.first?.message.hasSuffix("ms") == true)
         #expect(lines.first?.requestId == "log-me")
         #expect(lines.last?.message.hasPrefix("GET /nowhere 404 ") == true)
         #expect(lines.last?.requestId?.isEmpty == false)
-    }
-}
-
-/// Keeps log lines in memory so tests can read what was logged.
-struct RecordingLogHandler: LogHandler {
-    final class Store: @unchecked Sendable {
-        private let lock = NSLock()
-        private var stored: [(message: String, requestId: String?)] = []
-        var lines: [(message: String, requestId: String?)] { lock.withLock { stored } }
-        func append(_ line: (message: String, requestId: String?)) { lock.withLock { stored.append(line) } }
-    }
-
-    let store: Store
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .info
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        store.append((event.message.description, merged["request-id"].map { "\($0)" }))
     }
 }

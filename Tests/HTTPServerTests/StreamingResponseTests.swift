@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// Streamed (chunked) response bodies.
-@Suite(.timeLimit(.minutes(2))) struct StreamingResponseTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct StreamingResponseTests {
     /// Decodes a chunked body from raw bytes; nil if the framing is wrong.
     static func dechunk(_ bytes: [UInt8]) -> (body: String, rest: [UInt8])? {
         var index = 0

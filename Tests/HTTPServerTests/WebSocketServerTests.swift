@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// WebSocket over real sockets against the echo route of `testRouter()`.
-@Suite(.timeLimit(.minutes(2))) struct WebSocketServerTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct WebSocketServerTests {
     static func limits(_ configuration: inout HTTPServer.Configuration) {
         configuration.maxWebSocketMessageBytes = 1024
     }
@@ -164,7 +165,7 @@ import Testing
 }
 
 /// The server pings a silent WebSocket peer and drops one that never answers.
-@Suite(.timeLimit(.minutes(2))) struct WebSocketPingTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct WebSocketPingTests {
     static func fastPings(_ configuration: inout HTTPServer.Configuration) {
         configuration.webSocketPingInterval = .milliseconds(300)
     }

@@ -1,11 +1,12 @@
 import Foundation
 import Primitives
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// A page and a WebSocket on one path (an FBP runtime serves both at `/`),
 /// and a peer that never reads.
-@Suite(.timeLimit(.minutes(2))) struct WebSocketSharedPathTests {
+@Suite(.logsOnFailure, .timeLimit(.minutes(2))) struct WebSocketSharedPathTests {
     static func pageAndSocket(sent: LockedState<Int>? = nil, ended: LockedState<String?>? = nil) -> Router {
         var router = Router()
         router.get("/") { _ in HTTPResponse(text: "the page") }

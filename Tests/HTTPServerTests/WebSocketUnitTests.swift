@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 import Primitives
 @testable import HTTPServer
 
-@Suite struct WebSocketUnitTests {
+@Suite(.logsOnFailure) struct WebSocketUnitTests {
     @Test(arguments: [
         ("", "da39a3ee5e6b4b0d3255bfef95601890afd80709"),
         ("abc", "a9993e364706816aba3e25717850c26c9cd0d89d"),
@@ -85,7 +86,7 @@ import Primitives
 
 /// Seeded random frames through the frame parser and assembler: never a crash,
 /// always a frame, a wait for more bytes, or a close code the RFC allows.
-@Suite struct WebSocketFuzzTests {
+@Suite(.logsOnFailure) struct WebSocketFuzzTests {
     @Test func randomFramesNeverCrash() {
         var rng = SplitMix64(seed: 0xF4A3_E5)
         let parser = WebSocketFrameParser(maxPayloadBytes: 64)

@@ -1,9 +1,10 @@
 import Testing
+import TestSupport
 import ImageResize
 
 /// The Postgres connection budget: demand of the declared formation, refusal
 /// above the budget, refusal of a dyno beyond the formation.
-@Suite("Database connection budget")
+@Suite("Database connection budget", .logsOnFailure)
 struct DatabaseConnectionBudgetTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var name: String

@@ -2,9 +2,10 @@ import Foundation
 import HTTPServer
 import PlatformClients
 import Testing
+import TestSupport
 @testable import ImageResize
 
-@Suite(.timeLimit(.minutes(1))) struct DemoPageTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct DemoPageTests {
     @Test func settingsComeFromTheEnvironment() throws {
         let settings = DemoSettings(environment: [
             "IMAGERESIZE_DEMO_IMAGES": " http://img/a.jpg, http://img/b.png ,,", "IMAGERESIZE_DEMO_DEADLINE": "12",
@@ -109,7 +110,7 @@ import Testing
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct DemoStateMonitorTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct DemoStateMonitorTests {
     actor Reads {
         var count = 0
         func next() -> Int { count += 1; return count }

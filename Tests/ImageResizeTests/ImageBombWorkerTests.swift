@@ -1,5 +1,4 @@
 import Foundation
-import HTTPServer
 import Logging
 import MsgFlo
 import MsgFloAMQP
@@ -11,7 +10,7 @@ import TestSupport
 /// bombs from a local server; each fails (or succeeds) with its code and the
 /// worker's peak resident memory stays under its 200 MB target. The peak is
 /// the kernel's high-water mark (`VmHWM`), not a timing.
-@Suite(.serialized, .timeLimit(.minutes(3)), .tags(.amqpIntegration))
+@Suite(.serialized, .timeLimit(.minutes(3)), .tags(.amqpIntegration), .logsOnFailure)
 struct ImageBombWorkerTests {
     static let targetBytes = 200 << 20
 
@@ -21,17 +20,13 @@ struct ImageBombWorkerTests {
             ("/bands64.tif", BombImages.floatTIFF(width: 16, height: 16, bands: 64), (4096, 4096, .fill), "unsupported_image"),
             ("/frames10000.gif", BombImages.manyFrameGIF(frames: 10_000, width: 1000, height: 1000), (300, nil, .inside), nil),
         ]
-        var router = Router()
-        for bomb in bombs {
-            let body = Array(bomb.data)
-            router.get(bomb.path) { _ in HTTPResponse(status: .ok, headers: ["Content-Type": "application/octet-stream"], body: body) }
+        let files = Dictionary(uniqueKeysWithValues: bombs.map { ($0.path, $0.data) })
+        let server = try TestHTTPServer { request in
+            files[request.path].map { TestHTTPResponse(headers: ["Content-Type": "application/octet-stream"], data: $0) }
+                ?? TestHTTPResponse(status: 404)
         }
-        var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0, eventLoopCount: 1)
-        configuration.accessLog = false
-        let server = HTTPServer(configuration: configuration, router: router, logger: WebAPIHarness.quiet)
-        let port = try server.start()
-        let serving = Task { try await server.run() }
-        defer { server.shutdown() }
+        defer { server.stop() }
+        let port = server.port
 
         let role = "test.bombs.\(UUID().uuidString.prefix(8).lowercased())"
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("\(role).log")
@@ -51,15 +46,12 @@ struct ImageBombWorkerTests {
         try? await transport.deleteQueue("\(role).IN")
         for port in ["IN", "OUT", "ERROR"] { try? await transport.deleteExchange("\(role).\(port)") }
         await transport.disconnect()
-        try? FileManager.default.removeItem(at: log)
-        server.shutdown()
-        try await serving.value
         if let failure { throw failure }
     }
 
     static func send(_ bombs: [(path: String, spec: (Int?, Int?, Fit), code: String?)], port: Int, role: String,
                      worker: Process, log: URL, transport: AMQPTransport) async throws {
-        #expect(await amqpEventually { Self.read(log).contains("participant started") }, "the worker did not start: \(Self.read(log))")
+        #expect(await eventually { Self.read(log).contains("participant started") }, "the worker did not start: \(Self.read(log))")
         let jobID = UUID()
         let imageIDs = bombs.map { _ in UUID() }
         for (bomb, imageID) in zip(bombs, imageIDs) {
@@ -67,7 +59,7 @@ struct ImageBombWorkerTests {
             let request = ResizeRequest(jobID: jobID, imageID: imageID, spec: spec, createdAt: Date())
             try await transport.publish(queue: "\(role).IN", body: request.encoded())
         }
-        let finished = await amqpEventually(timeout: .seconds(120)) {
+        let finished = await eventually(timeout: .seconds(120)) {
             imageIDs.allSatisfy { Self.outcome(of: $0, in: Self.read(log)) != nil }
         }
         let peak = try Self.peakResidentBytes(of: worker.processIdentifier)
@@ -103,42 +95,6 @@ struct ImageBombWorkerTests {
 
     /// `imageresize resize --role ROLE` built next to the tests, on the test broker.
     static func startWorker(role: String, log: URL, environment extra: [String: String]) throws -> Process {
-        let process = Process()
-        process.executableURL = ImageResizeBinary.url
-        process.arguments = ["resize", "--role", role]
-        var environment = ProcessInfo.processInfo.environment
-        environment["MSGFLO_BROKER"] = environment["MSGFLO_TEST_BROKER"] ?? "amqp://guest:guest@localhost:5672"
-        environment["LOG_LEVEL"] = "info"
-        process.environment = environment.merging(extra) { $1 }
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        return process
-    }
-}
-
-/// The `imageresize` executable built next to the tests (`swift build --build-tests` builds it).
-enum ImageResizeBinary {
-    static var url: URL {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let candidates = [Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("imageresize").path,
-                          root.appendingPathComponent(".build/debug/imageresize").path]
-        return URL(fileURLWithPath: candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1])
-    }
-
-    /// Runs `imageresize ARGS` to its end; its exit status and what it printed.
-    static func run(_ arguments: [String]) throws -> (status: Int32, reason: Process.TerminationReason, output: String) {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, process.terminationReason, String(decoding: output, as: UTF8.self))
+        try BuiltExecutable.imageresize.start(["resize", "--role", role], environment: extra.merging(["LOG_LEVEL": "info"]) { $1 }, log: log)
     }
 }

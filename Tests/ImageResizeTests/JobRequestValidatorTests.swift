@@ -1,12 +1,13 @@
 import Foundation
 import MsgFlo
 import Testing
+import TestSupport
 import Vips
 @testable import ImageResize
 
 private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(text.utf8)) }
 
-@Suite struct JobRequestValidatorTests {
+@Suite(.logsOnFailure) struct JobRequestValidatorTests {
     let limits = JobLimits(maxImagesPerJob: 3, maxDimension: 2000)
 
     @Test(arguments: [
@@ -71,7 +72,7 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
     }
 }
 
-@Suite struct JobStatusTests {
+@Suite(.logsOnFailure) struct JobStatusTests {
     @Test(arguments: [
         (3, 0, 0, JobStatus.pending), (3, 2, 0, .pending), (3, 1, 1, .pending),
         (3, 3, 0, .completed), (3, 0, 3, .failed), (3, 2, 1, .partial), (1, 1, 0, .completed),
@@ -81,7 +82,7 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
     }
 }
 
-@Suite struct ServiceConfigTests {
+@Suite(.logsOnFailure) struct ServiceConfigTests {
     @Test func defaultsAndOverrides() throws {
         let config = try ServiceConfig(environment: [
             "PORT": "9000", "IMAGERESIZE_RESIZE_CONCURRENT": "5", "IMAGERESIZE_ALLOW_HOSTS": "localhost:8089, img",
@@ -129,7 +130,7 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
     }
 }
 
-@Suite struct ResizeMessagesTests {
+@Suite(.logsOnFailure) struct ResizeMessagesTests {
     @Test func requestRoundTrips() throws {
         let request = ResizeRequest(jobID: UUID(), imageID: UUID(),
                                     spec: ImageSpec(url: "http://a/1", width: 10, height: nil),
@@ -144,7 +145,7 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
     }
 }
 
-@Suite struct JobViewTests {
+@Suite(.logsOnFailure) struct JobViewTests {
     @Test func pendingJobHasOneShapeWithNullsAndLowercaseIDs() throws {
         let jobID = UUID(), imageID = UUID()
         let created = Date(timeIntervalSince1970: 1_800_000_000)
@@ -177,7 +178,7 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
 }
 
 /// `since` and every date in messages: strict ISO 8601, each field in range.
-@Suite struct TimestampsTests {
+@Suite(.logsOnFailure) struct TimestampsTests {
     @Test(arguments: [
         ("2026-01-31T12:00:00Z", 1_769_860_800.0),
         ("2026-01-31T12:00:00.5Z", 1_769_860_800.5),

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import Testing
+import TestSupport
 @testable import ImageResize
 
 /// A fresh schema on the real PostgreSQL for each test, migrated.
@@ -29,7 +30,7 @@ struct TestDatabase {
     }
 }
 
-@Suite(.timeLimit(.minutes(2))) struct PostgresJobStoreTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct PostgresJobStoreTests {
     func outcome(_ job: UUID, _ image: UUID, failed: Bool = false, at: Date = Date()) -> ResizeOutcome {
         ResizeOutcome(jobID: job, imageID: image, startedAt: at, finishedAt: at.addingTimeInterval(0.25),
                       result: failed ? nil : .init(width: 10, height: 5, format: .jpeg, data: Data([1, 2, 3])),

@@ -2,11 +2,12 @@ import Foundation
 import Logging
 import Postgres
 import Testing
+import TestSupport
 @testable import ImageResize
 
 /// Retention on the real PostgreSQL: jobs, images and stored bytes older
 /// than the retention go, in batches, oldest first; the rest stays.
-@Suite(.timeLimit(.minutes(2))) struct PostgresRetentionTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct PostgresRetentionTests {
     static let quiet = Logger(label: "retention.test") { _ in SwiftLogNoOpLogHandler() }
 
     @Test func deletesOldJobsImagesAndResultsInBatches() async throws {

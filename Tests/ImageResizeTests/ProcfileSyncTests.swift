@@ -2,10 +2,11 @@ import Foundation
 import MsgFlo
 import MsgFloGraph
 import Testing
+import TestSupport
 
 /// The committed Procfile is what `scripts/procfile` generates from the graph:
 /// a graph change without a regenerated Procfile fails here.
-@Test func procfileIsGeneratedFromTheGraph() throws {
+@Test(.logsOnFailure) func procfileIsGeneratedFromTheGraph() throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     func read(_ path: String) throws -> String { try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8) }
     let graph = try Graph.load(path: root.appendingPathComponent("graphs/imageresize.fbp").path)

@@ -2,10 +2,11 @@ import Foundation
 import MsgFlo
 import Primitives
 import Testing
+import TestSupport
 @testable import ImageResize
 
 /// What POST /jobs answers when its messages cannot be published.
-@Suite struct PublishFailureTests {
+@Suite(.logsOnFailure) struct PublishFailureTests {
     struct Row: Sendable, CustomTestStringConvertible {
         var name: String
         var error: any Error & Sendable

@@ -2,10 +2,11 @@ import Foundation
 import Logging
 import Primitives
 import Testing
+import TestSupport
 @testable import ImageResize
 
 /// When the sweeper runs next: after full batches, when caught up, after failures.
-@Suite struct RetentionScheduleTests {
+@Suite(.logsOnFailure) struct RetentionScheduleTests {
     static let schedule = RetentionSchedule(batchSize: 100, batchPause: .milliseconds(500), interval: .seconds(600),
                                             backoff: Backoff(initial: .seconds(5), maximum: .seconds(600), jitter: 0))
 
@@ -35,7 +36,7 @@ import Testing
     }
 }
 
-@Suite struct RetentionConfigTests {
+@Suite(.logsOnFailure) struct RetentionConfigTests {
     @Test(arguments: [("7d", 604_800.0), ("36h", 129_600), ("90m", 5400), ("3600s", 3600), ("3600", 3600), ("60", 60),
                       ("3650d", 315_360_000), (" 2D ", 172_800)] as [(String, Double)])
     func parses(_ text: String, _ seconds: Double) throws {
@@ -55,7 +56,7 @@ import Testing
 }
 
 /// The sweeper over in-memory stores: batches, order, what it deletes and keeps.
-@Suite(.timeLimit(.minutes(1))) struct RetentionSweeperTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct RetentionSweeperTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
     static let quiet = Logger(label: "retention.test") { _ in SwiftLogNoOpLogHandler() }
 
@@ -131,7 +132,7 @@ import Testing
 }
 
 /// How long a store worker waits before retrying a message the database refused.
-@Suite struct FailureStreakTests {
+@Suite(.logsOnFailure) struct FailureStreakTests {
     @Test func waitsGrowThenResetOnSuccess() {
         let streak = FailureStreak(backoff: Backoff(initial: .seconds(2), maximum: .seconds(60), jitter: 0))
         #expect((1...7).map { _ in streak.failed().seconds } == [2, 4, 8, 16, 32, 60, 60])

@@ -3,13 +3,14 @@ import HTTPServer
 import Postgres
 import Primitives
 import Testing
+import TestSupport
 @testable import ImageResize
 
 /// On the real PostgreSQL: the SQL behind `/stats` and the project's one
 /// percentile function (`Primitives.Percentiles`, nearest rank) give the same
 /// figures for the same data, and the in-memory store the API unit tests use
 /// answers `/stats` byte for byte as `PostgresJobStore` does.
-@Suite(.timeLimit(.minutes(2))) struct StatsAgreementTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct StatsAgreementTests {
     static func figures(_ row: PostgresRow) throws -> JobStats.Percentiles {
         JobStats.Percentiles(p50: try row.decode("p50"), p90: try row.decode("p90"), p95: try row.decode("p95"),
                              p99: try row.decode("p99"), max: try row.decode("max"))

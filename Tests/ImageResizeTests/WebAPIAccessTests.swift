@@ -1,12 +1,13 @@
 import Foundation
 import HTTPServer
 import Testing
+import TestSupport
 @testable import ImageResize
 
 /// Who may read what (issue 11 item 6): with a token every route but
 /// `/health`, `/metrics` and the demo page needs it; secrets inside source
 /// URLs never come back out; the original API takes any `operation`.
-@Suite(.timeLimit(.minutes(1))) struct WebAPIAccessTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct WebAPIAccessTests {
     static let token = "s3cret"
     static let bearer: HTTPHeaders = ["Authorization": "Bearer s3cret", "Content-Type": "application/json"]
     static let job = "00000000-0000-0000-0000-000000000001"

@@ -1,13 +1,14 @@
 import Foundation
 import HTTPServer
 import Testing
+import TestSupport
 @testable import ImageResize
 
 /// Every route and every parameter it reads, driven with extreme and
 /// malformed values (issue 11 item 1): each answer is a JSON 4xx (or the
 /// documented 200 for a value that is in range after all), never a 5xx,
 /// and nothing traps (this test process would die).
-@Suite(.timeLimit(.minutes(2))) struct WebAPIFuzzTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct WebAPIFuzzTests {
     /// Values as the handler sees them (after percent-decoding).
     static let hostile: [String] = [
         "9223372036854775807", "-9223372036854775808", "9223372036854775808", "18446744073709551616",

@@ -1,10 +1,11 @@
 import Foundation
 import HTTPServer
 import Testing
+import TestSupport
 @testable import ImageResize
 
 /// `GET /jobs`: filters, keyset pagination and every malformed parameter.
-@Suite(.timeLimit(.minutes(1))) struct WebAPIListingTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct WebAPIListingTests {
     /// Five jobs a minute apart, the oldest first: completed, failed, pending, partial, pending.
     static func fiveJobs(_ api: WebAPIHarness) async throws -> (ids: [UUID], start: Date) {
         let start = Date(timeIntervalSince1970: 1_780_000_000)

@@ -1,11 +1,12 @@
 import Foundation
 import HTTPServer
 import Testing
+import TestSupport
 @testable import ImageResize
 
 /// `/stats`, `/health`, `/metrics`, and what the router answers for routes and
 /// methods the API does not have.
-@Suite(.timeLimit(.minutes(1))) struct WebAPIOperationsTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct WebAPIOperationsTests {
     @Test func statsCountAndTimeTheWindow() async throws {
         let api = WebAPIHarness()
         let first = try await api.submit(images: 2)

@@ -1,10 +1,11 @@
 import Foundation
 import HTTPServer
 import Testing
+import TestSupport
 @testable import ImageResize
 
 /// `GET /jobs/{id}` (with `?wait=`), its images, and the original `GET /job/{id}`.
-@Suite(.timeLimit(.minutes(1))) struct WebAPIReadingTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct WebAPIReadingTests {
     @Test func aJobReadsBackPendingThenFinished() async throws {
         let api = WebAPIHarness()
         let id = try await api.submit(images: 2)

@@ -1,11 +1,12 @@
 import Foundation
 import HTTPServer
 import Testing
+import TestSupport
 @testable import ImageResize
 
 /// `POST /jobs` and the original `POST /resize`: what is accepted, what is
 /// refused with which code, and that a refused job leaves nothing behind.
-@Suite(.timeLimit(.minutes(1))) struct WebAPISubmissionTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct WebAPISubmissionTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
         var headers: HTTPHeaders = WebAPIHarness.json

@@ -1,7 +1,8 @@
 import Testing
+import TestSupport
 @testable import LoadTest
 
-@Suite struct ArrivalProfileSpecTests {
+@Suite(.logsOnFailure) struct ArrivalProfileSpecTests {
     @Test(arguments: [
         ("poisson:60", ArrivalProfile.poisson(ratePerMinute: 60)),
         ("  poisson : 2.5 ", .poisson(ratePerMinute: 2.5)),

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LoadTest
 
-@Suite struct ArrivalTimesTests {
+@Suite(.logsOnFailure) struct ArrivalTimesTests {
     /// Inter-arrival times of a Poisson process are exponential: mean 1/λ and
     /// coefficient of variation 1. Tolerances are 5 standard errors for the
     /// sample size (SE of the mean σ/√n, of the CV about √(2/n) for an exponential).

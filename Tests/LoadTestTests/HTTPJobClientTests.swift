@@ -1,20 +1,22 @@
 import Foundation
+import Synchronization
 import Testing
+import TestSupport
 @testable import LoadTest
 
-@Suite(.timeLimit(.minutes(2))) struct HTTPJobClientTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct HTTPJobClientTests {
     static let images = [ImageRequest(input: "http://images/a.jpg", width: 400, height: 300),
                          ImageRequest(input: "http://images/b.jpg", width: 400, height: 300)]
 
     @Test func originalAPIPollsUntil200() async throws {
         let calls = CallCounter()
-        let server = try TinyHTTPServer { request in
+        let server = try TestHTTPServer { request in
             if request.method == "POST" { return .init(status: 202, headers: ["Location": "/job/abc"]) }
             if calls.next(request.target) < 3 { return .init(status: 201, body: #"{"id":"abc","images":[{}]}"#) }
             return .init(status: 200, body: #"{"id":"abc","images":[{"completed_at":"t","result":{"output":"u"}}]}"#)
         }
         defer { server.stop() }
-        let client = HTTPJobClient(baseURL: server.baseURL, api: .original, pollInterval: .milliseconds(10))
+        let client = HTTPJobClient(baseURL: server.url(), api: .original, pollInterval: .milliseconds(10))
         let handle = try await client.submit(Self.images)
         #expect(handle == JobHandle(id: "abc", location: "/job/abc"))
         #expect(try await client.waitForCompletion(handle, timeout: .seconds(10)) == .completed)
@@ -28,13 +30,13 @@ import Testing
 
     @Test func jobsAPILongPollsWithAWait() async throws {
         let calls = CallCounter()
-        let server = try TinyHTTPServer { request in
+        let server = try TestHTTPServer { request in
             if request.method == "POST" { return .init(status: 201, body: #"{"id":"j1","status":"pending"}"#) }
             if calls.next("get") < 2 { return .init(status: 200, body: #"{"id":"j1","status":"pending"}"#) }
             return .init(status: 200, body: #"{"id":"j1","status":"failed","images":[{"error":{"message":"HTTP 404 on download"}}]}"#)
         }
         defer { server.stop() }
-        let client = HTTPJobClient(baseURL: server.baseURL, api: .jobs, longPollSeconds: 20)
+        let client = HTTPJobClient(baseURL: server.url(), api: .jobs, longPollSeconds: 20)
         let handle = try await client.submit(Self.images)
         #expect(handle.id == "j1")
         #expect(try await client.waitForCompletion(handle, timeout: .seconds(60)) == .failed(message: "HTTP 404 on download"))
@@ -42,22 +44,22 @@ import Testing
     }
 
     @Test func waitIsCappedByTheRemainingTimeout() async throws {
-        let server = try TinyHTTPServer { request in
+        let server = try TestHTTPServer { request in
             request.method == "POST" ? .init(status: 201, body: #"{"id":"j2"}"#) : .init(status: 200, body: #"{"status":"done"}"#)
         }
         defer { server.stop() }
-        let client = HTTPJobClient(baseURL: server.baseURL, api: .jobs, longPollSeconds: 30)
+        let client = HTTPJobClient(baseURL: server.url(), api: .jobs, longPollSeconds: 30)
         let handle = try await client.submit(Self.images)
         #expect(try await client.waitForCompletion(handle, timeout: .seconds(5)) == .completed)
         #expect(server.requests.last?.target == "/jobs/j2?wait=4" || server.requests.last?.target == "/jobs/j2?wait=5")
     }
 
     @Test func pendingForeverTimesOut() async throws {
-        let server = try TinyHTTPServer { request in
+        let server = try TestHTTPServer { request in
             request.method == "POST" ? .init(status: 202, headers: ["Location": "/job/slow"]) : .init(status: 201, body: "{}")
         }
         defer { server.stop() }
-        let client = HTTPJobClient(baseURL: server.baseURL, api: .original, pollInterval: .milliseconds(20))
+        let client = HTTPJobClient(baseURL: server.url(), api: .original, pollInterval: .milliseconds(20))
         let handle = try await client.submit(Self.images)
         await #expect(throws: JobClientError.timeout) {
             try await client.waitForCompletion(handle, timeout: .milliseconds(200))
@@ -65,9 +67,9 @@ import Testing
     }
 
     @Test func unexpectedStatusIsReported() async throws {
-        let server = try TinyHTTPServer { _ in .init(status: 503, body: "overloaded") }
+        let server = try TestHTTPServer { _ in TestHTTPResponse(status: 503, body: "overloaded") }
         defer { server.stop() }
-        let client = HTTPJobClient(baseURL: server.baseURL)
+        let client = HTTPJobClient(baseURL: server.url())
         await #expect(throws: JobClientError.httpStatus(503, body: "overloaded")) {
             try await client.submit(Self.images)
         }
@@ -75,7 +77,7 @@ import Testing
 
     @Test func runnerDrivesTheHTTPClient() async throws {
         let calls = CallCounter()
-        let server = try TinyHTTPServer { request in
+        let server = try TestHTTPServer { request in
             if request.method == "POST" {
                 return .init(status: 202, headers: ["Location": "/job/\(calls.next("post"))"])
             }
@@ -85,9 +87,20 @@ import Testing
         let configuration = LoadRunConfiguration(
             profile: .poisson(ratePerMinute: 6_000), bounds: RunBounds(count: 8), seed: 2,
             jobs: try JobFactory(urls: ["http://images/a.jpg"], imagesPerJob: 3, width: 100, height: 100), deadline: 30)
-        let result = await (try LoadRunner(configuration: configuration, client: HTTPJobClient(baseURL: server.baseURL, api: .original))).run()
+        let result = await (try LoadRunner(configuration: configuration, client: HTTPJobClient(baseURL: server.url(), api: .original))).run()
         #expect(result.records.count == 8)
         #expect(result.records.allSatisfy { $0.status == .completed })
         #expect(Set(result.records.compactMap(\.jobID)) == Set((1...8).map(String.init)))
+    }
+}
+
+/// Counts calls per key, for scripted server answers.
+final class CallCounter: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
+    func next(_ key: String) -> Int {
+        counts.withLock { counts in
+            counts[key, default: 0] += 1
+            return counts[key, default: 0]
+        }
     }
 }

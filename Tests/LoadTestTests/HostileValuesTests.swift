@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LoadTest
 
 /// Values a run record read from a file, or a command line, may carry:
 /// huge, infinite or not numbers at all. Reports and configurations refuse
 /// or clamp them; nothing traps (issue 11 item 1).
-@Suite struct HostileValuesTests {
+@Suite(.logsOnFailure) struct HostileValuesTests {
     static func record(_ completedAt: Double?, _ status: LoadJobStatus = .completed) -> LoadJobRecord {
         LoadJobRecord(index: 0, scheduledAt: 0, submittedAt: 0, completedAt: completedAt, status: status, images: [])
     }

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LoadTest
 
 /// The image-resize service's real `GET /jobs/{id}` answers (API/JobView.swift),
 /// including `partial`: every image finished, some failed.
-@Suite struct JobStatusReadingServiceShapeTests {
+@Suite(.logsOnFailure) struct JobStatusReadingServiceShapeTests {
     static let cases: [(String, JobPoll)] = [
         (#"{"id":"a","status":"pending","images":[{"status":"queued","started_at":null}]}"#, .pending),
         (#"{"id":"a","status":"completed","duration_ms":812,"images":[{"status":"completed","completed_at":"2026-01-01T00:00:00Z","result":{"url":"/jobs/a/images/b"}}]}"#, .finished(.completed)),

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LoadTest
 
-@Suite struct JobStatusReadingTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct JobStatusReadingTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var api: JobAPI
         var status: Int

@@ -1,8 +1,10 @@
 import Foundation
+import Synchronization
 import Testing
+import TestSupport
 @testable import LoadTest
 
-@Suite(.timeLimit(.minutes(2))) struct LoadRunnerTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct LoadRunnerTests {
     static func configuration(
         _ profile: ArrivalProfile, bounds: RunBounds, urls: [String] = ["ok://a"], maxInFlight: Int = 500, seed: UInt64 = 3
     ) throws -> LoadRunConfiguration {
@@ -74,9 +76,7 @@ import Testing
         let configuration = try Self.configuration(.poisson(ratePerMinute: 60_000), bounds: RunBounds(count: 20), maxInFlight: 5)
         let runner = try LoadRunner(configuration: configuration, client: client)
         let run = Task { await runner.run() }
-        while await runner.snapshot().skipped < 15 {
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        try await waitUntil("15 arrivals skipped") { await runner.snapshot().skipped >= 15 }
         let full = await runner.snapshot()
         #expect(full.inFlight == 5 && full.sent == 5)
         await client.release()
@@ -96,9 +96,7 @@ import Testing
         let runner = try LoadRunner(configuration: configuration, client: client)
         let run = Task { await runner.run { snapshots.append($0) } }
         // While both jobs are held, the ticker keeps reporting them in flight.
-        while snapshots.all.filter({ $0.sent == 2 }).count < 3 {
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        try await waitUntil("three reports of both jobs in flight") { snapshots.all.filter { $0.sent == 2 }.count >= 3 }
         let held = snapshots.all
         await client.release()
         let result = await run.value
@@ -114,9 +112,7 @@ import Testing
         let configuration = try Self.configuration(.poisson(ratePerMinute: 600), bounds: RunBounds(count: 1_000))
         let runner = try LoadRunner(configuration: configuration, client: client)
         let run = Task { await runner.run() }
-        while await runner.snapshot().sent < 2 {
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        try await waitUntil("two jobs sent") { await runner.snapshot().sent >= 2 }
         run.cancel()
         await client.release()
         let result = await run.value
@@ -143,9 +139,8 @@ import Testing
     }
 }
 
-final class Snapshots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [ProgressSnapshot] = []
-    func append(_ s: ProgressSnapshot) { lock.withLock { items.append(s) } }
-    var all: [ProgressSnapshot] { lock.withLock { items } }
+final class Snapshots: Sendable {
+    private let items = Mutex<[ProgressSnapshot]>([])
+    func append(_ s: ProgressSnapshot) { items.withLock { $0.append(s) } }
+    var all: [ProgressSnapshot] { items.withLock { $0 } }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LoadTest
 
-@Suite struct LoadSummaryTests {
+@Suite(.logsOnFailure) struct LoadSummaryTests {
     @Test func figuresOfTheRecordedRun() {
         let s = LoadSummary(records: RecordedRun.jobs, deadline: RecordedRun.deadline, duration: 60)
         #expect(s.scheduled == 10)

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LoadTest
 
-@Suite(.timeLimit(.minutes(2))) struct LoadTestSessionTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct LoadTestSessionTests {
     @Test func runsWithSamplerAndProgressAndWritesItsFiles() async throws {
         let configuration = LoadRunConfiguration(
             profile: .poisson(ratePerMinute: 6_000), bounds: RunBounds(count: 12), seed: 8,

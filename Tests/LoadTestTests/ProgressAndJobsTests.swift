@@ -1,8 +1,10 @@
 import Foundation
+import Synchronization
 import Testing
+import TestSupport
 @testable import LoadTest
 
-@Suite struct ProgressLineTests {
+@Suite(.logsOnFailure) struct ProgressLineTests {
     static let snapshot = ProgressSnapshot(
         elapsed: 12, sent: 24, done: 20, inFlight: 4, skipped: 0, targetRatePerMinute: 60, recentThroughputPerMinute: 58.2,
         p50: 2.31, p95: 4.8, deadlineMisses: 1, errorsByKind: ["timeout": 1, "http_503": 2])
@@ -34,14 +36,13 @@ import Testing
     }
 }
 
-final class Output: @unchecked Sendable {
-    private let lock = NSLock()
-    private var buffer = ""
-    func append(_ s: String) { lock.withLock { buffer += s } }
-    var text: String { lock.withLock { buffer } }
+final class Output: Sendable {
+    private let buffer = Mutex("")
+    func append(_ s: String) { buffer.withLock { $0 += s } }
+    var text: String { buffer.withLock { $0 } }
 }
 
-@Suite struct JobFactoryTests {
+@Suite(.logsOnFailure) struct JobFactoryTests {
     @Test func roundRobinCyclesThroughTheList() throws {
         var factory = try JobFactory(urls: ["a", "b", "c"], imagesPerJob: 2, width: 400, height: 300)
         #expect(factory.nextJob().map(\.input) == ["a", "b"])
@@ -85,11 +86,10 @@ final class Output: @unchecked Sendable {
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct SamplerTests {
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0.0
-        func next() -> Double { lock.withLock { value += 1; return value } }
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct SamplerTests {
+    final class Counter: Sendable {
+        private let value = Mutex(0.0)
+        func next() -> Double { value.withLock { $0 += 1; return $0 } }
     }
 
     @Test func recordsEveryProbeAndSkipsFailedReads() async {
@@ -113,7 +113,7 @@ final class Output: @unchecked Sendable {
         let counter = Counter()
         let sampler = Sampler(probes: [.init(name: "q", unit: "messages") { counter.next() }], interval: .seconds(60))
         await sampler.start()
-        while await sampler.series[0].points.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+        try await waitUntil("the first sample") { await !sampler.series[0].points.isEmpty }
         let series = await sampler.stop()
         // One at the start, one at the stop.
         #expect(series[0].points.count == 2)

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LoadTest
 
-@Suite struct ReportTests {
+@Suite(.logsOnFailure) struct ReportTests {
     static func count(_ needle: String, in text: String) -> Int {
         text.components(separatedBy: needle).count - 1
     }

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LoadTest
 
-@Suite struct RunRecordTests {
+@Suite(.logsOnFailure) struct RunRecordTests {
     @Test func jsonRoundTrip() throws {
         let record = RecordedRun.record
         let data = try record.jsonData()

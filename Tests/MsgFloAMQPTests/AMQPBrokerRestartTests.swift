@@ -9,7 +9,7 @@ import MsgFlo
 import TestSupport
 import Primitives
 
-@Suite("AMQP broker restart", .tags(.brokerRestart), .serialized, .timeLimit(.minutes(10)))
+@Suite("AMQP broker restart", .tags(.brokerRestart), .serialized, .timeLimit(.minutes(10)), .logsOnFailure)
 struct AMQPBrokerRestartTests {
     @Test func everyConfirmedMessageIsConsumedAcrossABrokerRestart() async throws {
         let broker = PrivateRabbitMQ()
@@ -52,23 +52,23 @@ struct AMQPBrokerRestartTests {
             return next
         }
 
-        #expect(await amqpEventually(timeout: .seconds(60)) { consumed.value.count >= 100 })
+        #expect(await eventually(timeout: .seconds(60)) { consumed.value.count >= 100 })
         try await broker.stop()
         try await broker.start()
         // Keep publishing for a while after the restart, then stop.
         stopAt.withLock { $0 = published.value + 300 }
         let total = try await publishing.value
 
-        let complete = await amqpEventually(timeout: .seconds(180)) { consumed.value.count == total }
+        let complete = await eventually(timeout: .seconds(180)) { consumed.value.count == total }
         #expect(complete, "consumed \(consumed.value.count) of \(total) distinct messages")
         #expect(Set(consumed.value.keys) == Set(0..<total))
 
         // Redeclared and re-qos'd without being told.
         let management = RabbitManagement(base: URL(string: "http://guest:guest@localhost:\(broker.managementPort)")!)
-        #expect(try await amqpEventually { try await management.queue(transient) != nil })
+        #expect(try await eventually { try await management.queue(transient) != nil })
         // (The management API's consumer list lags the broker by a few seconds.)
         var ours: [[String: Any]] = []
-        _ = try await amqpEventually {
+        _ = try await eventually {
             let consumers = try await management.getJSON("consumers") as? [[String: Any]] ?? []
             ours = consumers.filter { ($0["queue"] as? [String: Any])?["name"] as? String == queue }
             return !ours.isEmpty
@@ -99,8 +99,8 @@ struct AMQPBrokerRestartTests {
         try await broker.start()
         defer { try? broker.stopBlocking() }
 
-        let lines = LockedState<[String]>([])
-        let logger = Logger(label: "test.amqp") { _ in AMQPCapturingLogHandler(lines: lines) }
+        let log = LogRecorder()
+        let logger = log.logger(label: "test.amqp", level: .info)
         let transport = try await AMQPTestBroker.connectedTransport(url: broker.url, logger: logger)
         let queue = AMQPTestBroker.uniqueName("stale")
         try await transport.declareInport(queue: queue, options: PortOptions())
@@ -111,29 +111,29 @@ struct AMQPBrokerRestartTests {
         let handle = try await transport.consume(queue: queue, prefetch: 1) { message in
             let first = deliveries.withLock { $0.append(message); return $0.count == 1 }
             // The first delivery is settled only after its connection died and a new one exists.
-            if first { _ = await amqpEventually(timeout: .seconds(180)) { gate.value } }
+            if first { _ = await eventually(timeout: .seconds(180)) { gate.value } }
             return .ack
         }
         try await transport.publish(queue: queue, body: held)
-        #expect(await amqpEventually { deliveries.value.count == 1 })
+        #expect(await eventually { deliveries.value.count == 1 })
 
         try await broker.stop()
         try await broker.start()
-        let reconnected = await amqpEventually(timeout: .seconds(120)) {
-            lines.value.filter { $0.contains("connected to") && !$0.contains("cannot") }.count >= 4
+        let reconnected = await eventually(timeout: .seconds(120)) {
+            log.lines.filter { $0.contains("connected to") && !$0.contains("cannot") }.count >= 4
         }
         #expect(reconnected)
-        #expect(await amqpEventually { deliveries.value.count >= 2 })
+        #expect(await eventually { deliveries.value.count >= 2 })
         gate.withLock { $0 = true }
 
         try await transport.publish(queue: queue, body: marker)
-        #expect(await amqpEventually { deliveries.value.contains { $0.body == marker } })
+        #expect(await eventually { deliveries.value.contains { $0.body == marker } })
         let seen = deliveries.value
         #expect(seen.filter { $0.body == held }.count == 2)
         #expect(seen.filter { $0.body == held }.last?.redelivered == true)
         // Had the stale ack gone out on the new channel, the broker would have
         // closed it (unknown delivery tag) and we would have logged it.
-        #expect(!lines.value.contains { $0.contains("closed the channel") || $0.contains("PRECONDITION_FAILED") })
+        #expect(!log.lines.contains { $0.contains("closed the channel") || $0.contains("PRECONDITION_FAILED") })
 
         await handle.cancel()
         try await transport.deleteQueue(queue)
@@ -149,8 +149,8 @@ struct AMQPBrokerRestartTests {
             try? broker.stopBlocking()
         }
 
-        let lines = LockedState<[String]>([])
-        let logger = Logger(label: "test.amqp") { _ in AMQPCapturingLogHandler(lines: lines) }
+        let log = LogRecorder()
+        let logger = log.logger(label: "test.amqp", level: .info)
         // broker.url asks for 2 s heartbeats.
         let transport = try await AMQPTestBroker.connectedTransport(url: broker.url, logger: logger)
         let queue = AMQPTestBroker.uniqueName("heartbeat")
@@ -161,18 +161,18 @@ struct AMQPBrokerRestartTests {
             return .ack
         }
         try await transport.publish(queue: queue, body: Data("1".utf8))
-        #expect(await amqpEventually { consumed.value.count == 1 })
+        #expect(await eventually { consumed.value.count == 1 })
 
         try broker.send(signal: SIGSTOP)
-        let detected = await amqpEventually(timeout: .seconds(60)) {
-            lines.value.filter { $0.contains("lost connection") && $0.contains("heartbeat") }.count >= 2
+        let detected = await eventually(timeout: .seconds(60)) {
+            log.lines.filter { $0.contains("lost connection") && $0.contains("heartbeat") }.count >= 2
         }
-        #expect(detected, "\(lines.value)")
+        #expect(detected, "\(log.lines)")
         try broker.send(signal: SIGCONT)
 
         // Both connections come back by themselves and messages flow again.
         try await transport.publish(queue: queue, body: Data("2".utf8))
-        #expect(await amqpEventually(timeout: .seconds(120)) { consumed.value.contains(Data("2".utf8)) })
+        #expect(await eventually(timeout: .seconds(120)) { consumed.value.contains(Data("2".utf8)) })
 
         await handle.cancel()
         try await transport.deleteQueue(queue)

@@ -1,9 +1,10 @@
 import Testing
+import TestSupport
 @testable import MsgFloAMQP
 
 /// Which CA bundle an amqps:// connection loads: URL parameter, then
 /// SSL_CERT_FILE, then the first distribution bundle that exists.
-@Suite("AMQP CA bundle choice")
+@Suite("AMQP CA bundle choice", .logsOnFailure)
 struct AMQPCABundleTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var name: String

@@ -1,7 +1,8 @@
 import Testing
+import TestSupport
 @testable import MsgFloAMQP
 
-@Suite("AMQP reconnect log lines")
+@Suite("AMQP reconnect log lines", .logsOnFailure)
 struct AMQPDelayFormatTests {
     @Test(arguments: [
         (Duration.seconds(2), "2 s"), (.milliseconds(1500), "1.5 s"), (.milliseconds(12_400), "12 s"),

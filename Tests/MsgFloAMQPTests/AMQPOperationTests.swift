@@ -4,7 +4,7 @@ import MsgFlo
 import TestSupport
 import Primitives
 
-@Suite("AMQPOperation")
+@Suite("AMQPOperation", .logsOnFailure)
 struct AMQPOperationTests {
     @Test func persistentInportMatchesMsgfloNodejs() {
         #expect(AMQPOperation.inport(queue: "resize.IN", options: PortOptions()) == [

@@ -4,7 +4,7 @@ import MsgFlo
 import TestSupport
 import Primitives
 
-@Suite("AMQPPublishLedger")
+@Suite("AMQPPublishLedger", .logsOnFailure)
 struct AMQPPublishLedgerTests {
     typealias Ledger = AMQPPublishLedger<String, Int>
     let start = ContinuousClock.now

@@ -1,10 +1,11 @@
 import Testing
+import TestSupport
 @testable import MsgFloAMQP
 import MsgFlo
 
 /// Every AMQP 0-9-1 reply code a broker can close a channel or connection
 /// with, as the TransportError the caller sees: retried or not.
-@Suite("AMQP reply codes")
+@Suite("AMQP reply codes", .logsOnFailure)
 struct AMQPReplyCodeTests {
     struct Row: Sendable, CustomTestStringConvertible {
         var replyCode: Int

@@ -8,7 +8,7 @@ import Primitives
 /// amqps:// against a private RabbitMQ with a TLS listener whose certificate
 /// is signed by a CA the test makes (as a hosted broker's is signed by a
 /// public CA), plus a second, unrelated CA for the failure cases.
-@Suite("AMQP over TLS", .tags(.brokerRestart), .serialized, .timeLimit(.minutes(5)))
+@Suite("AMQP over TLS", .tags(.brokerRestart), .serialized, .timeLimit(.minutes(5)), .logsOnFailure)
 struct AMQPTLSTests {
     let tlsPort = 5693
 
@@ -22,9 +22,9 @@ struct AMQPTLSTests {
         let folder = broker.directory.appendingPathComponent("certs")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         func file(_ name: String) -> String { folder.appendingPathComponent(name).path }
-        // openssl prints key-generation progress: show it only when a step fails.
+        // openssl prints key-generation progress: into a log, shown only when a step fails.
         func openssl(_ arguments: [String]) throws {
-            try broker.run(["sh", "-c", #""$@" >"$0" 2>&1 || { cat "$0" >&2; exit 1; }"#, file("openssl.log"), "openssl"] + arguments)
+            try TestCommand.run(["openssl"] + arguments, log: URL(fileURLWithPath: file("openssl.log")))
         }
         for ca in ["ca", "other-ca"] {
             try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", file("\(ca).key"),
@@ -144,25 +144,8 @@ struct AMQPTLSTests {
     /// Runs `msgflo ARGS` with SSL_CERT_FILE set; stops it after `waitAtMost`.
     private func runMsgFlo(_ arguments: [String], sslCertFile: String, waitAtMost: Duration) async throws -> RunResult {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("msgflo-tls-\(UUID().uuidString).log")
-        defer { try? FileManager.default.removeItem(at: log) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: MsgFloBinary.path)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["SSL_CERT_FILE"] = sslCertFile
-        environment.removeValue(forKey: "MSGFLO_BROKER")
-        process.environment = environment
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close() }
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        let deadline = ContinuousClock.now.advanced(by: waitAtMost)
-        while process.isRunning && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        let exited = !process.isRunning
+        let process = try BuiltExecutable.msgflo.start(arguments, environment: ["SSL_CERT_FILE": sslCertFile, "MSGFLO_BROKER": nil], log: log)
+        let exited = await eventually(timeout: waitAtMost) { !process.isRunning }
         if !exited {
             process.terminate()
             process.waitUntilExit()

@@ -6,7 +6,7 @@ import MsgFlo
 import Primitives
 
 /// AMQPTransport against the real RabbitMQ (MSGFLO_TEST_BROKER).
-@Suite("AMQPTransport integration", .tags(.amqpIntegration), .timeLimit(.minutes(3)))
+@Suite("AMQPTransport integration", .tags(.amqpIntegration), .timeLimit(.minutes(3)), .logsOnFailure)
 struct AMQPTransportIntegrationTests {
     let management = RabbitManagement()
 
@@ -112,7 +112,7 @@ struct AMQPTransportIntegrationTests {
         await transport.disconnect()
 
         // Acked messages are gone once the broker's statistics catch up.
-        let drained = try await amqpEventually(timeout: .seconds(30)) {
+        let drained = try await eventually(timeout: .seconds(30)) {
             let info = try await management.queue(queue)
             return info?["messages"] as? Int == 0
         }
@@ -169,7 +169,7 @@ struct AMQPTransportIntegrationTests {
             return first ? .requeue : .ack
         }
         try await transport.publish(queue: queue, body: Data("\"again\"".utf8))
-        #expect(await amqpEventually { seen.value.count >= 2 })
+        #expect(await eventually { seen.value.count >= 2 })
         let deliveries = seen.value
         #expect(deliveries.count == 2)
         #expect(deliveries.map(\.body) == [Data("\"again\"".utf8), Data("\"again\"".utf8)])
@@ -194,14 +194,14 @@ struct AMQPTransportIntegrationTests {
             counts.withLock { $0.inFlight += 1; $0.maximum = max($0.maximum, $0.inFlight) }
             // Hold the first deliveries until the window is full, then give an
             // over-delivering broker time to show itself before settling.
-            _ = await amqpEventually(timeout: .seconds(10)) {
+            _ = await eventually(timeout: .seconds(10)) {
                 counts.withLock { $0.inFlight >= prefetch || $0.done + $0.inFlight >= total }
             }
             try? await Task.sleep(for: .milliseconds(100))
             counts.withLock { $0.inFlight -= 1; $0.done += 1 }
             return .ack
         }
-        #expect(await amqpEventually { counts.value.done == total })
+        #expect(await eventually { counts.value.done == total })
         #expect(counts.value.maximum == prefetch)
         await handle.cancel()
         try await transport.deleteQueue(queue)
@@ -309,21 +309,21 @@ struct AMQPTransportIntegrationTests {
 
     @Test(arguments: unreachableCases)
     func unreachableBrokerIsLoggedClearlyAndRetriedUntilCancelled(_ case_: UnreachableCase) async throws {
-        let lines = LockedState<[String]>([])
-        let logger = Logger(label: "test.amqp") { _ in AMQPCapturingLogHandler(lines: lines) }
+        let log = LogRecorder()
+        let logger = log.logger(label: "test.amqp", level: .info)
         let transport = try AMQPTransport(url: BrokerURL(parsing: case_.url),
                                           configuration: AMQPTestBroker.configuration(), logger: logger)
         let connecting = Task { try await transport.connect() }
-        let retried = await amqpEventually(timeout: .seconds(60)) {
-            lines.value.filter { $0.contains("cannot connect") }.count >= 3
+        let retried = await eventually(timeout: .seconds(60)) {
+            log.lines.filter { $0.contains("cannot connect") }.count >= 3
         }
         #expect(retried)
         connecting.cancel()
         await #expect(throws: CancellationError.self) { try await connecting.value }
-        let failures = lines.value.filter { $0.contains("cannot connect") }
+        let failures = log.lines.filter { $0.contains("cannot connect") }
         // Cancelling connect() stops the retries (the test backoff is at most 2.4 s).
         try await Task.sleep(for: .seconds(3))
-        #expect(lines.value.filter { $0.contains("cannot connect") }.count <= failures.count + 1)
+        #expect(log.lines.filter { $0.contains("cannot connect") }.count <= failures.count + 1)
         for fragment in case_.expectedLog {
             #expect(failures.allSatisfy { $0.contains(fragment) }, "\(fragment) missing in \(failures)")
         }

@@ -46,13 +46,13 @@ let bindingPlanCases: [BindingPlanCase] = [
         expected: [Binding(source: "a.OUT", target: "b.IN"), Binding(source: "a.OUT", target: "c.IN")]),
 ]
 
-@Test(arguments: bindingPlanCases)
+@Test(.logsOnFailure, arguments: bindingPlanCases)
 func bindingPlanFollowsMsgfloSetup(_ testCase: BindingPlanCase) throws {
     let graph = try FBPParser.parse(testCase.fbp)
     #expect(try BindingPlan.bindings(for: graph) == testCase.expected)
 }
 
-@Test func bindingPlanUsesDiscoveredQueueNames() throws {
+@Test(.logsOnFailure) func bindingPlanUsesDiscoveredQueueNames() throws {
     let graph = try FBPParser.parse("web(Api) JOB -> IN resize(Resize)\nresize OUT -> IN store(Store)")
     // msgflo-python style names for resize; store not discovered -> convention.
     let resize = ParticipantDefinition(id: "resize-1", role: "resize", component: "Resize",
@@ -64,13 +64,13 @@ func bindingPlanFollowsMsgfloSetup(_ testCase: BindingPlanCase) throws {
     #expect(bindings == [Binding(source: "custom-jobs", target: "resize/in"), Binding(source: "resize/out", target: "store.IN")])
 }
 
-@Test func bindingPlanAcceptsAnyResolverFunction() throws {
+@Test(.logsOnFailure) func bindingPlanAcceptsAnyResolverFunction() throws {
     let graph = try FBPParser.parse("a(A) OUT -> IN b(B)")
     let resolver = QueueResolver { role, port, direction in "\(direction.rawValue):\(role)/\(port)" }
     #expect(try BindingPlan.bindings(for: graph, queues: resolver) == [Binding(source: "outport:a/out", target: "inport:b/in")])
 }
 
-@Test(arguments: [
+@Test(.logsOnFailure, arguments: [
     ("a(A) OUT -> IN jobs(msgflo/RoundRobin)", BindingPlanError.roundRobinWithoutTarget(node: "jobs")),
     ("jobs(msgflo/RoundRobin) DEADLETTER -> IN d(D)", BindingPlanError.roundRobinWithoutTarget(node: "jobs")),
     ("a(A) OUT -> IN jobs(msgflo/RoundRobin) OUT -> IN b(B)\njobs OUT -> IN c(C)",
@@ -82,13 +82,13 @@ func bindingPlanRejectsIncompleteRoutingNodes(fbp: String, expected: BindingPlan
     #expect(throws: expected) { try BindingPlan.bindings(for: graph) }
 }
 
-@Test func bindingPlanRejectsUndeclaredProcessesOfJSONGraphs() {
+@Test(.logsOnFailure) func bindingPlanRejectsUndeclaredProcessesOfJSONGraphs() {
     let graph = Graph(processes: [GraphProcess(name: "a", component: "A")],
                       connections: [GraphConnection(from: PortRef(process: "a", port: "out"), to: PortRef(process: "ghost", port: "in"))])
     #expect(throws: BindingPlanError.unknownProcess("ghost", connection: "a.out -> ghost.in")) { try BindingPlan.bindings(for: graph) }
 }
 
-@Test func bindingPlanRejectsPortsADiscoveredParticipantLacks() throws {
+@Test(.logsOnFailure) func bindingPlanRejectsPortsADiscoveredParticipantLacks() throws {
     let graph = try FBPParser.parse("a(A) OUT -> IN b(B)")
     let b = ParticipantDefinition(id: "b-1", role: "b", component: "B", inports: [PortDefinition(id: "data", queue: "b.DATA")], outports: [])
     #expect(throws: BindingPlanError.unknownPort(role: "b", port: "in", direction: .inport, known: ["data"])) {
@@ -98,6 +98,6 @@ func bindingPlanRejectsIncompleteRoutingNodes(fbp: String, expected: BindingPlan
     #expect(message.contains("role 'b' announced no inport 'in' (its inports: data)"))
 }
 
-@Test func bindingSummaryNamesKindAndEnds() {
+@Test(.logsOnFailure) func bindingSummaryNamesKindAndEnds() {
     #expect(Binding(kind: .roundrobin, source: "a.OUT", target: "b.IN").summary == "ROUNDROBIN a.OUT -> b.IN")
 }

@@ -49,13 +49,13 @@ let topologyCases: [TopologyCase] = [
         removal: [.unbindQueue(queue: "drop.IN", exchange: "dead-worker.IN", routingKey: "")]),
 ]
 
-@Test(arguments: topologyCases)
+@Test(.logsOnFailure, arguments: topologyCases)
 func topologyMatchesMsgfloNodejs(_ testCase: TopologyCase) {
     #expect(TopologyPlan.setupSteps(for: testCase.binding, endpoints: testCase.endpoints) == testCase.setup)
     #expect(TopologyPlan.removalSteps(for: testCase.binding) == testCase.removal)
 }
 
-@Test func topologyForAGraphDeclaresEachEndpointOnceAndRemovesInReverse() throws {
+@Test(.logsOnFailure) func topologyForAGraphDeclaresEachEndpointOnceAndRemovesInReverse() throws {
     let graph = try FBPParser.parse("a(A) OUT -> IN b(B)\na OUT -> IN c(C)\nb OUT -> IN c")
     let bindings = try BindingPlan.bindings(for: graph)
     let steps = TopologyPlan.setupSteps(for: bindings)
@@ -73,7 +73,7 @@ func topologyMatchesMsgfloNodejs(_ testCase: TopologyCase) {
     })
 }
 
-@Test(arguments: [
+@Test(.logsOnFailure, arguments: [
     (RoleFilter.parse(), ["web", "resize", "store"]),
     (RoleFilter.parse(ignore: ["web"]), ["resize", "store"]),
     (RoleFilter.parse(ignore: ["web,store"]), ["resize"]),
@@ -86,7 +86,7 @@ func roleFilterSelectsParticipantsInGraphOrder(filter: RoleFilter, roles: [Strin
     #expect(try filter.participants(of: graph).map(\.name) == roles)
 }
 
-@Test func roleFilterRejectsOnlyRolesTheGraphLacks() throws {
+@Test(.logsOnFailure) func roleFilterRejectsOnlyRolesTheGraphLacks() throws {
     let graph = try FBPParser.parse("web(Api) OUT -> IN resize(Resize)")
     #expect(throws: RoleFilterError(unknownRoles: ["rezise"], knownRoles: ["web", "resize"])) {
         try RoleFilter.parse(only: ["web,rezise"]).participants(of: graph)

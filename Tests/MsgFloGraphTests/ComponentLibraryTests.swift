@@ -21,7 +21,7 @@ let nontrivialLibrary = """
 }}
 """
 
-@Test(arguments: [
+@Test(.logsOnFailure, arguments: [
     ("api/ConvertDocument", "noflo-runtime-msgflo --name conv --graph api/ConvertDocument --prefetch=1 --deadletter=in"),
     ("api/SendMessageToUser", "noflo-runtime-msgflo --name conv --graph api/SendMessageToUser --prefetch=10"),
     ("api/PropagateItem", "noflo-runtime-msgflo --name conv --graph api/PropagateItem --prefetch=1 --deadletter propagate,unpropagate"),
@@ -65,21 +65,21 @@ let markerCases: [MarkerCase] = [
     MarkerCase(name: "unknown markers and lone # stay", template: "run #NOPE # x#", expected: "run #NOPE # x#"),
 ]
 
-@Test(arguments: markerCases)
+@Test(.logsOnFailure, arguments: markerCases)
 func componentLibrarySubstitutesMarkers(_ testCase: MarkerCase) throws {
     let library = ComponentLibrary(components: [testCase.component: .init(command: testCase.template, filename: testCase.filename)],
                                    variables: Dictionary(uniqueKeysWithValues: testCase.variables.map { ($0.key.uppercased(), $0.value) }))
     #expect(try library.command(component: testCase.component, role: "myrole", iips: testCase.iips) == testCase.expected)
 }
 
-@Test func componentLibraryTakesIIPsFromTheGraph() throws {
+@Test(.logsOnFailure) func componentLibraryTakesIIPsFromTheGraph() throws {
     let graph = try FBPParser.parse("web(api/Web) FAST -> IN fast(api/Worker)\n'8081' -> PORT fast, {\"a\": 1} -> CONF fast, '9' -> PORT fast")
     let library = ComponentLibrary(components: ["api/Worker": .init(command: "w --name #ROLE --iips #IIPS")])
     #expect(try library.command(for: graph.process(named: "fast")!, role: "fast", graph: graph)
         == #"w --name fast --iips '{"port":"9","conf":{"a":1}}'"#)
 }
 
-@Test(arguments: [
+@Test(.logsOnFailure, arguments: [
     ("lib/Repeat", ["Repeat"], "Repeat"),
     ("Repeat", ["lib/Repeat"], "lib/Repeat"),
     ("Repeat", ["a/Repeat", "b/Repeat"], nil),
@@ -89,7 +89,7 @@ func componentLibraryFindsComponentsByBaseName(component: String, defined: [Stri
     #expect(library.entry(for: component)?.name == found)
 }
 
-@Test func componentLibraryErrorsTellWhatToAdd() throws {
+@Test(.logsOnFailure) func componentLibraryErrorsTellWhatToAdd() throws {
     let library = ComponentLibrary(components: ["a/A": .init(command: "a")], source: "graphs/components.json")
     do { _ = try library.command(component: "imgflo-server/ProcessImage", role: "imgflo_worker"); Issue.record("expected an error") } catch {
         #expect(error == .unknownComponent(component: "imgflo-server/ProcessImage", role: "imgflo_worker", library: "graphs/components.json", known: ["a/A"]))
@@ -101,7 +101,7 @@ func componentLibraryFindsComponentsByBaseName(component: String, defined: [Stri
     #expect(throws: ComponentLibraryError.self) { try cycle.command(component: "P", role: "r") }
 }
 
-@Test(arguments: [
+@Test(.logsOnFailure, arguments: [
     ("[]", "must be a JSON object"),
     (#"{"components": []}"#, "\"components\" must be an object"),
     (#"{"components": {"A": 3}}"#, "components.A must be a command string"),
@@ -116,7 +116,7 @@ func componentLibraryRejectsMalformedFiles(text: String, message: String) {
     }
 }
 
-@Test func componentLibraryReadsObjectEntries() throws {
+@Test(.logsOnFailure) func componentLibraryReadsObjectEntries() throws {
     let library = try ComponentLibrary(jsonText: #"{"components": {"P": {"command": "py #FILENAME", "filename": "p.py"}}}"#)
     #expect(library.components["P"] == .init(command: "py #FILENAME", filename: "p.py"))
     #expect(try library.command(component: "P", role: "r") == "py p.py")

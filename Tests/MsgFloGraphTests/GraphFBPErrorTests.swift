@@ -54,7 +54,7 @@ let parserErrorCases: [ParserErrorCase] = [
     ParserErrorCase(text: "a(:x=1) OUT -> IN b(B)", line: 1, column: 1, cause: "process 'a' is used without a component"),
 ]
 
-@Test(arguments: parserErrorCases)
+@Test(.logsOnFailure, arguments: parserErrorCases)
 func fbpParserReportsWhereAndWhy(_ testCase: ParserErrorCase) {
     do {
         let graph = try FBPParser.parse(testCase.text)

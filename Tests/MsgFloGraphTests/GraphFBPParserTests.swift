@@ -147,7 +147,7 @@ let parserCases: [ParserCase] = [
     ParserCase(name: "byte-order mark", text: "\u{FEFF}a(A)", processes: [GraphProcess(name: "a", component: "A")], connections: []),
 ]
 
-@Test(arguments: parserCases)
+@Test(.logsOnFailure, arguments: parserCases)
 func fbpParserReadsTheDSL(_ testCase: ParserCase) throws {
     let graph = try FBPParser.parse(testCase.text, caseSensitive: testCase.caseSensitive)
     #expect(graph.processes == testCase.processes)
@@ -158,7 +158,7 @@ func fbpParserReadsTheDSL(_ testCase: ParserCase) throws {
     #expect(graph.caseSensitive == testCase.caseSensitive)
 }
 
-@Test func fbpParserAnonymousBaseReplacesOnlyTheFirstRunLikeFbp() {
+@Test(.logsOnFailure) func fbpParserAnonymousBaseReplacesOnlyTheFirstRunLikeFbp() {
     #expect(FBPParserState.anonymousBase("core/Kick") == "core_Kick")
     #expect(FBPParserState.anonymousBase("a//b-c") == "a_b-c")
     #expect(FBPParserState.anonymousBase("Drop") == "Drop")

@@ -18,7 +18,7 @@ let fbpMarkdownExample = """
     "tgt": {"process": "resize", "port": "in", "index": 0}, "metadata": {"route": 3}}]}
 """
 
-@Test func graphJSONDecodesTheFbpGraphFormat() throws {
+@Test(.logsOnFailure) func graphJSONDecodesTheFbpGraphFormat() throws {
     let graph = try Graph(jsonText: fbpMarkdownExample)
     #expect(graph.processes == [
         GraphProcess(name: "web", component: "imageresize/HttpApi", metadata: ["x": 100, "y": 50]),
@@ -35,7 +35,7 @@ let fbpMarkdownExample = """
     #expect(graph.properties["name"] == "imageresize")
 }
 
-@Test func graphJSONRoundTripsCanonically() throws {
+@Test(.logsOnFailure) func graphJSONRoundTripsCanonically() throws {
     let graph = try Graph(jsonText: fbpMarkdownExample)
     let text = graph.jsonText()
     let again = try Graph(jsonText: text)
@@ -47,7 +47,7 @@ let fbpMarkdownExample = """
     #expect(text.range(of: "\"web\": {")!.lowerBound < text.range(of: "\"resize\": {")!.lowerBound)
 }
 
-@Test(arguments: parserCases)
+@Test(.logsOnFailure, arguments: parserCases)
 func graphRoundTripsThroughFBPAndJSON(_ testCase: ParserCase) throws {
     let graph = try FBPParser.parse(testCase.text, caseSensitive: testCase.caseSensitive)
     let fbp = try graph.fbpText()
@@ -55,7 +55,7 @@ func graphRoundTripsThroughFBPAndJSON(_ testCase: ParserCase) throws {
     #expect(try Graph(jsonText: graph.jsonText()) == graph)
 }
 
-@Test func jsonGraphConvertsToFBPAndBackWithoutDSLOnlyLosses() throws {
+@Test(.logsOnFailure) func jsonGraphConvertsToFBPAndBackWithoutDSLOnlyLosses() throws {
     var graph = try Graph(jsonText: fbpMarkdownExample)
     let parsed = try FBPParser.parse(try graph.fbpText())
     // The DSL cannot hold groups or connection metadata; everything else survives.
@@ -64,7 +64,7 @@ func graphRoundTripsThroughFBPAndJSON(_ testCase: ParserCase) throws {
     #expect(parsed == graph)
 }
 
-@Test(arguments: [
+@Test(.logsOnFailure, arguments: [
     (JSONValue.string("plain"), "'plain'"),
     (JSONValue.string("it's"), #"'it\'s'"#),
     (JSONValue.string("back\\slash"), #""back\\slash""#),
@@ -79,7 +79,7 @@ func fbpSerializerWritesIIPsTheParserReadsBack(data: JSONValue, text: String) th
     #expect(graph.connections.first?.data == data)
 }
 
-@Test(arguments: [
+@Test(.logsOnFailure, arguments: [
     ("{\"processes\": {\"a\": {\"metadata\": {}}}}", "processes.a.component: must be the component name as a string"),
     ("{\"connections\": [{\"tgt\": {\"process\": \"a\"}}]}", "connections[0].tgt.port: must be a port name"),
     ("{\"connections\": [{\"tgt\": {\"process\": \"a\", \"port\": \"in\"}}]}", "connections[0]: needs either \"src\""),
@@ -98,12 +98,12 @@ func graphJSONErrorsSayWhere(text: String, message: String) {
     }
 }
 
-@Test func fbpSerializerRefusesNamesTheDSLCannotHold() {
+@Test(.logsOnFailure) func fbpSerializerRefusesNamesTheDSLCannotHold() {
     let graph = Graph(processes: [GraphProcess(name: "has space", component: "A")])
     #expect(throws: FBPSerializationError.self) { try graph.fbpText() }
 }
 
-@Test func graphFilesLoadAndSaveByExtension() throws {
+@Test(.logsOnFailure) func graphFilesLoadAndSaveByExtension() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("graph-files-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }

@@ -3,10 +3,11 @@ import Testing
 @testable import MsgFloGraph
 import MsgFlo
 import MsgFloAMQP
+import Synchronization
 import TestSupport
 
 /// Real processes on the real RabbitMQ: what users do with the msgflo tools.
-@Suite("msgflo processes", .tags(.amqpIntegration), .serialized, .timeLimit(.minutes(5)))
+@Suite("msgflo processes", .tags(.amqpIntegration), .serialized, .timeLimit(.minutes(5)), .logsOnFailure)
 struct ProcessIntegrationTests {
     let management = RabbitManagement()
 
@@ -28,14 +29,6 @@ struct ProcessIntegrationTests {
         return (queue, box)
     }
 
-    func waitFor(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw TimeoutFailure(description: "timed out waiting for \(what)") }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-    }
-
     @Test func setupWithParticipantsPassesAMessageThroughThreeRoles() async throws {
         let suffix = UUID().uuidString.prefix(6).lowercased()
         let graphFile = temporaryFile("chain.fbp")
@@ -44,12 +37,12 @@ struct ProcessIntegrationTests {
         a\(suffix)(examples/Repeat) OUT -> IN b\(suffix)(examples/Repeat) OUT -> IN c\(suffix)(examples/Repeat)
         """.write(to: graphFile, atomically: true, encoding: .utf8)
         let log = temporaryFile("setup.log")
-        let setup = try MsgFloBinary.start(["setup", "--participants", graphFile.path], log: log)
+        let setup = try BuiltExecutable.msgflo.start(["setup", "--participants", graphFile.path], log: log)
         defer { setup.terminate() }
         let transport = try await AMQPTestBroker.connectedTransport()
         defer { Task { await transport.disconnect() } }
         let (_, box) = try await sink(transport, exchange: "c\(suffix).OUT")
-        try await waitFor("three participants consuming") {
+        try await waitUntil("three participants consuming") {
             var consumers = 0
             for role in ["a", "b", "c"] {
                 consumers += (try await management.queue("\(role)\(suffix).IN")?["consumers"] as? Int) ?? 0
@@ -57,12 +50,12 @@ struct ProcessIntegrationTests {
             return consumers == 3
         }
         try await transport.publish(queue: "a\(suffix).IN", body: Data(#"{"n":42}"#.utf8))
-        try await waitFor("the message at the end of the chain") { box.values.count == 1 }
+        try await waitUntil("the message at the end of the chain") { box.values.count == 1 }
         #expect(box.values == [["n": 42]])
         setup.terminate()
-        try await waitFor("msgflo setup to exit") { !setup.isRunning }
+        try await waitUntil("msgflo setup to exit") { !setup.isRunning }
         // Stopping setup stops the participants it started.
-        try await waitFor("participants stopped") {
+        try await waitUntil("participants stopped") {
             (try await management.queue("a\(suffix).IN")?["consumers"] as? Int) == 0
         }
     }
@@ -76,15 +69,15 @@ struct ProcessIntegrationTests {
         let graphFile = temporaryFile("pair.fbp")
         try "\(roles[0])(examples/Repeat) OUT -> IN \(roles[1])(examples/Repeat)\n".write(to: graphFile, atomically: true, encoding: .utf8)
         let log = temporaryFile("stop.log")
-        let setup = try MsgFloBinary.start(["setup", "--participants", graphFile.path], log: log)
+        let setup = try BuiltExecutable.msgflo.start(["setup", "--participants", graphFile.path], log: log)
         defer { if setup.isRunning { kill(setup.processIdentifier, SIGKILL) } }
-        try await waitFor("both participants consuming") {
+        try await waitUntil("both participants consuming") {
             var consumers = 0
             for role in roles { consumers += (try await management.queue("\(role).IN")?["consumers"] as? Int) ?? 0 }
             return consumers == 2
         }
         kill(setup.processIdentifier, SIGTERM)
-        try await waitFor("msgflo setup to exit") { !setup.isRunning }
+        try await waitUntil("msgflo setup to exit") { !setup.isRunning }
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         #expect(setup.terminationReason == .exit && setup.terminationStatus == 0, "\(output)")
         let endings = output.split(separator: "\n").filter { $0.contains("participant stopped") && $0.contains("ending=") }
@@ -104,23 +97,23 @@ struct ProcessIntegrationTests {
         defer { Task { await transport.disconnect() } }
         let (_, box) = try await sink(transport, exchange: "\(role).OUT")
         let log = temporaryFile("drain.log")
-        let participant = try MsgFloBinary.start(["participant", "Repeat", "--role", role, "--delay", "3"], log: log)
+        let participant = try BuiltExecutable.msgflo.start(["participant", "Repeat", "--role", role, "--delay", "3"], log: log)
         defer { if participant.isRunning { kill(participant.processIdentifier, SIGKILL) } }
-        try await waitFor("the participant consuming") {
+        try await waitUntil("the participant consuming") {
             (try await management.queue("\(role).IN")?["consumers"] as? Int) == 1
         }
         try await transport.publish(queue: "\(role).IN", body: Data(#"{"job":"in hand"}"#.utf8))
-        try await waitFor("the message held unacknowledged") {
+        try await waitUntil("the message held unacknowledged") {
             (try await management.queue("\(role).IN")?["messages_unacknowledged"] as? Int) == 1
         }
         kill(participant.processIdentifier, SIGTERM)
         kill(participant.processIdentifier, SIGINT)
-        try await waitFor("the participant to exit") { !participant.isRunning }
+        try await waitUntil("the participant to exit") { !participant.isRunning }
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         #expect(participant.terminationReason == .exit && participant.terminationStatus == 0, "\(output)")
-        try await waitFor("the message sent on") { box.values.count == 1 }
+        try await waitUntil("the message sent on") { box.values.count == 1 }
         #expect(box.values == [["job": "in hand"]])
-        try await waitFor("nothing left in the queue") {
+        try await waitUntil("nothing left in the queue") {
             (try await management.queue("\(role).IN")?["messages"] as? Int) == 0
         }
     }
@@ -130,31 +123,26 @@ struct ProcessIntegrationTests {
         let transport = try await AMQPTestBroker.connectedTransport()
         defer { Task { await transport.disconnect() } }
         let (_, box) = try await sink(transport, exchange: "\(role).OUT")
-        let slow = try MsgFloBinary.start(["participant", "Repeat", "--role", role, "--delay", "30"], log: temporaryFile("slow.log"))
-        try await waitFor("the slow participant consuming") {
+        let slow = try BuiltExecutable.msgflo.start(["participant", "Repeat", "--role", role, "--delay", "30"], log: temporaryFile("slow.log"))
+        try await waitUntil("the slow participant consuming") {
             (try await management.queue("\(role).IN")?["consumers"] as? Int) == 1
         }
         try await transport.publish(queue: "\(role).IN", body: Data(#"{"job":"precious"}"#.utf8))
-        try await waitFor("the message held unacknowledged") {
+        try await waitUntil("the message held unacknowledged") {
             (try await management.queue("\(role).IN")?["messages_unacknowledged"] as? Int) == 1
         }
         kill(slow.processIdentifier, SIGKILL)
-        try await waitFor("the killed participant to be gone") { !slow.isRunning }
+        try await waitUntil("the killed participant to be gone") { !slow.isRunning }
         #expect(box.values.isEmpty)
-        let fast = try MsgFloBinary.start(["participant", "Repeat", "--role", role], log: temporaryFile("fast.log"))
+        let fast = try BuiltExecutable.msgflo.start(["participant", "Repeat", "--role", role], log: temporaryFile("fast.log"))
         defer { fast.terminate() }
-        try await waitFor("the redelivered message") { box.values.count == 1 }
+        try await waitUntil("the redelivered message") { box.values.count == 1 }
         #expect(box.values == [["job": "precious"]])
     }
 }
 
-final class MessageBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [JSONValue] = []
-    func add(_ value: JSONValue) { lock.withLock { items.append(value) } }
-    var values: [JSONValue] { lock.withLock { items } }
-}
-
-struct TimeoutFailure: Error, CustomStringConvertible {
-    var description: String
+final class MessageBox: Sendable {
+    private let items = Mutex<[JSONValue]>([])
+    func add(_ value: JSONValue) { items.withLock { $0.append(value) } }
+    var values: [JSONValue] { items.withLock { $0 } }
 }

@@ -7,7 +7,7 @@ import TestSupport
 /// The repository root, to test the graphs and library that ship in graphs/.
 private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-@Test func procfileOfImgfloServerSkipsRoutingNodesAndAppendsIncludes() throws {
+@Test(.logsOnFailure) func procfileOfImgfloServerSkipsRoutingNodesAndAppendsIncludes() throws {
     // msgflo spec/procfile.coffee "correct imgflo-server.fbp", plus the RoundRobin node
     // left in (msgflo needs --ignore for it; it is never a process).
     let graph = try FBPParser.parse("""
@@ -23,7 +23,7 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathCom
     #expect(text == "imgflo_worker: node worker.js --name imgflo_worker\nweb: node index.js\n")
 }
 
-@Test func procfileWithIIPsMatchesMsgflo() throws {
+@Test(.logsOnFailure) func procfileWithIIPsMatchesMsgflo() throws {
     // msgflo spec/procfile.coffee ".fbp with IIPs" with spec/fixtures/library-noflo.json.
     let graph = try FBPParser.parse("""
         # !runtime msgflo
@@ -50,14 +50,14 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathCom
         """)
 }
 
-@Test func procfileFailsOnComponentsMissingFromTheLibrary() throws {
+@Test(.logsOnFailure) func procfileFailsOnComponentsMissingFromTheLibrary() throws {
     let graph = try FBPParser.parse("w(imgflo-server/ProcessImage)")
     #expect(throws: ComponentLibraryError.unknownComponent(component: "imgflo-server/ProcessImage", role: "w", library: nil, known: [])) {
         try Procfile.generate(graph: graph, library: ComponentLibrary())
     }
 }
 
-@Test func shippedImageResizeGraphAndLibraryGiveAProcfileAndBindings() throws {
+@Test(.logsOnFailure) func shippedImageResizeGraphAndLibraryGiveAProcfileAndBindings() throws {
     let graph = try Graph.load(path: repositoryRoot.appendingPathComponent("graphs/imageresize.fbp").path)
     #expect(graph.runtime == "msgflo")
     let library = try ComponentLibrary.load(path: repositoryRoot.appendingPathComponent("graphs/components.json").path)
@@ -74,7 +74,7 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathCom
     ])
 }
 
-@Test(arguments: ["repeat-chain.fbp", "fan-out.fbp", "roundrobin.fbp"])
+@Test(.logsOnFailure, arguments: ["repeat-chain.fbp", "fan-out.fbp", "roundrobin.fbp"])
 func shippedExampleGraphsLoadBindAndHaveCommands(file: String) throws {
     let graph = try Graph.load(path: repositoryRoot.appendingPathComponent("graphs/examples/\(file)").path)
     let library = try ComponentLibrary.load(path: repositoryRoot.appendingPathComponent("graphs/components.json").path)

@@ -6,7 +6,7 @@ import MsgFlo
 import TestSupport
 import Primitives
 
-@Suite("MQTT broker restart", .tags(.mqttIntegration), .serialized, .timeLimit(.minutes(5)))
+@Suite("MQTT broker restart", .tags(.mqttIntegration), .serialized, .timeLimit(.minutes(5)), .logsOnFailure)
 struct MQTTBrokerRestartTests {
     @Test func consumerResumesAndPublishesGoThroughAfterTheBrokerRestarts() async throws {
         let broker = try PrivateMosquitto(port: 1893)

@@ -4,7 +4,7 @@ import MsgFlo
 import TestSupport
 import Primitives
 
-@Suite("MQTT packets")
+@Suite("MQTT packets", .logsOnFailure)
 struct MQTTPacketTests {
     struct Encoded: CustomTestStringConvertible, Sendable {
         var name: String

@@ -6,7 +6,7 @@ import TestSupport
 import Primitives
 
 /// The msgflo tools on the shared mosquitto, as real processes.
-@Suite("MQTT msgflo processes", .tags(.mqttIntegration), .serialized, .timeLimit(.minutes(5)))
+@Suite("MQTT msgflo processes", .tags(.mqttIntegration), .serialized, .timeLimit(.minutes(5)), .logsOnFailure)
 struct MQTTProcessTests {
     func temporaryFile(_ name: String) -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("msgflo-mqtt-\(UUID().uuidString.prefix(8))-\(name)")
@@ -14,7 +14,7 @@ struct MQTTProcessTests {
 
     /// Polls instead of `waitUntilExit`, which can hang.
     func waitForExit(_ process: Process) async throws {
-        try await waitUntil("msgflo to exit", timeout: 60) { !process.isRunning }
+        try await waitUntil("msgflo to exit", timeout: .seconds(60)) { !process.isRunning }
     }
 
     func stop(_ process: Process) async throws {
@@ -36,12 +36,12 @@ struct MQTTProcessTests {
 
         var processes: [Process] = []
         for role in [first, second] {
-            processes.append(try MsgFloBinary.start(["participant", "Repeat", "--role", role, "--broker", broker],
+            processes.append(try BuiltExecutable.msgflo.start(["participant", "Repeat", "--role", role, "--broker", broker],
                                                     log: temporaryFile("\(role).log")))
         }
         let setupLog = temporaryFile("setup.log")
-        processes.append(try MsgFloBinary.start(["setup", graph.path, "--forever", "--broker", broker], log: setupLog))
-        try await waitUntil("setup to forward", timeout: 60) {
+        processes.append(try BuiltExecutable.msgflo.start(["setup", graph.path, "--forever", "--broker", broker], log: setupLog))
+        try await waitUntil("setup to forward", timeout: .seconds(60)) {
             ((try? String(contentsOf: setupLog, encoding: .utf8)) ?? "").contains("bound PUBSUB")
         }
 
@@ -67,7 +67,7 @@ struct MQTTProcessTests {
         try "x(Repeat) OUT -> IN y(Repeat)\n".write(to: graph, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: graph) }
         let log = temporaryFile("setup.log")
-        let process = try MsgFloBinary.start(["setup", graph.path, "--broker", MQTTTestBroker.url.description], log: log)
+        let process = try BuiltExecutable.msgflo.start(["setup", graph.path, "--broker", MQTTTestBroker.url.description], log: log)
         try await waitForExit(process)
         #expect(process.terminationStatus != 0)
         let text = try String(contentsOf: log, encoding: .utf8)

@@ -7,7 +7,7 @@ import MsgFloGraph
 import TestSupport
 import Primitives
 
-@Suite("MQTTTransport integration", .tags(.mqttIntegration), .timeLimit(.minutes(3)))
+@Suite("MQTTTransport integration", .tags(.mqttIntegration), .timeLimit(.minutes(3)), .logsOnFailure)
 struct MQTTTransportIntegrationTests {
     @Test func publishesAreAcknowledgedAndConsumedInOrder() async throws {
         let consumer = try await MQTTTestBroker.connectedTransport()
@@ -37,7 +37,7 @@ struct MQTTTransportIntegrationTests {
             counts.withLock { $0.inFlight += 1; $0.maximum = max($0.maximum, $0.inFlight) }
             // Hold until the window is full (or nothing else can come), then let
             // an over-eager consumer show itself before settling.
-            try? await waitUntil("the prefetch window to fill", timeout: 10) {
+            try? await waitUntil("the prefetch window to fill", timeout: .seconds(10)) {
                 counts.withLock { $0.inFlight >= prefetch || $0.done + $0.inFlight >= total }
             }
             try? await Task.sleep(for: .milliseconds(100))
@@ -45,7 +45,7 @@ struct MQTTTransportIntegrationTests {
             return .ack
         }
         for i in 0..<total { try await transport.publish(queue: topic, body: Data("\(i)".utf8)) }
-        try await waitUntil("every message to be handled", timeout: 60) { counts.withLock { $0.done == total } }
+        try await waitUntil("every message to be handled", timeout: .seconds(60)) { counts.withLock { $0.done == total } }
         #expect(counts.withLock { $0.maximum } == prefetch)
         await handle.cancel()
         await transport.disconnect()

@@ -2,9 +2,10 @@ import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
 import Testing
+import TestSupport
 
 /// What the shell could not do is reported and forgotten, so it is tried again.
-@Suite struct ActionFailureTests {
+@Suite(.logsOnFailure) struct ActionFailureTests {
     @Test func aFailedBindIsReportedAndRetriedAtTheNextChange() {
         var harness = Harness()
         let started = harness.feed(.startNetwork(graph: "imageresize"))

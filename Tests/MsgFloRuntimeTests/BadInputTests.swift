@@ -3,9 +3,10 @@ import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
 import Testing
+import TestSupport
 
 /// Whatever a client sends, the coordinator answers and stays up.
-@Suite struct BadInputTests {
+@Suite(.logsOnFailure) struct BadInputTests {
     static let frames = [
         #"{"protocol":"graph","command":"addedge","payload":{"src":{"node":"web","port":"resizeimage"},"tgt":{"node":"store","port":"in","index":0},"metadata":{"route":1},"graph":"imageresize"},"requestId":"1"}"#,
         #"{"protocol":"network","command":"edges","payload":{"edges":[{"src":{"node":"resize","port":"out"},"tgt":{"node":"store","port":"in"}}],"graph":"imageresize"}}"#,

@@ -2,8 +2,9 @@ import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
 import Testing
+import TestSupport
 
-@Suite struct ComponentCommandTests {
+@Suite(.logsOnFailure) struct ComponentCommandTests {
     @Test func listNamesLibraryAndDiscoveredComponentsWithAnnouncedPorts() throws {
         var harness = Harness()
         harness.feed(.discovered(Fixtures.participant("echo", component: "examples/Repeat"), announcedAt: nil))

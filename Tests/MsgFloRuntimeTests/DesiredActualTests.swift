@@ -3,9 +3,10 @@ import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
 import Testing
+import TestSupport
 
 /// The graph is the desired state, discovery the actual one.
-@Suite struct DesiredActualTests {
+@Suite(.logsOnFailure) struct DesiredActualTests {
     static func online(_ outputs: [RuntimeOutput], _ node: String) -> JSONValue? {
         outputs.messages(to: "a").first { $0.command == "changenode" && $0.payload["id"] == .string(node) }?
             .payload["metadata"]?["msgflo"]

@@ -3,9 +3,10 @@ import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
 import Testing
+import TestSupport
 
 /// Watching edges: taps start and stop with the selections; data is sampled per client per edge.
-@Suite struct EdgeDataTests {
+@Suite(.logsOnFailure) struct EdgeDataTests {
     static let resizeToStore: JSONValue = ["src": Fixtures.port("resize", "out"), "tgt": Fixtures.port("store", "in")]
     static let webToResize: JSONValue = ["src": Fixtures.port("web", "resizeimage"), "tgt": Fixtures.port("resize", "in")]
 

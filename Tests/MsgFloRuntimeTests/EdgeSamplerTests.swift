@@ -1,8 +1,9 @@
 import Foundation
 import MsgFloRuntime
 import Testing
+import TestSupport
 
-@Suite struct EdgeSamplerTests {
+@Suite(.logsOnFailure) struct EdgeSamplerTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
         var limit: Int

@@ -2,9 +2,10 @@ import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
 import Testing
+import TestSupport
 
 /// Frames that are not requests: each becomes a typed problem and an error reply.
-@Suite struct FBPEnvelopeTests {
+@Suite(.logsOnFailure) struct FBPEnvelopeTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
         var text: String

@@ -2,9 +2,10 @@ import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
 import Testing
+import TestSupport
 
 /// Payloads of every accepted command decode to typed requests; bad ones name the field.
-@Suite struct FBPRequestDecodingTests {
+@Suite(.logsOnFailure) struct FBPRequestDecodingTests {
     struct Good: Sendable, CustomTestStringConvertible {
         var command: String
         var payload: JSONValue

@@ -2,11 +2,12 @@ import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
 import Testing
+import TestSupport
 
 /// Every graph command through the coordinator, on the running image-resize
 /// graph: the echo to everyone (responseTo only to the requester) and the
 /// broker actions it causes; or an error to the requester alone, and nothing else.
-@Suite struct GraphCommandTests {
+@Suite(.logsOnFailure) struct GraphCommandTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var command: String
         var payload: JSONValue

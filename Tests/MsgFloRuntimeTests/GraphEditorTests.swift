@@ -2,9 +2,10 @@ import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
 import Testing
+import TestSupport
 
 /// Every graph edit on the image-resize graph: what it changes, or why it is refused.
-@Suite struct GraphEditorTests {
+@Suite(.logsOnFailure) struct GraphEditorTests {
     static let graph = Fixtures.imageResize().graph
     static func ref(_ node: String, _ port: String, _ index: Int? = nil) -> PortRef { PortRef(process: node, port: port, index: index) }
     static func edge(_ a: String, _ p: String, _ b: String, _ q: String) -> EdgeEnds { EdgeEnds(src: ref(a, p), tgt: ref(b, q)) }

@@ -3,8 +3,9 @@ import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
 import Testing
+import TestSupport
 
-@Suite struct NetworkCommandTests {
+@Suite(.logsOnFailure) struct NetworkCommandTests {
     static let g: JSONValue = "imageresize"
 
     @Test func startBindsTheGraphDeclaringWhatNobodyAnnouncedAndSendsInitialPackets() throws {

@@ -3,8 +3,9 @@ import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
 import Testing
+import TestSupport
 
-@Suite struct PersistenceTests {
+@Suite(.logsOnFailure) struct PersistenceTests {
     /// The image-resize graph with what editors add: positions, labels, routes, groups, export metadata.
     static func edited() -> Graph {
         var graph = Fixtures.imageResize().graph

@@ -2,9 +2,10 @@ import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
 import Testing
+import TestSupport
 
 /// `--participants`: processes follow the running graph's nodes.
-@Suite struct ProcessManagementTests {
+@Suite(.logsOnFailure) struct ProcessManagementTests {
     static let g: JSONValue = "imageresize"
 
     static func managed() -> Harness {

@@ -4,11 +4,12 @@ import MsgFloGraph
 import MsgFloRuntime
 import PlatformClients
 import Testing
+import TestSupport
 
 /// Queue depth, rate and consumers reach clients as edge metadata
 /// (`metadata.msgflo.messages/rate/consumers` of the edge's target queue),
 /// and only when a figure changed.
-@Suite struct QueueStatsTests {
+@Suite(.logsOnFailure) struct QueueStatsTests {
     /// The `metadata.msgflo` of each graph:changeedge sent to `client`, by edge id.
     static func edgeNews(_ outputs: [RuntimeOutput], to client: ClientID = "a") -> [String: JSONValue] {
         var news: [String: JSONValue] = [:]

@@ -2,8 +2,9 @@ import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
 import Testing
+import TestSupport
 
-@Suite struct RuntimeCommandTests {
+@Suite(.logsOnFailure) struct RuntimeCommandTests {
     @Test func getruntimeReportsTypeVersionAndExactlyTheCapabilities() throws {
         var harness = Harness()
         let outputs = harness.request("runtime", "getruntime", [:])

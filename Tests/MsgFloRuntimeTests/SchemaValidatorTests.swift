@@ -2,9 +2,10 @@ import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
 import Testing
+import TestSupport
 
 /// The validator the other tests rely on must be able to fail.
-@Suite struct SchemaValidatorTests {
+@Suite(.logsOnFailure) struct SchemaValidatorTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
         var message: FBPMessage

@@ -2,9 +2,10 @@ import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
 import Testing
+import TestSupport
 
 /// With a secret, a message without it (or with another) changes nothing and is answered with an error.
-@Suite struct SecretTests {
+@Suite(.logsOnFailure) struct SecretTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
         var secret: String?

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 import Primitives
 
-@Suite("BrokerURL")
+@Suite("BrokerURL", .logsOnFailure)
 struct BrokerURLTests {
     struct Parsed: Sendable, CustomTestStringConvertible {
         var text: String

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 import Primitives
 
-@Suite("DiscoveryListener", .timeLimit(.minutes(1)))
+@Suite("DiscoveryListener", .timeLimit(.minutes(1)), .logsOnFailure)
 struct DiscoveryListenerTests {
     @Test func learnsParticipantsAndSurvivesMalformedMessages() async throws {
         let broker = InProcessBroker()

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 import Primitives
 
-@Suite("DiscoveryMessage")
+@Suite("DiscoveryMessage", .logsOnFailure)
 struct DiscoveryMessageTests {
     static let resize = ParticipantDefinition(
         id: "resize-5f0c", role: "resize", component: "imageresize/ResizeImage",

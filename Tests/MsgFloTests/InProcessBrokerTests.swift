@@ -81,7 +81,7 @@ final class BrokerScenarioRunner: Sendable {
     }
 }
 
-@Suite("InProcessBroker semantics", .timeLimit(.minutes(1)))
+@Suite("InProcessBroker semantics", .timeLimit(.minutes(1)), .logsOnFailure)
 struct InProcessBrokerTests {
     static let inport: [TopologyStep] = [
         .declareQueue(name: "work.IN", deadLetterExchange: "dead-work.IN"),

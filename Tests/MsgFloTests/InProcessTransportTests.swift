@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 import Primitives
 
-@Suite("InProcessTransport", .timeLimit(.minutes(1)))
+@Suite("InProcessTransport", .timeLimit(.minutes(1)), .logsOnFailure)
 struct InProcessTransportTests {
     @Test func declaresInportsAsMsgFloDoes() async throws {
         let broker = InProcessBroker()

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 import Primitives
 
-@Suite("ParticipantConfiguration")
+@Suite("ParticipantConfiguration", .logsOnFailure)
 struct ParticipantConfigurationTests {
     @Test(arguments: [
         ([String: String](), ParticipantConfiguration(prefetch: nil, discoveryPeriod: 60, drainGrace: 20)),

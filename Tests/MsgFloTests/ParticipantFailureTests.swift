@@ -6,7 +6,7 @@ import Primitives
 
 /// What the runtime does with transport failures and spent retry budgets, on
 /// the in-process broker (a wrapper fails the publishes a broker would refuse).
-@Suite("Participant failures")
+@Suite("Participant failures", .timeLimit(.minutes(1)), .logsOnFailure)
 struct ParticipantFailureTests {
     static func definition(role: String = "repeat") -> ParticipantDefinition {
         .conventional(role: role, component: "test/Repeat", inports: ["in"], outports: ["out", "error"])

@@ -6,7 +6,7 @@ import Primitives
 import Logging
 import ServiceLifecycle
 
-@Suite("Participant runtime", .timeLimit(.minutes(2)))
+@Suite("Participant runtime", .timeLimit(.minutes(2)), .logsOnFailure)
 struct ParticipantTests {
     static func repeatDefinition(role: String = "repeat", id: String? = nil, error: Bool = true) -> ParticipantDefinition {
         .conventional(role: role, component: "test/Repeat", id: id, inports: ["in"], outports: error ? ["out", "error"] : ["out"])

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 import Primitives
 
-@Suite("ParticipantRegistry")
+@Suite("ParticipantRegistry", .logsOnFailure)
 struct RegistryTests {
     static let t0 = Date(timeIntervalSince1970: 1_000_000)
 

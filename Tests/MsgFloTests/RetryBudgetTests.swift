@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// Which failures are retried, and for how long: pure decisions, in tables.
-@Suite("Retry budget and failure classification")
+@Suite("Retry budget and failure classification", .logsOnFailure)
 struct RetryBudgetTests {
     struct Classified: Sendable, CustomTestStringConvertible {
         var name: String

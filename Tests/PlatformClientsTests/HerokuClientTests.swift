@@ -1,8 +1,9 @@
 import Foundation
 import PlatformClients
 import Testing
+import TestSupport
 
-@Suite("Heroku formation client, stubbed network")
+@Suite("Heroku formation client, stubbed network", .timeLimit(.minutes(1)), .logsOnFailure)
 struct HerokuClientTests {
     static let formationJSON = #"[{"app":{"name":"shop"},"command":"worker","quantity":2,"size":"standard-1X","type":"resize"},{"quantity":1,"type":"web"}]"#
     static let base = URL(string: "https://api.example")!

@@ -2,8 +2,9 @@ import Foundation
 import MsgFlo
 import PlatformClients
 import Testing
+import TestSupport
 
-@Suite("RabbitMQ management client, stubbed network")
+@Suite("RabbitMQ management client, stubbed network", .timeLimit(.minutes(1)), .logsOnFailure)
 struct ManagementClientTests {
     static let endpoint = ManagementEndpoint(apiURL: URL(string: "http://rabbit:15672/api")!, username: "u", password: "p", vhost: "/")
 

@@ -1,8 +1,9 @@
 import Foundation
 import PlatformClients
 import Testing
+import TestSupport
 
-@Suite("Where the RabbitMQ management API is")
+@Suite("Where the RabbitMQ management API is", .logsOnFailure)
 struct ManagementEndpointTests {
     struct Case: Sendable, CustomStringConvertible {
         var broker: String?

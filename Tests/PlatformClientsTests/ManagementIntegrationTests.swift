@@ -6,7 +6,7 @@ import Testing
 
 /// The client against the shared RabbitMQ's real management API
 /// (MSGFLO_TEST_BROKER, MSGFLO_TEST_MANAGEMENT_URL).
-@Suite("RabbitMQ management client against RabbitMQ", .tags(.amqpIntegration))
+@Suite("RabbitMQ management client against RabbitMQ", .tags(.amqpIntegration), .timeLimit(.minutes(2)), .logsOnFailure)
 struct ManagementIntegrationTests {
     static var environment: [String: String] { ProcessInfo.processInfo.environment }
     static var broker: String { environment["MSGFLO_TEST_BROKER"] ?? "amqp://guest:guest@localhost:5672" }
@@ -67,7 +67,7 @@ struct ManagementIntegrationTests {
 
             try await Self.publish(client, to: name, count: 3)
             // The broker samples statistics every 5 s.
-            let counted = try await amqpEventually(timeout: .seconds(30)) { try await client.queue(name).messages == 3 }
+            let counted = try await eventually(timeout: .seconds(30)) { try await client.queue(name).messages == 3 }
             #expect(counted)
         }
     }
@@ -80,13 +80,13 @@ struct ManagementIntegrationTests {
             #expect(try await client.policy(named: name) == policy)
             #expect(try await client.policies().contains(policy))
             // Applied by the broker, not only stored.
-            let applied = try await amqpEventually(timeout: .seconds(30)) {
+            let applied = try await eventually(timeout: .seconds(30)) {
                 let raw = try await client.send("GET", ["queues", "/", name])
                 return String(decoding: raw.body, as: UTF8.self).contains(#""policy":"\#(name)""#)
             }
             #expect(applied)
             try await Self.publish(client, to: name, count: 5)
-            let capped = try await amqpEventually(timeout: .seconds(30)) { try await client.queue(name).messages == 2 }
+            let capped = try await eventually(timeout: .seconds(30)) { try await client.queue(name).messages == 2 }
             #expect(capped)
             #expect(try await client.deletePolicy(named: name))
             #expect(try await client.policy(named: name) == nil)

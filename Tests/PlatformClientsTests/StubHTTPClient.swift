@@ -1,14 +1,13 @@
 import Foundation
+import Synchronization
 import PlatformClients
 
 /// An HTTPClient that answers in-process with the test's function and keeps
 /// every request, so clients are tested without a network.
-final class StubHTTPClient: HTTPClient, @unchecked Sendable {
+final class StubHTTPClient: HTTPClient, Sendable {
     typealias Answer = @Sendable (HTTPClientRequest) throws(HTTPClientError) -> HTTPClientResponse
 
-    // `recorded` is guarded by `lock`.
-    private let lock = NSLock()
-    private var recorded: [HTTPClientRequest] = []
+    private let recorded = Mutex<[HTTPClientRequest]>([])
     private let answer: Answer
 
     init(_ answer: @escaping Answer) {
@@ -21,9 +20,9 @@ final class StubHTTPClient: HTTPClient, @unchecked Sendable {
     }
 
     func send(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
-        lock.withLock { recorded.append(request) }
+        recorded.withLock { $0.append(request) }
         return try answer(request)
     }
 
-    var requests: [HTTPClientRequest] { lock.withLock { recorded } }
+    var requests: [HTTPClientRequest] { recorded.withLock { $0 } }
 }

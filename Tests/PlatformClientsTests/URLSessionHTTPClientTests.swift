@@ -1,38 +1,33 @@
 import Foundation
-import HTTPServer
-import Logging
 import PlatformClients
 import Testing
+import TestSupport
 
-@Suite("URLSessionHTTPClient over a real socket", .timeLimit(.minutes(1)))
+@Suite("URLSessionHTTPClient over a real socket", .timeLimit(.minutes(1)), .logsOnFailure)
 struct URLSessionHTTPClientTests {
-    /// Echoes what arrived: method, one header and the body.
-    static func echoServer() throws -> (HTTPServer, Int) {
-        var router = Router()
-        for method in [HTTPMethod.get, .put, .patch, .delete] {
-            router.add(method, "/echo/:word") { request in
-                HTTPResponse(status: HTTPStatus(code: request.method == .put ? 201 : 200),
-                             headers: ["Content-Type": "text/plain", "X-Method": request.method.rawValue,
-                                       "X-Auth": request.headers["Authorization"] ?? "-", "X-Word": request.pathParameters["word"] ?? "-"],
-                             body: request.body)
+    /// Echoes what arrived on /echo/WORD: method, one header, the word and the
+    /// body; /guarded answers RabbitMQ's 401 with its challenge.
+    static func echoServer() throws -> TestHTTPServer {
+        try TestHTTPServer { request in
+            let segments = request.path.split(separator: "/").map(String.init)
+            if request.path == "/guarded" {
+                return TestHTTPResponse(status: 401, headers: ["WWW-Authenticate": #"Basic realm="RabbitMQ Management""#,
+                                                               "Content-Type": "application/json"],
+                                        body: #"{"error":"not_authorised","reason":"Login failed"}"#)
             }
+            guard segments.count == 2, segments[0] == "echo" else { return TestHTTPResponse(status: 404) }
+            return TestHTTPResponse(status: request.method == "PUT" ? 201 : 200,
+                                    headers: ["Content-Type": "text/plain", "X-Method": request.method,
+                                              "X-Auth": request.header("Authorization") ?? "-",
+                                              "X-Word": segments[1].removingPercentEncoding ?? "-"],
+                                    data: request.body)
         }
-        router.get("/guarded") { _ in
-            HTTPResponse(status: .unauthorized, headers: ["WWW-Authenticate": #"Basic realm="RabbitMQ Management""#,
-                                                         "Content-Type": "application/json"],
-                         body: Array(#"{"error":"not_authorised","reason":"Login failed"}"#.utf8))
-        }
-        var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0, eventLoopCount: 1)
-        configuration.accessLog = false
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let server = HTTPServer(configuration: configuration, router: router, logger: logger)
-        return (server, try server.start())
     }
 
     @Test func sendsMethodHeadersAndBodyAndReadsTheAnswer() async throws {
-        let (server, port) = try Self.echoServer()
-        defer { server.shutdown() }
+        let server = try Self.echoServer()
+        defer { server.stop() }
+        let port = server.port
         let client = URLSessionHTTPClient(timeout: 10)
         let response = try await client.send(HTTPClientRequest(
             method: "PUT", url: URL(string: "http://127.0.0.1:\(port)/echo/a%20b")!,
@@ -49,8 +44,9 @@ struct URLSessionHTTPClientTests {
     /// RabbitMQ's 401 asks for credentials; URLSession on Linux would wait for
     /// an answer to that challenge forever.
     @Test func aChallengingUnauthorizedIsAnAnswerNotAHang() async throws {
-        let (server, port) = try Self.echoServer()
-        defer { server.shutdown() }
+        let server = try Self.echoServer()
+        defer { server.stop() }
+        let port = server.port
         let client = URLSessionHTTPClient(timeout: 10)
         for _ in 0..<2 {
             let response = try await client.send(HTTPClientRequest(

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Postgres
 
-@Suite(.timeLimit(.minutes(2))) struct ConnectionFailureTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct ConnectionFailureTests {
     @Test func aServerThatIsNotThereGivesAClearError() async throws {
         await #expect {
             _ = try await PostgresConnection.connect(url: "postgres://alice:hunter2@localhost:5499/imageresize")

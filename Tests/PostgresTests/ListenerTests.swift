@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Postgres
 
-@Suite(.timeLimit(.minutes(1))) struct ListenerTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct ListenerTests {
     @Test func notificationsArriveInOrder() async throws {
         let channel = "test_" + UUID().uuidString
         let listener = try await PostgresListener.connect(url: TestDatabase.url)

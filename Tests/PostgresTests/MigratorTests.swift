@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Postgres
 
-@Suite(.timeLimit(.minutes(2))) struct MigratorTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct MigratorTests {
     // Deliberately not idempotent (no IF NOT EXISTS): applying one twice fails.
     static let first = [
         Migration(version: 1, name: "create jobs", sql: "CREATE TABLE jobs (id uuid PRIMARY KEY, data jsonb NOT NULL)"),

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Postgres
 
-@Suite(.timeLimit(.minutes(2))) struct PoolTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct PoolTests {
     @Test func manyTasksShareAFewConnections() async throws {
         try await TestDatabase.withSchema { url in
             let pool = try await PostgresPool.connect(url: url, size: 3)
@@ -65,7 +66,7 @@ import Testing
     }
 }
 
-@Suite(.timeLimit(.minutes(2))) struct PoolCancellationTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct PoolCancellationTests {
     @Test func aCancelledWaiterLeavesThePoolWorking() async throws {
         let pool = try await PostgresPool.connect(url: TestDatabase.url, size: 1)
         defer { pool.close() }

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Postgres
 
-@Suite struct PostgresTimestampTests {
+@Suite(.logsOnFailure) struct PostgresTimestampTests {
     @Test(arguments: [
         ("1970-01-01 00:00:00+00", 0.0),
         ("1970-01-01 00:00:00.5+00", 0.5),
@@ -62,7 +63,7 @@ import Testing
     }
 }
 
-@Suite struct PostgresValueWireTests {
+@Suite(.logsOnFailure) struct PostgresValueWireTests {
     @Test(arguments: [
         (PostgresValue.string("héllo"), PostgresType.unknown, Int32(0), Array("héllo".utf8)),
         (.int(-42), PostgresType.int8, 0, Array("-42".utf8)),
@@ -96,7 +97,7 @@ import Testing
     }
 }
 
-@Suite struct ConnectionTargetTests {
+@Suite(.logsOnFailure) struct ConnectionTargetTests {
     @Test(arguments: [
         ("postgres://alice:s3cret@db.example.com:6543/jobs", "postgres://alice@db.example.com:6543/jobs"),
         ("postgres://postgres@localhost/imageresize", "postgres://postgres@localhost:5432/imageresize"),

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Postgres
 
-@Suite(.timeLimit(.minutes(2))) struct QueryTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct QueryTests {
     @Test func everyParameterTypeRoundTrips() async throws {
         try await TestDatabase.withSchema { url in
             let db = try await PostgresConnection.connect(url: url)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import Postgres
 
 /// The real PostgreSQL the tests run against, and a private schema per test
@@ -43,13 +44,11 @@ enum TestDatabase {
     static func waitUntilActive(pid: Int, matching pattern: String) async throws {
         let admin = try await PostgresConnection.connect(url: url)
         defer { admin.close() }
-        for _ in 0..<500 {
+        try await waitUntil("backend \(pid) to run \(pattern)", timeout: .seconds(10), every: .milliseconds(10)) {
             let rows = try await admin.query(
                 "SELECT count(*) AS n FROM pg_stat_activity WHERE pid = $1::int AND state = 'active' AND query LIKE $2",
                 [.int(pid), .string(pattern)])
-            if try rows[0].int("n") == 1 { return }
-            try await Task.sleep(for: .milliseconds(10))
+            return try rows[0].int("n") == 1
         }
-        throw PostgresError(kind: .decoding, message: "backend \(pid) never ran \(pattern)")
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Postgres
 
-@Suite(.timeLimit(.minutes(2))) struct TransactionTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct TransactionTests {
     struct Boom: Error {}
 
     @Test func commitsWhenTheBodyReturns() async throws {

@@ -2,7 +2,7 @@ import Testing
 @testable import Primitives
 import TestSupport
 
-@Suite("Backoff")
+@Suite("Backoff", .logsOnFailure)
 struct BackoffTests {
     @Test(arguments: [
         // failures, random unit, expected milliseconds (initial 1 s, cap 30 s, jitter 20 %)
@@ -52,7 +52,7 @@ struct BackoffTests {
 }
 
 /// A restarted broker is found again within seconds, not half a minute.
-@Test func defaultBackoffRetriesWithinFiveSeconds() {
+@Test(.logsOnFailure) func defaultBackoffRetriesWithinFiveSeconds() {
     let backoff = Backoff()
     #expect(backoff.delay(afterFailures: 100, unit: 1.0) <= .seconds(5))
     #expect(backoff.delay(afterFailures: 1, unit: 0.5) <= .seconds(1))

@@ -3,7 +3,7 @@ import Testing
 @testable import Primitives
 import TestSupport
 
-@Suite("BlockingPool", .timeLimit(.minutes(1)))
+@Suite("BlockingPool", .timeLimit(.minutes(1)), .logsOnFailure)
 struct ParticipantBlockingPoolTests {
     struct Boom: Error, Equatable {}
 
@@ -79,7 +79,7 @@ struct ParticipantBlockingPoolTests {
     }
 }
 
-@Suite("BlockingPool thread context")
+@Suite("BlockingPool thread context", .logsOnFailure)
 struct BlockingPoolThreadContextTests {
     /// Stands in for a libcurl handle: made once per thread, used by every job there.
     final class Session {

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 import Primitives
 
-@Test func monotonicClockMovesForwardWithTheContinuousClock() async throws {
+@Test(.timeLimit(.minutes(1)), .logsOnFailure) func monotonicClockMovesForwardWithTheContinuousClock() async throws {
     let start = MonotonicClock.nanoseconds()
     let reference = ContinuousClock.now
     try await Task.sleep(for: .milliseconds(20))

@@ -1,7 +1,8 @@
 import Testing
+import TestSupport
 @testable import Primitives
 
-@Suite struct PercentilesTests {
+@Suite(.logsOnFailure) struct PercentilesTests {
     static let oneToTwenty = (1...20).map(Double.init)
 
     struct Case: Sendable, CustomTestStringConvertible {

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 import Primitives
 
-@Suite("SplitMix64")
+@Suite("SplitMix64", .logsOnFailure)
 struct SplitMix64Tests {
     /// Reference values of the published C code, and the sequences the two
     /// generators this one replaced (guv's simulator, the load test) produced:

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Primitives
 #if canImport(Glibc)
 import Glibc
 #endif
 
-@Suite("ThreadInbox")
+@Suite("ThreadInbox", .timeLimit(.minutes(1)), .logsOnFailure)
 struct ThreadInboxTests {
     @Test func takesCommandsInOrder() {
         let inbox = ThreadInbox<Int>()

@@ -1,7 +1,8 @@
 import Testing
+import TestSupport
 @testable import SafeDownload
 
-@Suite struct AddressPolicyTests {
+@Suite(.logsOnFailure) struct AddressPolicyTests {
     @Test(arguments: [
         ("10.0.0.1", BlockedAddressKind.privateNetwork),
         ("10.255.255.255", .privateNetwork),

@@ -1,7 +1,8 @@
 import Testing
+import TestSupport
 @testable import SafeDownload
 
-@Suite struct AllowListTests {
+@Suite(.logsOnFailure) struct AllowListTests {
     @Test(arguments: [
         ("localhost", AllowedHost(host: "localhost")),
         ("localhost:8089", AllowedHost(host: "localhost", port: 8089)),

@@ -1,8 +1,9 @@
 import Testing
+import TestSupport
 @testable import SafeDownload
 
 /// The host and port the allow-list is matched against come from libcurl's parser.
-@Suite struct CurlURLTests {
+@Suite(.logsOnFailure) struct CurlURLTests {
     @Test(arguments: [
         ("http://example.com/a.png", "http", "example.com", 80),
         ("https://Example.COM/a.png", "https", "example.com", 443),

@@ -1,4 +1,11 @@
+import Foundation
 @testable import SafeDownload
+import TestSupport
+
+/// The tests' HTTP server answering `DownloadRoutes.standard`.
+func downloadServer() throws -> TestHTTPServer {
+    try TestHTTPServer(script: DownloadRoutes.standard)
+}
 
 extension TestHTTPServer {
     /// An allow-list entry opening exactly this server's 127.0.0.1 host and port.
@@ -40,5 +47,3 @@ func downloader(
 func percentEncoded(_ url: String) -> String {
     url.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? url
 }
-
-import Foundation

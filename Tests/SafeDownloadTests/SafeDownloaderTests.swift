@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SafeDownload
 
 /// Live downloads from a real local HTTP server (loopback only: the policy's
 /// acceptance of public addresses is tested in `AddressPolicyTests`).
-@Suite struct SafeDownloaderTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct SafeDownloaderTests {
     @Test func downloadsBodyAndContentType() async throws {
-        let server = try TestHTTPServer()
+        let server = try downloadServer()
         defer { server.stop() }
         let result = try await downloader(allowing: [server]).download("\(server.baseURL)/file")
         #expect(result.body == TestFixtures.body)
@@ -18,7 +19,7 @@ import Testing
 
     @Test(arguments: [404, 500, 403])
     func reportsHTTPStatus(_ status: Int) async throws {
-        let server = try TestHTTPServer()
+        let server = try downloadServer()
         defer { server.stop() }
         let error = await downloadError(downloader(allowing: [server]), "\(server.baseURL)/status/\(status)")
         #expect(error?.code == .httpStatus)
@@ -35,7 +36,7 @@ import Testing
         "/endless-headers",         // headers that never end: the header-callback cap stops them
     ])
     func refusesBodiesOverTheCap(_ path: String) async throws {
-        let server = try TestHTTPServer()
+        let server = try downloadServer()
         defer { server.stop() }
         let error = await downloadError(downloader(allowing: [server], maxBytes: 65_536), server.baseURL + path)
         #expect(error?.code == .tooLarge)
@@ -43,24 +44,24 @@ import Testing
 
     @Test(arguments: ["/chunked/65536", "/close-delimited/65536", "/chunked/1000"])
     func acceptsBodiesUpToTheCap(_ path: String) async throws {
-        let server = try TestHTTPServer()
+        let server = try downloadServer()
         defer { server.stop() }
         let result = try await downloader(allowing: [server], maxBytes: 65_536).download(server.baseURL + path)
         #expect(result.body.count == Int(path.split(separator: "/").last!)!)
     }
 
     @Test func timesOutOnASlowServer() async throws {
-        let server = try TestHTTPServer()
+        let server = try downloadServer()
         defer { server.stop() }
         let error = await downloadError(
             downloader(allowing: [server], totalTimeout: .milliseconds(500)), "\(server.baseURL)/slow"
         )
         #expect(error?.code == .timeout)
-        #expect(server.requestedPaths == ["/slow"])
+        #expect(server.targets == ["/slow"])
     }
 
     @Test func refusesLoopbackWithoutAllowList() async throws {
-        let server = try TestHTTPServer()
+        let server = try downloadServer()
         defer { server.stop() }
         let subject = downloader()
         let byAddress = await downloadError(subject, "\(server.baseURL)/file")
@@ -69,21 +70,21 @@ import Testing
         // A name resolving to loopback is caught at connect time, not by its text.
         let byName = await downloadError(subject, "http://localhost:\(server.port)/file")
         #expect(byName?.code == .forbiddenAddress)
-        #expect(server.requestedPaths.isEmpty, "no connection may reach the server")
+        #expect(server.targets.isEmpty, "no connection may reach the server")
     }
 
     @Test(arguments: ["0.0.0.0", "[::ffff:127.0.0.1]", "2130706433", "127.1", "0x7f.1", "[::1]"])
     func refusesLoopbackInEveryNotation(_ host: String) async throws {
-        let server = try TestHTTPServer()
+        let server = try downloadServer()
         defer { server.stop() }
         let error = await downloadError(downloader(), "http://\(host):\(server.port)/file")
         // [::1] and a port nobody listens on over IPv6 must still be refused by policy, not by the kernel.
         #expect(error?.code == .forbiddenAddress)
-        #expect(server.requestedPaths.isEmpty)
+        #expect(server.targets.isEmpty)
     }
 
     @Test func reportsTLSFailureAsDownloadFailed() async throws {
-        let server = try TestHTTPServer()  // speaks plain HTTP, so the TLS handshake fails
+        let server = try downloadServer()  // speaks plain HTTP, so the TLS handshake fails
         defer { server.stop() }
         let error = await downloadError(
             downloader(allowing: [server]), "https://127.0.0.1:\(server.port)/file"
@@ -92,21 +93,21 @@ import Testing
     }
 
     @Test func refusesRedirectFromAllowedHostToAnotherLoopbackHost() async throws {
-        let allowed = try TestHTTPServer()
-        let other = try TestHTTPServer()
+        let allowed = try downloadServer()
+        let other = try downloadServer()
         defer { allowed.stop(); other.stop() }
         let byName = "\(allowed.baseURL)/redirect?to=" + percentEncoded("http://localhost:\(other.port)/file")
         let byPort = "\(allowed.baseURL)/redirect?to=" + percentEncoded("\(other.baseURL)/file")
         let subject = downloader(allowing: [allowed])
         #expect(await downloadError(subject, byName)?.code == .forbiddenAddress)
         #expect(await downloadError(subject, byPort)?.code == .forbiddenAddress)
-        #expect(other.requestedPaths.isEmpty)
-        #expect(allowed.requestedPaths.count == 2)
+        #expect(other.targets.isEmpty)
+        #expect(allowed.targets.count == 2)
     }
 
     @Test func followsRedirectToAnotherAllowedHost() async throws {
-        let first = try TestHTTPServer()
-        let second = try TestHTTPServer()
+        let first = try downloadServer()
+        let second = try downloadServer()
         defer { first.stop(); second.stop() }
         let target = "http://localhost:\(second.port)/file"
         let subject = downloader(allowing: [first], extraHosts: [AllowedHost(host: "localhost", port: second.port)])
@@ -117,7 +118,7 @@ import Testing
     }
 
     @Test func followsRedirectsUpToTheLimit() async throws {
-        let server = try TestHTTPServer()
+        let server = try downloadServer()
         defer { server.stop() }
         let subject = downloader(allowing: [server], maxRedirects: 3)
         let result = try await subject.download("\(server.baseURL)/chain/3")
@@ -137,7 +138,7 @@ import Testing
     }
 
     @Test func refusesRedirectToFileScheme() async throws {
-        let server = try TestHTTPServer()
+        let server = try downloadServer()
         defer { server.stop() }
         let url = "\(server.baseURL)/redirect?to=" + percentEncoded("file:///etc/passwd")
         #expect(await downloadError(downloader(allowing: [server]), url)?.code == .unsupportedScheme)
@@ -151,14 +152,14 @@ import Testing
     }
 
     @Test func reportsConnectionRefusedAsDownloadFailed() async throws {
-        let closed = try TestHTTPServer()
+        let closed = try downloadServer()
         closed.stop()
         let error = await downloadError(downloader(allowing: [closed]), "\(closed.baseURL)/file")
         #expect(error?.code == .downloadFailed)
     }
 
     @Test func runsManyDownloadsOnFewThreads() async throws {
-        let server = try TestHTTPServer()
+        let server = try downloadServer()
         defer { server.stop() }
         let subject = downloader(allowing: [server], threads: 2)
         let bodies = try await withThrowingTaskGroup(of: [UInt8].self) { group in
@@ -172,21 +173,17 @@ import Testing
     }
 
     @Test func cancellingTheTaskAbortsTheTransfer() async throws {
-        let server = try TestHTTPServer()
+        let server = try downloadServer()
         defer { server.stop() }
         let subject = downloader(allowing: [server], totalTimeout: .seconds(60))
         let task = Task { await downloadError(subject, "\(server.baseURL)/slow") }
-        let deadline = ContinuousClock.now + .seconds(20)
-        while server.requestedPaths.isEmpty {
-            try #require(ContinuousClock.now < deadline, "the server never saw the request")
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await waitUntil("the server to see the request", timeout: .seconds(20)) { !server.targets.isEmpty }
         task.cancel()
         #expect(await task.value?.code == .cancelled)
     }
 
     @Test func failsAfterShutdown() async throws {
-        let server = try TestHTTPServer()
+        let server = try downloadServer()
         defer { server.stop() }
         let subject = downloader(allowing: [server])
         subject.shutdown()
@@ -194,7 +191,7 @@ import Testing
     }
 
     @Test func downloadsBlockingOnTheCallingThread() throws {
-        let server = try TestHTTPServer()
+        let server = try downloadServer()
         defer { server.stop() }
         let subject = downloader(allowing: [server])
         #expect(try subject.downloadBlocking("\(server.baseURL)/file").body == TestFixtures.body)
@@ -202,7 +199,7 @@ import Testing
     }
 
     @Test func sessionReusesItsHandleAcrossDownloads() throws {
-        let server = try TestHTTPServer()
+        let server = try downloadServer()
         defer { server.stop() }
         let session = DownloadSession(configuration: DownloadConfiguration(allowedHosts: [server.allowEntry]))
         #expect(try session.download("\(server.baseURL)/file").body == TestFixtures.body)

@@ -1,10 +1,11 @@
 import CCurl
 import CCurlShim
 import Testing
+import TestSupport
 @testable import SafeDownload
 
 /// How libcurl results plus our callback flags become reason codes.
-@Suite struct TransferFailureTests {
+@Suite(.logsOnFailure) struct TransferFailureTests {
     static let loopback = (address: IPAddress.v4(0x7F00_0001), kind: BlockedAddressKind.loopback)
 
     static let cases: [(TransferFailure, DownloadError.Code)] = [

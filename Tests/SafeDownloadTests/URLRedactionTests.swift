@@ -1,11 +1,10 @@
 import Foundation
-import Logging
-import Synchronization
 import Testing
+import TestSupport
 @testable import SafeDownload
 
 /// Secrets in source URLs never reach an API answer or a log line.
-@Suite struct URLRedactionTests {
+@Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct URLRedactionTests {
     @Test(arguments: [
         ("https://img.example/a.jpg", "https://img.example/a.jpg"),
         ("https://img.example/a.jpg?w=300&fmt=png#top", "https://img.example/a.jpg?w=300&fmt=png#top"),
@@ -36,32 +35,13 @@ import Testing
         #expect(URLRedaction.redactURLs(in: "no address here") == "no address here")
     }
 
-    final class Lines: Sendable {
-        let all = Mutex<[String]>([])
-    }
-
-    struct Capture: LogHandler {
-        let lines: Lines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-                 file: String, function: String, line: UInt) {
-            let text = "\(message) \((metadata ?? [:]).map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))"
-            lines.all.withLock { $0.append(text) }
-        }
-    }
-
     /// A refused download (loopback is not allowed) is logged with its URL redacted.
     @Test func downloadLogsRedactTheURL() async throws {
-        let lines = Lines()
-        let downloader = SafeDownloader(threads: 1, logger: Logger(label: "test") { _ in Capture(lines: lines) })
+        let log = LogRecorder()
+        let downloader = SafeDownloader(threads: 1, logger: log.logger())
         defer { downloader.shutdown() }
         await #expect(throws: DownloadError.self) { try await downloader.download("http://alice:s3cret@127.0.0.1:9/a.jpg?sig=xyz") }
-        let logged = lines.all.withLock { $0 }.joined(separator: "\n")
+        let logged = log.text
         #expect(logged.contains("REDACTED@127.0.0.1:9/a.jpg?sig=REDACTED"), "\(logged)")
         #expect(!logged.contains("s3cret") && !logged.contains("xyz"), "\(logged)")
     }

@@ -21,11 +21,14 @@ extension Tag {
 public enum AMQPTestBroker {
     public static var url: BrokerURL {
         let text = ProcessInfo.processInfo.environment["MSGFLO_TEST_BROKER"] ?? "amqp://guest:guest@localhost:5672"
-        return try! BrokerURL(parsing: text)
+        guard let url = try? BrokerURL(parsing: text) else { preconditionFailure("MSGFLO_TEST_BROKER is not a broker URL: \(text)") }
+        return url
     }
 
     public static var managementURL: URL {
-        URL(string: ProcessInfo.processInfo.environment["MSGFLO_TEST_MANAGEMENT_URL"] ?? "http://guest:guest@localhost:15672")!
+        let text = ProcessInfo.processInfo.environment["MSGFLO_TEST_MANAGEMENT_URL"] ?? "http://guest:guest@localhost:15672"
+        guard let url = URL(string: text) else { preconditionFailure("MSGFLO_TEST_MANAGEMENT_URL is not a URL: \(text)") }
+        return url
     }
 
     /// A queue or exchange name no other test (or earlier run) uses.
@@ -95,34 +98,5 @@ public struct RabbitManagement {
 
     public func bindings(ofQueue name: String, vhost: String = "/") async throws -> [[String: Any]] {
         try await getJSON("queues/\(Self.encode(vhost))/\(Self.encode(name))/bindings") as? [[String: Any]] ?? []
-    }
-}
-
-/// Polls `condition` until it holds or `timeout` passes: a bound on how long a
-/// test may hang, not an assertion about speed.
-public func amqpEventually(timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(100))
-    }
-    return try await condition()
-}
-
-/// Captures log lines so tests can check what an operator would read.
-public struct AMQPCapturingLogHandler: LogHandler {
-    package let lines: LockedState<[String]>
-    public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level = .info
-
-    package init(lines: LockedState<[String]>) { self.lines = lines }
-
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    public func log(event: LogEvent) {
-        lines.withLock { $0.append("\(event.level): \(event.message)") }
     }
 }

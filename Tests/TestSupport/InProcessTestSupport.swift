@@ -4,12 +4,6 @@ import MsgFloAMQP
 import MsgFloMQTT
 import Primitives
 
-/// A test waited longer than its safety limit for something that never came.
-public struct TestTimeout: Error, CustomStringConvertible {
-    public var what: String
-    public var description: String { "timed out waiting for \(what)" }
-}
-
 /// A broker name no other test uses, so tests can run in parallel.
 public func uniqueBrokerName(_ label: String = #function) -> String {
     "test-\(label.prefix(24))-\(UUID().uuidString.prefix(8))"
@@ -65,15 +59,6 @@ public final class Mailbox<Item: Sendable>: Sendable {
         var items: [Item] = []
         for _ in 0..<count { items.append(try await take(timeout: timeout, what: what)) }
         return items
-    }
-}
-
-/// Polls a condition until it holds (never asserts on time; the limit only stops a hang).
-public func waitUntil(_ what: String, timeout: TimeInterval = 60, _ condition: @Sendable () -> Bool) async throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while !condition() {
-        if Date() > deadline { throw TestTimeout(what: what) }
-        try await Task.sleep(nanoseconds: 2_000_000)
     }
 }
 

@@ -8,6 +8,7 @@ import MsgFlo
 import MsgFloAMQP
 @testable import MsgFloMQTT
 import Primitives
+import Synchronization
 
 extension Tag {
     /// Needs the shared mosquitto (MSGFLO_TEST_MQTT, default mqtt://localhost:1883).
@@ -18,7 +19,8 @@ extension Tag {
 public enum MQTTTestBroker {
     public static var url: BrokerURL {
         let text = ProcessInfo.processInfo.environment["MSGFLO_TEST_MQTT"] ?? "mqtt://localhost:1883"
-        return try! BrokerURL(parsing: text)
+        guard let url = try? BrokerURL(parsing: text) else { preconditionFailure("MSGFLO_TEST_MQTT is not a broker URL: \(text)") }
+        return url
     }
 
     /// A topic no other test (or earlier run) uses.
@@ -71,10 +73,11 @@ extension IncomingMessage {
 
 /// A mosquitto of this test's own on its own port, in a temporary folder, so
 /// it can be stopped and restarted without disturbing anybody.
-public final class PrivateMosquitto: @unchecked Sendable {
+public final class PrivateMosquitto: Sendable {
     public let port: Int
     public let directory: URL
-    private var pid: pid_t = 0
+    /// The running mosquitto, 0 when stopped.
+    private let pid = Mutex<pid_t>(0)
 
     /// With `allowAnonymous: false` and no password file, every login is refused.
     public init(port: Int, allowAnonymous: Bool = true) throws {
@@ -85,54 +88,44 @@ public final class PrivateMosquitto: @unchecked Sendable {
             .write(to: directory.appendingPathComponent("mosquitto.conf"), atomically: true, encoding: .utf8)
     }
 
-    public var url: BrokerURL { try! BrokerURL(parsing: "mqtt://127.0.0.1:\(port)?heartbeat=2") }
+    public var url: BrokerURL {
+        guard let url = try? BrokerURL(parsing: "mqtt://127.0.0.1:\(port)?heartbeat=2") else { preconditionFailure("bad port \(port)") }
+        return url
+    }
 
     /// Spawns mosquitto and polls until its port accepts connections.
     public func start() async throws {
         let config = directory.appendingPathComponent("mosquitto.conf").path
-        let command: [String] = ["mosquitto", "-c", config]
-        let arguments: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
-        defer { arguments.forEach { free($0) } }
-        // The test process blocks some signals (SIGTERM among them); the child must not inherit that.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var spawned: pid_t = 0
-        let status = posix_spawnp(&spawned, "mosquitto", nil, &attributes, arguments, environ)
-        guard status == 0 else { throw PrivateMosquittoError(description: "cannot run mosquitto: \(String(cString: strerror(status)))") }
-        pid = spawned
-        try await waitUntil("mosquitto to listen on \(port)", timeout: 20) { [port] in PrivateMosquitto.accepts(port: port) }
+        let spawned = try TestCommand.spawn(["mosquitto", "-c", config], log: directory.appendingPathComponent("mosquitto.log"))
+        pid.withLock { $0 = spawned }
+        try await waitUntil("mosquitto to listen on \(port)", timeout: .seconds(20)) { [port] in PrivateMosquitto.accepts(port: port) }
     }
 
     /// SIGTERM and reap, polling (waitpid with WNOHANG never blocks the pool).
     public func stop() async throws {
-        guard pid > 0 else { return }
-        kill(pid, SIGTERM)
-        let child = pid
-        try await waitUntil("mosquitto to exit", timeout: 20) {
+        let child = pid.withLock { $0 }
+        guard child > 0 else { return }
+        kill(child, SIGTERM)
+        try await waitUntil("mosquitto to exit", timeout: .seconds(20)) {
             var status: Int32 = 0
             let reaped = waitpid(child, &status, WNOHANG)
             // ECHILD: someone else in this process (Foundation) reaped it already.
             return reaped == child || (reaped < 0 && errno == ECHILD)
         }
-        try await waitUntil("port \(port) to close", timeout: 20) { [port] in !PrivateMosquitto.accepts(port: port) }
-        pid = 0
+        try await waitUntil("port \(port) to close", timeout: .seconds(20)) { [port] in !PrivateMosquitto.accepts(port: port) }
+        pid.withLock { $0 = 0 }
     }
 
     /// For the end of a test whatever happened: kill without waiting, remove the folder.
     public func destroy() {
-        if pid > 0 {
-            kill(pid, SIGKILL)
+        let child = pid.withLock { pid in
+            defer { pid = 0 }
+            return pid
+        }
+        if child > 0 {
+            kill(child, SIGKILL)
             var status: Int32 = 0
-            _ = waitpid(pid, &status, 0)
-            pid = 0
+            _ = waitpid(child, &status, 0)
         }
         try? FileManager.default.removeItem(at: directory)
     }
@@ -141,6 +134,4 @@ public final class PrivateMosquitto: @unchecked Sendable {
         (try? MQTTSocket.connect(host: "127.0.0.1", port: port, timeout: .milliseconds(200)))
             .map { $0.close(); return true } ?? false
     }
-
-    public struct PrivateMosquittoError: Error, CustomStringConvertible { public var description: String }
 }

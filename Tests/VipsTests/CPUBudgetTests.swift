@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Vips
 
 /// The CPU-time budget of one thumbnail stops the decode (reads fail) and the
 /// resize (the evaluation is killed) once spent. Budgets here are a
 /// thousandth of what the work takes, so no test depends on the machine's speed.
-@Suite struct CPUBudgetTests {
+@Suite(.logsOnFailure) struct CPUBudgetTests {
     static func budgeted(_ seconds: Double) -> Thumbnailer {
         var thumbnailer = Thumbnailer()
         thumbnailer.cpuSecondsPerImage = seconds

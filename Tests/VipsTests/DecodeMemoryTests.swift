@@ -1,11 +1,12 @@
 import CVips
 import Foundation
 import Testing
+import TestSupport
 @testable import Vips
 
 /// The memory a thumbnail takes, from the header: each rule of `DecodeMemory`
 /// and the output size it counts.
-@Suite struct DecodeMemoryTests {
+@Suite(.logsOnFailure) struct DecodeMemoryTests {
     static let subsampled = JPEGFrame(components: [.init(id: 1, horizontal: 2, vertical: 2), .init(id: 2, horizontal: 1, vertical: 1),
                                                    .init(id: 3, horizontal: 1, vertical: 1)])
 

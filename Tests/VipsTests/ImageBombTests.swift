@@ -7,7 +7,7 @@ import TestSupport
 /// byte: each is refused from its header, before a pixel is decoded, or
 /// decoded within bounded memory (the worker-process test in
 /// ImageResizeTests measures the peak RSS of the same files).
-@Suite struct ImageBombTests {
+@Suite(.logsOnFailure) struct ImageBombTests {
     /// 100 megapixels, exactly the pixel limit, so the pixel check let it
     /// through; decoding it takes 600 MB.
     @Test func interlaced16BitPNGIsRefusedForTheMemoryItNeeds() throws {

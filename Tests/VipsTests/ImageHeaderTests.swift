@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Vips
 
-@Suite struct ImageHeaderTests {
+@Suite(.logsOnFailure) struct ImageHeaderTests {
     @Test(arguments: [
         (TestImages.Encoding.jpeg, ImageFormat.jpeg),
         (.png, .png),

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Vips
 
 /// The pruner reads untrusted bytes through raw pointers: thousands of seeded
 /// mutations of real progressive JPEGs must never crash it, and whatever it
 /// returns must be a marker stream it would not prune again.
-@Suite struct ProgressiveJPEGPrunerFuzzTests {
+@Suite(.logsOnFailure) struct ProgressiveJPEGPrunerFuzzTests {
     /// A 64-bit linear congruential generator: seeded, reproducible.
     struct Seeded: RandomNumberGenerator {
         var state: UInt64

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Vips
 
 /// The pruner on hand-built marker streams (what is kept, what gives nil),
 /// then on real progressive JPEGs: the thumbnail must be byte-for-byte the one
 /// the full decode makes.
-@Suite struct ProgressiveJPEGPrunerTests {
+@Suite(.logsOnFailure) struct ProgressiveJPEGPrunerTests {
     /// A marker segment with a length.
     static func segment(_ code: UInt8, _ body: [UInt8]) -> [UInt8] {
         [0xFF, code, UInt8((body.count + 2) >> 8), UInt8((body.count + 2) & 0xFF)] + body

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Vips
 
 /// Not a test: the Swift half of benchmarks/vips/run.sh, which prints the
 /// figures beside raw libvips'. Runs only when that script sets the files.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["VIPS_BENCHMARK_FILES"] != nil))
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["VIPS_BENCHMARK_FILES"] != nil), .logsOnFailure)
 struct ThumbnailBenchmark {
     @Test func thumbnailsPerSecondOnOneThread() async throws {
         let environment = ProcessInfo.processInfo.environment

@@ -1,8 +1,9 @@
 import CVips
 import Testing
+import TestSupport
 @testable import Vips
 
-@Suite struct ThumbnailPlanTests {
+@Suite(.logsOnFailure) struct ThumbnailPlanTests {
     static let big = ThumbnailPlan.unbounded
 
     @Test(arguments: [

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Vips
 
-@Suite struct ThumbnailerTests {
+@Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct ThumbnailerTests {
     struct Case: Sendable, CustomStringConvertible {
         var width: Int?
         var height: Int?

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,10 +11,10 @@ import Glibc
 /// ignores SIGTERM to handle it itself would hand that to every child) and shares
 /// the parent's process group, so `sh -c 'a; b'` children survived a stop. Here
 /// stop signals go to the whole group.
-public final class ChildProcess: @unchecked Sendable {
+public final class ChildProcess: Sendable {
     public let pid: pid_t
-    private let lock = NSLock()
-    private var exitStatus: Int32?
+    /// Set by the reaper thread once the child has exited.
+    private let exitStatus = Mutex<Int32?>(nil)
 
     /// Spawn `/bin/sh -c command`. Each line of its stdout and stderr goes to `onLine`
     /// (on a reader thread); `onExit` runs on the reaper thread with the exit status
@@ -85,14 +86,14 @@ public final class ChildProcess: @unchecked Sendable {
             // WIFEXITED / WEXITSTATUS / WTERMSIG, spelled out (macros are not imported).
             let signal = status & 0x7f
             let code: Int32 = signal == 0 ? (status >> 8) & 0xff : 128 + signal
-            lock.withLock { exitStatus = code }
+            exitStatus.withLock { $0 = code }
             onExit(code)
         }
         reaper.name = "guv-reap-\(spawned)"
         reaper.start()
     }
 
-    public var isRunning: Bool { lock.withLock { exitStatus == nil } }
+    public var isRunning: Bool { exitStatus.withLock { $0 == nil } }
 
     /// Signal the whole process group (the shell and anything it started).
     public func signal(_ sig: Int32) {

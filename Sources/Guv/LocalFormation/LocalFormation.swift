@@ -1,5 +1,6 @@
 import Foundation
 import PlatformClients
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,9 +9,9 @@ import Glibc
 /// processes, crashed processes restart with backoff, scaling down stops the
 /// highest-numbered processes with SIGTERM and SIGKILL after the grace period.
 ///
-/// Thread-safe; called from the formation HTTP listener's thread and from
-/// process termination handlers.
-public final class LocalFormation: @unchecked Sendable {
+/// Thread-safe: called from the formation API's handlers and from the
+/// reaper threads of its processes; all that changes is in one `Mutex`.
+public final class LocalFormation: Sendable {
     public let procfile: Procfile
     public let app: String
     public let graceSeconds: Double
@@ -20,19 +21,23 @@ public final class LocalFormation: @unchecked Sendable {
     private let environment: [String: String]
     private let portBase: Int
     let output: @Sendable (String) -> Void
-    private let lock = NSLock()
-    private var desired: [String: Int] = [:]
-    private var slots: [String: [Int: Slot]] = [:]
-    private var restartCounts: [String: Int] = [:]
-    /// Processes sent SIGTERM and not yet exited, by type (a slot may already hold
-    /// their replacement after a quick scale down and up).
-    private var stopping: [String: [ChildProcess]] = [:]
-    private var generation = 0
+    private let state: Mutex<State>
 
-    /// Mutated only under the formation lock.
-    final class Slot: @unchecked Sendable {
+    private struct State {
+        var desired: [String: Int] = [:]
+        var slots: [String: [Int: Slot]] = [:]
+        var restartCounts: [String: Int] = [:]
+        /// Processes sent SIGTERM and not yet exited, by type (a slot may already hold
+        /// their replacement after a quick scale down and up).
+        var stopping: [String: [ChildProcess]] = [:]
+        /// Increases with every start: tells a slot's current process from an
+        /// earlier one, whose exit or pending restart is then ignored.
+        var generation = 0
+    }
+
+    /// One instance of a type (`worker.2`): its process and its crash history.
+    private struct Slot {
         var process: ChildProcess?
-        var wanted = true
         var crashes = 0
         var startedAt = Date()
         var generation = 0
@@ -49,21 +54,22 @@ public final class LocalFormation: @unchecked Sendable {
         self.backoff = backoff
         self.limit = limit
         self.output = output
-        for entry in procfile.entries { desired[entry.type] = 0 }
+        var initial = State()
+        for entry in procfile.entries { initial.desired[entry.type] = 0 }
+        state = Mutex(initial)
     }
 
     /// The formation as the Heroku API reports it (desired quantities).
     public func formation() -> [FormationEntry] {
-        lock.withLock {
-            procfile.entries.map { FormationEntry(type: $0.type, quantity: desired[$0.type] ?? 0, command: $0.command, size: "local") }
-        }
+        let desired = state.withLock { $0.desired }
+        return procfile.entries.map { FormationEntry(type: $0.type, quantity: desired[$0.type] ?? 0, command: $0.command, size: "local") }
     }
 
     /// PIDs of the live processes of a type, by instance number.
     public func pids(_ type: String) -> [Int: Int32] {
-        lock.withLock {
+        state.withLock { state in
             var result: [Int: Int32] = [:]
-            for (index, slot) in slots[type] ?? [:] {
+            for (index, slot) in state.slots[type] ?? [:] {
                 if let p = slot.process, p.isRunning { result[index] = p.pid }
             }
             return result
@@ -72,12 +78,12 @@ public final class LocalFormation: @unchecked Sendable {
 
     /// Live processes of a type, including ones still stopping.
     public func liveCount(_ type: String) -> Int {
-        let stoppingCount = lock.withLock { (stopping[type] ?? []).filter(\.isRunning).count }
+        let stoppingCount = state.withLock { ($0.stopping[type] ?? []).filter(\.isRunning).count }
         return pids(type).count + stoppingCount
     }
 
     /// How many times processes of a type were restarted after exiting on their own.
-    public func restarts(_ type: String) -> Int { lock.withLock { restartCounts[type] ?? 0 } }
+    public func restarts(_ type: String) -> Int { state.withLock { $0.restartCounts[type] ?? 0 } }
 
     /// Set the quantity of a type: starts missing instances, stops the highest-numbered
     /// extra ones gracefully. Throws for unknown types and quantities above `limit`.
@@ -89,23 +95,20 @@ public final class LocalFormation: @unchecked Sendable {
         if let limit, quantity > limit {
             throw LocalFormationError("Cannot run more than \(limit) \(type) processes.")
         }
-        lock.lock()
-        defer { lock.unlock() }
-        desired[type] = quantity
-        var typeSlots = slots[type] ?? [:]
-        var started: [(Int, Slot)] = []
-        for index in stride(from: 1, through: quantity, by: 1) where typeSlots[index] == nil {
-            let slot = Slot()
-            typeSlots[index] = slot
-            started.append((index, slot))
-        }
-        let toStop = typeSlots.filter { $0.key > quantity }.sorted { $0.key > $1.key }
-        for (index, _) in toStop { typeSlots[index] = nil }
-        slots[type] = typeSlots
-        for (index, slot) in started { startLocked(type: type, index: index, slot: slot) }
-        for (index, slot) in toStop {
-            slot.wanted = false
-            stopLocked(type: type, index: index, slot: slot)
+        state.withLock { state in
+            state.desired[type] = quantity
+            var typeSlots = state.slots[type] ?? [:]
+            var started: [Int] = []
+            for index in stride(from: 1, through: quantity, by: 1) where typeSlots[index] == nil {
+                typeSlots[index] = Slot()
+                started.append(index)
+            }
+            let toStop = typeSlots.filter { $0.key > quantity }.sorted { $0.key > $1.key }
+            for (index, _) in toStop { typeSlots[index] = nil }
+            state.slots[type] = typeSlots
+            for index in started { start(&state, type: type, index: index) }
+            // Out of `slots`, so their exits and pending restarts are ignored.
+            for (index, slot) in toStop { stop(&state, type: type, index: index, slot: slot) }
         }
     }
 
@@ -123,35 +126,39 @@ public final class LocalFormation: @unchecked Sendable {
         }
     }
 
-    private func startLocked(type: String, index: Int, slot: Slot) {
-        guard let command = procfile.command(for: type) else { return }
+    /// Starts the process of slot `type.index` (which must exist), with the formation locked.
+    private func start(_ state: inout State, type: String, index: Int) {
+        guard let command = procfile.command(for: type), var slot = state.slots[type]?[index] else { return }
         var env = environment
         env["DYNO"] = "\(type).\(index)"
         if type == "web" { env["PORT"] = "\(portBase + index - 1)" }
         let prefix = "\(type).\(index) | "
         let output = self.output
-        generation += 1
-        let myGeneration = generation
-        slot.generation = myGeneration
+        state.generation += 1
+        let generation = state.generation
+        slot.generation = generation
         slot.startedAt = Date()
         do {
             let child = try ChildProcess(command: "exec " + command, environment: env,
                                          onLine: { output(prefix + $0) }) { [weak self] status in
-                self?.exited(type: type, index: index, generation: myGeneration, status: status)
+                self?.exited(type: type, index: index, generation: generation, status: status)
             }
             slot.process = child
+            state.slots[type]?[index] = slot
             output("\(prefix)started pid \(child.pid): \(command)")
         } catch {
+            state.slots[type]?[index] = slot
             output("\(prefix)failed to start: \(error)")
-            scheduleRestartLocked(type: type, index: index, slot: slot, uptime: 0)
+            scheduleRestart(&state, type: type, index: index, uptime: 0)
         }
     }
 
-    private func stopLocked(type: String, index: Int, slot: Slot) {
+    /// SIGTERM to a slot taken out of the formation, SIGKILL after the grace period.
+    private func stop(_ state: inout State, type: String, index: Int, slot: Slot) {
         // A slot waiting for its restart has nothing to stop; its restart is dropped.
         guard let process = slot.process, process.isRunning else { return }
         output("\(type).\(index) | stopping (SIGTERM)")
-        stopping[type, default: []].append(process)
+        state.stopping[type, default: []].append(process)
         process.signal(SIGTERM)
         let grace = graceSeconds
         let output = self.output
@@ -164,28 +171,31 @@ public final class LocalFormation: @unchecked Sendable {
     }
 
     private func exited(type: String, index: Int, generation: Int, status: Int32) {
-        lock.lock()
-        defer { lock.unlock() }
-        output("\(type).\(index) | exited with status \(status)")
-        stopping[type]?.removeAll { !$0.isRunning }
-        guard let slot = slots[type]?[index], slot.generation == generation, slot.wanted else { return }
-        let uptime = Date().timeIntervalSince(slot.startedAt)
-        scheduleRestartLocked(type: type, index: index, slot: slot, uptime: uptime)
+        state.withLock { state in
+            output("\(type).\(index) | exited with status \(status)")
+            state.stopping[type]?.removeAll { !$0.isRunning }
+            guard let slot = state.slots[type]?[index], slot.generation == generation else { return }
+            let uptime = Date().timeIntervalSince(slot.startedAt)
+            scheduleRestart(&state, type: type, index: index, uptime: uptime)
+        }
     }
 
-    private func scheduleRestartLocked(type: String, index: Int, slot: Slot, uptime: Double) {
+    /// Restarts slot `type.index` after the backoff's delay, unless it was
+    /// stopped or started again meanwhile.
+    private func scheduleRestart(_ state: inout State, type: String, index: Int, uptime: Double) {
+        guard var slot = state.slots[type]?[index] else { return }
         slot.crashes = backoff.crashes(previous: slot.crashes, uptime: uptime)
+        state.slots[type]?[index] = slot
         let delay = backoff.delay(crashes: slot.crashes)
         output("\(type).\(index) | restarting in \(String(format: "%.1f", delay))s (crash \(slot.crashes))")
-        let gen = slot.generation
+        let generation = slot.generation
         DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak self] in
             guard let self else { return }
-            self.lock.withLock {
-                guard let s = self.slots[type]?[index], s === slot, s.wanted, s.generation == gen else { return }
-                self.restartCounts[type, default: 0] += 1
-                self.startLocked(type: type, index: index, slot: s)
+            self.state.withLock { state in
+                guard state.slots[type]?[index]?.generation == generation else { return }
+                state.restartCounts[type, default: 0] += 1
+                self.start(&state, type: type, index: index)
             }
         }
     }
 }
-

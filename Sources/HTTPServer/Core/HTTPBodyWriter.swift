@@ -8,25 +8,20 @@ public struct HTTPBodyWriterClosedError: Error, Sendable, CustomStringConvertibl
 /// producer instead of filling memory.
 public final class HTTPBodyWriter: Sendable {
     let loop: EventLoop
-    let box: ConnectionBox
-
-    /// Holds the loop-confined connection; dereferenced only on the loop thread.
-    final class ConnectionBox: @unchecked Sendable {
-        weak var connection: HTTPConnection?
-    }
+    /// The loop-confined connection, dereferenced only on the loop thread;
+    /// weak, so a producer that outlives its connection does not keep it.
+    private weak let connection: HTTPConnection?
 
     init(loop: EventLoop, connection: HTTPConnection) {
         self.loop = loop
-        self.box = ConnectionBox()
-        box.connection = connection
+        self.connection = connection
     }
 
     public func write(_ bytes: [UInt8]) async throws(HTTPBodyWriterClosedError) {
         guard !bytes.isEmpty else { return }
-        let box = box
         let accepted = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            loop.execute {
-                guard let connection = box.connection else { return continuation.resume(returning: false) }
+            loop.execute { [self] in
+                guard let connection else { return continuation.resume(returning: false) }
                 connection.writeStreamChunk(bytes, resume: continuation)
             }
         }

@@ -13,7 +13,10 @@ public final class WebSocket: Sendable {
     let loop: EventLoop
     let box: SessionBox
 
-    /// Holds the loop-confined session; read only on the loop thread.
+    /// Holds the loop-confined session. Unchecked Sendable: `session` is set
+    /// once, on the loop's thread, as the session is made, and read only in
+    /// closures the loop runs (`EventLoop.execute`); a weak `let` cannot hold
+    /// it because the session is made after its `WebSocket`.
     final class SessionBox: @unchecked Sendable {
         weak var session: WebSocketSession?
     }

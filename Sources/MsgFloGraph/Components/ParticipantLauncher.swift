@@ -2,11 +2,12 @@ import Foundation
 import Logging
 import MsgFlo
 import Primitives
+import Synchronization
 
 /// Starts the participants of a graph as child processes (`msgflo setup
 /// --participants`), the way the reference does: a process counts as up on
 /// its first line of output, and gets `MSGFLO_BROKER` in its environment.
-public final class ParticipantLauncher: @unchecked Sendable {
+public final class ParticipantLauncher: Sendable {
     public struct Child: Sendable {
         public var role: String
         public var command: String
@@ -23,27 +24,36 @@ public final class ParticipantLauncher: @unchecked Sendable {
         public var description: String { "participant \(role) (\(command)) \(reason)" }
     }
 
-    private let lock = NSLock()
-    private var processes: [(role: String, process: Process)] = []
-    private var stopping = false
-    /// Children being stopped one by one (`stop(role:)`): their end is expected;
-    /// the termination handler takes the mark off.
-    private var stoppingPIDs: Set<Int32> = []
+    /// The children started so far, whether `stopAll()` began, and the children
+    /// being stopped one by one (`stop(role:)`), whose end is expected (the
+    /// termination handler takes their mark off).
+    private struct State {
+        var processes: [(role: String, process: Process)] = []
+        var stopping = false
+        var stoppingPIDs: Set<Int32> = []
+    }
+
+    private let state = Mutex(State())
     private let logger: Logger
     private let environment: [String: String]
     private let onUnexpectedExit: (@Sendable (_ role: String, _ status: Int32) -> Void)?
+    /// Where the children's output goes, each line prefixed with its role.
+    private let output: FileHandle
 
+    /// - Parameter output: where the children's output goes (standard output).
     /// - Parameter onUnexpectedExit: called when a child ends by itself (not
     ///   through `stop(role:)` or `stopAll`), with its role and exit status
     ///   (the signal number when a signal killed it); the runtime reports it.
     public init(brokerURL: String, environment: [String: String] = ProcessInfo.processInfo.environment,
                 logger: Logger = Logger(label: "msgflo.launcher"),
+                output: FileHandle = .standardOutput,
                 onUnexpectedExit: (@Sendable (_ role: String, _ status: Int32) -> Void)? = nil) {
         var environment = environment
         environment["MSGFLO_BROKER"] = brokerURL
         self.environment = environment
         self.logger = logger
         self.onUnexpectedExit = onUnexpectedExit
+        self.output = output
     }
 
     /// Starts one child and waits (up to `timeout`) for its first line of output.
@@ -57,6 +67,7 @@ public final class ParticipantLauncher: @unchecked Sendable {
         process.standardError = pipe
         let firstLine = FirstLineSignal()
         let prefix = "\(child.role) | "
+        let output = self.output
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
             guard !data.isEmpty else {
@@ -71,15 +82,15 @@ public final class ParticipantLauncher: @unchecked Sendable {
             for (index, line) in lines.enumerated() where !(index == lines.count - 1 && line.isEmpty) {
                 out += prefix + line + "\n"
             }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            output.write(Data(out.utf8))
         }
         let logger = self.logger
         process.terminationHandler = { [weak self] process in
             guard let self else { return }
             // Children stopped by stop(role:) or stopAll() are reported there, with how they ended.
-            let expected = self.lock.withLock { () -> Bool in
-                let expected = self.stopping || self.stoppingPIDs.remove(process.processIdentifier) != nil
-                if !expected { self.processes.removeAll { $0.process === process } }
+            let expected = self.state.withLock { state -> Bool in
+                let expected = state.stopping || state.stoppingPIDs.remove(process.processIdentifier) != nil
+                if !expected { state.processes.removeAll { $0.process === process } }
                 return expected
             }
             guard !expected else { return }
@@ -93,7 +104,7 @@ public final class ParticipantLauncher: @unchecked Sendable {
         } catch {
             throw LaunchError(role: child.role, command: child.command, reason: "could not start: \(error)")
         }
-        lock.withLock { processes.append((child.role, process)) }
+        state.withLock { $0.processes.append((child.role, process)) }
         logger.info("participant starting", metadata: ["role": "\(child.role)", "pid": "\(process.processIdentifier)"])
         let started = await firstLine.wait(timeout: timeout)
         if !process.isRunning {
@@ -108,10 +119,10 @@ public final class ParticipantLauncher: @unchecked Sendable {
     /// forgets them; returns how each ended. The others keep running.
     @discardableResult
     public func stop(role: String, grace: Duration = .seconds(10)) async -> [Stopped] {
-        let children = lock.withLock { () -> [(role: String, process: Process)] in
-            let matching = processes.filter { $0.role == role }
-            processes.removeAll { $0.role == role }
-            for child in matching { stoppingPIDs.insert(child.process.processIdentifier) }
+        let children = state.withLock { state -> [(role: String, process: Process)] in
+            let matching = state.processes.filter { $0.role == role }
+            state.processes.removeAll { $0.role == role }
+            for child in matching { state.stoppingPIDs.insert(child.process.processIdentifier) }
             return matching
         }
         // Each mark is taken off by the child's termination handler.
@@ -119,7 +130,7 @@ public final class ParticipantLauncher: @unchecked Sendable {
     }
 
     /// Number of children still running.
-    public var runningCount: Int { lock.withLock { processes.filter { $0.process.isRunning }.count } }
+    public var runningCount: Int { state.withLock { $0.processes.filter { $0.process.isRunning }.count } }
 
     /// How a child ended when it was stopped.
     public struct Stopped: Sendable, Hashable {
@@ -140,9 +151,9 @@ public final class ParticipantLauncher: @unchecked Sendable {
     /// `grace`; returns how each one ended.
     @discardableResult
     public func stopAll(grace: Duration = .seconds(10)) async -> [Stopped] {
-        let children = lock.withLock {
-            stopping = true
-            return processes
+        let children = state.withLock { state in
+            state.stopping = true
+            return state.processes
         }
         return await terminate(children, grace: grace)
     }
@@ -176,17 +187,15 @@ public final class ParticipantLauncher: @unchecked Sendable {
     }
 
     /// Resumes once when the child printed its first line or closed its output.
-    final class FirstLineSignal: @unchecked Sendable {
-        private let lock = NSLock()
-        private var fired = false
-        private var waiter: CheckedContinuation<Bool, Never>?
+    final class FirstLineSignal: Sendable {
+        private let state = Mutex<(fired: Bool, waiter: CheckedContinuation<Bool, Never>?)>((false, nil))
 
         func fire() {
-            let continuation: CheckedContinuation<Bool, Never>? = lock.withLock {
-                guard !fired else { return nil }
-                fired = true
-                defer { waiter = nil }
-                return waiter
+            let continuation: CheckedContinuation<Bool, Never>? = state.withLock { state in
+                guard !state.fired else { return nil }
+                state.fired = true
+                defer { state.waiter = nil }
+                return state.waiter
             }
             continuation?.resume(returning: true)
         }
@@ -195,9 +204,9 @@ public final class ParticipantLauncher: @unchecked Sendable {
             await withTaskGroup(of: Bool.self) { group in
                 group.addTask {
                     await withCheckedContinuation { continuation in
-                        let already = self.lock.withLock { () -> Bool in
-                            if self.fired { return true }
-                            self.waiter = continuation
+                        let already = self.state.withLock { state -> Bool in
+                            if state.fired { return true }
+                            state.waiter = continuation
                             return false
                         }
                         if already { continuation.resume(returning: true) }

@@ -70,9 +70,10 @@ public final class RuntimeHost: Service, Sendable {
     ///   - stats: the RabbitMQ management API, or nil (MQTT): edges then carry no figures.
     ///   - brokerURL: what started processes get as `MSGFLO_BROKER` (with its
     ///     password); needed only with `manageParticipants`.
+    ///   - processOutput: where their output goes, each line prefixed with its role.
     public init(options: Options, transport: any BrokerTransport, stats: (any QueueStatsSource)?,
                 brokerURL: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
-                logger: Logger = Logger(label: "msgflo.runtime")) {
+                processOutput: FileHandle = .standardOutput, logger: Logger = Logger(label: "msgflo.runtime")) {
         self.options = options
         self.transport = transport
         self.stats = stats
@@ -84,7 +85,7 @@ public final class RuntimeHost: Service, Sendable {
         if options.configuration.manageParticipants {
             let continuation = inputContinuation
             launcher = ParticipantLauncher(brokerURL: brokerURL ?? BrokerURL.defaultURL, environment: environment,
-                                           logger: logger) { role, status in
+                                           logger: logger, output: processOutput) { role, status in
                 continuation.yield(.processExited(role: role, status: status))
             }
         } else {

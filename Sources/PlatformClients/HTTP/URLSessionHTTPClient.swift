@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -89,52 +90,49 @@ public final class URLSessionHTTPClient: HTTPClient {
 }
 
 /// The session's delegate: refuses every authentication challenge and keeps
-/// the 401 that carried it for `send` to return. Its state is guarded by `lock`.
-private final class AuthenticationChallenges: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
-    private let lock = NSLock()
-    private var refused: [Int: HTTPClientResponse?] = [:]
+/// the 401 that carried it for `send` to return.
+private final class AuthenticationChallenges: NSObject, URLSessionTaskDelegate, Sendable {
+    private let refused = Mutex<[Int: HTTPClientResponse?]>([:])
 
     func watch(_ task: Int) {
-        lock.withLock { refused[task] = .some(nil) }
+        refused.withLock { $0[task] = .some(nil) }
     }
 
     /// The refused 401 of a finished task, if any; forgets the task.
     func finish(_ task: Int) -> HTTPClientResponse? {
-        lock.withLock { refused.removeValue(forKey: task) ?? nil }
+        refused.withLock { $0.removeValue(forKey: task) ?? nil }
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
                     completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
         if let response = challenge.failureResponse as? HTTPURLResponse {
             let answer = HTTPClientResponse(status: response.statusCode, headers: URLSessionHTTPClient.headers(of: response))
-            lock.withLock { if refused[task.taskIdentifier] != nil { refused[task.taskIdentifier] = .some(answer) } }
+            let id = task.taskIdentifier
+            refused.withLock { if $0[id] != nil { $0[id] = .some(answer) } }
         }
         completionHandler(.cancelAuthenticationChallenge, nil)
     }
 }
 
 /// The data task of one `send`, so Swift task cancellation can cancel it.
-/// Guarded by `lock`.
-private final class RunningTask: @unchecked Sendable {
-    private let lock = NSLock()
-    private var task: URLSessionDataTask?
-    private var cancelled = false
+private final class RunningTask: Sendable {
+    private let state = Mutex<(task: URLSessionDataTask?, cancelled: Bool)>((nil, false))
 
-    var identifier: Int? { lock.withLock { task?.taskIdentifier } }
+    var identifier: Int? { state.withLock { $0.task?.taskIdentifier } }
 
     func start(_ task: URLSessionDataTask) {
-        let cancelled = lock.withLock {
-            self.task = task
-            return self.cancelled
+        let cancelled = state.withLock { state in
+            state.task = task
+            return state.cancelled
         }
         task.resume()
         if cancelled { task.cancel() }
     }
 
     func cancel() {
-        let task = lock.withLock {
-            cancelled = true
-            return self.task
+        let task = state.withLock { state in
+            state.cancelled = true
+            return state.task
         }
         task?.cancel()
     }

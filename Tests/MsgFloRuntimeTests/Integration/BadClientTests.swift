@@ -7,7 +7,7 @@ import TestSupport
 /// What a broken or hostile client sends cannot take the runtime down: each
 /// bad frame is answered, an oversized one closes only that connection, and
 /// a client that never reads is dropped once it owes too much.
-@Suite(.tags(.amqpIntegration), .timeLimit(.minutes(3)))
+@Suite(.logsOnFailure, .tags(.amqpIntegration), .timeLimit(.minutes(3)))
 struct BadClientTests {
     static let graph = """
         # @runtime msgflo
@@ -70,7 +70,7 @@ struct BadClientTests {
         }
         let reader = try await runtime.client()
         let sluggard = try await runtime.client()
-        #expect(await amqpEventually { runtime.host.clientCount == 2 })
+        #expect(await eventually { runtime.host.clientCount == 2 })
         // Each getsource answer is about 1 KB; the sluggard asks for thousands and reads none.
         let request = FBPMessage(protocol: "component", command: "getsource", payload: ["name": "bad"]).text
         var sent = 0
@@ -83,7 +83,7 @@ struct BadClientTests {
         } catch {
             // The server closed it and our writes fail: expected.
         }
-        #expect(await amqpEventually { runtime.host.clientCount == 1 }, "the sluggard was dropped after \(sent) requests")
+        #expect(await eventually { runtime.host.clientCount == 1 }, "the sluggard was dropped after \(sent) requests")
         // The reader never noticed.
         let answer = try await reader.request("component", "getsource", ["name": "bad"])
         #expect(answer.commands.contains("component:source"))

@@ -11,7 +11,7 @@ import TestSupport
 /// Discovery as msgflo-nodejs does it: participants declare the plain durable
 /// `fbp` queue before announcing, announcements carry their send time, and
 /// `msgflo setup` bounds the queue with a broker policy.
-@Suite(.tags(.amqpIntegration), .timeLimit(.minutes(3)))
+@Suite(.logsOnFailure, .tags(.amqpIntegration), .timeLimit(.minutes(3)))
 struct DiscoveryQueueTests {
     static func quietLogger() -> Logger {
         var logger = Logger(label: "test.discovery")
@@ -35,7 +35,7 @@ struct DiscoveryQueueTests {
             let transport = try await vhost.transport()
             let listener = DiscoveryListener(transport: transport, logger: Self.quietLogger())
             try await listener.start()
-            #expect(await amqpEventually { listener.registry.roles == ["early"] })
+            #expect(await eventually { listener.registry.roles == ["early"] })
             let seen = try #require(listener.registry.participants.first)
             #expect(Date().timeIntervalSince(seen.lastSeen) >= 1.5, "stamped when sent (AMQP timestamp), not when read: \(seen.lastSeen)")
             await listener.stop()
@@ -56,7 +56,7 @@ struct DiscoveryQueueTests {
                 if case .rejected(let reason) = result { rejected.withLock { $0.append(reason) } }
             })
             try await listener.start()
-            #expect(await amqpEventually { !rejected.withLock { $0 }.isEmpty })
+            #expect(await eventually { !rejected.withLock { $0 }.isEmpty })
             #expect(listener.registry.count == 0, "a backlog leftover does not make a dead participant look alive")
             guard case .stale(let age)? = rejected.withLock({ $0.first }) else {
                 Issue.record("expected a stale rejection, got \(rejected.withLock { $0 })")
@@ -76,7 +76,7 @@ struct DiscoveryQueueTests {
             let graph = directory.appendingPathComponent("g.fbp")
             try "a(Repeat) OUT -> IN b(Repeat)\n".write(to: graph, atomically: true, encoding: .utf8)
             let log = directory.appendingPathComponent("setup.log")
-            let process = try MsgFloBinary.start(["setup", graph.path, "--broker", vhost.brokerText,
+            let process = try BuiltExecutable.msgflo.start(["setup", graph.path, "--broker", vhost.brokerText,
                                                   "--management-url", AMQPTestBroker.managementURL.absoluteString], log: log)
             process.waitUntilExit()
             let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
@@ -91,7 +91,7 @@ struct DiscoveryQueueTests {
             // The broker applies it to the plain queue every library declares.
             let transport = try await vhost.transport()
             try await transport.declareQueue("fbp", options: PortOptions())
-            #expect(await amqpEventually {
+            #expect(await eventually {
                 let response = try? await vhost.management.send("GET", ["queues", vhost.name, "fbp"])
                 return response.flatMap { try? JSONValue(parsing: $0.body) }?["policy"] == .string(DiscoveryQueuePolicy.name)
             })

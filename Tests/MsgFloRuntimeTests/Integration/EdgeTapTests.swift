@@ -7,7 +7,7 @@ import TestSupport
 
 /// Watching an edge takes nothing from its consumer, and the watcher's queue
 /// lives exactly as long as someone watches.
-@Suite(.tags(.amqpIntegration), .timeLimit(.minutes(3)))
+@Suite(.logsOnFailure, .tags(.amqpIntegration), .timeLimit(.minutes(3)))
 struct EdgeTapTests {
     static let graph = """
         # @runtime msgflo
@@ -39,7 +39,7 @@ struct EdgeTapTests {
         let watched = try await client.request("network", "edges", ["edges": [Self.edgeAB], "graph": "taps"])
         #expect(watched.commands == ["network:edges"])
         var tapQueue: String?
-        #expect(await amqpEventually {
+        #expect(await eventually {
             tapQueue = (try? await vhost.destinations(of: "a.OUT"))?.first { $0 != "b.IN" }
             return tapQueue != nil
         }, "a queue of the runtime's own is bound to a.OUT beside b.IN")
@@ -62,16 +62,16 @@ struct EdgeTapTests {
 
         // The client goes: its tap queue goes with it, b.IN stays.
         try await client.socket.sendFrame(opcode: 8, payload: [0x03, 0xE8])
-        #expect(await amqpEventually { (try? await vhost.destinations(of: "a.OUT")) == ["b.IN"] }, "the tap's binding is gone")
-        #expect(await amqpEventually { (try? await Self.queueInfo(vhost, tapQueue ?? "")) == nil }, "the tap queue is deleted")
+        #expect(await eventually { (try? await vhost.destinations(of: "a.OUT")) == ["b.IN"] }, "the tap's binding is gone")
+        #expect(await eventually { (try? await Self.queueInfo(vhost, tapQueue ?? "")) == nil }, "the tap queue is deleted")
 
         // A watcher at shutdown: its queue goes with the runtime.
         let second = try await runtime.client()
         _ = try await second.request("network", "edges", ["edges": [Self.edgeAB], "graph": "taps"])
-        #expect(await amqpEventually { (try? await vhost.destinations(of: "a.OUT"))?.count == 2 })
+        #expect(await eventually { (try? await vhost.destinations(of: "a.OUT"))?.count == 2 })
         await afterB.stop()
         await runtime.stop()
-        #expect(await amqpEventually { (try? await vhost.destinations(of: "a.OUT")) == ["b.IN"] }, "shutdown cancels the taps")
+        #expect(await eventually { (try? await vhost.destinations(of: "a.OUT")) == ["b.IN"] }, "shutdown cancels the taps")
         await transport.disconnect()
     }
 }

@@ -10,14 +10,8 @@ import TestSupport
 /// On Heroku only `web` has a port: the real `imageresize web` process serves
 /// the runtime at /runtime and the graph page at /graph when, and only when,
 /// MSGFLO_RUNTIME_SECRET is set; the demo page then links to it.
-@Suite(.tags(.amqpIntegration), .serialized, .timeLimit(.minutes(3)))
+@Suite(.logsOnFailure, .tags(.amqpIntegration), .serialized, .timeLimit(.minutes(3)))
 struct EmbeddedRuntimeTests {
-    static var binary: String {
-        let beside = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("imageresize").path
-        return FileManager.default.isExecutableFile(atPath: beside) ? beside
-            : MsgFloBinary.root.appendingPathComponent(".build/debug/imageresize").path
-    }
-
     struct Web {
         let process: Process
         let port: Int
@@ -27,24 +21,13 @@ struct EmbeddedRuntimeTests {
 
     static func startWeb(_ vhost: TestVhost, extra: [String: String]) async throws -> Web {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("web-runtime-\(UUID().uuidString.prefix(8)).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let web = Process()
-        web.executableURL = URL(fileURLWithPath: binary)
-        web.arguments = ["web", "--role", "web"]
-        web.currentDirectoryURL = MsgFloBinary.root
-        var environment = ProcessInfo.processInfo.environment
-        environment["PORT"] = "0"
-        environment["DATABASE_URL"] = environment["IMAGERESIZE_TEST_DATABASE_URL"] ?? "postgres://localhost/imageresize_test"
-        environment["MSGFLO_BROKER"] = vhost.brokerText
-        environment["RABBITMQ_MANAGEMENT_URL"] = AMQPTestBroker.managementURL.absoluteString
-        environment["LOG_LEVEL"] = "info"
-        environment["MSGFLO_RUNTIME_SECRET"] = nil
+        var environment: [String: String?] = [
+            "PORT": "0", "MSGFLO_BROKER": vhost.brokerText, "LOG_LEVEL": "info", "MSGFLO_RUNTIME_SECRET": nil,
+            "DATABASE_URL": ProcessInfo.processInfo.environment["IMAGERESIZE_TEST_DATABASE_URL"] ?? "postgres://localhost/imageresize_test",
+            "RABBITMQ_MANAGEMENT_URL": AMQPTestBroker.managementURL.absoluteString,
+        ]
         for (key, value) in extra { environment[key] = value }
-        web.environment = environment
-        let handle = try FileHandle(forWritingTo: log)
-        web.standardOutput = handle
-        web.standardError = handle
-        try web.run()
+        let web = try BuiltExecutable.imageresize.start(["web", "--role", "web"], environment: environment, log: log)
         var port: Int?
         let deadline = ContinuousClock.now + .seconds(60)
         while port == nil, web.isRunning, ContinuousClock.now < deadline {
@@ -95,7 +78,7 @@ struct EmbeddedRuntimeTests {
             let stranger = try await FBPTestClient.connect(port: web.port, path: "/runtime", graph: "embedded")
             try await stranger.send("runtime", "getruntime", [:])
             #expect(try await stranger.next()?.command == "error")
-            #expect(await amqpEventually { (try? await vhost.destinations(of: "a.OUT")) == ["b.IN"] }, "the web's runtime applied its graph")
+            #expect(await eventually { (try? await vhost.destinations(of: "a.OUT")) == ["b.IN"] }, "the web's runtime applied its graph")
 
             #expect(await Self.stop(web) == 0, "\(web.output)")
             #expect(web.output.contains("runtime stopped"))

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import MsgFlo
 import MsgFloRuntime
 import Testing
@@ -6,14 +7,14 @@ import Testing
 /// An FBP protocol client over a real WebSocket. Every message it receives is
 /// validated, as it came over the wire, against the fbp-protocol schemas; the
 /// problems are recorded as test issues.
-final class FBPTestClient: @unchecked Sendable {
-    // Unchecked Sendable: used by one test task at a time.
+final class FBPTestClient: Sendable {
     let socket: WebSocketTestClient
     let graph: String
     let secret: String?
-    private var counter = 0
+    private let counter = Mutex(0)
+    private let log = Mutex<[FBPMessage]>([])
     /// Every message received, in order.
-    private(set) var received: [FBPMessage] = []
+    var received: [FBPMessage] { log.withLock { $0 } }
 
     init(socket: WebSocketTestClient, graph: String, secret: String?) {
         self.socket = socket
@@ -28,8 +29,10 @@ final class FBPTestClient: @unchecked Sendable {
     }
 
     func nextRequestId() -> String {
-        counter += 1
-        return "r\(counter)"
+        counter.withLock { count in
+            count += 1
+            return "r\(count)"
+        }
     }
 
     /// Sends a request; `secret: .some(nil)` sends none even when the client has one.
@@ -56,7 +59,7 @@ final class FBPTestClient: @unchecked Sendable {
         }
         let message = FBPMessage(protocol: json["protocol"]?.stringValue ?? "", command: json["command"]?.stringValue ?? "",
                                  payload: json["payload"] ?? .null, responseTo: json["responseTo"]?.stringValue)
-        received.append(message)
+        log.withLock { $0.append(message) }
         return message
     }
 

@@ -8,7 +8,7 @@ import TestSupport
 /// the runtime started (`--participants`); removing an edge stops the flow on
 /// it without touching what is queued, adding it back resumes it; every
 /// message is counted.
-@Suite(.tags(.amqpIntegration), .timeLimit(.minutes(4)))
+@Suite(.logsOnFailure, .tags(.amqpIntegration), .timeLimit(.minutes(4)))
 struct LiveReprogrammingTests {
     static let graph = """
         # @runtime msgflo
@@ -48,7 +48,7 @@ struct LiveReprogrammingTests {
         // 2. removeedge: the binding goes at once; what is queued in c.IN stays and is still delivered.
         let removed = try await client.request("graph", "removeedge", Self.edgeBC)
         #expect(removed.commands.contains("graph:removeedge"))
-        #expect(await amqpEventually { (try? await vhost.destinations(of: "b.OUT")) == ["probe.b"] }, "b.OUT -> c.IN unbound")
+        #expect(await eventually { (try? await vhost.destinations(of: "b.OUT")) == ["probe.b"] }, "b.OUT -> c.IN unbound")
         let second = batch(2, count: 20)
         try await transport.publish(second, to: "a.IN")
         #expect(await afterB.waitForTotal(50), "a and b keep working")
@@ -59,7 +59,7 @@ struct LiveReprogrammingTests {
         // 3. addedge: bound again; new messages flow.
         let added = try await client.request("graph", "addedge", Self.edgeBC)
         #expect(added.commands.contains("graph:addedge"))
-        #expect(await amqpEventually { (try? await vhost.destinations(of: "b.OUT")) == ["c.IN", "probe.b"] })
+        #expect(await eventually { (try? await vhost.destinations(of: "b.OUT")) == ["c.IN", "probe.b"] })
         let third = batch(3, count: 20)
         try await transport.publish(third, to: "a.IN")
         #expect(await afterC.waitForTotal(50))
@@ -75,7 +75,7 @@ struct LiveReprogrammingTests {
         await afterC.stop()
         await runtime.stop()
         for queue in ["a.IN", "b.IN", "c.IN"] {
-            #expect(await amqpEventually { (try? await vhost.management.queue(queue).consumers) == 0 }, "\(queue) has no consumer left")
+            #expect(await eventually { (try? await vhost.management.queue(queue).consumers) == 0 }, "\(queue) has no consumer left")
         }
         await transport.disconnect()
     }

@@ -9,7 +9,7 @@ import TestSupport
 
 /// The runtime on MQTT (the shared mosquitto): bindings are the runtime's own
 /// forwarding, watching an edge is a subscription to its source topic.
-@Suite(.tags(.mqttIntegration), .timeLimit(.minutes(2)))
+@Suite(.logsOnFailure, .tags(.mqttIntegration), .timeLimit(.minutes(2)))
 struct MQTTRuntimeTests {
     @Test func edgesForwardAreWatchedAndRewiredOnMQTT() async throws {
         let suffix = UUID().uuidString.prefix(6).lowercased()
@@ -18,7 +18,7 @@ struct MQTTRuntimeTests {
         quiet.logLevel = .critical
         let transport = try MQTTTransport(url: MQTTTestBroker.url, configuration: MQTTTestBroker.configuration, logger: quiet)
         let runtime = try await RuntimeFixture.start(transport: transport, stats: nil, brokerText: MQTTTestBroker.url.description,
-                                                     lines: LockedState([]), vhost: nil,
+                                                     vhost: nil,
                                                      fbp: "# @name mq\n\(a)(Repeat) OUT -> IN \(b)(Repeat)\n")
         #expect(await runtime.eventually { $0.appliedBindings("mq").count == 1 })
         let probe = try await MQTTTestBroker.connectedTransport()

@@ -36,7 +36,7 @@ final class MessageCounter: Sendable {
     var counts: [String: Int] { seen.withLock { $0 } }
 
     func waitForTotal(_ expected: Int) async -> Bool {
-        await amqpEventually { self.total >= expected }
+        await eventually { self.total >= expected }
     }
 
     func stop() async {

@@ -8,7 +8,7 @@ import TestSupport
 /// Every command of the protocol over a real WebSocket against a real
 /// RabbitMQ (a virtual host of its own): its answer, its errors, what it does
 /// on the broker, and every message received checked against the schemas.
-@Suite(.tags(.amqpIntegration), .timeLimit(.minutes(3)))
+@Suite(.logsOnFailure, .tags(.amqpIntegration), .timeLimit(.minutes(3)))
 struct ProtocolSuiteTests {
     static let graph = """
         # @runtime msgflo
@@ -132,17 +132,17 @@ struct ProtocolSuiteTests {
             #expect(runtime.payload["graph"] == "proto")
             #expect(runtime.payload["id"] == .string(RuntimeFixture.runtimeID))
         case ("addedge", nil):
-            #expect(await amqpEventually { (try? await vhost.destinations(of: "b.OUT")) == ["d.IN"] }, "addedge binds at once")
+            #expect(await eventually { (try? await vhost.destinations(of: "b.OUT")) == ["d.IN"] }, "addedge binds at once")
         case ("removeedge", nil):
-            #expect(await amqpEventually { (try? await vhost.destinations(of: "b.OUT")) == [] }, "removeedge unbinds")
+            #expect(await eventually { (try? await vhost.destinations(of: "b.OUT")) == [] }, "removeedge unbinds")
         case ("addinitial", nil):
-            #expect(await amqpEventually { (try? await vhost.management.queue("d.IN").messages) == 1 }, "the initial packet waits in d.IN")
+            #expect(await eventually { (try? await vhost.management.queue("d.IN").messages) == 1 }, "the initial packet waits in d.IN")
         case ("packet", nil):
-            #expect(await amqpEventually { (try? await vhost.management.queue("a.IN").messages) == 1 }, "the packet went to a.IN")
+            #expect(await eventually { (try? await vhost.management.queue("a.IN").messages) == 1 }, "the packet went to a.IN")
         case ("edges", nil) where step.payload["edges"]?.arrayValue?.isEmpty == false:
-            #expect(await amqpEventually { (try? await vhost.destinations(of: "a.OUT"))?.count == 2 }, "a tap queue beside b.IN")
+            #expect(await eventually { (try? await vhost.destinations(of: "a.OUT"))?.count == 2 }, "a tap queue beside b.IN")
         case ("edges", nil):
-            #expect(await amqpEventually { (try? await vhost.destinations(of: "a.OUT")) == ["b.IN"] }, "the tap queue is gone")
+            #expect(await eventually { (try? await vhost.destinations(of: "a.OUT")) == ["b.IN"] }, "the tap queue is gone")
         default:
             break
         }

@@ -12,7 +12,7 @@ import TestSupport
 
 /// The real `msgflo runtime` process: its options reach the runtime, edits
 /// are saved back to the graph file (--auto-save), SIGTERM ends it cleanly.
-@Suite(.tags(.amqpIntegration), .timeLimit(.minutes(2)))
+@Suite(.logsOnFailure, .tags(.amqpIntegration), .timeLimit(.minutes(2)))
 struct RuntimeCommandProcessTests {
     static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -36,26 +36,26 @@ struct RuntimeCommandProcessTests {
             let port = Self.freePort()
             let id = "5c5b0a5e-6f3c-4f4e-8b1a-2d9e4f1c7a10"
             let log = directory.appendingPathComponent("runtime.log")
-            let process = try MsgFloBinary.start([
+            let process = try BuiltExecutable.msgflo.start([
                 "runtime", "--graph", graph.path, "--broker", vhost.brokerText, "--port", "\(port)", "--id", id,
                 "--label", "cli test", "--secret", "s3", "--auto-save",
                 "--management-url", AMQPTestBroker.managementURL.absoluteString,
             ], log: log)
             defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
             func output() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-            #expect(await amqpEventually { output().contains("msgflo runtime: FBP protocol at ws://127.0.0.1:\(port)/") }, "\(output())")
+            #expect(await eventually { output().contains("msgflo runtime: FBP protocol at ws://127.0.0.1:\(port)/") }, "\(output())")
 
             let client = try await FBPTestClient.connect(port: port, graph: "cli", secret: "s3")
             let runtime = try await client.request("runtime", "getruntime", [:])
             #expect(runtime.first?.payload["id"] == .string(id))
             #expect(runtime.first?.payload["label"] == "cli test")
-            #expect(await amqpEventually { (try? await vhost.destinations(of: "a.OUT")) == ["b.IN"] }, "the graph is bound at launch")
+            #expect(await eventually { (try? await vhost.destinations(of: "a.OUT")) == ["b.IN"] }, "the graph is bound at launch")
 
             _ = try await client.request("graph", "addnode", ["id": "c", "component": "Repeat", "metadata": ["x": 40, "y": 80], "graph": "cli"])
             _ = try await client.request("graph", "addedge", ["src": ["node": "b", "port": "out"], "tgt": ["node": "c", "port": "in"],
                                                               "metadata": ["route": 3], "graph": "cli"])
             let sidecarPath = graph.path + ".meta.json"
-            #expect(await amqpEventually {
+            #expect(await eventually {
                 let text = (try? String(contentsOf: graph, encoding: .utf8)) ?? ""
                 return text.contains("c(Repeat:x=40,y=80)") && FileManager.default.fileExists(atPath: sidecarPath)
             }, "auto-saved as .fbp: \((try? String(contentsOf: graph, encoding: .utf8)) ?? "")")
@@ -66,7 +66,7 @@ struct RuntimeCommandProcessTests {
             #expect(String(decoding: page.0, as: UTF8.self).contains(#"content="/""#), "the page, told where the socket is")
 
             kill(process.processIdentifier, SIGTERM)
-            #expect(await amqpEventually { !process.isRunning })
+            #expect(await eventually { !process.isRunning })
             #expect(process.terminationStatus == 0, "\(output())")
             #expect(output().contains("runtime stopped"))
         }

@@ -17,7 +17,6 @@ final class RuntimeFixture: Sendable {
     let server: HTTPServer
     let port: Int
     let vhost: TestVhost?
-    let logLines: LockedState<[String]>
     private let group: ServiceGroup
     private let running: Task<Void, any Error>
 
@@ -29,27 +28,19 @@ final class RuntimeFixture: Sendable {
     static func start(vhost: TestVhost, fbp: String, secret: String? = nil, manage: Bool = false,
                       library: [String: String] = [:], startNetworks: Bool = true,
                       http: (inout HTTPServer.Configuration) -> Void = { _ in }) async throws -> RuntimeFixture {
-        let lines = LockedState<[String]>([])
-        let logger = capturing(lines)
-        let transport = try AMQPTransport(url: vhost.brokerURL, configuration: AMQPTestBroker.configuration(), logger: logger)
-        return try await start(transport: transport, stats: vhost.management, brokerText: vhost.brokerText, lines: lines, vhost: vhost,
+        let transport = try AMQPTransport(url: vhost.brokerURL, configuration: AMQPTestBroker.configuration(),
+                                          logger: Logger(label: "test.runtime"))
+        return try await start(transport: transport, stats: vhost.management, brokerText: vhost.brokerText, vhost: vhost,
                                fbp: fbp, secret: secret, manage: manage, library: library, startNetworks: startNetworks, http: http)
-    }
-
-    static func capturing(_ lines: LockedState<[String]>) -> Logger {
-        Logger(label: "test.runtime") { _ in
-            var handler = AMQPCapturingLogHandler(lines: lines)
-            handler.logLevel = .info
-            return handler
-        }
     }
 
     /// On any transport (MQTT: no queue figures, `stats` nil).
     static func start(transport: any BrokerTransport, stats: (any QueueStatsSource)?, brokerText: String,
-                      lines: LockedState<[String]>, vhost: TestVhost?, fbp: String, secret: String? = nil, manage: Bool = false,
+                      vhost: TestVhost?, fbp: String, secret: String? = nil, manage: Bool = false,
                       library: [String: String] = [:], startNetworks: Bool = true,
                       http: (inout HTTPServer.Configuration) -> Void = { _ in }) async throws -> RuntimeFixture {
-        let logger = capturing(lines)
+        // Quiet unless the test fails (`.logsOnFailure`).
+        let logger = Logger(label: "test.runtime")
         let graph = try FBPParser.parse(fbp)
         let id = graph.properties["name"]?.stringValue ?? "main"
         let configuration = RuntimeConfiguration(id: runtimeID, label: "test runtime", secret: secret, manageParticipants: manage)
@@ -61,9 +52,13 @@ final class RuntimeFixture: Sendable {
         options.statsInterval = .milliseconds(500)
         var environment = ProcessInfo.processInfo.environment
         environment["LOG_LEVEL"] = "warning"
-        environment["PATH"] = URL(fileURLWithPath: MsgFloBinary.path).deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        environment["PATH"] = URL(fileURLWithPath: BuiltExecutable.msgflo.url.path).deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        // The processes' output goes to a file the report of a failing test shows.
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("runtime-processes-\(UUID().uuidString.prefix(8)).log")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        TestLogs.attach(output, as: "processes started by the runtime", removing: true)
         let host = RuntimeHost(options: options, transport: transport, stats: stats, brokerURL: brokerText,
-                               environment: environment, logger: logger)
+                               environment: environment, processOutput: try FileHandle(forWritingTo: output), logger: logger)
         var router = Router()
         host.mount(on: &router, socketPath: "/", pagePath: "/")
         var configurationHTTP = HTTPServer.Configuration(host: "127.0.0.1", port: 0, eventLoopCount: 1)
@@ -75,16 +70,15 @@ final class RuntimeFixture: Sendable {
             .init(service: host), .init(service: server),
         ], logger: logger))
         let running = Task { try await group.run() }
-        return RuntimeFixture(host: host, server: server, port: port, vhost: vhost, logLines: lines, group: group, running: running)
+        return RuntimeFixture(host: host, server: server, port: port, vhost: vhost, group: group, running: running)
     }
 
-    private init(host: RuntimeHost, server: HTTPServer, port: Int, vhost: TestVhost?, logLines: LockedState<[String]>,
+    private init(host: RuntimeHost, server: HTTPServer, port: Int, vhost: TestVhost?,
                  group: ServiceGroup, running: Task<Void, any Error>) {
         self.host = host
         self.server = server
         self.port = port
         self.vhost = vhost
-        self.logLines = logLines
         self.group = group
         self.running = running
     }
@@ -101,6 +95,6 @@ final class RuntimeFixture: Sendable {
 
     /// Waits (up to a minute) until the runtime's state satisfies `condition`.
     func eventually(_ condition: (RuntimeCoordinator) -> Bool) async -> Bool {
-        await amqpEventually { condition(host.coordinator) }
+        await TestSupport.eventually { condition(host.coordinator) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,8 +8,7 @@ import Glibc
 /// receive timeout (a broken server fails a test instead of hanging it),
 /// driven from its own dispatch queue so a waiting test never blocks
 /// Swift's cooperative threads (where the runtime under test runs).
-final class WebSocketTestClient: @unchecked Sendable {
-    // Unchecked Sendable: `fd` and `buffer` are only touched on `queue`.
+final class WebSocketTestClient: Sendable {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
@@ -21,10 +21,12 @@ final class WebSocketTestClient: @unchecked Sendable {
     }
 
     private let fd: Int32
-    private var buffer: [UInt8] = []
+    /// Bytes read and not yet taken (used on `queue` only; the lock makes that checkable).
+    private let buffer = Mutex<[UInt8]>([])
     private let queue = DispatchQueue(label: "websocket-test-client")
+    private let chosen = Mutex<String?>(nil)
     /// The subprotocol the server chose, if any.
-    private(set) var subprotocol: String?
+    var subprotocol: String? { chosen.withLock { $0 } }
 
     private init(fd: Int32) { self.fd = fd }
 
@@ -54,8 +56,9 @@ final class WebSocketTestClient: @unchecked Sendable {
             try client.write(Array((request + "\r\n").utf8))
             let head = try client.readHead()
             guard head.hasPrefix("HTTP/1.1 101") else { throw Failure(description: "upgrade refused: \(head.prefix(200))") }
-            client.subprotocol = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("sec-websocket-protocol:") }
+            let subprotocol = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("sec-websocket-protocol:") }
                 .map { String($0.dropFirst("sec-websocket-protocol:".count)).trimmingCharacters(in: .whitespaces) }
+            client.chosen.withLock { $0 = subprotocol }
         }
         return client
     }
@@ -120,7 +123,7 @@ final class WebSocketTestClient: @unchecked Sendable {
         while true {
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n > 0 {
-                buffer.append(contentsOf: chunk[0..<n])
+                buffer.withLock { $0.append(contentsOf: chunk[0..<n]) }
                 return true
             }
             if n == 0 { return false }
@@ -131,20 +134,23 @@ final class WebSocketTestClient: @unchecked Sendable {
     }
 
     private func readExactly(_ count: Int) throws -> [UInt8]? {
-        while buffer.count < count {
+        while buffer.withLock({ $0.count }) < count {
             guard try fill() else { return nil }
         }
-        defer { buffer.removeFirst(count) }
-        return Array(buffer[0..<count])
+        return buffer.withLock { buffer in
+            defer { buffer.removeFirst(count) }
+            return Array(buffer[0..<count])
+        }
     }
 
     private func readHead() throws -> String {
         while true {
-            if let end = buffer.firstRange(of: Array("\r\n\r\n".utf8)) {
-                let head = String(decoding: buffer[..<end.lowerBound], as: UTF8.self)
-                buffer.removeFirst(end.upperBound)
-                return head
+            let head = buffer.withLock { buffer -> String? in
+                guard let end = buffer.firstRange(of: Array("\r\n\r\n".utf8)) else { return nil }
+                defer { buffer.removeFirst(end.upperBound) }
+                return String(decoding: buffer[..<end.lowerBound], as: UTF8.self)
             }
+            if let head { return head }
             guard try fill() else { throw Failure(description: "connection closed during the handshake") }
         }
     }
