@@ -105,6 +105,16 @@ import TestSupport
         #expect(graph.process(named: "web")?.metadata["msgflo"] == ["online": false, "instances": 0])
     }
 
+    /// A silent participant no graph uses is news, not an error of any graph.
+    @Test func anUnlistedParticipantGoingSilentIsOutputNotAnError() {
+        var harness = Harness()
+        harness.feed(.discovered(Fixtures.participant("thumbs", component: "x/Thumbs"), announcedAt: nil))
+        harness.advance(601)
+        let expired = harness.feed(.tick).messages(to: "a")
+        #expect(!expired.contains { $0.command == "error" })
+        #expect(expired.contains { $0.command == "output" && $0.payload["message"]?.stringValue?.contains("thumbs-1") == true })
+    }
+
     @Test func anUnplannableGraphKeepsItsBindingsAndSaysWhyOnce() {
         var harness = Harness()
         harness.feed(.startNetwork(graph: "imageresize"))

@@ -32,7 +32,13 @@ extension RuntimeCoordinator {
         for entry in gone {
             let graph = graphOrder.first { slots[$0]?.graph.graph.process(named: entry.role) != nil }
             let message = "participant \(entry.id) of role '\(entry.role)' was not heard from for \(registry.expiry.formatted()) s and is considered gone"
-            broadcast(FBPReply.error(on: .network, message: message, graph: graph), &out)
+            // A node of a graph going silent is an error of that graph; a
+            // participant no graph uses is only news (it was listed as such).
+            if let graph {
+                broadcast(FBPReply.error(on: .network, message: message, graph: graph), &out)
+            } else {
+                broadcast(FBPReply.output(message), &out)
+            }
         }
         if !gone.isEmpty {
             reconcile(&out)
