@@ -58,10 +58,12 @@ struct Formation: AsyncParsableCommand {
             }
             bound = try server.start()
         } catch {
-            await formation.stopAll()  // the processes an earlier --scale started
+            await formation.stopAll() // the processes an earlier --scale started
             throw error
         }
-        lock.withLock { out.write(Data("formation API on http://127.0.0.1:\(bound)/apps/\(app)/formation (HEROKU_API_URL=http://127.0.0.1:\(bound))\n".utf8)) }
+        lock.withLock {
+            out.write(Data("formation API on http://127.0.0.1:\(bound)/apps/\(app)/formation (HEROKU_API_URL=http://127.0.0.1:\(bound))\n".utf8))
+        }
         // Shut down in reverse: the API stops taking scale requests, then the processes stop.
         try await ProcessLifecycle.run([formation, server], logger: Logger(label: "guv.formation"))
     }

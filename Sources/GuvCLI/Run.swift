@@ -26,7 +26,10 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Serve Prometheus metrics on this localhost port.")
     var metricsPort: Int?
 
-    @Option(help: "RabbitMQ management API, e.g. http://user:password@host:15672 (else GUV_MANAGEMENT_URL, RABBITMQ_MANAGEMENT_URL, or derived from the broker URL).")
+    @Option(
+        help:
+            "RabbitMQ management API, e.g. http://user:password@host:15672 (else GUV_MANAGEMENT_URL, RABBITMQ_MANAGEMENT_URL, or derived from the broker URL)."
+    )
     var managementURL: String?
 
     func run() async throws {
@@ -75,7 +78,10 @@ final class RecordSink: Sendable {
     private let handle: FileHandle?
 
     init(path: String?) throws {
-        guard let path else { handle = nil; return }
+        guard let path else {
+            handle = nil
+            return
+        }
         if !FileManager.default.fileExists(atPath: path) {
             _ = FileManager.default.createFile(atPath: path, contents: nil)
         }

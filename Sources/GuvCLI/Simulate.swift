@@ -57,16 +57,19 @@ struct Simulate: ParsableCommand {
         } else {
             traces = [try ArrivalTrace.load(path: trace)]
         }
-        print(String(format: "role %@: processing %.3fs (stddev %.3f), concurrency %d, deadline %.0fs, boot %.1fs, workers %d..%d, poll %.0fs, seed %llu",
-                     roleConfig.name, roleConfig.processing, roleConfig.stddev, roleConfig.concurrency,
-                     roleConfig.deadline, roleConfig.boot, roleConfig.minimum, roleConfig.maximum, roleConfig.pollinterval, seed))
+        print(
+            String(
+                format: "role %@: processing %.3fs (stddev %.3f), concurrency %d, deadline %.0fs, boot %.1fs, workers %d..%d, poll %.0fs, seed %llu",
+                roleConfig.name, roleConfig.processing, roleConfig.stddev, roleConfig.concurrency,
+                roleConfig.deadline, roleConfig.boot, roleConfig.minimum, roleConfig.maximum, roleConfig.pollinterval, seed))
         if processingFactor != 1 {
             print(String(format: "workers really take %.2fx the configured processing time", processingFactor))
         }
         for trace in traces {
             print("")
-            let results = SimulationReport.run(config: roleConfig, trace: trace, seed: seed, predictive: predictive,
-                                                processingFactor: processingFactor)
+            let results = SimulationReport.run(
+                config: roleConfig, trace: trace, seed: seed, predictive: predictive,
+                processingFactor: processingFactor)
             print(SimulationReport.table(results), terminator: "")
             if let name = timeline, let chosen = results.first(where: { $0.policy == name }) {
                 print("time s, workers, running, messages, publish/s  (\(name))")

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
-import Primitives
+    import Glibc
+    import Primitives
 #endif
 
 /// Serves a folder of images over HTTP on a loopback port (Python's

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Synchronization
 import ImageResize
 import LoadTest
 import Logging
@@ -8,6 +7,7 @@ import MsgFlo
 import PlatformClients
 import Primitives
 import ServiceLifecycle
+import Synchronization
 
 /// `imageresize loadtest`: the LoadTest library against a running service,
 /// with queue depth and worker samples, a live progress line, the summary
@@ -44,7 +44,8 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Option(help: "Folder for the JSON and HTML report.") var out = "reports/loadtest"
     @Option(help: "File name (without extension) of the report.") var name = "loadtest"
     @Option(help: "Title of the HTML report.") var title = "Load test report"
-    @Option(help: "RabbitMQ management API (default: $RABBITMQ_MANAGEMENT_URL, else derived from $MSGFLO_BROKER: http://localhost:15672).") var managementURL: String?
+    @Option(help: "RabbitMQ management API (default: $RABBITMQ_MANAGEMENT_URL, else derived from $MSGFLO_BROKER: http://localhost:15672).")
+    var managementURL: String?
     @Option(help: "Queue whose depth and consumers are sampled.") var queue = "resize.IN"
     @Option(help: "Heroku-style formation API (e.g. http://localhost:5500); workers are read from it instead of consumers.") var formationURL: String?
     @Option(help: "App of the formation API.") var formationApp = "local"
@@ -59,8 +60,10 @@ struct LoadTestCommand: AsyncParsableCommand {
         guard URL(string: target)?.host != nil else { throw ValidationError("--target must be a URL such as http://localhost:8080") }
         // Checked before any is converted to milliseconds or added to: a huge or NaN value would trap.
         let longest = LoadRunConfiguration.longestSeconds
-        for (name, value) in [("--sample-interval", sampleInterval), ("--deadline", deadline), ("--duration", duration),
-                              ("--job-timeout", jobTimeout)] {
+        for (name, value) in [
+            ("--sample-interval", sampleInterval), ("--deadline", deadline), ("--duration", duration),
+            ("--job-timeout", jobTimeout),
+        ] {
             guard let value else { continue }
             guard value > 0, value <= longest else { throw ValidationError("\(name) must be above 0 and at most \(Int(longest)) seconds") }
         }
@@ -88,9 +91,13 @@ struct LoadTestCommand: AsyncParsableCommand {
             server = folder
             try await folder.waitUntilReady()
             let served = try folder.imageURLs()
-            guard !served.isEmpty else { throw ValidationError("no images (\(ImageFolderServer.imageExtensions.sorted().joined(separator: ", "))) in \(imagesDir)") }
+            guard !served.isEmpty else {
+                throw ValidationError("no images (\(ImageFolderServer.imageExtensions.sorted().joined(separator: ", "))) in \(imagesDir)")
+            }
             imageURLs += served
-            say("serving \(served.count) images of \(imagesDir) on \(folder.baseURL); the service must run with IMAGERESIZE_ALLOW_HOSTS=localhost:\(folder.port)")
+            say(
+                "serving \(served.count) images of \(imagesDir) on \(folder.baseURL); the service must run with IMAGERESIZE_ALLOW_HOSTS=localhost:\(folder.port)"
+            )
         }
 
         let configuration = try makeConfiguration(urls: imageURLs)
@@ -100,7 +107,8 @@ struct LoadTestCommand: AsyncParsableCommand {
         let http = URLSessionHTTPClient(timeout: 2)
         let management: RabbitMQManagementClient?
         do {
-            let broker = environment["MSGFLO_BROKER"].flatMap { $0.isEmpty ? nil : $0 }
+            let broker =
+                environment["MSGFLO_BROKER"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? environment["CLOUDAMQP_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? BrokerURL.defaultURL
             let endpoint = try ManagementEndpoint.resolve(flag: managementURL, broker: broker, environment: environment)
             management = RabbitMQManagementClient(endpoint: endpoint, http: http)
@@ -121,7 +129,9 @@ struct LoadTestCommand: AsyncParsableCommand {
             configuration: configuration, client: client, probes: probes,
             sampleInterval: .milliseconds(Int(sampleInterval * 1000)), printer: printer, logger: Logger(label: "loadtest"))
 
-        say("load: \(configuration.profile.spec), \(count.map { "\($0) jobs" } ?? "")\(count != nil && duration != nil ? ", " : "")\(duration.map { "\(Int($0)) s" } ?? "") of \(imagesPerJob) images against \(target), deadline \(deadline) s")
+        say(
+            "load: \(configuration.profile.spec), \(count.map { "\($0) jobs" } ?? "")\(count != nil && duration != nil ? ", " : "")\(duration.map { "\(Int($0)) s" } ?? "") of \(imagesPerJob) images against \(target), deadline \(deadline) s"
+        )
         // Ctrl-C (or SIGTERM) stops the arrivals and waits for the jobs in flight; a second one quits.
         let run = LoadTestRun(session: session)
         do {
@@ -143,8 +153,9 @@ struct LoadTestCommand: AsyncParsableCommand {
 
     func makeConfiguration(urls: [String]) throws -> LoadRunConfiguration {
         do {
-            let jobs = try JobFactory(urls: urls, imagesPerJob: imagesPerJob, width: width, height: height ?? width,
-                                      format: format, seed: seed)
+            let jobs = try JobFactory(
+                urls: urls, imagesPerJob: imagesPerJob, width: width, height: height ?? width,
+                format: format, seed: seed)
             let configuration = LoadRunConfiguration(
                 profile: try ArrivalProfile(spec: profile), bounds: RunBounds(count: count, duration: duration), seed: seed,
                 jobs: jobs, deadline: deadline, jobTimeout: jobTimeout.map { .milliseconds(Int($0 * 1000)) },
@@ -164,8 +175,17 @@ struct LoadTestCommand: AsyncParsableCommand {
             let clear = "\u{1B}[K"
             var line = text
             var ending = ""
-            if line.hasSuffix(clear) { line.removeLast(clear.count); ending = clear } else if line.hasSuffix("\n") { line.removeLast(); ending = "\n" }
-            if line == "" { FileHandle.standardOutput.write(Data(text.utf8)); return }
+            if line.hasSuffix(clear) {
+                line.removeLast(clear.count)
+                ending = clear
+            } else if line.hasSuffix("\n") {
+                line.removeLast()
+                ending = "\n"
+            }
+            if line == "" {
+                FileHandle.standardOutput.write(Data(text.utf8))
+                return
+            }
             FileHandle.standardOutput.write(Data((line + latest.suffix + ending).utf8))
         }
     }

@@ -42,17 +42,19 @@ struct LoadTestProbes {
             do {
                 _ = try await management.queue(queue)
                 let queue = self.queue
-                probes.append(Sampler.Probe(name: queue, unit: "messages") {
-                    let value = Double(try await management.queue(queue).messages)
-                    latest.set(queue, value)
-                    return value
-                })
-                if formation == nil {
-                    probes.append(Sampler.Probe(name: "workers", unit: "workers") {
-                        let value = Double(try await management.queue(queue).consumers)
-                        latest.set("workers", value)
+                probes.append(
+                    Sampler.Probe(name: queue, unit: "messages") {
+                        let value = Double(try await management.queue(queue).messages)
+                        latest.set(queue, value)
                         return value
                     })
+                if formation == nil {
+                    probes.append(
+                        Sampler.Probe(name: "workers", unit: "workers") {
+                            let value = Double(try await management.queue(queue).consumers)
+                            latest.set("workers", value)
+                            return value
+                        })
                 }
             } catch {
                 warn("queue sampling off: \(error)")
@@ -62,11 +64,12 @@ struct LoadTestProbes {
             let (app, type) = (formationApp, formationType)
             do {
                 _ = try await formation.quantity(app: app, type: type)
-                probes.append(Sampler.Probe(name: "workers", unit: "workers") {
-                    let value = Double(try await formation.quantity(app: app, type: type))
-                    latest.set("workers", value)
-                    return value
-                })
+                probes.append(
+                    Sampler.Probe(name: "workers", unit: "workers") {
+                        let value = Double(try await formation.quantity(app: app, type: type))
+                        latest.set("workers", value)
+                        return value
+                    })
             } catch {
                 warn("worker sampling off: \(error)")
             }

@@ -41,8 +41,10 @@ struct AMQPCABundle: Equatable, Sendable {
     /// distribution bundles exists. An explicit choice is returned even when
     /// the file is missing, so loading it fails with its path in the message
     /// instead of silently falling back to another bundle.
-    static func resolve(query: [String: String], environment: [String: String],
-                        fileExists: (String) -> Bool) -> AMQPCABundle? {
+    static func resolve(
+        query: [String: String], environment: [String: String],
+        fileExists: (String) -> Bool
+    ) -> AMQPCABundle? {
         if let path = query["cacertfile"], !path.isEmpty { return AMQPCABundle(path: path, origin: .urlParameter) }
         if let path = environment["SSL_CERT_FILE"], !path.isEmpty { return AMQPCABundle(path: path, origin: .environment) }
         return distributionBundles.first(where: fileExists).map { AMQPCABundle(path: $0, origin: .distribution) }

@@ -1,8 +1,9 @@
 import CRabbitMQ
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
-import MsgFlo
+    import Glibc
+    import MsgFlo
 #endif
 
 /// C strings that live as long as one rabbitmq-c call needs them.

@@ -18,8 +18,9 @@ extension AMQPConnection {
         properties.timestamp = UInt64(max(0, time(nil)))
         let status = body.withUnsafeBytes { raw in
             let bytes = amqp_bytes_t(len: raw.count, bytes: UnsafeMutableRawPointer(mutating: raw.baseAddress))
-            return amqp_basic_publish(state, channel, strings.bytes(exchange), strings.bytes(routingKey),
-                                      0, 0, &properties, bytes)
+            return amqp_basic_publish(
+                state, channel, strings.bytes(exchange), strings.bytes(routingKey),
+                0, 0, &properties, bytes)
         }
         if status != AMQP_STATUS_OK.rawValue {
             throw .connection("publish failed: \(String(cString: amqp_error_string2(status)))")
@@ -50,11 +51,12 @@ extension AMQPConnection {
     }
 
     func settle(channel: UInt16, deliveryTag: UInt64, _ settlement: Settlement) throws(AMQPFailure) {
-        let status: Int32 = switch settlement {
-        case .ack: amqp_basic_ack(state, channel, deliveryTag, 0)
-        case .reject: amqp_basic_nack(state, channel, deliveryTag, 0, 0)
-        case .requeue: amqp_basic_nack(state, channel, deliveryTag, 0, 1)
-        }
+        let status: Int32 =
+            switch settlement {
+            case .ack: amqp_basic_ack(state, channel, deliveryTag, 0)
+            case .reject: amqp_basic_nack(state, channel, deliveryTag, 0, 0)
+            case .requeue: amqp_basic_nack(state, channel, deliveryTag, 0, 1)
+            }
         if status != AMQP_STATUS_OK.rawValue {
             throw .connection("settle failed: \(String(cString: amqp_error_string2(status)))")
         }
@@ -83,7 +85,11 @@ extension AMQPConnection {
     }
 
     /// Reads one delivery without blocking; a non-delivery frame comes back as `.frame`.
-    enum ConsumeResult { case delivery(AMQPDelivery), frame(AMQPInboundFrame), nothing }
+    enum ConsumeResult {
+        case delivery(AMQPDelivery)
+        case frame(AMQPInboundFrame)
+        case nothing
+    }
 
     func nextDelivery() throws(AMQPFailure) -> ConsumeResult {
         amqp_maybe_release_buffers(state)
@@ -92,13 +98,16 @@ extension AMQPConnection {
         let reply = amqp_consume_message(state, &envelope, &zero, 0)
         if reply.reply_type == AMQP_RESPONSE_NORMAL {
             defer { amqp_destroy_envelope(&envelope) }
-            let body = envelope.message.body.len > 0 && envelope.message.body.bytes != nil
+            let body =
+                envelope.message.body.len > 0 && envelope.message.body.bytes != nil
                 ? Data(bytes: envelope.message.body.bytes, count: envelope.message.body.len) : Data()
             let properties = envelope.message.properties
             let stamped = properties._flags & amqp_flags_t(AMQP_BASIC_TIMESTAMP_FLAG) != 0
-            return .delivery(AMQPDelivery(channel: envelope.channel, deliveryTag: envelope.delivery_tag,
-                                          redelivered: envelope.redelivered != 0, body: body,
-                                          timestamp: stamped ? Date(timeIntervalSince1970: Double(properties.timestamp)) : nil))
+            return .delivery(
+                AMQPDelivery(
+                    channel: envelope.channel, deliveryTag: envelope.delivery_tag,
+                    redelivered: envelope.redelivered != 0, body: body,
+                    timestamp: stamped ? Date(timeIntervalSince1970: Double(properties.timestamp)) : nil))
         }
         if reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION {
             if reply.library_error == AMQP_STATUS_TIMEOUT.rawValue { return .nothing }

@@ -9,10 +9,11 @@ extension AMQPConnection {
         let strings = AMQPCStrings()
         defer { withExtendedLifetime(strings) {} }
         switch operation {
-        case let .declareExchange(name, type, durable, autoDelete):
-            amqp_exchange_declare(state, channel, strings.bytes(name), strings.bytes(type), 0,
-                                  durable ? 1 : 0, autoDelete ? 1 : 0, 0, amqp_empty_table)
-        case let .declareQueue(name, durable, autoDelete, deadLetterExchange):
+        case .declareExchange(let name, let type, let durable, let autoDelete):
+            amqp_exchange_declare(
+                state, channel, strings.bytes(name), strings.bytes(type), 0,
+                durable ? 1 : 0, autoDelete ? 1 : 0, 0, amqp_empty_table)
+        case .declareQueue(let name, let durable, let autoDelete, let deadLetterExchange):
             var entries: [amqp_table_entry_t] = []
             if let deadLetterExchange {
                 var entry = amqp_table_entry_t()
@@ -23,24 +24,29 @@ extension AMQPConnection {
             }
             entries.withUnsafeMutableBufferPointer { buffer in
                 let table = amqp_table_t(num_entries: Int32(buffer.count), entries: buffer.baseAddress)
-                _ = amqp_queue_declare(state, channel, strings.bytes(name), 0, durable ? 1 : 0, 0,
-                                       autoDelete ? 1 : 0, table)
+                _ = amqp_queue_declare(
+                    state, channel, strings.bytes(name), 0, durable ? 1 : 0, 0,
+                    autoDelete ? 1 : 0, table)
             }
-        case let .bindQueue(queue, exchange, routingKey):
-            amqp_queue_bind(state, channel, strings.bytes(queue), strings.bytes(exchange),
-                            strings.bytes(routingKey), amqp_empty_table)
-        case let .unbindQueue(queue, exchange, routingKey):
-            amqp_queue_unbind(state, channel, strings.bytes(queue), strings.bytes(exchange),
-                              strings.bytes(routingKey), amqp_empty_table)
-        case let .bindExchange(destination, source, routingKey):
-            amqp_exchange_bind(state, channel, strings.bytes(destination), strings.bytes(source),
-                               strings.bytes(routingKey), amqp_empty_table)
-        case let .unbindExchange(destination, source, routingKey):
-            amqp_exchange_unbind(state, channel, strings.bytes(destination), strings.bytes(source),
-                                 strings.bytes(routingKey), amqp_empty_table)
-        case let .deleteQueue(name):
+        case .bindQueue(let queue, let exchange, let routingKey):
+            amqp_queue_bind(
+                state, channel, strings.bytes(queue), strings.bytes(exchange),
+                strings.bytes(routingKey), amqp_empty_table)
+        case .unbindQueue(let queue, let exchange, let routingKey):
+            amqp_queue_unbind(
+                state, channel, strings.bytes(queue), strings.bytes(exchange),
+                strings.bytes(routingKey), amqp_empty_table)
+        case .bindExchange(let destination, let source, let routingKey):
+            amqp_exchange_bind(
+                state, channel, strings.bytes(destination), strings.bytes(source),
+                strings.bytes(routingKey), amqp_empty_table)
+        case .unbindExchange(let destination, let source, let routingKey):
+            amqp_exchange_unbind(
+                state, channel, strings.bytes(destination), strings.bytes(source),
+                strings.bytes(routingKey), amqp_empty_table)
+        case .deleteQueue(let name):
             amqp_queue_delete(state, channel, strings.bytes(name), 0, 0)
-        case let .deleteExchange(name):
+        case .deleteExchange(let name):
             amqp_exchange_delete(state, channel, strings.bytes(name), 0)
         }
         try check(amqp_get_rpc_reply(state), channel: channel)
@@ -67,8 +73,9 @@ extension AMQPConnection {
         entry.value.value.i64 = Int64(max(1, maxLength))
         var entries = [entry]
         let ok = entries.withUnsafeMutableBufferPointer { buffer in
-            amqp_queue_declare(state, channel, amqp_empty_bytes, 0, 0, 1, 1,
-                               amqp_table_t(num_entries: Int32(buffer.count), entries: buffer.baseAddress))
+            amqp_queue_declare(
+                state, channel, amqp_empty_bytes, 0, 0, 1, 1,
+                amqp_table_t(num_entries: Int32(buffer.count), entries: buffer.baseAddress))
         }
         try check(amqp_get_rpc_reply(state), channel: channel)
         guard let ok else { throw .connection("queue.declare-ok without a queue name") }

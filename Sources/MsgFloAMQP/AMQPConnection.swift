@@ -1,10 +1,11 @@
 import CRabbitMQ
 import CRabbitMQShim
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
-import MsgFlo
-import Primitives
+    import Glibc
+    import MsgFlo
+    import Primitives
 #endif
 
 /// One rabbitmq-c connection. Not thread-safe by design: exactly one thread
@@ -39,14 +40,16 @@ final class AMQPConnection {
                     amqp_ssl_socket_set_verify_hostname(socket, 0)
                 }
                 // rabbitmq-c < 0.14 loads no CA at all unless given a file (see AMQPCABundle).
-                caBundle = AMQPCABundle.resolve(query: url.query, environment: ProcessInfo.processInfo.environment,
-                                                fileExists: { FileManager.default.fileExists(atPath: $0) })
+                caBundle = AMQPCABundle.resolve(
+                    query: url.query, environment: ProcessInfo.processInfo.environment,
+                    fileExists: { FileManager.default.fileExists(atPath: $0) })
                 if let caBundle, amqp_ssl_socket_set_cacert(socket, caBundle.path) != 0 {
                     throw .connection("cannot read CA certificate file \(caBundle.path) (from \(caBundle.origin.description))")
                 }
                 if caBundle == nil, verifies {
-                    throw .connection("no CA bundle to verify the broker with: none of \(AMQPCABundle.distributionBundles.joined(separator: ", ")) exists; "
-                                      + "install ca-certificates or set SSL_CERT_FILE")
+                    throw .connection(
+                        "no CA bundle to verify the broker with: none of \(AMQPCABundle.distributionBundles.joined(separator: ", ")) exists; "
+                            + "install ca-certificates or set SSL_CERT_FILE")
                 }
             }
         } else {
@@ -59,7 +62,8 @@ final class AMQPConnection {
         if status != AMQP_STATUS_OK.rawValue {
             var reason = String(cString: amqp_error_string2(status))
             if status == AMQP_STATUS_SOCKET_ERROR.rawValue || status == AMQP_STATUS_HOSTNAME_RESOLUTION_FAILED.rawValue,
-               let diagnosis = AMQPSocketDiagnosis.reason(host: url.host, port: url.port, timeout: connectTimeout) {
+                let diagnosis = AMQPSocketDiagnosis.reason(host: url.host, port: url.port, timeout: connectTimeout)
+            {
                 reason = diagnosis
             }
             if status == AMQP_STATUS_SSL_PEER_VERIFY_FAILED.rawValue, let caBundle {
@@ -71,14 +75,16 @@ final class AMQPConnection {
         }
         var handshake = timeval(tv_sec: Int(connectTimeout.components.seconds), tv_usec: 0)
         amqp_set_handshake_timeout(state, &handshake)
-        let reply = msgflo_amqp_login_plain(state, url.vhost, 0, 131_072, Int32(heartbeat),
-                                            url.user ?? "guest", url.password ?? "guest")
+        let reply = msgflo_amqp_login_plain(
+            state, url.vhost, 0, 131_072, Int32(heartbeat),
+            url.user ?? "guest", url.password ?? "guest")
         if reply.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION, reply.reply.id == AMQPMethod.connectionClose {
             // A refused login (bad credentials, no access to the vhost) fails the same way every time.
             let close = reply.reply.decoded.assumingMemoryBound(to: amqp_connection_close_t.self).pointee
-            let refusal = AMQPReplyCode.error(Int(close.reply_code), text: Self.text(close.reply_text),
-                                              doing: "log in as '\(url.user ?? "guest")' to virtual host '\(url.vhost)'",
-                                              url: url, duringLogin: true)
+            let refusal = AMQPReplyCode.error(
+                Int(close.reply_code), text: Self.text(close.reply_text),
+                doing: "log in as '\(url.user ?? "guest")' to virtual host '\(url.vhost)'",
+                url: url, duringLogin: true)
             if !refusal.isTransient { throw .refused(refusal) }
         }
         try check(reply, channel: 0)

@@ -79,10 +79,11 @@ class AMQPConnectionThread: @unchecked Sendable {
         while !stopping {
             let opened: AMQPConnection
             do {
-                opened = try AMQPConnection(url: settings.url, heartbeat: settings.heartbeat,
-                                            connectTimeout: settings.connectTimeout)
+                opened = try AMQPConnection(
+                    url: settings.url, heartbeat: settings.heartbeat,
+                    connectTimeout: settings.connectTimeout)
             } catch {
-                if case let .refused(refusal) = error, generation == 0 {
+                if case .refused(let refusal) = error, generation == 0 {
                     // Never connected: a refused login is the caller's configuration, not a blip.
                     connectWaiters.forEach { $0.resume(throwing: refusal) }
                     connectWaiters = []
@@ -185,7 +186,7 @@ class AMQPConnectionThread: @unchecked Sendable {
 
     private func dispatchConnected(_ command: AMQPCommand, _ connection: AMQPConnection) throws(AMQPFailure) {
         switch command {
-        case let .topology(operations, reply):
+        case .topology(let operations, let reply):
             try runTopology(operations, reply: reply, on: connection)
         default:
             try handleCommon(command, connection: connection)
@@ -194,7 +195,7 @@ class AMQPConnectionThread: @unchecked Sendable {
 
     /// A command while disconnected (a connection failure cannot happen here).
     private func dispatch(_ command: AMQPCommand, connection: AMQPConnection?) {
-        if case let .topology(operations, reply) = command {
+        if case .topology(let operations, let reply) = command {
             if stopping {
                 reply.resume(throwing: TransportError.amqpClosed(settings.url, "the request ran"))
             } else {
@@ -207,12 +208,12 @@ class AMQPConnectionThread: @unchecked Sendable {
 
     private func handleCommon(_ command: AMQPCommand, connection: AMQPConnection?) throws(AMQPFailure) {
         switch command {
-        case let .awaitConnected(reply):
+        case .awaitConnected(let reply):
             if self.connection != nil { reply.resume() } else { connectWaiters.append(reply) }
         case .cancelConnectWaiters:
             connectWaiters.forEach { $0.resume(throwing: CancellationError()) }
             connectWaiters = []
-        case let .shutdown(reply):
+        case .shutdown(let reply):
             stopping = true
             shutdownReplies.append(reply)
         default:
@@ -224,16 +225,20 @@ class AMQPConnectionThread: @unchecked Sendable {
     /// declaration (406) never closes the publishing or consuming channels.
     static let topologyChannel: UInt16 = 2
 
-    private func runTopology(_ operations: [AMQPOperation], reply: CheckedContinuation<Void, any Error>,
-                             on connection: AMQPConnection) throws(AMQPFailure) {
+    private func runTopology(
+        _ operations: [AMQPOperation], reply: CheckedContinuation<Void, any Error>,
+        on connection: AMQPConnection
+    ) throws(AMQPFailure) {
         do throws(AMQPFailure) {
             for operation in operations {
                 do throws(AMQPFailure) {
                     try connection.perform(operation, channel: Self.topologyChannel)
                 } catch .channel(let code, let text) {
                     try connection.openChannel(Self.topologyChannel)
-                    reply.resume(throwing: AMQPReplyCode.error(code, text: text, doing: operation.summary,
-                                                               url: settings.url, queue: operation.name))
+                    reply.resume(
+                        throwing: AMQPReplyCode.error(
+                            code, text: text, doing: operation.summary,
+                            url: settings.url, queue: operation.name))
                     return
                 }
             }

@@ -56,11 +56,13 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
                 // A fresh queue on every (re)start: the old one went with its channel or connection.
                 try connection.requireExchange(tap.exchange, channel: consumer.channel!)
                 consumer.spec.queue = try connection.declareTapQueue(channel: consumer.channel!, maxLength: tap.backlog)
-                try connection.perform(.bindQueue(queue: consumer.spec.queue, exchange: tap.exchange, routingKey: ""),
-                                       channel: consumer.channel!)
+                try connection.perform(
+                    .bindQueue(queue: consumer.spec.queue, exchange: tap.exchange, routingKey: ""),
+                    channel: consumer.channel!)
             }
-            try connection.consume(channel: consumer.channel!, queue: consumer.spec.queue, consumerTag: "msgflo-\(id)",
-                                   noAck: consumer.spec.tap != nil)
+            try connection.consume(
+                channel: consumer.channel!, queue: consumer.spec.queue, consumerTag: "msgflo-\(id)",
+                noAck: consumer.spec.tap != nil)
             consumer.consuming = true
             consumer.retryAt = nil
             consumer.firstReply?.resume()
@@ -70,8 +72,10 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
             if let channel = consumer.channel { channelOwners[channel] = nil }
             if let reply = consumer.firstReply {
                 consumers[id] = nil
-                reply.resume(throwing: AMQPReplyCode.error(code, text: text, doing: "consume queue '\(consumer.spec.queue)'",
-                                                           url: settings.url, queue: consumer.spec.queue))
+                reply.resume(
+                    throwing: AMQPReplyCode.error(
+                        code, text: text, doing: "consume queue '\(consumer.spec.queue)'",
+                        url: settings.url, queue: consumer.spec.queue))
                 return
             }
             consumer.channel = nil
@@ -91,7 +95,7 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
 
     override func handle(_ command: AMQPCommand, connection: AMQPConnection?) throws(AMQPFailure) {
         switch command {
-        case let .startConsumer(spec, reply):
+        case .startConsumer(let spec, let reply):
             if stopping {
                 reply.resume(throwing: TransportError.amqpClosed(settings.url, "consuming started (disconnecting)"))
                 return
@@ -99,7 +103,7 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
             consumers[spec.id] = Consumer(spec: spec, firstReply: reply)
             // While disconnected, setUp subscribes (and answers) once connected.
             if let connection { try start(spec.id, on: connection) }
-        case let .stopConsumer(id, reply):
+        case .stopConsumer(let id, let reply):
             defer { reply.resume() }
             guard var consumer = consumers[id] else { return }
             consumer.cancelled = true
@@ -110,10 +114,11 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
                 }
             }
             try closeIfDone(id, connection: connection)
-        case let .settle(ticket, settlement):
+        case .settle(let ticket, let settlement):
             guard var consumer = consumers[ticket.consumerID] else { return }
             guard ticket.generation == generation, let connection, consumer.channel == ticket.channel,
-                  consumer.channelEpoch == ticket.channelEpoch else {
+                consumer.channelEpoch == ticket.channelEpoch
+            else {
                 logger.debug("dropping a settlement from an old connection; the broker redelivers that message")
                 return
             }
@@ -121,7 +126,7 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
             consumers[ticket.consumerID] = consumer
             try connection.settle(channel: ticket.channel, deliveryTag: ticket.deliveryTag, settlement)
             try closeIfDone(ticket.consumerID, connection: connection)
-        case let .publish(_, _, reply):
+        case .publish(_, _, let reply):
             reply.resume(throwing: TransportError(.protocolError, "internal error: publish sent to the consuming connection"))
         default:
             break
@@ -152,10 +157,10 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
             switch try connection.nextDelivery() {
             case .nothing:
                 return false
-            case let .delivery(delivery):
+            case .delivery(let delivery):
                 read += 1
                 try deliver(delivery, on: connection)
-            case let .frame(.consumerCancelled(channel)):
+            case .frame(.consumerCancelled(let channel)):
                 read += 1
                 if let id = channelOwners[channel], var consumer = consumers[id], !consumer.cancelled {
                     logger.warning("broker cancelled the consumer of queue '\(consumer.spec.queue)' (queue deleted?); resubscribing")
@@ -163,7 +168,7 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
                     consumer.retryAt = .now + .seconds(1)
                     consumers[id] = consumer
                 }
-            case let .frame(.channelClosed(channel, code, text)):
+            case .frame(.channelClosed(let channel, let code, let text)):
                 read += 1
                 if let id = channelOwners[channel], var consumer = consumers[id] {
                     channelOwners[channel] = nil
@@ -199,16 +204,20 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
         }
         if let tap = consumer.spec.tap {
             // A watcher's copy, delivered without acknowledgement: handed on here, nothing to settle.
-            tap.handler(IncomingMessage(queue: consumer.spec.queue, body: delivery.body, redelivered: delivery.redelivered,
-                                        timestamp: delivery.timestamp))
+            tap.handler(
+                IncomingMessage(
+                    queue: consumer.spec.queue, body: delivery.body, redelivered: delivery.redelivered,
+                    timestamp: delivery.timestamp))
             return
         }
         consumer.inFlight += 1
         consumers[id] = consumer
-        let ticket = AMQPDeliveryTicket(generation: generation, consumerID: id, channelEpoch: consumer.channelEpoch,
-                                        channel: delivery.channel, deliveryTag: delivery.deliveryTag)
-        let message = IncomingMessage(queue: consumer.spec.queue, body: delivery.body, redelivered: delivery.redelivered,
-                                      timestamp: delivery.timestamp)
+        let ticket = AMQPDeliveryTicket(
+            generation: generation, consumerID: id, channelEpoch: consumer.channelEpoch,
+            channel: delivery.channel, deliveryTag: delivery.deliveryTag)
+        let message = IncomingMessage(
+            queue: consumer.spec.queue, body: delivery.body, redelivered: delivery.redelivered,
+            timestamp: delivery.timestamp)
         let handler = consumer.spec.handler
         let inbox = self.inbox
         Task {

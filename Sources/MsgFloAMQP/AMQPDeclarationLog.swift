@@ -28,13 +28,14 @@ final class AMQPDeclarationLog: Sendable {
         log.withLock { log in
             var forgotten: [AMQPOperation] = []
             log.operations.removeAll { operation in
-                let involved: Bool = switch operation {
-                case let .declareQueue(queue, _, _, _): queue == name
-                case let .declareExchange(exchange, _, _, _): exchange == name
-                case let .bindQueue(queue, exchange, _): queue == name || exchange == name
-                case let .bindExchange(destination, source, _): destination == name || source == name
-                default: false
-                }
+                let involved: Bool =
+                    switch operation {
+                    case .declareQueue(let queue, _, _, _): queue == name
+                    case .declareExchange(let exchange, _, _, _): exchange == name
+                    case .bindQueue(let queue, let exchange, _): queue == name || exchange == name
+                    case .bindExchange(let destination, let source, _): destination == name || source == name
+                    default: false
+                    }
                 if involved { forgotten.append(operation) }
                 return involved
             }

@@ -14,9 +14,9 @@ enum AMQPFailure: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case let .connection(reason): reason
-        case let .channel(code, text): "broker closed the channel (\(code)): \(text)"
-        case let .refused(error): error.message
+        case .connection(let reason): reason
+        case .channel(let code, let text): "broker closed the channel (\(code)): \(text)"
+        case .refused(let error): error.message
         }
     }
 }

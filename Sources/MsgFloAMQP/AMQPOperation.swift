@@ -1,4 +1,5 @@
 import MsgFlo
+
 /// One AMQP 0-9-1 topology method as the connection threads execute it.
 ///
 /// Both the participant's own port declarations and `msgflo setup`'s
@@ -39,17 +40,17 @@ enum AMQPOperation: Sendable, Hashable {
     /// The broker method a setup step means. Exchanges and queues of steps are durable.
     init(_ step: TopologyStep) {
         switch step {
-        case let .declareExchange(name, type):
+        case .declareExchange(let name, let type):
             self = .declareExchange(name: name, type: type.rawValue, durable: true, autoDelete: false)
-        case let .declareQueue(name, deadLetterExchange):
+        case .declareQueue(let name, let deadLetterExchange):
             self = .declareQueue(name: name, durable: true, autoDelete: false, deadLetterExchange: deadLetterExchange)
-        case let .bindQueue(queue, exchange, routingKey):
+        case .bindQueue(let queue, let exchange, let routingKey):
             self = .bindQueue(queue: queue, exchange: exchange, routingKey: routingKey)
-        case let .unbindQueue(queue, exchange, routingKey):
+        case .unbindQueue(let queue, let exchange, let routingKey):
             self = .unbindQueue(queue: queue, exchange: exchange, routingKey: routingKey)
-        case let .bindExchange(destination, source, routingKey):
+        case .bindExchange(let destination, let source, let routingKey):
             self = .bindExchange(destination: destination, source: source, routingKey: routingKey)
-        case let .unbindExchange(destination, source, routingKey):
+        case .unbindExchange(let destination, let source, let routingKey):
             self = .unbindExchange(destination: destination, source: source, routingKey: routingKey)
         }
     }
@@ -57,26 +58,26 @@ enum AMQPOperation: Sendable, Hashable {
     /// Short human text for log lines and errors.
     var summary: String {
         switch self {
-        case let .declareExchange(name, type, _, _): "declare \(type) exchange '\(name)'"
-        case let .declareQueue(name, _, _, _): "declare queue '\(name)'"
-        case let .bindQueue(queue, exchange, _): "bind queue '\(queue)' to exchange '\(exchange)'"
-        case let .unbindQueue(queue, exchange, _): "unbind queue '\(queue)' from exchange '\(exchange)'"
-        case let .bindExchange(destination, source, _): "bind exchange '\(destination)' to exchange '\(source)'"
-        case let .unbindExchange(destination, source, _): "unbind exchange '\(destination)' from exchange '\(source)'"
-        case let .deleteQueue(name): "delete queue '\(name)'"
-        case let .deleteExchange(name): "delete exchange '\(name)'"
+        case .declareExchange(let name, let type, _, _): "declare \(type) exchange '\(name)'"
+        case .declareQueue(let name, _, _, _): "declare queue '\(name)'"
+        case .bindQueue(let queue, let exchange, _): "bind queue '\(queue)' to exchange '\(exchange)'"
+        case .unbindQueue(let queue, let exchange, _): "unbind queue '\(queue)' from exchange '\(exchange)'"
+        case .bindExchange(let destination, let source, _): "bind exchange '\(destination)' to exchange '\(source)'"
+        case .unbindExchange(let destination, let source, _): "unbind exchange '\(destination)' from exchange '\(source)'"
+        case .deleteQueue(let name): "delete queue '\(name)'"
+        case .deleteExchange(let name): "delete exchange '\(name)'"
         }
     }
 
     /// The queue or exchange it is about (the destination of a binding).
     var name: String {
         switch self {
-        case let .declareExchange(name, _, _, _), let .declareQueue(name, _, _, _), let .deleteQueue(name),
-             let .deleteExchange(name):
+        case .declareExchange(let name, _, _, _), .declareQueue(let name, _, _, _), .deleteQueue(let name),
+            .deleteExchange(let name):
             name
-        case let .bindQueue(queue, _, _), let .unbindQueue(queue, _, _):
+        case .bindQueue(let queue, _, _), .unbindQueue(let queue, _, _):
             queue
-        case let .bindExchange(destination, _, _), let .unbindExchange(destination, _, _):
+        case .bindExchange(let destination, _, _), .unbindExchange(let destination, _, _):
             destination
         }
     }

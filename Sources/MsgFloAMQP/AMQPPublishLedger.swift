@@ -1,4 +1,5 @@
 import MsgFlo
+
 /// The I/O-free bookkeeping of confirmed publishing.
 ///
 /// Publishes are pipelined: many are on the wire at once, each waiting for the
@@ -56,7 +57,8 @@ struct AMQPPublishLedger<Message, Token> {
     /// `basic.ack` / `basic.nack`: the tokens settled by it. In-flight tags
     /// ascend, so both forms are a binary search, not a scan.
     mutating func settle(tag: UInt64, multiple: Bool) -> [Token] {
-        var low = 0, high = inFlight.count
+        var low = 0
+        var high = inFlight.count
         while low < high {
             let middle = (low + high) / 2
             if inFlight[middle].tag < tag { low = middle + 1 } else { high = middle }
@@ -78,11 +80,17 @@ struct AMQPPublishLedger<Message, Token> {
         queuedStorage = Array(queued)
         head = 0
         queuedStorage.removeAll { entry in
-            if entry.deadline <= now { expired.append(entry.token); return true }
+            if entry.deadline <= now {
+                expired.append(entry.token)
+                return true
+            }
             return false
         }
         inFlight.removeAll { item in
-            if item.entry.deadline <= now { expired.append(item.entry.token); return true }
+            if item.entry.deadline <= now {
+                expired.append(item.entry.token)
+                return true
+            }
             return false
         }
         return expired
@@ -90,7 +98,11 @@ struct AMQPPublishLedger<Message, Token> {
 
     /// Removes everything (shutdown), returning the tokens to fail.
     mutating func drain() -> [Token] {
-        defer { queuedStorage = []; head = 0; inFlight = [] }
+        defer {
+            queuedStorage = []
+            head = 0
+            inFlight = []
+        }
         return inFlight.map(\.entry.token) + queued.map(\.token)
     }
 

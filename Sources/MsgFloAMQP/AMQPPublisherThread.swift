@@ -27,15 +27,15 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
 
     override func handle(_ command: AMQPCommand, connection: AMQPConnection?) throws(AMQPFailure) {
         switch command {
-        case let .publish(message, deadline, reply):
+        case .publish(let message, let deadline, let reply):
             if stopping {
                 reply.resume(throwing: TransportError.amqpClosed(settings.url, "the publish was sent (disconnecting)"))
             } else {
                 ledger.enqueue(message, token: reply, deadline: deadline)
             }
-        case let .startConsumer(_, reply):
+        case .startConsumer(_, let reply):
             reply.resume(throwing: TransportError(.protocolError, "internal error: consumer sent to the publishing connection"))
-        case let .stopConsumer(_, reply):
+        case .stopConsumer(_, let reply):
             reply.resume()
         default:
             break
@@ -47,22 +47,26 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
         while read < 1024, let frame = try connection.nextFrame() {
             read += 1
             switch frame {
-            case let .ack(tag, multiple):
+            case .ack(let tag, let multiple):
                 for reply in ledger.settle(tag: tag, multiple: multiple) { reply.resume() }
-            case let .nack(tag, multiple):
+            case .nack(let tag, let multiple):
                 for reply in ledger.settle(tag: tag, multiple: multiple) {
-                    reply.resume(throwing: TransportError(.publishRejected,
-                        "\(settings.url) could not take the message (basic.nack: a full queue with overflow reject-publish, or a broker error); try again later",
-                        url: settings.url.description))
+                    reply.resume(
+                        throwing: TransportError(
+                            .publishRejected,
+                            "\(settings.url) could not take the message (basic.nack: a full queue with overflow reject-publish, or a broker error); try again later",
+                            url: settings.url.description))
                 }
-            case let .channelClosed(channel, code, text) where channel == Self.publishChannel:
+            case .channelClosed(let channel, let code, let text) where channel == Self.publishChannel:
                 // Acks arrive in order, so the oldest unconfirmed publish caused it.
                 if let culprit = ledger.inFlight.first {
                     _ = ledger.settle(tag: culprit.tag, multiple: false)
                     let message = culprit.entry.message
                     let target = message.exchange.isEmpty ? "queue '\(message.routingKey)'" : "exchange '\(message.exchange)'"
-                    culprit.entry.token.resume(throwing: AMQPReplyCode.error(code, text: text, doing: "publish to \(target)", url: settings.url,
-                                                                             queue: message.exchange.isEmpty ? message.routingKey : message.exchange))
+                    culprit.entry.token.resume(
+                        throwing: AMQPReplyCode.error(
+                            code, text: text, doing: "publish to \(target)", url: settings.url,
+                            queue: message.exchange.isEmpty ? message.routingKey : message.exchange))
                 }
                 try setUp(connection)
             case .channelClosed(_, _, let text):
@@ -75,8 +79,9 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
         // Send after reading, so a window freed by these acks is used at once.
         var sent = 0
         while ledger.inFlight.count < maxInFlight, sent < 256, let (_, message) = ledger.sendNext() {
-            try connection.publish(channel: Self.publishChannel, exchange: message.exchange,
-                                   routingKey: message.routingKey, body: message.body)
+            try connection.publish(
+                channel: Self.publishChannel, exchange: message.exchange,
+                routingKey: message.routingKey, body: message.body)
             sent += 1
         }
         let canSendMore = !ledger.queued.isEmpty && ledger.inFlight.count < maxInFlight
@@ -87,9 +92,11 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
         guard let deadline = ledger.nextDeadline, deadline <= now else { return }
         let expired = ledger.expire(now: now)
         for reply in expired {
-            reply.resume(throwing: TransportError(.publishTimeout,
-                "no confirm from \(settings.url) in time; the message may not have been delivered (broker unreachable, or blocking publishers on a memory or disk alarm)",
-                url: settings.url.description))
+            reply.resume(
+                throwing: TransportError(
+                    .publishTimeout,
+                    "no confirm from \(settings.url) in time; the message may not have been delivered (broker unreachable, or blocking publishers on a memory or disk alarm)",
+                    url: settings.url.description))
         }
         if !expired.isEmpty { logger.error("\(expired.count) publish(es) timed out waiting for \(settings.url)") }
     }

@@ -69,13 +69,16 @@ enum AMQPReplyCode {
 
     /// The failure a `channel.close` or `connection.close` stands for,
     /// `doing` saying what was refused ("publish to exchange 'x'").
-    static func error(_ replyCode: Int, text: String, doing: String, url: BrokerURL, queue: String? = nil,
-                      duringLogin: Bool = false) -> TransportError {
+    static func error(
+        _ replyCode: Int, text: String, doing: String, url: BrokerURL, queue: String? = nil,
+        duringLogin: Bool = false
+    ) -> TransportError {
         let code = code(replyCode, text: text, duringLogin: duringLogin)
         let advice = duringLogin && code == .notFound ? "check the virtual host (the path of the broker URL)" : advice(code)
         let name = name(replyCode)
         let reply = text.hasPrefix(name) ? text : text.isEmpty ? name : "\(name) - \(text)"
-        return TransportError(code, "\(url) refused to \(doing) (reply \(replyCode)): \(reply); \(advice)",
-                              url: url.description, queue: queue, replyCode: replyCode)
+        return TransportError(
+            code, "\(url) refused to \(doing) (reply \(replyCode)): \(reply); \(advice)",
+            url: url.description, queue: queue, replyCode: replyCode)
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
-import MsgFlo
-import Primitives
+    import Glibc
+    import MsgFlo
+    import Primitives
 #endif
 
 /// Finds out why a TCP connect failed, because rabbitmq-c only reports "a
@@ -25,14 +26,23 @@ enum AMQPSocketDiagnosis {
         while let current = address {
             address = current.pointee.ai_next
             let fd = socket(current.pointee.ai_family, current.pointee.ai_socktype, current.pointee.ai_protocol)
-            guard fd >= 0 else { lastError = errno; continue }
+            guard fd >= 0 else {
+                lastError = errno
+                continue
+            }
             defer { close(fd) }
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
             if connect(fd, current.pointee.ai_addr, current.pointee.ai_addrlen) == 0 { return nil }
-            guard errno == EINPROGRESS else { lastError = errno; continue }
+            guard errno == EINPROGRESS else {
+                lastError = errno
+                continue
+            }
             var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
             let ready = poll(&poller, 1, Int32(timeout.components.seconds * 1000))
-            if ready == 0 { lastError = ETIMEDOUT; continue }
+            if ready == 0 {
+                lastError = ETIMEDOUT
+                continue
+            }
             var result: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
             getsockopt(fd, SOL_SOCKET, SO_ERROR, &result, &length)

@@ -52,8 +52,10 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
     }
 
     /// Fails with `TransportError(.unsupportedURL)` for a non-AMQP URL.
-    public init(url: BrokerURL, configuration: Configuration = Configuration(),
-                logger: Logger = Logger(label: "msgflo.amqp")) throws(TransportError) {
+    public init(
+        url: BrokerURL, configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "msgflo.amqp")
+    ) throws(TransportError) {
         guard url.scheme == .amqp || url.scheme == .amqps else {
             throw TransportError(.unsupportedURL, "AMQPTransport needs an amqp:// or amqps:// URL, not \(url)", url: url.description)
         }
@@ -67,8 +69,9 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
     }
 
     private func settings(role: String) -> AMQPConnectionSettings {
-        AMQPConnectionSettings(url: url, heartbeat: url.heartbeat ?? configuration.heartbeat,
-                               connectTimeout: configuration.connectTimeout, backoff: configuration.backoff, role: role)
+        AMQPConnectionSettings(
+            url: url, heartbeat: url.heartbeat ?? configuration.heartbeat,
+            connectTimeout: configuration.connectTimeout, backoff: configuration.backoff, role: role)
     }
 
     // MARK: Lifecycle
@@ -81,8 +84,9 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
     public func connect() async throws {
         let thread: AMQPPublisherThread = threads.withLock { threads in
             if let publisher = threads.publisher { return publisher }
-            let created = AMQPPublisherThread(settings: settings(role: "publish"), declarations: declarations,
-                                              logger: logger, maxInFlight: configuration.maxPublishesInFlight)
+            let created = AMQPPublisherThread(
+                settings: settings(role: "publish"), declarations: declarations,
+                logger: logger, maxInFlight: configuration.maxPublishesInFlight)
             threads.publisher = created
             created.start()
             return created
@@ -110,7 +114,10 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
     /// waits for unconfirmed publishes, and closes both connections.
     public func disconnect() async {
         let (publisher, consumer) = threads.withLock { threads in
-            defer { threads.publisher = nil; threads.consumer = nil }
+            defer {
+                threads.publisher = nil
+                threads.consumer = nil
+            }
             return (threads.publisher, threads.consumer)
         }
         if let consumer { await Self.shutdown(consumer) }
@@ -132,8 +139,10 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
         return publisher
     }
 
-    private func send(_ thread: AMQPConnectionThread,
-                      _ command: (CheckedContinuation<Void, any Error>) -> AMQPCommand) async throws {
+    private func send(
+        _ thread: AMQPConnectionThread,
+        _ command: (CheckedContinuation<Void, any Error>) -> AMQPCommand
+    ) async throws {
         try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
             if !thread.inbox.post(command(reply)) {
                 reply.resume(throwing: TransportError.amqpClosed(self.url, "the request ran"))
@@ -174,8 +183,10 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
         try await send(thread) { .publish(message, deadline: deadline, $0) }
     }
 
-    public func consume(queue: String, prefetch: Int,
-                        handler: @escaping @Sendable (IncomingMessage) async -> Settlement) async throws -> any ConsumerHandle {
+    public func consume(
+        queue: String, prefetch: Int,
+        handler: @escaping @Sendable (IncomingMessage) async -> Settlement
+    ) async throws -> any ConsumerHandle {
         try await startConsumer(queue: queue, prefetch: prefetch, tap: nil, handler: handler)
     }
 
@@ -184,23 +195,30 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
     /// consumed without acknowledgements: copies nobody needs redelivered cost
     /// the broker and this process less, and a watcher that falls behind only
     /// lets its queue fill up to `backlog`, where the oldest are dropped.
-    public func tap(exchange: String, backlog: Int,
-                    handler: @escaping @Sendable (IncomingMessage) -> Void) async throws -> any ConsumerHandle {
+    public func tap(
+        exchange: String, backlog: Int,
+        handler: @escaping @Sendable (IncomingMessage) -> Void
+    ) async throws -> any ConsumerHandle {
         let backlog = max(1, backlog)
-        return try await startConsumer(queue: "(tap of \(exchange))", prefetch: min(backlog, 100),
-                                       tap: AMQPTapSpec(exchange: exchange, backlog: backlog, handler: handler)) { _ in .ack }
+        return try await startConsumer(
+            queue: "(tap of \(exchange))", prefetch: min(backlog, 100),
+            tap: AMQPTapSpec(exchange: exchange, backlog: backlog, handler: handler)
+        ) { _ in .ack }
     }
 
-    private func startConsumer(queue: String, prefetch: Int, tap: AMQPTapSpec?,
-                               handler: @escaping @Sendable (IncomingMessage) async -> Settlement) async throws -> any ConsumerHandle {
+    private func startConsumer(
+        queue: String, prefetch: Int, tap: AMQPTapSpec?,
+        handler: @escaping @Sendable (IncomingMessage) async -> Settlement
+    ) async throws -> any ConsumerHandle {
         _ = try connectedPublisher()
         let (thread, id): (AMQPConsumerThread, Int) = threads.withLock { threads in
             let thread: AMQPConsumerThread
             if let consumer = threads.consumer {
                 thread = consumer
             } else {
-                thread = AMQPConsumerThread(settings: settings(role: "consume"), declarations: declarations,
-                                            logger: logger, shutdownGrace: configuration.shutdownGrace)
+                thread = AMQPConsumerThread(
+                    settings: settings(role: "consume"), declarations: declarations,
+                    logger: logger, shutdownGrace: configuration.shutdownGrace)
                 threads.consumer = thread
                 thread.start()
             }

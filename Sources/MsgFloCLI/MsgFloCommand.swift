@@ -11,8 +11,10 @@ struct MsgFloCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "msgflo",
         abstract: "Flow-based programming on message queues: apply graphs, start participants, send and dump messages, run the FBP runtime.",
-        subcommands: [SetupCommand.self, ProcfileCommand.self, SendCommand.self, DumpCommand.self,
-                      ParticipantsCommand.self, GraphCommand.self, ParticipantCommand.self, RuntimeCommand.self])
+        subcommands: [
+            SetupCommand.self, ProcfileCommand.self, SendCommand.self, DumpCommand.self,
+            ParticipantsCommand.self, GraphCommand.self, ParticipantCommand.self, RuntimeCommand.self,
+        ])
 
     static func bootstrapLogging() {
         let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info

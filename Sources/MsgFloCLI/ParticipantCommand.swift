@@ -36,9 +36,10 @@ struct ParticipantCommand: AsyncParsableCommand {
         }
         let transport = try broker.transport(prefetch: prefetch)
         let logger = Logger(label: "msgflo.\(role)")
-        let participant = Participant(definition: definition, transport: transport,
-                                      configuration: try ParticipantConfiguration(environment: ProcessInfo.processInfo.environment),
-                                      logger: logger, rawHandler: handler)
+        let participant = Participant(
+            definition: definition, transport: transport,
+            configuration: try ParticipantConfiguration(environment: ProcessInfo.processInfo.environment),
+            logger: logger, rawHandler: handler)
         var packets: [(queue: String, body: Data)] = []
         if let iips, let object = try? JSONValue(parsing: Data(iips.utf8)).objectValue {
             for (port, value) in object {
@@ -46,8 +47,9 @@ struct ParticipantCommand: AsyncParsableCommand {
             }
         }
         let announcement = "\(role): \(definition.component) participant \(definition.id) on \(try broker.url())"
-        try await ProcessLifecycle.run([AnnouncedParticipant(participant: participant, announcement: announcement, packets: packets)],
-                                       logger: logger)
+        try await ProcessLifecycle.run(
+            [AnnouncedParticipant(participant: participant, announcement: announcement, packets: packets)],
+            logger: logger)
     }
 }
 
@@ -62,7 +64,8 @@ struct AnnouncedParticipant: Service {
 
     func run() async throws {
         say(announcement)
-        let participant = participant, packets = packets
+        let participant = participant
+        let packets = packets
         try await participant.run {
             for packet in packets { try await participant.transport.publish(queue: packet.queue, body: packet.body) }
         }

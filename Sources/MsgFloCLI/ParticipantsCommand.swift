@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import MsgFlo
-import Primitives
 import MsgFloGraph
+import Primitives
 
 struct ParticipantsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +23,9 @@ struct ParticipantsCommand: AsyncParsableCommand {
         let entries = listener.registry.participants.sorted { ($0.definition.role, $0.definition.id) < ($1.definition.role, $1.definition.id) }
         await transport.disconnect()
         if json {
-            for entry in entries { print(String(decoding: DiscoveryMessage(participant: entry.definition).json["payload"]!.encoded(), as: UTF8.self)) }
+            for entry in entries {
+                print(String(decoding: DiscoveryMessage(participant: entry.definition).json["payload"]!.encoded(), as: UTF8.self))
+            }
             return
         }
         print(ParticipantTable.render(entries.map(\.definition), lastSeen: entries.map(\.lastSeen)))

@@ -28,14 +28,19 @@ struct RuntimeCommand: AsyncParsableCommand {
     @Flag(help: "Start and stop each role's process as nodes are added and removed (commands from the library).")
     var participants = false
     @Option(help: "Component library (default graphs/components.json when it exists).") var library: String?
-    @Option(help: "RabbitMQ management API for queue depth and rates, e.g. http://user:password@host:15672 (else RABBITMQ_MANAGEMENT_URL, or derived from the broker URL).")
+    @Option(
+        help:
+            "RabbitMQ management API for queue depth and rates, e.g. http://user:password@host:15672 (else RABBITMQ_MANAGEMENT_URL, or derived from the broker URL)."
+    )
     var managementURL: String?
     @Flag(inversion: .prefixedNo, help: "Bind the graphs at launch (--no-start: only when a client sends network:start).")
     var start = true
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
-        if let id, UUID(uuidString: id) == nil { throw ValidationError("--id must be a UUID (FBP clients require one), e.g. \(UUID().uuidString.lowercased())") }
+        if let id, UUID(uuidString: id) == nil {
+            throw ValidationError("--id must be a UUID (FBP clients require one), e.g. \(UUID().uuidString.lowercased())")
+        }
     }
 
     func run() async throws {

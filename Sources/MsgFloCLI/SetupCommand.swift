@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import Logging
 import MsgFlo
-import Primitives
-import ServiceLifecycle
 import MsgFloGraph
 import MsgFloRuntime
 import PlatformClients
+import Primitives
+import ServiceLifecycle
 
 struct SetupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +23,10 @@ struct SetupCommand: AsyncParsableCommand {
     @Option(help: "Seconds to listen for discovery with --discover.") var discoverTimeout: Double = 30
     @Flag(help: "Keep running (and the participants with it) until SIGTERM/SIGINT.") var forever = false
     @Flag(help: "Remove the graph's bindings instead of adding them (queues and exchanges stay).") var remove = false
-    @Option(help: "RabbitMQ management API, for the policy that bounds the fbp discovery queue (else RABBITMQ_MANAGEMENT_URL, or derived from the broker URL).")
+    @Option(
+        help:
+            "RabbitMQ management API, for the policy that bounds the fbp discovery queue (else RABBITMQ_MANAGEMENT_URL, or derived from the broker URL)."
+    )
     var managementURL: String?
 
     func run() async throws {
@@ -43,8 +46,9 @@ struct SetupCommand: AsyncParsableCommand {
             }
         }
         let launcher = children.isEmpty ? nil : ParticipantLauncher(brokerURL: broker.rawURL(), logger: logger)
-        let run = SetupRun(command: self, graph: graph, filter: filter, roles: Set(processes.map(\.name)),
-                           children: children, launcher: launcher, keepRunning: forever || launcher != nil, logger: logger)
+        let run = SetupRun(
+            command: self, graph: graph, filter: filter, roles: Set(processes.map(\.name)),
+            children: children, launcher: launcher, keepRunning: forever || launcher != nil, logger: logger)
         // In the service group from the start, so SIGTERM at any point stops the participants already started.
         try await ProcessLifecycle.run([run], logger: logger)
     }
@@ -53,8 +57,10 @@ struct SetupCommand: AsyncParsableCommand {
     func relevant(_ binding: Binding, graph: Graph, filter: RoleFilter) -> Bool {
         if filter.only == nil && filter.ignore.isEmpty { return true }
         let roles = graph.processes.map(\.name).filter(filter.includes)
-        return roles.contains { role in binding.source.hasPrefix(role + ".") || binding.target.hasPrefix(role + ".")
-            || binding.source.hasPrefix(role + "/") || binding.target.hasPrefix(role + "/") }
+        return roles.contains { role in
+            binding.source.hasPrefix(role + ".") || binding.target.hasPrefix(role + ".")
+                || binding.source.hasPrefix(role + "/") || binding.target.hasPrefix(role + "/")
+        }
     }
 
     func discoverParticipants(transport: any BrokerTransport, roles: Set<String>, logger: Logger) async throws -> [ParticipantDefinition] {
@@ -70,8 +76,9 @@ struct SetupCommand: AsyncParsableCommand {
         let found = listener.registry.participants.map(\.definition)
         let missing = roles.subtracting(found.map(\.role))
         if !missing.isEmpty {
-            logger.warning("no discovery from some roles; using the naming convention for them",
-                           metadata: ["roles": "\(missing.sorted().joined(separator: ","))"])
+            logger.warning(
+                "no discovery from some roles; using the naming convention for them",
+                metadata: ["roles": "\(missing.sorted().joined(separator: ","))"])
         }
         return found
     }
@@ -82,13 +89,15 @@ struct SetupCommand: AsyncParsableCommand {
     func applyDiscoveryPolicy(logger: Logger) async {
         guard let scheme = try? broker.url().scheme, scheme == .amqp || scheme == .amqps else { return }
         do {
-            let endpoint = try ManagementEndpoint.resolve(flag: managementURL, broker: broker.rawURL(),
-                                                          environment: ProcessInfo.processInfo.environment)
+            let endpoint = try ManagementEndpoint.resolve(
+                flag: managementURL, broker: broker.rawURL(),
+                environment: ProcessInfo.processInfo.environment)
             try await DiscoveryQueuePolicy.apply(with: RabbitMQManagementClient(endpoint: endpoint, http: URLSessionHTTPClient(timeout: 10)))
             say("policy \(DiscoveryQueuePolicy.name): queue \(DiscoveryMessage.queue) holds at most \(DiscoveryQueuePolicy.maxLength) announcements")
         } catch {
-            logger.warning("could not bound the discovery queue with a policy; it grows while no coordinator reads it",
-                           metadata: ["policy": "\(DiscoveryQueuePolicy.name)", "error": "\(error)"])
+            logger.warning(
+                "could not bound the discovery queue with a policy; it grows while no coordinator reads it",
+                metadata: ["policy": "\(DiscoveryQueuePolicy.name)", "error": "\(error)"])
         }
     }
 
@@ -144,7 +153,9 @@ struct SetupRun: Service {
         }
         let bindings = try BindingPlan.bindings(for: graph, queues: resolver)
             .filter { binding in command.relevant(binding, graph: graph, filter: filter) }
-        let steps = command.remove ? TopologyPlan.removalSteps(for: bindings)
+        let steps =
+            command.remove
+            ? TopologyPlan.removalSteps(for: bindings)
             : TopologyPlan.setupSteps(for: bindings, endpoints: command.discover ? .assumeExisting : .declareLikeParticipants)
         try await transport.execute(steps)
         for binding in bindings { say("\(command.remove ? "removed" : "bound") \(binding.summary)") }

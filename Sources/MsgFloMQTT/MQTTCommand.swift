@@ -1,5 +1,6 @@
 import MsgFlo
 import Primitives
+
 /// A request from async Swift to the connection thread.
 enum MQTTCommand: Sendable {
     /// QoS 0 resumes once written; QoS 1 once the broker's PUBACK arrives.
@@ -17,7 +18,7 @@ enum MQTTCommand: Sendable {
     /// Publishes and (un)subscriptions wait in the queue while the broker is away;
     /// the other commands are handled (or void) at once.
     var isQoS0Publish: Bool {
-        if case let .publish(_, _, qos, _) = self { qos == 0 } else { false }
+        if case .publish(_, _, let qos, _) = self { qos == 0 } else { false }
     }
 
     var waitsForConnection: Bool {

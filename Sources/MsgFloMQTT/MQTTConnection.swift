@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import MsgFlo
 import Primitives
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One MQTT connection and the one thread that owns its socket.
@@ -87,8 +88,11 @@ final class MQTTConnection: @unchecked Sendable {
                 try pump()
                 try keepAlive()
             } catch {
-                logger.warning("MQTT connection lost; reconnecting", metadata: [
-                    "broker": "\(settings.brokerDescription)", "reason": "\(error)"])
+                logger.warning(
+                    "MQTT connection lost; reconnecting",
+                    metadata: [
+                        "broker": "\(settings.brokerDescription)", "reason": "\(error)",
+                    ])
                 dropSocket()
                 nextAttempt = ContinuousClock.now
             }
@@ -101,8 +105,12 @@ final class MQTTConnection: @unchecked Sendable {
             try establish()
             failures = 0
             generation += 1
-            logger.info("MQTT connected", metadata: ["broker": "\(settings.brokerDescription)",
-                                                    "clientID": "\(settings.clientID)"])
+            logger.info(
+                "MQTT connected",
+                metadata: [
+                    "broker": "\(settings.brokerDescription)",
+                    "clientID": "\(settings.clientID)",
+                ])
             try resumeSession()
             for waiter in connectWaiters { waiter.resume() }
             connectWaiters = []
@@ -117,8 +125,11 @@ final class MQTTConnection: @unchecked Sendable {
             let delay = settings.backoff.delay(afterFailures: failures)
             failures += 1
             nextAttempt = ContinuousClock.now + delay
-            logger.warning("MQTT connection attempt failed; retrying", metadata: [
-                "broker": "\(settings.brokerDescription)", "reason": "\(failure)", "retryIn": "\(delay)"])
+            logger.warning(
+                "MQTT connection attempt failed; retrying",
+                metadata: [
+                    "broker": "\(settings.brokerDescription)", "reason": "\(failure)", "retryIn": "\(delay)",
+                ])
         }
     }
 
@@ -127,13 +138,14 @@ final class MQTTConnection: @unchecked Sendable {
         let socket = try MQTTSocket.connect(host: settings.host, port: settings.port, timeout: settings.connectTimeout)
         self.socket = socket
         buffer = []
-        let connect = MQTTConnect(clientID: settings.clientID, cleanSession: true, keepAlive: UInt16(clamping: settings.keepAlive),
-                                  username: settings.username, password: settings.password)
+        let connect = MQTTConnect(
+            clientID: settings.clientID, cleanSession: true, keepAlive: UInt16(clamping: settings.keepAlive),
+            username: settings.username, password: settings.password)
         try send(.connect(connect))
         let deadline = ContinuousClock.now + settings.connectTimeout
         while true {
             if let packet = try nextPacket() {
-                guard case let .connack(_, code) = packet else {
+                guard case .connack(_, let code) = packet else {
                     throw MQTTConnectionFailure("the broker sent \(packet) before CONNACK")
                 }
                 guard code == 0 else {
@@ -157,8 +169,8 @@ final class MQTTConnection: @unchecked Sendable {
         var subscribeWaiters: [String: [CheckedContinuation<Void, any Error>]] = [:]
         for (_, request) in old {
             switch request {
-            case let .subscribe(topic, reply?): subscribeWaiters[topic, default: []].append(reply)
-            case let .unsubscribe(_, reply?): reply.resume()  // a fresh session has no subscriptions
+            case .subscribe(let topic, let reply?): subscribeWaiters[topic, default: []].append(reply)
+            case .unsubscribe(_, let reply?): reply.resume() // a fresh session has no subscriptions
             default: break
             }
         }
@@ -173,9 +185,9 @@ final class MQTTConnection: @unchecked Sendable {
                 try send(.subscribe(packetID: waiterID, subscriptions: [MQTTSubscription(topic: topic, qos: 1)]))
             }
         }
-        for waiters in subscribeWaiters.values { for waiter in waiters { waiter.resume() } }  // unsubscribed meanwhile
+        for waiters in subscribeWaiters.values { for waiter in waiters { waiter.resume() } } // unsubscribed meanwhile
         for (id, request) in old.sorted(by: { $0.key < $1.key }) {
-            guard case let .publish(publish, reply) = request else { continue }
+            guard case .publish(let publish, let reply) = request else { continue }
             var again = publish
             again.duplicate = true
             pending[id] = .publish(again, reply)
@@ -189,11 +201,11 @@ final class MQTTConnection: @unchecked Sendable {
         backlog = commands.filter(\.waitsForConnection)
         for command in commands {
             switch command {
-            case let .awaitConnected(reply): connectWaiters.append(reply)
+            case .awaitConnected(let reply): connectWaiters.append(reply)
             case .cancelConnectWaiters:
                 for waiter in connectWaiters { waiter.resume(throwing: CancellationError()) }
                 connectWaiters = []
-            default: break  // PUBACKs of a lost connection are void; the rest waits for a connection.
+            default: break // PUBACKs of a lost connection are void; the rest waits for a connection.
             }
         }
     }
@@ -215,7 +227,7 @@ final class MQTTConnection: @unchecked Sendable {
 
     private func send(_ command: MQTTCommand) throws(MQTTConnectionFailure) {
         switch command {
-        case let .publish(topic, payload, qos, reply):
+        case .publish(let topic, let payload, let qos, let reply):
             if qos == 0 {
                 try send(.publish(MQTTPublish(topic: topic, payload: payload)))
                 reply.resume()
@@ -225,19 +237,19 @@ final class MQTTConnection: @unchecked Sendable {
             let publish = MQTTPublish(topic: topic, payload: payload, qos: 1, packetID: id)
             pending[id] = .publish(publish, reply)
             try send(.publish(publish))
-        case let .subscribe(topic, reply):
+        case .subscribe(let topic, let reply):
             subscriptions.insert(topic)
             let id = nextPacketID()
             pending[id] = .subscribe(topic, reply)
             try send(.subscribe(packetID: id, subscriptions: [MQTTSubscription(topic: topic, qos: 1)]))
-        case let .unsubscribe(topic, reply):
+        case .unsubscribe(let topic, let reply):
             subscriptions.remove(topic)
             let id = nextPacketID()
             pending[id] = .unsubscribe(topic, reply)
             try send(.unsubscribe(packetID: id, topics: [topic]))
-        case let .puback(packetID, generation):
+        case .puback(let packetID, let generation):
             if generation == self.generation { try send(.puback(packetID: packetID)) }
-        case let .awaitConnected(reply):
+        case .awaitConnected(let reply):
             reply.resume()
         case .cancelConnectWaiters:
             break
@@ -282,14 +294,16 @@ final class MQTTConnection: @unchecked Sendable {
 
     private func handle(_ packet: MQTTPacket) throws(MQTTConnectionFailure) {
         switch packet {
-        case let .publish(publish):
+        case .publish(let publish):
             guard publish.qos < 2 else { throw MQTTConnectionFailure("the broker sent a QoS 2 message; this client subscribes with QoS 1") }
-            onDelivery(MQTTDelivery(topic: publish.topic, payload: publish.payload, packetID: publish.packetID,
-                                    generation: generation, duplicate: publish.duplicate))
-        case let .puback(id):
-            if case let .publish(_, reply) = pending.removeValue(forKey: id) { reply?.resume() }
-        case let .suback(id, codes):
-            if case let .subscribe(topic, reply) = pending.removeValue(forKey: id) {
+            onDelivery(
+                MQTTDelivery(
+                    topic: publish.topic, payload: publish.payload, packetID: publish.packetID,
+                    generation: generation, duplicate: publish.duplicate))
+        case .puback(let id):
+            if case .publish(_, let reply) = pending.removeValue(forKey: id) { reply?.resume() }
+        case .suback(let id, let codes):
+            if case .subscribe(let topic, let reply) = pending.removeValue(forKey: id) {
                 if codes.first == 0x80 {
                     subscriptions.remove(topic)
                     let error = MQTTRefusal.subscription(topic: topic, broker: settings.brokerDescription)
@@ -298,8 +312,8 @@ final class MQTTConnection: @unchecked Sendable {
                     reply?.resume()
                 }
             }
-        case let .unsuback(id):
-            if case let .unsubscribe(_, reply) = pending.removeValue(forKey: id) { reply?.resume() }
+        case .unsuback(let id):
+            if case .unsubscribe(_, let reply) = pending.removeValue(forKey: id) { reply?.resume() }
         case .pingresp:
             break
         default:
@@ -323,7 +337,7 @@ final class MQTTConnection: @unchecked Sendable {
         switch inbox.wait(socket: socket.descriptor, timeout: deadline - .now) {
         case .socketReady: return true
         case .posted, .timedOut, .interrupted: return false
-        case let .failed(code): throw MQTTConnectionFailure("poll failed: \(String(cString: strerror(code)))")
+        case .failed(let code): throw MQTTConnectionFailure("poll failed: \(String(cString: strerror(code)))")
         }
     }
 
@@ -348,14 +362,14 @@ final class MQTTConnection: @unchecked Sendable {
         let gone = MQTTRefusal.closed(settings.brokerDescription)
         for command in commands {
             switch command {
-            case let .publish(_, _, _, reply), let .subscribe(_, reply), let .unsubscribe(_, reply): reply.resume(throwing: gone)
-            case let .awaitConnected(reply): reply.resume(throwing: gone)
+            case .publish(_, _, _, let reply), .subscribe(_, let reply), .unsubscribe(_, let reply): reply.resume(throwing: gone)
+            case .awaitConnected(let reply): reply.resume(throwing: gone)
             case .puback, .cancelConnectWaiters: break
             }
         }
         for request in pending.values {
             switch request {
-            case let .publish(_, reply?), let .subscribe(_, reply?), let .unsubscribe(_, reply?): reply.resume(throwing: gone)
+            case .publish(_, let reply?), .subscribe(_, let reply?), .unsubscribe(_, let reply?): reply.resume(throwing: gone)
             default: break
             }
         }

@@ -17,8 +17,10 @@ final class MQTTConsumer: Sendable {
     private let continuation: AsyncStream<Item>.Continuation
     private let runningCount = LockedState(0)
 
-    init(id: Int, topic: String, prefetch: Int, handler: @escaping @Sendable (IncomingMessage) async -> Settlement,
-         transport: MQTTTransport) {
+    init(
+        id: Int, topic: String, prefetch: Int, handler: @escaping @Sendable (IncomingMessage) async -> Settlement,
+        transport: MQTTTransport
+    ) {
         self.id = id
         self.topic = topic
         self.prefetch = prefetch
@@ -32,7 +34,7 @@ final class MQTTConsumer: Sendable {
 
     func deliver(_ delivery: MQTTDelivery, countdown: MQTTSettlementCountdown) {
         if case .terminated = continuation.yield((delivery, countdown)) {
-            countdown.settle()  // Cancelled meanwhile: nobody will handle it.
+            countdown.settle() // Cancelled meanwhile: nobody will handle it.
         }
     }
 
@@ -71,8 +73,11 @@ final class MQTTConsumer: Sendable {
             do {
                 try await transport?.publish(topic: topic, body: message.body)
             } catch {
-                transport?.logger.warning("MQTT requeue failed: message dropped", metadata: [
-                    "topic": "\(topic)", "error": "\(error)"])
+                transport?.logger.warning(
+                    "MQTT requeue failed: message dropped",
+                    metadata: [
+                        "topic": "\(topic)", "error": "\(error)",
+                    ])
             }
         }
         item.countdown.settle()

@@ -1,4 +1,5 @@
 import MsgFlo
+
 /// Splits a byte stream into MQTT packets: one type-and-flags byte, a
 /// variable-length "remaining length", then that many bytes.
 enum MQTTFrame {

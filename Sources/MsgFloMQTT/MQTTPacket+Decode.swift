@@ -1,4 +1,5 @@
 import MsgFlo
+
 extension MQTTPacket {
     /// The packet of one frame (see `MQTTFrame.next`).
     static func decode(header: UInt8, body: ArraySlice<UInt8>) throws(MQTTPacketError) -> MQTTPacket {
@@ -22,8 +23,10 @@ extension MQTTPacket {
             let username: String? = try connectFlags & 0x80 != 0 ? reader.string("user name") : nil
             var password: String?
             if connectFlags & 0x40 != 0 { password = try MQTTReader.utf8(reader.binary("password"), "password") }
-            packet = .connect(MQTTConnect(clientID: clientID, cleanSession: connectFlags & 0x02 != 0,
-                                          keepAlive: keepAlive, username: username, password: password))
+            packet = .connect(
+                MQTTConnect(
+                    clientID: clientID, cleanSession: connectFlags & 0x02 != 0,
+                    keepAlive: keepAlive, username: username, password: password))
         case 2:
             try expectFlags(0, "CONNACK")
             let acknowledge = try reader.byte("connack flags")
@@ -34,8 +37,10 @@ extension MQTTPacket {
             guard qos < 3 else { throw .invalid("PUBLISH with QoS 3") }
             let topic = try reader.string("topic")
             let packetID: UInt16? = try qos > 0 ? reader.uint16("packet id") : nil
-            return .publish(MQTTPublish(topic: topic, payload: Array(reader.rest()), qos: qos,
-                                        retain: flags & 0x01 != 0, duplicate: flags & 0x08 != 0, packetID: packetID))
+            return .publish(
+                MQTTPublish(
+                    topic: topic, payload: Array(reader.rest()), qos: qos,
+                    retain: flags & 0x01 != 0, duplicate: flags & 0x08 != 0, packetID: packetID))
         case 4:
             try expectFlags(0, "PUBACK")
             packet = .puback(packetID: try reader.uint16("packet id"))
@@ -67,9 +72,15 @@ extension MQTTPacket {
         case 11:
             try expectFlags(0, "UNSUBACK")
             packet = .unsuback(packetID: try reader.uint16("packet id"))
-        case 12: try expectFlags(0, "PINGREQ"); packet = .pingreq
-        case 13: try expectFlags(0, "PINGRESP"); packet = .pingresp
-        case 14: try expectFlags(0, "DISCONNECT"); packet = .disconnect
+        case 12:
+            try expectFlags(0, "PINGREQ")
+            packet = .pingreq
+        case 13:
+            try expectFlags(0, "PINGRESP")
+            packet = .pingresp
+        case 14:
+            try expectFlags(0, "DISCONNECT")
+            packet = .disconnect
         default:
             throw .unsupportedType(type)
         }

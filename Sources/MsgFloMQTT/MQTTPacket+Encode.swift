@@ -1,14 +1,15 @@
 import MsgFlo
+
 extension MQTTPacket {
     /// The packet's bytes, fixed header included.
     func encode() throws(MQTTPacketError) -> [UInt8] {
         var body = MQTTWriter()
         let header: UInt8
         switch self {
-        case let .connect(connect):
+        case .connect(let connect):
             header = 0x10
             try body.string("MQTT")
-            body.byte(4)  // protocol level 3.1.1
+            body.byte(4) // protocol level 3.1.1
             var flags: UInt8 = connect.cleanSession ? 0x02 : 0
             if connect.username != nil { flags |= 0x80 }
             if connect.password != nil { flags |= 0x40 }
@@ -17,11 +18,11 @@ extension MQTTPacket {
             try body.string(connect.clientID)
             if let username = connect.username { try body.string(username) }
             if let password = connect.password { try body.binary(Array(password.utf8)) }
-        case let .connack(sessionPresent, returnCode):
+        case .connack(let sessionPresent, let returnCode):
             header = 0x20
             body.byte(sessionPresent ? 1 : 0)
             body.byte(returnCode)
-        case let .publish(publish):
+        case .publish(let publish):
             guard publish.qos <= 2 else { throw .invalid("QoS \(publish.qos)") }
             guard (publish.qos == 0) == (publish.packetID == nil) else {
                 throw .invalid("a packet id is required exactly for QoS 1 and 2")
@@ -30,25 +31,25 @@ extension MQTTPacket {
             try body.string(publish.topic)
             if let packetID = publish.packetID { body.uint16(packetID) }
             body.bytes(publish.payload)
-        case let .puback(packetID):
+        case .puback(let packetID):
             header = 0x40
             body.uint16(packetID)
-        case let .subscribe(packetID, subscriptions):
+        case .subscribe(let packetID, let subscriptions):
             header = 0x82
             body.uint16(packetID)
             for subscription in subscriptions {
                 try body.string(subscription.topic)
                 body.byte(subscription.qos)
             }
-        case let .suback(packetID, returnCodes):
+        case .suback(let packetID, let returnCodes):
             header = 0x90
             body.uint16(packetID)
             body.bytes(returnCodes)
-        case let .unsubscribe(packetID, topics):
+        case .unsubscribe(let packetID, let topics):
             header = 0xA2
             body.uint16(packetID)
             for topic in topics { try body.string(topic) }
-        case let .unsuback(packetID):
+        case .unsuback(let packetID):
             header = 0xB0
             body.uint16(packetID)
         case .pingreq: header = 0xC0

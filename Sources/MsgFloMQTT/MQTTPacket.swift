@@ -1,4 +1,5 @@
 import MsgFlo
+
 /// The MQTT 3.1.1 control packets this client sends and understands.
 ///
 /// Pure values: `encode()` and `decode(header:body:)` do no I/O, so the wire

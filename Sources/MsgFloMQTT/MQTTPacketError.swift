@@ -1,4 +1,5 @@
 import MsgFlo
+
 /// Bytes from the broker that are not a valid MQTT 3.1.1 packet. The
 /// connection drops the socket on any of them and reconnects: a stream that
 /// lost its framing cannot be resynchronised.
@@ -19,11 +20,11 @@ enum MQTTPacketError: Error, Hashable, CustomStringConvertible {
     var description: String {
         switch self {
         case .malformedLength: "malformed MQTT packet: remaining length longer than 4 bytes"
-        case let .tooLarge(size, limit): "MQTT packet of \(size) bytes exceeds the limit of \(limit) bytes"
-        case let .truncated(what): "truncated MQTT packet: \(what) is cut off"
-        case let .invalid(what): "invalid MQTT packet: \(what)"
-        case let .unsupportedType(type): "unsupported MQTT packet type \(type)"
-        case let .fieldTooLong(what): "\(what) is too long for MQTT (at most 65535 bytes)"
+        case .tooLarge(let size, let limit): "MQTT packet of \(size) bytes exceeds the limit of \(limit) bytes"
+        case .truncated(let what): "truncated MQTT packet: \(what) is cut off"
+        case .invalid(let what): "invalid MQTT packet: \(what)"
+        case .unsupportedType(let type): "unsupported MQTT packet type \(type)"
+        case .fieldTooLong(let what): "\(what) is too long for MQTT (at most 65535 bytes)"
         }
     }
 }

@@ -8,28 +8,31 @@ enum MQTTRefusal {
         case 3: .brokerUnavailable
         case 4: .authenticationFailed
         case 5: .accessRefused
-        default: .protocolError  // 1: protocol level, 2: client id, others: not in 3.1.1
+        default: .protocolError // 1: protocol level, 2: client id, others: not in 3.1.1
         }
     }
 
     /// The user-facing error for a CONNACK refusal.
     static func connection(returnCode: UInt8, broker: String) -> TransportError {
-        let reason = switch returnCode {
-        case 1: "it does not speak MQTT 3.1.1 (protocol level 4)"
-        case 2: "it rejected the client id"
-        case 3: "the MQTT service is unavailable; it is retried"
-        case 4: "bad user name or password; check user:password in the broker URL"
-        case 5: "not authorised; check the user in the broker URL and the broker's ACL"
-        default: "return code \(returnCode)"
-        }
-        return TransportError(code(connackReturnCode: returnCode), "MQTT broker \(broker) refused the connection: \(reason)",
-                              url: broker, replyCode: Int(returnCode))
+        let reason =
+            switch returnCode {
+            case 1: "it does not speak MQTT 3.1.1 (protocol level 4)"
+            case 2: "it rejected the client id"
+            case 3: "the MQTT service is unavailable; it is retried"
+            case 4: "bad user name or password; check user:password in the broker URL"
+            case 5: "not authorised; check the user in the broker URL and the broker's ACL"
+            default: "return code \(returnCode)"
+            }
+        return TransportError(
+            code(connackReturnCode: returnCode), "MQTT broker \(broker) refused the connection: \(reason)",
+            url: broker, replyCode: Int(returnCode))
     }
 
     /// A SUBACK with 0x80: the broker will not deliver this topic to us.
     static func subscription(topic: String, broker: String) -> TransportError {
-        TransportError(.accessRefused, "MQTT broker \(broker) refused the subscription to '\(topic)'; check the broker's ACL",
-                       url: broker, queue: topic, replyCode: 0x80)
+        TransportError(
+            .accessRefused, "MQTT broker \(broker) refused the subscription to '\(topic)'; check the broker's ACL",
+            url: broker, queue: topic, replyCode: 0x80)
     }
 
     static func notConnected(_ broker: String) -> TransportError {

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
-import MsgFlo
-import Primitives
+    import Glibc
+    import MsgFlo
+    import Primitives
 #endif
 
 /// A blocking TCP socket with a bounded connect, owned by one connection thread.
@@ -26,7 +27,10 @@ struct MQTTSocket {
         while let address = entry {
             entry = address.pointee.ai_next
             let fd = socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
-            guard fd >= 0 else { lastError = String(cString: strerror(errno)); continue }
+            guard fd >= 0 else {
+                lastError = String(cString: strerror(errno))
+                continue
+            }
             if let failure = connect(fd, address.pointee.ai_addr, address.pointee.ai_addrlen, timeout: timeout) {
                 lastError = failure
                 _ = Glibc.close(fd)
@@ -43,8 +47,10 @@ struct MQTTSocket {
     }
 
     /// Non-blocking connect bounded by `timeout`, then back to blocking; nil on success.
-    private static func connect(_ fd: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: socklen_t,
-                                timeout: Duration) -> String? {
+    private static func connect(
+        _ fd: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: socklen_t,
+        timeout: Duration
+    ) -> String? {
         let flags = fcntl(fd, F_GETFL, 0)
         _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
         if Glibc.connect(fd, address, length) != 0 {

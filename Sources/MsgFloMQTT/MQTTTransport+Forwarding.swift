@@ -1,4 +1,5 @@
 import MsgFlo
+
 /// A graph edge as MQTT forwarding: messages on topic `source` are published again to `target`.
 struct MQTTForward: Hashable, Sendable {
     var source: String
@@ -18,13 +19,13 @@ extension MQTTTransport {
             switch step {
             case .declareExchange, .declareQueue:
                 continue
-            case let .bindQueue(queue, exchange, _):
+            case .bindQueue(let queue, let exchange, _):
                 try await startForwarding(MQTTForward(source: exchange, target: queue))
-            case let .bindExchange(destination, source, _):
+            case .bindExchange(let destination, let source, _):
                 try await startForwarding(MQTTForward(source: source, target: destination))
-            case let .unbindQueue(queue, exchange, _):
+            case .unbindQueue(let queue, let exchange, _):
                 await removeForwarder(MQTTForward(source: exchange, target: queue))
-            case let .unbindExchange(destination, source, _):
+            case .unbindExchange(let destination, let source, _):
                 await removeForwarder(MQTTForward(source: source, target: destination))
             }
         }
@@ -34,16 +35,20 @@ extension MQTTTransport {
         guard forward.source != forward.target else { return }
         try MQTTTransport.validate(topic: forward.target, forPublishing: true)
         try await registerForwarder(forward) {
-            logger.info("MQTT forwarding (no broker-side bindings on MQTT; stops when this process exits)",
-                        metadata: ["from": "\(forward.source)", "to": "\(forward.target)"])
+            logger.info(
+                "MQTT forwarding (no broker-side bindings on MQTT; stops when this process exits)",
+                metadata: ["from": "\(forward.source)", "to": "\(forward.target)"])
             return try await consume(queue: forward.source, prefetch: 16) { [weak self] message in
                 guard let self else { return .requeue }
                 do {
                     try await self.publish(topic: forward.target, body: message.body)
                     return .ack
                 } catch {
-                    self.logger.warning("MQTT forwarding failed: message not forwarded", metadata: [
-                        "from": "\(forward.source)", "to": "\(forward.target)", "error": "\(error)"])
+                    self.logger.warning(
+                        "MQTT forwarding failed: message not forwarded",
+                        metadata: [
+                            "from": "\(forward.source)", "to": "\(forward.target)", "error": "\(error)",
+                        ])
                     return .ack
                 }
             }

@@ -63,13 +63,16 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
     }
 
     /// Fails with `TransportError(.unsupportedURL)` for a non-MQTT URL and for mqtts://.
-    public init(url: BrokerURL, configuration: Configuration = Configuration(),
-                logger: Logger = Logger(label: "msgflo.mqtt")) throws(TransportError) {
+    public init(
+        url: BrokerURL, configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "msgflo.mqtt")
+    ) throws(TransportError) {
         switch url.scheme {
         case .mqtt: break
         case .mqtts:
-            throw TransportError(.unsupportedURL, "\(url): this build does not support MQTT over TLS (mqtts://); use mqtt:// or an amqps:// broker",
-                                 url: url.description)
+            throw TransportError(
+                .unsupportedURL, "\(url): this build does not support MQTT over TLS (mqtts://); use mqtt:// or an amqps:// broker",
+                url: url.description)
         default:
             throw TransportError(.unsupportedURL, "MQTTTransport needs an mqtt:// URL, not \(url)", url: url.description)
         }
@@ -126,7 +129,10 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
     /// handlers to settle, then sends DISCONNECT.
     public func disconnect() async {
         let (consumers, forwarders) = state.withLock { state in
-            defer { state.consumers = [:]; state.forwarders = [:] }
+            defer {
+                state.consumers = [:]
+                state.forwarders = [:]
+            }
             return (Array(state.consumers.values), Array(state.forwarders.values))
         }
         if !forwarders.isEmpty {
@@ -194,7 +200,8 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
         do {
             try await withDeadline(timeout, "publishing to '\(topic)'", send)
         } catch is DeadlineExceeded {
-            throw TransportError(.publishTimeout,
+            throw TransportError(
+                .publishTimeout,
                 "no PUBACK from \(broker) within \(timeout) for '\(topic)'; the broker may be unreachable (the message stays queued and may still be delivered)",
                 url: broker, queue: topic)
         }
@@ -216,20 +223,24 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
     /// Subscribes to topic `queue` with QoS 1. At most `prefetch` handlers run
     /// at once; later deliveries wait in memory (the broker bounds them by its
     /// in-flight window). Returns once the broker confirmed the subscription.
-    public func consume(queue: String, prefetch: Int,
-                        handler: @escaping @Sendable (IncomingMessage) async -> Settlement) async throws -> any ConsumerHandle {
+    public func consume(
+        queue: String, prefetch: Int,
+        handler: @escaping @Sendable (IncomingMessage) async -> Settlement
+    ) async throws -> any ConsumerHandle {
         try MQTTTransport.validate(topic: queue, forPublishing: false)
         // Deliveries are routed to consumers by exact topic: a wildcard
         // subscription would have its messages acknowledged and lost.
         if queue.contains(where: { $0 == "+" || $0 == "#" }) {
-            throw MQTTRefusal.invalidTopic("cannot consume '\(queue)': a msgflo queue is one MQTT topic; wildcards ('+', '#') are not supported", topic: queue)
+            throw MQTTRefusal.invalidTopic(
+                "cannot consume '\(queue)': a msgflo queue is one MQTT topic; wildcards ('+', '#') are not supported", topic: queue)
         }
         let connection = try requireConnection()
         let (consumer, first) = state.withLock { state -> (MQTTConsumer, Bool) in
             state.nextConsumerID += 1
             let first = !state.consumers.values.contains { $0.topic == queue }
-            let consumer = MQTTConsumer(id: state.nextConsumerID, topic: queue, prefetch: max(1, prefetch),
-                                        handler: handler, transport: self)
+            let consumer = MQTTConsumer(
+                id: state.nextConsumerID, topic: queue, prefetch: max(1, prefetch),
+                handler: handler, transport: self)
             state.consumers[consumer.id] = consumer
             return (consumer, first)
         }
@@ -248,8 +259,10 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
 
     /// On MQTT every subscriber of a topic gets a copy, so watching an
     /// outport is consuming its topic; `backlog` bounds the handlers run at once.
-    public func tap(exchange: String, backlog: Int,
-                    handler: @escaping @Sendable (IncomingMessage) -> Void) async throws -> any ConsumerHandle {
+    public func tap(
+        exchange: String, backlog: Int,
+        handler: @escaping @Sendable (IncomingMessage) -> Void
+    ) async throws -> any ConsumerHandle {
         try await consume(queue: exchange, prefetch: min(max(1, backlog), 16)) { message in
             handler(message)
             return .ack
@@ -294,7 +307,7 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
             if let id = delivery.packetID { connection?.post(.puback(packetID: id, generation: delivery.generation)) }
         }
         guard !consumers.isEmpty else {
-            acknowledge()  // A late message for a cancelled consumer.
+            acknowledge() // A late message for a cancelled consumer.
             return
         }
         let countdown = MQTTSettlementCountdown(count: consumers.count, completion: acknowledge)

@@ -89,8 +89,9 @@ final class ConnectionThread: Sendable {
             } else if reconnectAt == nil {
                 reconnectAt = .now + options.reconnectBackoff.delay(afterFailures: failedReconnects)
             }
-            let wakeup = inbox.wait(socket: watching ? connection.socket : nil,
-                                    timeout: reconnectAt.map { $0 - .now })
+            let wakeup = inbox.wait(
+                socket: watching ? connection.socket : nil,
+                timeout: reconnectAt.map { $0 - .now })
             if watching, wakeup == .socketReady {
                 if !connection.consumeInput() {
                     logger.warning("postgres connection lost", metadata: ["target": "\(connection.target)"])

@@ -41,10 +41,12 @@ final class LibPQConnection {
         }
         handle = connection
         generation += 1
-        PQsetNoticeProcessor(connection, { context, message in
-            guard let context, let message else { return }
-            Unmanaged<NoticeLogger>.fromOpaque(context).takeUnretainedValue().log(String(cString: message))
-        }, Unmanaged.passUnretained(notices).toOpaque())
+        PQsetNoticeProcessor(
+            connection,
+            { context, message in
+                guard let context, let message else { return }
+                Unmanaged<NoticeLogger>.fromOpaque(context).takeUnretainedValue().log(String(cString: message))
+            }, Unmanaged.passUnretained(notices).toOpaque())
         // Timestamps come back in UTC and ISO style, whatever the server's defaults.
         _ = try execScript("SET TIME ZONE 'UTC'; SET DateStyle TO 'ISO, MDY'")
     }
@@ -98,10 +100,11 @@ final class LibPQConnection {
         guard let handle else { return [] }
         var notifications: [PostgresNotification] = []
         while let notify = PQnotifies(handle) {
-            notifications.append(PostgresNotification(
-                channel: String(cString: notify.pointee.relname),
-                payload: notify.pointee.extra.map { String(cString: $0) } ?? "",
-                backendPID: notify.pointee.be_pid))
+            notifications.append(
+                PostgresNotification(
+                    channel: String(cString: notify.pointee.relname),
+                    payload: notify.pointee.extra.map { String(cString: $0) } ?? "",
+                    backendPID: notify.pointee.be_pid))
             PQfreemem(notify)
         }
         return notifications

@@ -22,7 +22,7 @@ public struct Migrator: Sendable {
     /// The advisory lock key; the default is fixed for this project.
     public let lockKey: Int
 
-    public static let defaultLockKey = 0x6D73_6766_6C6F_0001  // "msgflo" 1
+    public static let defaultLockKey = 0x6D73_6766_6C6F_0001 // "msgflo" 1
 
     public init(_ migrations: [Migration], lockKey: Int = Migrator.defaultLockKey) {
         self.migrations = migrations
@@ -65,12 +65,15 @@ public struct Migrator: Sendable {
 
     func validate() throws {
         for (previous, next) in zip(migrations, migrations.dropFirst()) where next.version <= previous.version {
-            throw PostgresError(kind: .invalidMigration, message: "migration versions must increase: \(next.version) \"\(next.name)\" follows \(previous.version) \"\(previous.name)\"")
+            throw PostgresError(
+                kind: .invalidMigration,
+                message: "migration versions must increase: \(next.version) \"\(next.name)\" follows \(previous.version) \"\(previous.name)\"")
         }
     }
 
     private func applyPending(_ session: PostgresSession) async throws -> [Migration] {
-        try await session.executeScript("""
+        try await session.executeScript(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version bigint PRIMARY KEY,
                 name text NOT NULL,
@@ -84,15 +87,20 @@ public struct Migrator: Sendable {
         for migration in migrations {
             if let name = recorded[migration.version] {
                 guard name == migration.name else {
-                    throw PostgresError(kind: .invalidMigration, message: "migration \(migration.version) is recorded as \"\(name)\" but the code calls it \"\(migration.name)\"; never renumber or replace an applied migration")
+                    throw PostgresError(
+                        kind: .invalidMigration,
+                        message:
+                            "migration \(migration.version) is recorded as \"\(name)\" but the code calls it \"\(migration.name)\"; never renumber or replace an applied migration"
+                    )
                 }
                 continue
             }
             do {
                 try await session.transaction { transaction in
                     try await transaction.executeScript(migration.sql)
-                    try await transaction.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
-                                                  [.int(migration.version), .string(migration.name)])
+                    try await transaction.execute(
+                        "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                        [.int(migration.version), .string(migration.name)])
                 }
             } catch var error as PostgresError {
                 error.message = "migration \(migration.version) \"\(migration.name)\" failed: \(error.message)"

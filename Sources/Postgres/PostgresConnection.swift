@@ -72,7 +72,9 @@ public final class PostgresConnection: PostgresQuerying {
     ) async throws -> T {
         let id = ObjectIdentifier(self)
         guard !Self.held.contains(id) else {
-            throw PostgresError(kind: .misuse, message: "this task already holds the connection in a transaction or session; run the statement on the session passed to the closure")
+            throw PostgresError(
+                kind: .misuse,
+                message: "this task already holds the connection in a transaction or session; run the statement on the session passed to the closure")
         }
         return try await withSerialLock(lock) {
             try await Self.$held.withValue(Self.held.union([id])) { try await body() }
@@ -115,7 +117,7 @@ public final class PostgresConnection: PostgresQuerying {
             do throws(PostgresError) {
                 _ = try connection.exec("BEGIN", [])
             } catch let error where error.kind == .connectionLost {
-                try connection.connect()  // nothing was done yet: safe to retry
+                try connection.connect() // nothing was done yet: safe to retry
                 _ = try connection.exec("BEGIN", [])
             }
             return connection.generation
@@ -125,7 +127,9 @@ public final class PostgresConnection: PostgresQuerying {
     private static func checkSession(_ connection: LibPQConnection, generation: Int?) throws(PostgresError) {
         if let generation {
             guard connection.isConnected, connection.generation == generation else {
-                throw PostgresError(kind: .connectionLost, message: "the connection dropped during the transaction, which the server rolled back", target: connection.target)
+                throw PostgresError(
+                    kind: .connectionLost, message: "the connection dropped during the transaction, which the server rolled back",
+                    target: connection.target)
             }
         } else {
             try connection.ensureConnected()

@@ -32,8 +32,10 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// Where we were connecting, without the password: postgres://user@host:port/db.
     public var target: String?
 
-    public init(kind: Kind, message: String, sqlState: String? = nil, detail: String? = nil,
-                hint: String? = nil, target: String? = nil) {
+    public init(
+        kind: Kind, message: String, sqlState: String? = nil, detail: String? = nil,
+        hint: String? = nil, target: String? = nil
+    ) {
         self.kind = kind
         self.message = message
         self.sqlState = sqlState

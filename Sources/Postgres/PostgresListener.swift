@@ -1,6 +1,6 @@
-import Synchronization
 import Foundation
 import Logging
+import Synchronization
 
 /// LISTEN on a connection of its own, whose thread waits in poll() on the
 /// socket and hands each NOTIFY to the streams subscribed to its channel.
@@ -49,7 +49,7 @@ public final class PostgresListener: Sendable {
                 try connection.ensureConnected()
                 do throws(PostgresError) {
                     _ = try connection.exec("LISTEN \(try connection.escapeIdentifier(channel))", [])
-                } catch where error.kind == .connectionLost {
+                } catch  where error.kind == .connectionLost {
                     // Dropped before the thread noticed; LISTEN is idempotent.
                     try connection.connect()
                     _ = try connection.exec("LISTEN \(try connection.escapeIdentifier(channel))", [])
@@ -63,7 +63,8 @@ public final class PostgresListener: Sendable {
             guard let self, subscribers.remove(channel: channel, id: id) else { return }
             connection.thread.submit { connection in
                 guard connection.isConnected, !self.subscribers.channels.contains(channel),
-                      let quoted = try? connection.escapeIdentifier(channel) else { return }
+                    let quoted = try? connection.escapeIdentifier(channel)
+                else { return }
                 _ = try? connection.exec("UNLISTEN \(quoted)", [])
             }
         }

@@ -1,6 +1,6 @@
-import Synchronization
 import Foundation
 import Logging
+import Synchronization
 
 /// A fixed set of connections, each on its own thread, lent to one task at a
 /// time. Size it to the concurrency the database should see (a web process:
@@ -29,8 +29,9 @@ public final class PostgresPool: PostgresQuerying {
         precondition(size >= 1, "a pool needs at least one connection")
         var connections: [PostgresConnection] = []
         for index in 0..<size {
-            connections.append(try await PostgresConnection.open(
-                url: url, options: ConnectionThread.Options(), name: "postgres-pool-\(index)", logger: logger))
+            connections.append(
+                try await PostgresConnection.open(
+                    url: url, options: ConnectionThread.Options(), name: "postgres-pool-\(index)", logger: logger))
         }
         return PostgresPool(target: connections[0].target, connections: connections)
     }
@@ -68,7 +69,10 @@ public final class PostgresPool: PostgresQuerying {
     public func close() {
         let (idle, waiters) = state.withLock { state in
             state.closed = true
-            defer { state.idle.removeAll(); state.waiters.removeAll() }
+            defer {
+                state.idle.removeAll()
+                state.waiters.removeAll()
+            }
             return (state.idle, state.waiters)
         }
         idle.forEach { $0.close() }

@@ -70,7 +70,8 @@ public struct PostgresRow: Sendable {
             throw PostgresError(kind: .decoding, message: "column \"\(column.name)\" is NULL; read it as \(T.self)? to allow NULL")
         }
         guard let value = T.decode(postgresText: text, type: column.typeOID) else {
-            throw PostgresError(kind: .decoding, message: "column \"\(column.name)\" (type oid \(column.typeOID)) value \"\(text.prefix(80))\" is not a \(T.self)")
+            throw PostgresError(
+                kind: .decoding, message: "column \"\(column.name)\" (type oid \(column.typeOID)) value \"\(text.prefix(80))\" is not a \(T.self)")
         }
         return value
     }

@@ -32,7 +32,9 @@ public struct PostgresSession: PostgresQuerying {
         }
         let commit = try await connection.run("COMMIT", [], idempotent: false, generation: inner.generation)
         guard commit.commandTag == "COMMIT" else {
-            throw PostgresError(kind: .server, message: "the transaction was rolled back because a statement in it failed", sqlState: "25P02", target: connection.target)
+            throw PostgresError(
+                kind: .server, message: "the transaction was rolled back because a statement in it failed", sqlState: "25P02",
+                target: connection.target)
         }
         return result
     }

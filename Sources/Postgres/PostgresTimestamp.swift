@@ -26,8 +26,9 @@ enum PostgresTimestamp {
         let seconds = microsOfDay / 1_000_000
         let fraction = microsOfDay % 1_000_000
         // The proleptic year 0 is 1 BC, -1 is 2 BC, and so on.
-        let text = String(format: "%04lld-%02lld-%02lld %02lld:%02lld:%02lld.%06lld+00",
-                          year > 0 ? year : 1 - year, month, day, seconds / 3600, seconds / 60 % 60, seconds % 60, fraction)
+        let text = String(
+            format: "%04lld-%02lld-%02lld %02lld:%02lld:%02lld.%06lld+00",
+            year > 0 ? year : 1 - year, month, day, seconds / 3600, seconds / 60 % 60, seconds % 60, fraction)
         return year > 0 ? text : text + " BC"
     }
 
@@ -58,8 +59,9 @@ enum PostgresTimestamp {
             return true
         }
         guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2),
-              expect(" T"), let hour = number(2), expect(":"), let minute = number(2), expect(":"),
-              let second = number(2) else { return nil }
+            expect(" T"), let hour = number(2), expect(":"), let minute = number(2), expect(":"),
+            let second = number(2)
+        else { return nil }
         var micros: Int64 = 0
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
@@ -76,9 +78,16 @@ enum PostgresTimestamp {
             let sign: Int64 = bytes[index] == UInt8(ascii: "+") ? 1 : -1
             index += 1
             guard let hours = number(2) else { return nil }
-            var minutes: Int64 = 0, seconds: Int64 = 0
-            if expect(":") { guard let value = number(2) else { return nil }; minutes = value }
-            if expect(":") { guard let value = number(2) else { return nil }; seconds = value }
+            var minutes: Int64 = 0
+            var seconds: Int64 = 0
+            if expect(":") {
+                guard let value = number(2) else { return nil }
+                minutes = value
+            }
+            if expect(":") {
+                guard let value = number(2) else { return nil }
+                seconds = value
+            }
             offsetSeconds = sign * (hours * 3600 + minutes * 60 + seconds)
         }
         guard index == bytes.count, (1...12).contains(month), (1...31).contains(day) else { return nil }

@@ -54,8 +54,10 @@ public final class BlockingPool<ThreadContext>: Sendable {
     /// Starts `threads` threads named `<name>-<n>`, with a queue of at most
     /// `queueCapacity` jobs waiting for a thread. Each thread first calls
     /// `makeContext` (on itself) and keeps the result until it ends.
-    public init(threads: Int, queueCapacity: Int = 1024, name: String = "blocking-pool", stackSize: Int = 8 << 20,
-                threadContext makeContext: @escaping @Sendable () -> ThreadContext) {
+    public init(
+        threads: Int, queueCapacity: Int = 1024, name: String = "blocking-pool", stackSize: Int = 8 << 20,
+        threadContext makeContext: @escaping @Sendable () -> ThreadContext
+    ) {
         precondition(threads > 0, "a BlockingPool needs at least one thread")
         self.threadCount = threads
         self.queueCapacity = max(0, queueCapacity)

@@ -34,12 +34,15 @@ package enum ProcessLifecycle {
     }
 
     /// Runs `services` until SIGTERM/SIGINT or until one of them ends.
-    package static func run(_ services: [any Service], logger: Logger, gracePeriod: Duration? = defaultGracePeriod,
-                            onSecondSignal: SecondSignal = .keepShuttingDown) async throws {
+    package static func run(
+        _ services: [any Service], logger: Logger, gracePeriod: Duration? = defaultGracePeriod,
+        onSecondSignal: SecondSignal = .keepShuttingDown
+    ) async throws {
         var configuration = ServiceGroupConfiguration(
             services: services.map {
-                .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
-                      failureTerminationBehavior: .gracefullyShutdownGroup)
+                .init(
+                    service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup)
             },
             logger: logger)
         configuration.maximumGracefulShutdownDuration = gracePeriod

@@ -101,7 +101,8 @@ public final class DownloadSession {
                 continue
             }
             guard (200..<300).contains(status) else {
-                throw DownloadError(.httpStatus, status: status, message: "\(current.text) answered HTTP \(status); check that the image URL is right and public")
+                throw DownloadError(
+                    .httpStatus, status: status, message: "\(current.text) answered HTTP \(status); check that the image URL is right and public")
             }
             // Hand the buffer over instead of keeping a copy alive on this idle thread.
             let body = context.body

@@ -74,17 +74,22 @@ public final class SafeDownloader: Sendable {
     }
 
     private func log(_ given: String, _ result: Result<DownloadResult, DownloadError>) {
-        let url = URLRedaction.redact(given)  // never a password or a signature in a log
+        let url = URLRedaction.redact(given) // never a password or a signature in a log
         switch result {
         case .success(let download):
-            logger.debug("downloaded", metadata: [
-                "url": "\(url)", "bytes": "\(download.body.count)", "redirects": "\(download.redirects)",
-                "content_type": "\(download.contentType ?? "")",
-            ])
+            logger.debug(
+                "downloaded",
+                metadata: [
+                    "url": "\(url)", "bytes": "\(download.body.count)", "redirects": "\(download.redirects)",
+                    "content_type": "\(download.contentType ?? "")",
+                ])
         case .failure(let error) where error.code == .forbiddenAddress:
-            logger.warning("download refused", metadata: ["url": "\(url)", "reason": "\(error.reason)", "error": "\(URLRedaction.redactURLs(in: error.message))"])
+            logger.warning(
+                "download refused",
+                metadata: ["url": "\(url)", "reason": "\(error.reason)", "error": "\(URLRedaction.redactURLs(in: error.message))"])
         case .failure(let error):
-            logger.info("download failed", metadata: ["url": "\(url)", "reason": "\(error.reason)", "error": "\(URLRedaction.redactURLs(in: error.message))"])
+            logger.info(
+                "download failed", metadata: ["url": "\(url)", "reason": "\(error.reason)", "error": "\(URLRedaction.redactURLs(in: error.message))"])
         }
     }
 }

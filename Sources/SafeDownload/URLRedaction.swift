@@ -13,8 +13,10 @@ public enum URLRedaction {
     public static let mask = "REDACTED"
 
     /// Parameter names (lowercased) containing any of these are secrets.
-    static let secretNameParts = ["sig", "token", "key", "secret", "password", "passwd", "pwd", "auth", "credential",
-                                  "session", "policy"]
+    static let secretNameParts = [
+        "sig", "token", "key", "secret", "password", "passwd", "pwd", "auth", "credential",
+        "session", "policy",
+    ]
 
     public static func redact(_ url: String) -> String {
         guard let scheme = url.range(of: "://") else { return url }
@@ -52,7 +54,8 @@ public enum URLRedaction {
                 continue
             }
             result += rest[..<start]
-            let end = candidate.firstIndex { $0 == " " || $0 == "\"" || $0 == "'" || $0 == "\n" || $0 == "<" || $0 == ">" }
+            let end =
+                candidate.firstIndex { $0 == " " || $0 == "\"" || $0 == "'" || $0 == "\n" || $0 == "<" || $0 == ">" }
                 ?? candidate.endIndex
             result += redact(String(candidate[..<end]))
             rest = candidate[end...]

@@ -18,9 +18,12 @@
 /// - the rendered thumbnail (width x height x bands x bytes per sample).
 enum DecodeMemory {
     /// Bytes; saturates at `Int.max` rather than overflowing.
-    static func estimate(header: ImageHeader, inputBytes: Int, output: (width: Int, height: Int),
-                                jpegFrame: JPEGFrame? = nil) -> Int {
-        let width = Double(max(header.width, 0)), height = Double(max(header.height, 0))
+    static func estimate(
+        header: ImageHeader, inputBytes: Int, output: (width: Int, height: Int),
+        jpegFrame: JPEGFrame? = nil
+    ) -> Int {
+        let width = Double(max(header.width, 0))
+        let height = Double(max(header.height, 0))
         let pixelBytes = Double(max(header.bands, 1)) * Double(max(header.bytesPerSample, 1))
         var bytes = Double(max(output.width, 0)) * Double(max(output.height, 0)) * pixelBytes
         switch header.format {

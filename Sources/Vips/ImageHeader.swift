@@ -26,8 +26,10 @@ public struct ImageHeader: Sendable, Equatable {
 
     public var pixelCount: Int { width * height }
 
-    public init(format: ImageFormat, width: Int, height: Int, bands: Int, bytesPerSample: Int = 1,
-                interlaced: Bool = false, orientation: Int? = nil, hasEXIF: Bool = false) {
+    public init(
+        format: ImageFormat, width: Int, height: Int, bands: Int, bytesPerSample: Int = 1,
+        interlaced: Bool = false, orientation: Int? = nil, hasEXIF: Bool = false
+    ) {
         self.format = format
         self.width = width
         self.height = height

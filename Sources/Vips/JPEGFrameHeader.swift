@@ -16,8 +16,8 @@ enum JPEGFrameHeader {
             let code = base[position]
             position += 1
             switch code {
-            case 0xD9, 0xDA: return nil  // EOI or a scan before any frame
-            case 0xD0...0xD7, 0x01: continue  // markers without a length
+            case 0xD9, 0xDA: return nil // EOI or a scan before any frame
+            case 0xD0...0xD7, 0x01: continue // markers without a length
             default: break
             }
             guard position + 2 <= count else { return nil }

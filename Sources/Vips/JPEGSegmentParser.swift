@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A component of the frame header (SOF): its id and sampling factors.
@@ -55,10 +55,10 @@ struct JPEGSegmentParser {
             let code = base[position]
             position += 1
             switch code {
-            case 0xD9:  // EOI
+            case 0xD9: // EOI
                 segments.append(JPEGSegment(range: start..<position))
                 return sawFrame ? segments : nil
-            case 0xD0...0xD7, 0x01, 0x00, 0xD8:  // RST or TEM outside a scan, stuffing, a second SOI
+            case 0xD0...0xD7, 0x01, 0x00, 0xD8: // RST or TEM outside a scan, stuffing, a second SOI
                 return nil
             default:
                 break
@@ -74,7 +74,7 @@ struct JPEGSegmentParser {
                 sawFrame = true
                 segments.append(JPEGSegment(range: start..<position, frame: frame))
             case 0xC0, 0xC1, 0xC3, 0xC5...0xC7, 0xC9...0xCB, 0xCD...0xCF, 0xDC, 0xDE, 0xDF:
-                return nil  // not progressive Huffman, or DNL / hierarchical
+                return nil // not progressive Huffman, or DNL / hierarchical
             case 0xDA:
                 guard sawFrame, let scan = Self.scan(body) else { return nil }
                 guard let end = entropyDataEnd(from: position) else { return nil }
@@ -109,10 +109,11 @@ struct JPEGSegmentParser {
         guard body.count >= 6 else { return nil }
         let components = Int(body[5])
         guard components >= 1, body.count == 6 + 3 * components else { return nil }
-        return JPEGFrame(components: (0..<components).map { index in
-            let offset = 6 + 3 * index
-            return JPEGFrameComponent(id: body[offset], horizontal: body[offset + 1] >> 4, vertical: body[offset + 1] & 0x0F)
-        })
+        return JPEGFrame(
+            components: (0..<components).map { index in
+                let offset = 6 + 3 * index
+                return JPEGFrameComponent(id: body[offset], horizontal: body[offset + 1] >> 4, vertical: body[offset + 1] & 0x0F)
+            })
     }
 
     static func scan(_ body: UnsafeBufferPointer<UInt8>) -> JPEGScan? {
@@ -128,9 +129,10 @@ struct JPEGSegmentParser {
         // a refinement scan adds one bit. libjpeg stops on anything else, so
         // such a file must reach it whole.
         guard scan.spectralStart <= scan.spectralEnd, scan.spectralEnd <= 63,
-              scan.spectralStart == 0 ? scan.spectralEnd == 0 : components == 1,
-              scan.approximationLow <= 13,
-              scan.approximationHigh == 0 || scan.approximationLow + 1 == scan.approximationHigh else { return nil }
+            scan.spectralStart == 0 ? scan.spectralEnd == 0 : components == 1,
+            scan.approximationLow <= 13,
+            scan.approximationHigh == 0 || scan.approximationLow + 1 == scan.approximationHigh
+        else { return nil }
         return scan
     }
 }

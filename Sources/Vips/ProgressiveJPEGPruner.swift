@@ -51,7 +51,8 @@ enum ProgressiveJPEGPruner {
         guard let frame = segments.lazy.compactMap(\.frame).first else { return nil }
         let ids = frame.components.map(\.id)
         guard Set(ids).count == ids.count,
-              frame.components.allSatisfy({ (1...4).contains($0.horizontal) && (1...4).contains($0.vertical) }) else { return nil }
+            frame.components.allSatisfy({ (1...4).contains($0.horizontal) && (1...4).contains($0.vertical) })
+        else { return nil }
         let maxH = frame.components.map(\.horizontal).max() ?? 1
         let maxV = frame.components.map(\.vertical).max() ?? 1
         let fullResolution = Set(frame.components.filter { $0.horizontal == maxH && $0.vertical == maxV }.map(\.id))

@@ -37,7 +37,7 @@ struct ThumbnailPlan: Equatable {
         switch (width, height) {
         case (nil, nil):
             throw .invalidRequest("give a width, a height or both")
-        case let (width?, height?):
+        case (let width?, let height?):
             switch fit {
             case .inside:
                 self.init(width: width, height: height, size: allowUpscale ? VIPS_SIZE_BOTH : VIPS_SIZE_DOWN, crop: VIPS_INTERESTING_NONE)
@@ -46,7 +46,7 @@ struct ThumbnailPlan: Equatable {
             case .fill:
                 self.init(width: width, height: height, size: VIPS_SIZE_FORCE, crop: VIPS_INTERESTING_NONE)
             }
-        case let (width, height):
+        case (let width, let height):
             let upscale = allowUpscale || fit != .inside
             self.init(
                 width: width ?? Self.unbounded, height: height ?? Self.unbounded,
@@ -74,7 +74,8 @@ struct ThumbnailPlan: Equatable {
         let turned = (5...8).contains(orientation ?? 1)
         let (horizontal, vertical) = shrinkFactors(storedWidth: storedWidth, storedHeight: storedHeight, orientation: orientation)
         func side(_ stored: Int, _ shrink: Double) -> Double { max(1, (Double(stored) / shrink).rounded()) }
-        var outWidth = side(storedWidth, horizontal), outHeight = side(storedHeight, vertical)
+        var outWidth = side(storedWidth, horizontal)
+        var outHeight = side(storedHeight, vertical)
         if crop != VIPS_INTERESTING_NONE {
             outWidth = min(outWidth, Double(turned ? height : width))
             outHeight = min(outHeight, Double(turned ? width : height))

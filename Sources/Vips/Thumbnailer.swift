@@ -29,8 +29,10 @@ public struct Thumbnailer: Sendable {
     /// half the CPU for a large photo. Off only to measure or compare.
     public var prunesProgressiveJPEGScans = true
 
-    public init(maxPixels: Int = 100_000_000, maxDimension: Int = 10_000,
-                acceptedFormats: Set<ImageFormat> = ImageFormat.webDefaults) {
+    public init(
+        maxPixels: Int = 100_000_000, maxDimension: Int = 10_000,
+        acceptedFormats: Set<ImageFormat> = ImageFormat.webDefaults
+    ) {
         self.maxPixels = maxPixels
         self.maxDimension = maxDimension
         self.acceptedFormats = acceptedFormats
@@ -49,8 +51,9 @@ public struct Thumbnailer: Sendable {
         format: ThumbnailFormat = .jpeg, quality: Int = 80, allowUpscale: Bool = false
     ) throws(VipsError) -> Thumbnail {
         try Vips.ensureInitialized()
-        let plan = try ThumbnailPlan(width: width, height: height, fit: fit,
-                                     allowUpscale: allowUpscale, maxDimension: maxDimension)
+        let plan = try ThumbnailPlan(
+            width: width, height: height, fit: fit,
+            allowUpscale: allowUpscale, maxDimension: maxDimension)
         guard (1...100).contains(quality) else {
             throw .invalidRequest("quality must be between 1 and 100, got \(quality)")
         }
@@ -64,14 +67,17 @@ public struct Thumbnailer: Sendable {
         return try result.get()
     }
 
-    private func thumbnail(pinned raw: UnsafeRawBufferPointer, plan: ThumbnailPlan,
-                           format: ThumbnailFormat, quality: Int) throws(VipsError) -> Thumbnail {
+    private func thumbnail(
+        pinned raw: UnsafeRawBufferPointer, plan: ThumbnailPlan,
+        format: ThumbnailFormat, quality: Int
+    ) throws(VipsError) -> Thumbnail {
         let header = try ImageHeader.probe(raw, acceptedFormats: acceptedFormats)
         try check(header, inputBytes: raw.count, plan: plan, jpegFrame: header.format == .jpeg ? JPEGFrameHeader.read(raw) : nil)
         if prunesProgressiveJPEGScans, header.format == .jpeg,
-           plan.commonShrink(storedWidth: header.width, storedHeight: header.height, orientation: header.orientation)
-               >= ThumbnailPlan.eighthScaleShrink,
-           let pruned = ProgressiveJPEGPruner.prunedForEighthScale(raw) {
+            plan.commonShrink(storedWidth: header.width, storedHeight: header.height, orientation: header.orientation)
+                >= ThumbnailPlan.eighthScaleShrink,
+            let pruned = ProgressiveJPEGPruner.prunedForEighthScale(raw)
+        {
             let result: Result<Thumbnail, VipsError> = pruned.withUnsafeBytes { prunedRaw in
                 Result { () throws(VipsError) in
                     let source = try BudgetedSource(prunedRaw, cpuSeconds: cpuSecondsPerImage)
@@ -97,8 +103,9 @@ public struct Thumbnailer: Sendable {
         }
         let output = plan.outputSize(storedWidth: header.width, storedHeight: header.height, orientation: header.orientation)
         guard output.width <= maxDimension, output.height <= maxDimension else {
-            throw .invalidRequest("this \(header.width)x\(header.height) image would come out \(output.width)x\(output.height), "
-                + "larger than \(maxDimension) pixels on a side; give both width and height")
+            throw .invalidRequest(
+                "this \(header.width)x\(header.height) image would come out \(output.width)x\(output.height), "
+                    + "larger than \(maxDimension) pixels on a side; give both width and height")
         }
         let needed = DecodeMemory.estimate(header: header, inputBytes: inputBytes, output: output, jpegFrame: jpegFrame)
         guard needed <= maxMemoryBytes else { throw .tooMuchMemory(needed: needed, limit: maxMemoryBytes) }
@@ -156,11 +163,12 @@ public struct Thumbnailer: Sendable {
     private func encode(_ image: VipsImageHandle, format: ThumbnailFormat, quality: Int) throws(VipsError) -> Data {
         var buffer: UnsafeMutableRawPointer?
         var length = 0
-        let status: Int32 = switch format {
-        case .jpeg: msgflo_vips_jpegsave_buffer(image.pointer, &buffer, &length, Int32(quality), 1)
-        case .png: msgflo_vips_pngsave_buffer(image.pointer, &buffer, &length, 6, 1)
-        case .webp: msgflo_vips_webpsave_buffer(image.pointer, &buffer, &length, Int32(quality), 1)
-        }
+        let status: Int32 =
+            switch format {
+            case .jpeg: msgflo_vips_jpegsave_buffer(image.pointer, &buffer, &length, Int32(quality), 1)
+            case .png: msgflo_vips_pngsave_buffer(image.pointer, &buffer, &length, 6, 1)
+            case .webp: msgflo_vips_webpsave_buffer(image.pointer, &buffer, &length, Int32(quality), 1)
+            }
         defer { if let buffer { g_free(buffer) } }
         guard status == 0, let buffer else { throw .encodeFailed(VipsErrorBuffer.take()) }
         let data = Data(bytes: buffer, count: length)

@@ -1,6 +1,6 @@
-import Synchronization
 import CVips
 import CVipsShim
+import Synchronization
 
 /// Process-wide libvips set-up.
 ///

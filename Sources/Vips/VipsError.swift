@@ -38,7 +38,8 @@ public enum VipsError: Error, Equatable, Sendable, CustomStringConvertible {
         case .tooManyPixels(let width, let height, let limit):
             return "the image is \(width)x\(height) pixels, more than the limit of \(limit); use a smaller image"
         case .tooMuchMemory(let needed, let limit):
-            return "decoding this image would take about \(Self.megabytes(needed)) of memory, more than the limit of \(Self.megabytes(limit)); use a smaller image (fewer pixels, 8 bits per sample, not interlaced or progressive) or ask for a smaller size"
+            return
+                "decoding this image would take about \(Self.megabytes(needed)) of memory, more than the limit of \(Self.megabytes(limit)); use a smaller image (fewer pixels, 8 bits per sample, not interlaced or progressive) or ask for a smaller size"
         case .unsupportedPixels(let message):
             return "the image cannot be thumbnailed: \(message)"
         case .cpuTimeExceeded(let seconds):

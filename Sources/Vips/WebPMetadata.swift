@@ -21,7 +21,7 @@ enum WebPMetadata {
             if fourCC != "EXIF" && fourCC != "XMP " {
                 var chunk = Array(bytes[offset..<end])
                 if fourCC == "VP8X", chunk.count > 8 {
-                    chunk[8] &= ~UInt8(0x08 | 0x04)  // EXIF and XMP presence flags
+                    chunk[8] &= ~UInt8(0x08 | 0x04) // EXIF and XMP presence flags
                 }
                 out += chunk
             }

@@ -1,7 +1,8 @@
 import Foundation
 import PlatformClients
-import Testing
 import TestSupport
+import Testing
+
 @testable import Guv
 
 extension BuiltExecutable {
@@ -64,7 +65,10 @@ struct CLITests {
             }
             let management = ProcessInfo.processInfo.environment["MSGFLO_TEST_MANAGEMENT_URL"] ?? "http://guest:guest@localhost:15672"
             let result = try BuiltExecutable.runGuv(
-                ["run", "--oneshot", "--dry-run", "--config", "{r: {queue: \(queue.name), p: 10, stddev: 5, deadline: 60, concurrency: 3, max: 40}}"],
+                [
+                    "run", "--oneshot", "--dry-run", "--config",
+                    "{r: {queue: \(queue.name), p: 10, stddev: 5, deadline: 60, concurrency: 3, max: 40}}",
+                ],
                 environment: ["GUV_BROKER": "amqp://guest:guest@localhost:5672", "GUV_MANAGEMENT_URL": management, "GUV_APP": "local"])
             #expect(result.status == 0, "\(result.stderr)")
             let record = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -81,8 +85,10 @@ struct CLITests {
         let process = try BuiltExecutable.guv.start(
             ["run", "--dry-run", "--metrics-port", "0", "--config", "{'*': {pollinterval: 60}, r: {queue: guv.test.none}}"],
             environment: BuiltExecutable.guvEnvironment(
-                ["GUV_BROKER": "amqp://guest:guest@localhost:5672", "GUV_APP": "local",
-                 "GUV_MANAGEMENT_URL": ProcessInfo.processInfo.environment["MSGFLO_TEST_MANAGEMENT_URL"] ?? "http://guest:guest@localhost:15672"]),
+                [
+                    "GUV_BROKER": "amqp://guest:guest@localhost:5672", "GUV_APP": "local",
+                    "GUV_MANAGEMENT_URL": ProcessInfo.processInfo.environment["MSGFLO_TEST_MANAGEMENT_URL"] ?? "http://guest:guest@localhost:15672",
+                ]),
             log: log)
         defer { if process.isRunning { process.terminate() } }
         func output() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
@@ -90,12 +96,13 @@ struct CLITests {
         // The missing queue is reported, and the metrics page says so.
         #expect(output().contains("queue 'guv.test.none' does not exist"))
         let text = output()
-        let port = try #require(text.range(of: #"metrics on http://127\.0\.0\.1:\d+"#, options: .regularExpression)
-            .map { text[$0].split(separator: ":").last.map(String.init) } ?? nil)
+        let port = try #require(
+            text.range(of: #"metrics on http://127\.0\.0\.1:\d+"#, options: .regularExpression)
+                .map { text[$0].split(separator: ":").last.map(String.init) } ?? nil)
         let metrics = try await URLSessionHTTPClient().send(HTTPClientRequest(method: "GET", url: URL(string: "http://127.0.0.1:\(port)/metrics")!))
         #expect(metrics.status == 200)
         #expect(String(decoding: metrics.body, as: UTF8.self).contains("guv_role_error{role=\"r\"} 1.0"))
-        process.terminate()   // SIGTERM
+        process.terminate() // SIGTERM
         try await waitUntil("guv to exit") { !process.isRunning }
         #expect(process.terminationStatus == 0)
         #expect(output().contains("guv stopped"))

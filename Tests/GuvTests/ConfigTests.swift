@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Guv
 
 @Suite("Guv config", .logsOnFailure)
@@ -16,35 +17,51 @@ struct ConfigTests {
     }
 
     static let resolved: [Expectation] = [
-        Expectation(yaml: "r: {}", role: "r", check: {
-            $0.processing == 10 && $0.stddev == 5 && $0.deadline == 60 && $0.percentile == 99 && $0.concurrency == 1
-                && $0.minimum == 1 && $0.maximum == 5 && $0.boot == 30 && $0.worker == "r" && $0.queue == "r"
-                && $0.pollinterval == 30 && $0.history == 120 && $0.policy == .guv
-        }, note: "guv's defaults"),
+        Expectation(
+            yaml: "r: {}", role: "r",
+            check: {
+                $0.processing == 10 && $0.stddev == 5 && $0.deadline == 60 && $0.percentile == 99 && $0.concurrency == 1
+                    && $0.minimum == 1 && $0.maximum == 5 && $0.boot == 30 && $0.worker == "r" && $0.queue == "r"
+                    && $0.pollinterval == 30 && $0.history == 120 && $0.policy == .guv
+            }, note: "guv's defaults"),
         Expectation(yaml: "r:", role: "r", check: { $0.processing == 10 }, note: "a role with no settings"),
-        Expectation(yaml: "r: {p: 4, d: 90, w: worker1, q: queue1, min: 0, max: 9}", role: "r", check: {
-            $0.processing == 4 && $0.deadline == 90 && $0.worker == "worker1" && $0.queue == "queue1"
-                && $0.minimum == 0 && $0.maximum == 9 && $0.stddev == 2
-        }, note: "shorthands"),
-        Expectation(yaml: "'*': {max: 40, deadline: 90, app: shop}\nr: {deadline: 30}", role: "r", check: {
-            $0.maximum == 40 && $0.deadline == 30 && $0.app == "shop"
-        }, note: "'*' inheritance, role wins"),
-        Expectation(yaml: "'*': {pollinterval: 5, history: 60}\nr: {}", role: "r", check: {
-            $0.pollinterval == 5 && $0.history == 60 && $0.historySize == 12
-        }, note: "globals reach roles"),
-        Expectation(yaml: "r: {processing: 10, stddev: 5, deadline: 60}", role: "r", check: {
-            abs($0.target - (60 - 2.3263478740 * 5)) < 1e-6
-        }, note: "target at 99th percentile"),
-        Expectation(yaml: "r: {processing: 10, stddev: 5, deadline: 60, percentile: 95}", role: "r", check: {
-            abs($0.target - (60 - 1.6448536270 * 5)) < 1e-6
-        }, note: "target at any percentile"),
+        Expectation(
+            yaml: "r: {p: 4, d: 90, w: worker1, q: queue1, min: 0, max: 9}", role: "r",
+            check: {
+                $0.processing == 4 && $0.deadline == 90 && $0.worker == "worker1" && $0.queue == "queue1"
+                    && $0.minimum == 0 && $0.maximum == 9 && $0.stddev == 2
+            }, note: "shorthands"),
+        Expectation(
+            yaml: "'*': {max: 40, deadline: 90, app: shop}\nr: {deadline: 30}", role: "r",
+            check: {
+                $0.maximum == 40 && $0.deadline == 30 && $0.app == "shop"
+            }, note: "'*' inheritance, role wins"),
+        Expectation(
+            yaml: "'*': {pollinterval: 5, history: 60}\nr: {}", role: "r",
+            check: {
+                $0.pollinterval == 5 && $0.history == 60 && $0.historySize == 12
+            }, note: "globals reach roles"),
+        Expectation(
+            yaml: "r: {processing: 10, stddev: 5, deadline: 60}", role: "r",
+            check: {
+                abs($0.target - (60 - 2.3263478740 * 5)) < 1e-6
+            }, note: "target at 99th percentile"),
+        Expectation(
+            yaml: "r: {processing: 10, stddev: 5, deadline: 60, percentile: 95}", role: "r",
+            check: {
+                abs($0.target - (60 - 1.6448536270 * 5)) < 1e-6
+            }, note: "target at any percentile"),
         Expectation(yaml: "r: {processing: 10, target: 20}", role: "r", check: { $0.target == 20 }, note: "target set directly"),
-        Expectation(yaml: "r: {processing: 60, deadline: 61}", role: "r", check: {
-            $0.targetUnrealizable && abs($0.target - 60.01) < 1e-9
-        }, note: "unrealizable target becomes processing + 0.01"),
-        Expectation(yaml: "{\"*\": {\"max\": 7}, \"r\": {\"queue\": \"r.IN\", \"policy\": \"predictive\"}}", role: "r", check: {
-            $0.maximum == 7 && $0.queue == "r.IN" && $0.policy == .predictive
-        }, note: "JSON"),
+        Expectation(
+            yaml: "r: {processing: 60, deadline: 61}", role: "r",
+            check: {
+                $0.targetUnrealizable && abs($0.target - 60.01) < 1e-9
+            }, note: "unrealizable target becomes processing + 0.01"),
+        Expectation(
+            yaml: "{\"*\": {\"max\": 7}, \"r\": {\"queue\": \"r.IN\", \"policy\": \"predictive\"}}", role: "r",
+            check: {
+                $0.maximum == 7 && $0.queue == "r.IN" && $0.policy == .predictive
+            }, note: "JSON"),
         Expectation(yaml: "r: {stddev: 0}", role: "r", check: { $0.stddev == 0 && $0.target == 60 }, note: "explicit zero stddev kept"),
     ]
 
@@ -74,11 +91,14 @@ struct ConfigTests {
         ("'*': {concurrency: 0}\na: {}\nb: {}\nc: {concurrency: 2}", [ConfigProblem(role: "*", key: "concurrency", message: "")]),
         ("'*': {min: 3}\na: {max: 2}", [ConfigProblem(role: "a", key: "maximum", message: "")]),
         ("r: 5", [ConfigProblem(role: "r", key: nil, message: "")]),
-        ("a: {foo: 1}\nb: {max: -2, bar: x}", [
-            ConfigProblem(role: "a", key: "foo", message: ""),
-            ConfigProblem(role: "b", key: "bar", message: ""),
-            ConfigProblem(role: "b", key: "maximum", message: ""),
-        ]),
+        (
+            "a: {foo: 1}\nb: {max: -2, bar: x}",
+            [
+                ConfigProblem(role: "a", key: "foo", message: ""),
+                ConfigProblem(role: "b", key: "bar", message: ""),
+                ConfigProblem(role: "b", key: "maximum", message: ""),
+            ]
+        ),
     ]
 
     @Test("names role and key of every problem", arguments: invalid)

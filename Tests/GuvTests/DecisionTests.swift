@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import Guv
 
 @Suite("Guv decisions", .logsOnFailure)
@@ -41,17 +42,17 @@ struct DecisionTests {
         let config = Self.role("r: {p: 10, stddev: 5, deadline: 60}")
         let raw = GuvEstimate.proportional(messages: 40, config: config)
         #expect(abs(raw - 400 / (60 - 2.3263478740 * 5 - 10)) < 1e-6)
-        #expect(GuvEstimate.workers(messages: 40, config: config) == 5)   // default maximum
+        #expect(GuvEstimate.workers(messages: 40, config: config) == 5) // default maximum
     }
 
     static let hysteresis: [(Int, Int?, [Int], Int?)] = [
-        (3, nil, [9], 3),      // unknown current: set the estimate
-        (5, 2, [1, 1], 5),     // up at once
-        (2, 2, [5], nil),      // same: keep
-        (1, 4, [], 1),         // no history: follow the estimate
-        (1, 4, [3, 2], 3),     // down only to the highest recent estimate
-        (1, 4, [4, 2], nil),   // highest recent equals current: keep
-        (3, 4, [2, 3], 3),     // estimate not below history: go to the estimate
+        (3, nil, [9], 3), // unknown current: set the estimate
+        (5, 2, [1, 1], 5), // up at once
+        (2, 2, [5], nil), // same: keep
+        (1, 4, [], 1), // no history: follow the estimate
+        (1, 4, [3, 2], 3), // down only to the highest recent estimate
+        (1, 4, [4, 2], nil), // highest recent equals current: keep
+        (3, 4, [2, 3], 3), // estimate not below history: go to the estimate
     ]
 
     @Test("hysteresis", arguments: hysteresis)
@@ -75,10 +76,11 @@ struct DecisionTests {
 
     /// Our policy on the image-resize role: rate per worker = 2 / 0.15 = 13.3 jobs/s,
     /// wait budget (target - processing) * 0.5 = 14.8 s, boot 2 s, poll 5 s.
-    static let resize = role("""
-    '*': {pollinterval: 5}
-    r: {concurrency: 2, processing: 0.15, deadline: 30, min: 1, max: 6, boot: 2, policy: predictive}
-    """)
+    static let resize = role(
+        """
+        '*': {pollinterval: 5}
+        r: {concurrency: 2, processing: 0.15, deadline: 30, min: 1, max: 6, boot: 2, policy: predictive}
+        """)
 
     static let predictive: [(String, QueueObservation, Int, Int)] = [
         ("idle queue stays at the minimum", QueueObservation(messages: 0, consumers: 1), 1, 1),
@@ -115,7 +117,7 @@ struct DecisionTests {
         var config = Self.resize
         config.boot = 20
         var scaler = RoleScaler(config: config)
-        #expect(scaler.windowSize == 5)   // ceil(20 / 5) + 1
+        #expect(scaler.windowSize == 5) // ceil(20 / 5) + 1
         let up = scaler.decide(queue: QueueObservation(messages: 2000, consumers: 1, publishRate: 100), current: 1)
         #expect(up.next == 6)
         let quiet = scaler.decide(queue: QueueObservation(messages: 0, consumers: 6), current: 6)
@@ -136,11 +138,11 @@ struct DecisionTests {
 
     /// Configured: 2 / 0.15 = 13.33 jobs/s per worker.
     static let rates: [(QueueObservation, Int, Bool, Double)] = [
-        (QueueObservation(messages: 100, consumers: 2, ackRate: 20), 2, true, 10),         // saturated and slower: measured
-        (QueueObservation(messages: 100, consumers: 2, ackRate: 25), 2, true, 40.0 / 3),   // within 10%: config
-        (QueueObservation(messages: 100, consumers: 2, ackRate: 20), 2, false, 40.0 / 3),  // consumers just changed
-        (QueueObservation(messages: 2, unacknowledged: 2, consumers: 2, ackRate: 5), 2, true, 40.0 / 3),  // not saturated
-        (QueueObservation(messages: 100, consumers: 0, ackRate: 0), 0, true, 40.0 / 3),    // nobody consuming
+        (QueueObservation(messages: 100, consumers: 2, ackRate: 20), 2, true, 10), // saturated and slower: measured
+        (QueueObservation(messages: 100, consumers: 2, ackRate: 25), 2, true, 40.0 / 3), // within 10%: config
+        (QueueObservation(messages: 100, consumers: 2, ackRate: 20), 2, false, 40.0 / 3), // consumers just changed
+        (QueueObservation(messages: 2, unacknowledged: 2, consumers: 2, ackRate: 5), 2, true, 40.0 / 3), // not saturated
+        (QueueObservation(messages: 100, consumers: 0, ackRate: 0), 0, true, 40.0 / 3), // nobody consuming
     ]
 
     @Test("worker rate: measured when saturated and clearly slower", arguments: rates)
@@ -154,8 +156,8 @@ struct DecisionTests {
         // 300 jobs, 26/s in: 2 workers at 13.3/s each keep up (11.2 s); at 10/s each the
         // backlog reaches 342 jobs = 17.1 s by the next poll, so 3 workers.
         let queue = QueueObservation(messages: 300, consumers: 2, publishRate: 26, ackRate: 20)
-        let first = scaler.decide(queue: queue, current: 2)      // no previous poll: plans with the config
-        let second = scaler.decide(queue: queue, current: 2)     // same consumers: trusts 10 jobs/s per worker
+        let first = scaler.decide(queue: queue, current: 2) // no previous poll: plans with the config
+        let second = scaler.decide(queue: queue, current: 2) // same consumers: trusts 10 jobs/s per worker
         #expect(first.estimate == 2 && second.estimate == 3)
     }
 

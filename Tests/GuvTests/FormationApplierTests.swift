@@ -1,8 +1,9 @@
 import Foundation
 import HTTPServer
 import PlatformClients
-import Testing
 import TestSupport
+import Testing
+
 @testable import Guv
 
 @Suite("Formation applier", .timeLimit(.minutes(1)), .logsOnFailure)
@@ -14,8 +15,9 @@ struct FormationApplierTests {
         router.patch("/apps/:app/formation") { request in
             let updates = (try? request.decodeJSON(Batch.self).updates) ?? []
             if updates.contains(where: { $0.type == "resize" && $0.quantity > limit }) {
-                return try .json(HerokuErrorBody(id: "cannot_run_above_limit", message: "Cannot run more than \(limit) Standard-1X dynos."),
-                                 status: .unprocessableContent)
+                return try .json(
+                    HerokuErrorBody(id: "cannot_run_above_limit", message: "Cannot run more than \(limit) Standard-1X dynos."),
+                    status: .unprocessableContent)
             }
             if updates.contains(where: { $0.type == "ghost" }) {
                 return try .json(HerokuErrorBody(id: "not_found", message: "Couldn't find that process type (ghost)."), status: .notFound)
@@ -26,8 +28,9 @@ struct FormationApplierTests {
     }
 
     static func applier(_ http: RouterHTTPClient, ceilingLifetime: TimeInterval = 3600) -> FormationApplier {
-        FormationApplier(api: HerokuClient(baseURL: URL(string: "https://api.heroku.test")!, token: "T", http: http),
-                         ceilingLifetime: ceilingLifetime)
+        FormationApplier(
+            api: HerokuClient(baseURL: URL(string: "https://api.heroku.test")!, token: "T", http: http),
+            ceilingLifetime: ceilingLifetime)
     }
 
     @Test func aboveLimitIsClampedAndReportedOnce() async throws {
@@ -52,13 +55,17 @@ struct FormationApplierTests {
 
     @Test func oneRefusedTypeDoesNotStopTheOthers() async throws {
         let applier = Self.applier(Self.planLimited())
-        let outcomes = await applier.apply(app: "shop", changes: [
-            FormationUpdate(type: "resize", quantity: 9), FormationUpdate(type: "store", quantity: 2),
-            FormationUpdate(type: "ghost", quantity: 1),
-        ], current: ["resize": 3, "store": 1])
+        let outcomes = await applier.apply(
+            app: "shop",
+            changes: [
+                FormationUpdate(type: "resize", quantity: 9), FormationUpdate(type: "store", quantity: 2),
+                FormationUpdate(type: "ghost", quantity: 1),
+            ], current: ["resize": 3, "store": 1])
         #expect(outcomes["store"] == .applied(2))
         #expect(outcomes["resize"] == .clamped(requested: 9, limit: 3))
-        if case .failed(let message)? = outcomes["ghost"] { #expect(message.contains("not_found")) } else {
+        if case .failed(let message)? = outcomes["ghost"] {
+            #expect(message.contains("not_found"))
+        } else {
             Issue.record("ghost should fail: \(String(describing: outcomes["ghost"]))")
         }
     }
@@ -76,9 +83,13 @@ struct FormationApplierTests {
 
     /// guv's view of a management API queue object.
     @Test func queueStatsBecomeAnObservation() {
-        let stats = QueueStats(name: "resize.IN", messages: 42, ready: 40, unacknowledged: 2, consumers: 1,
-                               publishRate: 12.5, ackRate: 10, deliverRate: 11)
-        #expect(QueueObservation(stats) == QueueObservation(messages: 42, ready: 40, unacknowledged: 2, consumers: 1,
-                                                            publishRate: 12.5, ackRate: 10))
+        let stats = QueueStats(
+            name: "resize.IN", messages: 42, ready: 40, unacknowledged: 2, consumers: 1,
+            publishRate: 12.5, ackRate: 10, deliverRate: 11)
+        #expect(
+            QueueObservation(stats)
+                == QueueObservation(
+                    messages: 42, ready: 40, unacknowledged: 2, consumers: 1,
+                    publishRate: 12.5, ackRate: 10))
     }
 }

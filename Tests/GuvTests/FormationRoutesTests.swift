@@ -1,8 +1,9 @@
 import Foundation
 import HTTPServer
 import PlatformClients
-import Testing
 import TestSupport
+import Testing
+
 @testable import Guv
 
 /// The local formation's Heroku API through `Router.respond(to:)`: every
@@ -29,10 +30,15 @@ struct FormationRoutesTests {
         Case(method: .patch, path: "/apps/local/formation", body: "not json", status: 400, id: "bad_request"),
         Case(method: .patch, path: "/apps/local/formation", body: #"{"updates":[{"type":"worker"}]}"#, status: 400, id: "bad_request"),
         Case(method: .patch, path: "/apps/local/formation", body: #"{"updates":[{"type":"worker","quantity":1.5}]}"#, status: 400, id: "bad_request"),
-        Case(method: .patch, path: "/apps/local/formation", body: #"{"updates":[{"type":"worker","quantity":-1}]}"#, status: 422, id: "invalid_params"),
-        Case(method: .patch, path: "/apps/local/formation", body: #"{"updates":[{"type":"worker","quantity":9}]}"#, status: 422, id: "cannot_run_above_limit"),
+        Case(
+            method: .patch, path: "/apps/local/formation", body: #"{"updates":[{"type":"worker","quantity":-1}]}"#, status: 422, id: "invalid_params"),
+        Case(
+            method: .patch, path: "/apps/local/formation", body: #"{"updates":[{"type":"worker","quantity":9}]}"#, status: 422,
+            id: "cannot_run_above_limit"),
         // All or nothing: the known type in the batch is not scaled either.
-        Case(method: .patch, path: "/apps/local/formation", body: #"{"updates":[{"type":"web","quantity":0},{"type":"ghost","quantity":1}]}"#, status: 404, id: "not_found"),
+        Case(
+            method: .patch, path: "/apps/local/formation", body: #"{"updates":[{"type":"web","quantity":0},{"type":"ghost","quantity":1}]}"#,
+            status: 404, id: "not_found"),
         Case(method: .patch, path: "/apps/local/formation/worker", body: #"{"quantity":"x"}"#, status: 400, id: "bad_request"),
         Case(method: .delete, path: "/apps/local/formation", status: 405, id: "method_not_allowed"),
         Case(method: .post, path: "/apps/local/formation/worker", status: 405, id: "method_not_allowed"),
@@ -69,8 +75,10 @@ struct FormationRoutesTests {
 
     @Test func entriesHaveHerokusFields() async throws {
         let formation = LocalFormation(procfile: Self.procfile, app: "local") { _ in }
-        let response = await Self.respond(FormationRoutes(formation: formation), Case(method: .get, path: "/apps/local/formation/worker", status: 200))
-        #expect(String(decoding: response.body, as: UTF8.self)
+        let response = await Self.respond(
+            FormationRoutes(formation: formation), Case(method: .get, path: "/apps/local/formation/worker", status: 200))
+        #expect(
+            String(decoding: response.body, as: UTF8.self)
                 == #"{"app":{"name":"local"},"command":"sleep 1000","quantity":0,"size":"local","type":"worker"}"#)
     }
 
@@ -86,8 +94,9 @@ struct FormationRoutesTests {
     @Test("--token guards every route", arguments: tokens)
     func token(_ authorization: String?, _ path: String, _ status: Int) async throws {
         let formation = LocalFormation(procfile: Self.procfile, app: "local") { _ in }
-        let response = await Self.respond(FormationRoutes(formation: formation, token: "secret"),
-                                          Case(method: .get, path: path, authorization: authorization, status: status))
+        let response = await Self.respond(
+            FormationRoutes(formation: formation, token: "secret"),
+            Case(method: .get, path: path, authorization: authorization, status: status))
         #expect(response.status.code == status)
         if status == 401 {
             #expect(try JSONDecoder().decode(HerokuErrorBody.self, from: Data(response.body)).id == "unauthorized")
@@ -98,8 +107,9 @@ struct FormationRoutesTests {
     @Test func herokuClientReadsAndScalesInProcess() async throws {
         let formation = LocalFormation(procfile: Self.procfile, app: "local") { _ in }
         defer { formation.beginStopAll() }
-        let client = HerokuClient(baseURL: URL(string: "http://formation.test")!, token: "secret",
-                                  http: RouterHTTPClient(FormationRoutes(formation: formation, token: "secret").router))
+        let client = HerokuClient(
+            baseURL: URL(string: "http://formation.test")!, token: "secret",
+            http: RouterHTTPClient(FormationRoutes(formation: formation, token: "secret").router))
         #expect(try await client.formation(app: "local").map(\.type) == ["web", "worker"])
         let updated = try await client.update(app: "local", updates: [FormationUpdate(type: "worker", quantity: 1)])
         #expect(updated == [FormationEntry(type: "worker", quantity: 1, command: "sleep 1000", size: "local")])

@@ -1,7 +1,8 @@
 import Foundation
 import PlatformClients
-import Testing
 import TestSupport
+import Testing
+
 @testable import Guv
 
 /// A queue declared and filled through the real RabbitMQ management API.
@@ -62,12 +63,13 @@ struct TestQueue {
 @Suite("Governor against RabbitMQ and the local formation", .serialized, .timeLimit(.minutes(5)), .logsOnFailure)
 struct GovernorIntegrationTests {
     func config(queue: String) throws -> GuvConfig {
-        try ConfigLoader.load("""
-        '*': {app: local, pollinterval: 1}
-        t: {queue: \(queue), worker: worker, p: 10, stddev: 5, deadline: 60, concurrency: 3, max: 40}
-        ghost: {queue: \(queue), worker: ghost}
-        gone: {queue: \(queue).missing, worker: other}
-        """, environment: [:])
+        try ConfigLoader.load(
+            """
+            '*': {app: local, pollinterval: 1}
+            t: {queue: \(queue), worker: worker, p: 10, stddev: 5, deadline: 60, concurrency: 3, max: 40}
+            ghost: {queue: \(queue), worker: ghost}
+            gone: {queue: \(queue).missing, worker: other}
+            """, environment: [:])
     }
 
     /// Waits until the management API's (5 s sampled) stats show the messages.
@@ -80,8 +82,10 @@ struct GovernorIntegrationTests {
 
     /// A test queue holding 40 messages, a local formation of `worker` and
     /// `other` behind its Heroku-style routes, and a governor over both.
-    func withGovernor(prefix: String, dryRun: Bool,
-                      _ body: (Governor, LocalFormation) async throws -> Void) async throws {
+    func withGovernor(
+        prefix: String, dryRun: Bool,
+        _ body: (Governor, LocalFormation) async throws -> Void
+    ) async throws {
         try await TestQueue.with(prefix: prefix) { queue in
             try await queue.publish(40)
             let stats = queue.management
@@ -123,7 +127,7 @@ struct GovernorIntegrationTests {
             let byRole = Dictionary(uniqueKeysWithValues: records.map { ($0.role, $0) })
             #expect(byRole["t"]?.new == 4 && byRole["t"]?.error == nil)
             #expect(byRole["ghost"]?.error?.contains("process type 'ghost' missing") == true)
-            #expect(byRole["ghost"]?.estimate == 5 && byRole["ghost"]?.new == nil)   // guv defaults, max 5
+            #expect(byRole["ghost"]?.estimate == 5 && byRole["ghost"]?.new == nil) // guv defaults, max 5
             #expect(byRole["gone"]?.error?.contains("does not exist") == true)
             #expect(formation.formation().first { $0.type == "worker" }?.quantity == 4)
             #expect(await eventually { formation.liveCount("worker") == 4 })

@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import Guv
 
 /// The governor's poll loop as a Service: one iteration per poll, and a
@@ -38,7 +39,7 @@ import TestSupport
         let running = Task { try await group.run() }
         try await waitUntil("the first poll") { batches.withLock { $0 } > 0 }
         await group.triggerGracefulShutdown()
-        try await running.value  // an hour before the next poll: the shutdown cut the wait short
+        try await running.value // an hour before the next poll: the shutdown cut the wait short
         #expect(batches.withLock { $0 } == 1)
     }
 }

@@ -1,30 +1,35 @@
 import Foundation
 import Logging
 import PlatformClients
-import Testing
 import TestSupport
+import Testing
+
 @testable import Guv
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("Local formation", .serialized, .timeLimit(.minutes(2)), .logsOnFailure)
 struct LocalFormationTests {
-    static let procfile = try! Procfile.parse("""
-    # test processes
-    web: sh -c 'echo "listening on $PORT as $DYNO"; exec sleep 1000'
-    worker: sleep 1000
-    crash: sh -c 'echo dying; exit 1'
-    polite: sh -c 'trap "echo got TERM; exit 0" TERM; echo ready; while true; do sleep 0.1; done'
-    stubborn: sh -c 'trap "echo ignoring TERM" TERM; echo ready; while true; do sleep 0.1; done'
-    """)
+    static let procfile = try! Procfile.parse(
+        """
+        # test processes
+        web: sh -c 'echo "listening on $PORT as $DYNO"; exec sleep 1000'
+        worker: sleep 1000
+        crash: sh -c 'echo dying; exit 1'
+        polite: sh -c 'trap "echo got TERM; exit 0" TERM; echo ready; while true; do sleep 0.1; done'
+        stubborn: sh -c 'trap "echo ignoring TERM" TERM; echo ready; while true; do sleep 0.1; done'
+        """)
 
     /// The formation's output goes to `log` for the test to read, and to a
     /// logger so that a failing test shows it.
     func make(grace: Double = 10, limit: Int? = nil, log: LineLog) -> LocalFormation {
         let logger = Logger(label: "guv.test.formation")
-        return LocalFormation(procfile: Self.procfile, app: "local", portBase: 5700, graceSeconds: grace,
-                              backoff: RestartBackoff(initial: 0.05, maximum: 0.2, stableAfter: 5), limit: limit) { line in
+        return LocalFormation(
+            procfile: Self.procfile, app: "local", portBase: 5700, graceSeconds: grace,
+            backoff: RestartBackoff(initial: 0.05, maximum: 0.2, stableAfter: 5), limit: limit
+        ) { line in
             log.append(line)
             logger.info("\(line)")
         }
@@ -53,9 +58,10 @@ struct LocalFormationTests {
         let formation = make(log: log)
         defer { formation.beginStopAll() }
         try formation.scale("web", to: 2)
-        #expect(await eventually {
-            log.lines.contains("web.2 | listening on 5701 as web.2") && log.lines.contains("web.1 | listening on 5700 as web.1")
-        })
+        #expect(
+            await eventually {
+                log.lines.contains("web.2 | listening on 5701 as web.2") && log.lines.contains("web.1 | listening on 5700 as web.1")
+            })
     }
 
     @Test func crashedProcessesRestartWithBackoff() async throws {
@@ -139,10 +145,11 @@ struct LocalFormationTests {
         }
         #expect(aboveLimit.status == 422 && aboveLimit.id == "cannot_run_above_limit")
         let missing = try await #require(throws: HerokuAPIError.self) {
-            try await client.update(app: "local", updates: [FormationUpdate(type: "worker", quantity: 1), FormationUpdate(type: "ghost", quantity: 1)])
+            try await client.update(
+                app: "local", updates: [FormationUpdate(type: "worker", quantity: 1), FormationUpdate(type: "ghost", quantity: 1)])
         }
         #expect(missing.status == 404)
-        #expect(formation.formation().first { $0.type == "worker" }?.quantity == 2)   // all or nothing
+        #expect(formation.formation().first { $0.type == "worker" }?.quantity == 2) // all or nothing
         let otherApp = try await #require(throws: HerokuAPIError.self) { try await client.formation(app: "other") }
         #expect(otherApp.status == 404)
         let wrongToken = HerokuClient(baseURL: base, token: "guess", http: URLSessionHTTPClient())

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Guv
 
 /// Issue 6's end-to-end check: real RabbitMQ (private), real `imageresize resize`
@@ -8,8 +9,9 @@ import TestSupport
 /// them through the formation's Heroku API. A flood of resize requests must take
 /// the role to its maximum, every image must come out, and once the queue is empty
 /// the role must go back to its minimum, but only after the scale-down window.
-@Suite("Resize autoscaling with real RabbitMQ, resize workers and guv", .tags(.resizeAutoscaling), .serialized, .timeLimit(.minutes(15)),
-       .enabled(if: ProcessInfo.processInfo.environment["GUV_SKIP_RESIZE_AUTOSCALING"] == nil), .logsOnFailure)
+@Suite(
+    "Resize autoscaling with real RabbitMQ, resize workers and guv", .tags(.resizeAutoscaling), .serialized, .timeLimit(.minutes(15)),
+    .enabled(if: ProcessInfo.processInfo.environment["GUV_SKIP_RESIZE_AUTOSCALING"] == nil), .logsOnFailure)
 struct ResizeAutoscalingIntegrationTests {
     /// Big enough that one worker (30-70 ms an image here) is still busy when the
     /// management API's 5-second stats first show the backlog to guv.
@@ -47,8 +49,9 @@ struct ResizeAutoscalingIntegrationTests {
         ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
-    @Test("a flood of resize requests scales resize workers to the maximum and back down after the window",
-          arguments: [PolicyKind.guv, .predictive])
+    @Test(
+        "a flood of resize requests scales resize workers to the maximum and back down after the window",
+        arguments: [PolicyKind.guv, .predictive])
     func floodScalesResizeWorkersUpAndBackDown(policy: PolicyKind) async throws {
         let began = Date()
         let temporary = try ResizeAutoscalingPaths.makeTemporaryDirectory()
@@ -81,8 +84,9 @@ struct ResizeAutoscalingIntegrationTests {
         environment["LOG_LEVEL"] = "info"
         let procfile = try Procfile.parse("resize: '\(imageresize.path)' resize --role resize")
         let workerLog = LineLog()
-        let formation = LocalFormation(procfile: procfile, app: "local", environment: environment, graceSeconds: 5,
-                                       output: { workerLog.append($0) })
+        let formation = LocalFormation(
+            procfile: procfile, app: "local", environment: environment, graceSeconds: 5,
+            output: { workerLog.append($0) })
         defer { formation.beginStopAll() }
         let formationServer = try TestHTTPServer(router: FormationRoutes(formation: formation).router)
         defer { formationServer.stop() }
@@ -91,10 +95,11 @@ struct ResizeAutoscalingIntegrationTests {
         let guvLog = temporary.appendingPathComponent("guv.log")
         func debugging(_ what: String = "") -> Comment {
             let guvLines = Self.lines(guvLog)
-            return Comment(rawValue: what + "\nguv state records:\n" + guvLines.filter { $0.hasPrefix("{") }.suffix(60).joined(separator: "\n")
-                + "\nguv log:\n" + guvLines.filter { !$0.hasPrefix("{") }.suffix(20).joined(separator: "\n")
-                + "\nformation:\n" + workerLog.lines.filter { !$0.contains("image resized") }.suffix(30).joined(separator: "\n")
-                + "\nlast images:\n" + workerLog.lines.filter { $0.contains("image resized") }.suffix(5).joined(separator: "\n"))
+            return Comment(
+                rawValue: what + "\nguv state records:\n" + guvLines.filter { $0.hasPrefix("{") }.suffix(60).joined(separator: "\n")
+                    + "\nguv log:\n" + guvLines.filter { !$0.hasPrefix("{") }.suffix(20).joined(separator: "\n")
+                    + "\nformation:\n" + workerLog.lines.filter { !$0.contains("image resized") }.suffix(30).joined(separator: "\n")
+                    + "\nlast images:\n" + workerLog.lines.filter { $0.contains("image resized") }.suffix(5).joined(separator: "\n"))
         }
         func quantity() -> Int? { formation.formation().first { $0.type == "resize" }?.quantity }
 
@@ -116,8 +121,10 @@ struct ResizeAutoscalingIntegrationTests {
         let guv = try BuiltExecutable.guv.start(
             ["run", "--config", Self.config(policy: policy)],
             environment: BuiltExecutable.guvEnvironment(
-                ["GUV_BROKER": rabbit.amqpURL, "GUV_MANAGEMENT_URL": rabbit.managementURL, "GUV_APP": "local",
-                 "HEROKU_API_URL": formationServer.baseURL]),
+                [
+                    "GUV_BROKER": rabbit.amqpURL, "GUV_MANAGEMENT_URL": rabbit.managementURL, "GUV_APP": "local",
+                    "HEROKU_API_URL": formationServer.baseURL,
+                ]),
             log: guvLog)
         defer {
             if guv.isRunning { guv.terminate() }
@@ -144,7 +151,9 @@ struct ResizeAutoscalingIntegrationTests {
         let scaledUp = await eventually(timeout: .seconds(90)) { quantity() == Self.maximum && formation.liveCount("resize") == Self.maximum }
         #expect(scaledUp, debugging("the formation never ran \(Self.maximum) resize workers"))
         let upAfter = Date().timeIntervalSince(floodStart)
-        let threeConsumers = await eventually(timeout: .seconds(60), every: .milliseconds(500)) { await management.count("resize.IN", \.consumers) == Self.maximum }
+        let threeConsumers = await eventually(timeout: .seconds(60), every: .milliseconds(500)) {
+            await management.count("resize.IN", \.consumers) == Self.maximum
+        }
         #expect(threeConsumers, debugging("resize.IN never had \(Self.maximum) consumers"))
 
         // Drained: every request came out on resize.OUT, none on resize.ERROR.
@@ -175,15 +184,18 @@ struct ResizeAutoscalingIntegrationTests {
         #expect(records.allSatisfy { ($0["new"] as? Int ?? 0) <= Self.maximum }, debugging())
         #expect(records.contains { $0["new"] as? Int == Self.maximum }, debugging())
         let decided = records.filter { $0["estimate"] is Int }
-        let window: Int = switch policy {
-        case .guv: Int(Self.history / Self.pollinterval)
-        case .predictive: max(PredictiveEstimate().downscaleWindow, Int((2 / Self.pollinterval).rounded(.up)) + 1)
-        }
+        let window: Int =
+            switch policy {
+            case .guv: Int(Self.history / Self.pollinterval)
+            case .predictive: max(PredictiveEstimate().downscaleWindow, Int((2 / Self.pollinterval).rounded(.up)) + 1)
+            }
         if let topIndex = decided.lastIndex(where: { $0["new"] as? Int == Self.maximum }),
-           let downIndex = decided[topIndex...].firstIndex(where: { $0["new"] as? Int == 1 }) {
+            let downIndex = decided[topIndex...].firstIndex(where: { $0["new"] as? Int == 1 })
+        {
             let before = decided[max(decided.startIndex, downIndex - window)..<downIndex]
-            #expect(before.count == window && before.allSatisfy { ($0["estimate"] as? Int ?? 99) <= 1 },
-                    debugging("scale-down to 1 before a full window of low estimates"))
+            #expect(
+                before.count == window && before.allSatisfy { ($0["estimate"] as? Int ?? 99) <= 1 },
+                debugging("scale-down to 1 before a full window of low estimates"))
         } else {
             Issue.record(debugging("no record set \(Self.maximum) then 1"))
         }
@@ -199,8 +211,11 @@ struct ResizeAutoscalingIntegrationTests {
             return "\(n("messages"))/\(n("consumers"))->\(n("estimate")):\(n("current"))" + ((r["new"] as? Int).map { ">\($0)" } ?? "")
         }
         print("ResizeAutoscaling[\(policy.rawValue)] guv polls (messages/consumers->estimate:current>new): " + timeline.joined(separator: " "))
-        print(String(format: "ResizeAutoscaling[%@]: %d images, mean %.0f ms/image in the worker; %d at %.1f s, drained at %.1f s, back to 1 at %.1f s after the flood; %d guv records; whole test %.1f s",
-                     policy.rawValue, millis.count, mean, Self.maximum, upAfter, drainedAfter, downAfter, records.count,
-                     Date().timeIntervalSince(began)))
+        print(
+            String(
+                format:
+                    "ResizeAutoscaling[%@]: %d images, mean %.0f ms/image in the worker; %d at %.1f s, drained at %.1f s, back to 1 at %.1f s after the flood; %d guv records; whole test %.1f s",
+                policy.rawValue, millis.count, mean, Self.maximum, upAfter, drainedAfter, downAfter, records.count,
+                Date().timeIntervalSince(began)))
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import PlatformClients
-import Testing
 import TestSupport
+import Testing
+
 @testable import Guv
 
 extension Tag {
@@ -70,8 +71,9 @@ struct PrivateManagement {
     let client: RabbitMQManagementClient
 
     init(base: String) throws {
-        client = RabbitMQManagementClient(endpoint: try ManagementEndpoint.resolve(broker: nil, environment: ["RABBITMQ_MANAGEMENT_URL": base]),
-                                          http: URLSessionHTTPClient(timeout: 60))
+        client = RabbitMQManagementClient(
+            endpoint: try ManagementEndpoint.resolve(broker: nil, environment: ["RABBITMQ_MANAGEMENT_URL": base]),
+            http: URLSessionHTTPClient(timeout: 60))
     }
 
     private func call(_ method: String, _ segments: [String], _ body: Any? = nil) async throws -> HTTPClientResponse {
@@ -92,9 +94,11 @@ struct PrivateManagement {
     }
 
     func publish(toQueue queue: String, json: Data) async throws {
-        let body: [String: Any] = ["properties": ["content_type": "application/json", "delivery_mode": 2],
-                                   "routing_key": queue, "payload": String(decoding: json, as: UTF8.self),
-                                   "payload_encoding": "string"]
+        let body: [String: Any] = [
+            "properties": ["content_type": "application/json", "delivery_mode": 2],
+            "routing_key": queue, "payload": String(decoding: json, as: UTF8.self),
+            "payload_encoding": "string",
+        ]
         let response = try await call("POST", ["exchanges", "/", "amq.default", "publish"], body)
         let routed = (try? JSONSerialization.jsonObject(with: response.body) as? [String: Any])?["routed"] as? Bool
         guard response.status == 200, routed == true else {
@@ -113,11 +117,13 @@ struct PrivateManagement {
 
     /// Takes one message off a queue (acknowledged) and returns its payload.
     func take(_ name: String) async throws -> Data? {
-        let response = try await call("POST", ["queues", "/", name, "get"],
-                                      ["count": 1, "ackmode": "ack_requeue_false", "encoding": "auto"])
+        let response = try await call(
+            "POST", ["queues", "/", name, "get"],
+            ["count": 1, "ackmode": "ack_requeue_false", "encoding": "auto"])
         guard response.status == 200,
-              let messages = try JSONSerialization.jsonObject(with: response.body) as? [[String: Any]],
-              let payload = messages.first?["payload"] as? String else { return nil }
+            let messages = try JSONSerialization.jsonObject(with: response.body) as? [[String: Any]],
+            let payload = messages.first?["payload"] as? String
+        else { return nil }
         return Data(payload.utf8)
     }
 }

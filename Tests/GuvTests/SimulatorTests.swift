@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Guv
 
 @Suite("Policy simulator", .logsOnFailure)
@@ -49,8 +50,8 @@ struct SimulatorTests {
         let r = Simulation(config: config, seed: 3).run(RoleScalerPolicy(name: "guv", config: config), trace: trace)
         #expect(r.jobs == 3 && r.deadlineMisses == 0)
         #expect(r.utilization > 0 && r.utilization < 1)
-        #expect(r.workerSeconds >= 60)   // the minimum worker runs the whole trace
-        #expect(r.maxQueueWait == 0)     // one idle worker with two slots
+        #expect(r.workerSeconds >= 60) // the minimum worker runs the whole trace
+        #expect(r.maxQueueWait == 0) // one idle worker with two slots
     }
 
     @Test func aSlowPolicyMissesDeadlines() {
@@ -67,8 +68,8 @@ struct SimulatorTests {
         var hpa = HPAPolicy(target: 0.5, minimum: 1, maximum: 10)
         let q = QueueObservation(messages: 0)
         #expect(hpa.decide(SimulationSnapshot(time: 0, queue: q, current: 2, utilization: 1.0)) == 4)
-        #expect(hpa.decide(SimulationSnapshot(time: 15, queue: q, current: 4, utilization: 0.52)) == nil)   // within 10%
-        #expect(hpa.decide(SimulationSnapshot(time: 30, queue: q, current: 4, utilization: 0.1)) == nil)    // stabilized at 4
+        #expect(hpa.decide(SimulationSnapshot(time: 15, queue: q, current: 4, utilization: 0.52)) == nil) // within 10%
+        #expect(hpa.decide(SimulationSnapshot(time: 30, queue: q, current: 4, utilization: 0.1)) == nil) // stabilized at 4
         #expect(hpa.decide(SimulationSnapshot(time: 331, queue: q, current: 4, utilization: 0.1)) == 1)
     }
 
@@ -89,9 +90,10 @@ struct SimulatorTests {
     }
 
     @Test func metricsAndRecordsRender() {
-        let record = RoleRecord(time: Date(timeIntervalSince1970: 0), role: "resize", app: "local", worker: "resize",
-                                queue: "resize.IN", policy: .predictive, messages: 12, ready: 10, unacked: 2, consumers: 1,
-                                publishRate: 3.5, ackRate: 2, estimate: 2, current: 1, new: 2, dryRun: false, error: nil)
+        let record = RoleRecord(
+            time: Date(timeIntervalSince1970: 0), role: "resize", app: "local", worker: "resize",
+            queue: "resize.IN", policy: .predictive, messages: 12, ready: 10, unacked: 2, consumers: 1,
+            publishRate: 3.5, ackRate: 2, estimate: 2, current: 1, new: 2, dryRun: false, error: nil)
         let text = MetricsText.render([record])
         #expect(text.contains("guv_queue_messages{role=\"resize\"} 12.0"))
         #expect(text.contains("guv_target_workers{role=\"resize\"} 2.0"))

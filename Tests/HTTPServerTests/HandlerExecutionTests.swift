@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 /// The main paths under both places handlers can run: on the event loop (the
@@ -10,7 +11,10 @@ import TestSupport
 
     @Test(arguments: modes)
     func pipeliningSlowHandlersStreamsAndWebSocket(_ mode: HTTPServer.HandlerExecution) async throws {
-        try await withServer({ $0.handlerExecution = mode; $0.eventLoopCount = 1 }) { port in
+        try await withServer({
+            $0.handlerExecution = mode
+            $0.eventLoopCount = 1
+        }) { port in
             try await onThread {
                 let slow = try TestClient(port: port)
                 try slow.send("GET /slow/2000 HTTP/1.1\r\nHost: x\r\n\r\n")

@@ -1,7 +1,8 @@
-import Testing
-import TestSupport
-@testable import HTTPServer
 import Primitives
+import TestSupport
+import Testing
+
+@testable import HTTPServer
 
 /// A seeded, bounded fuzz run of the request parser: mutated valid requests and
 /// random bytes. Each input must end in requests or one error with a status the
@@ -13,9 +14,11 @@ import Primitives
     static let allowedStatuses: Set<Int> = [400, 413, 414, 417, 431, 501, 505]
 
     static let corpus: [[UInt8]] = (ParserTableTests.valid + ParserTableTests.invalid).map { Array($0.input.utf8) }
-    static let tokens: [[UInt8]] = ["\r\n", "\r\n\r\n", ":", " ", "\t", "\n", "\r", "chunked", "Content-Length: ",
-                                    "Transfer-Encoding: ", "0\r\n\r\n", "ffffffffffffffff", "-1", "Host: x\r\n",
-                                    "Expect: 100-continue\r\n", "HTTP/1.1", "\u{0}", "\u{7f}", "%00", ";"].map { Array($0.utf8) }
+    static let tokens: [[UInt8]] = [
+        "\r\n", "\r\n\r\n", ":", " ", "\t", "\n", "\r", "chunked", "Content-Length: ",
+        "Transfer-Encoding: ", "0\r\n\r\n", "ffffffffffffffff", "-1", "Host: x\r\n",
+        "Expect: 100-continue\r\n", "HTTP/1.1", "\u{0}", "\u{7f}", "%00", ";",
+    ].map { Array($0.utf8) }
 
     static func mutate(_ input: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
         var bytes = input
@@ -52,8 +55,9 @@ import Primitives
             let whole = ParserHarness.run(input, chunkSizes: [input.count])
             let split = ParserHarness.run(input, chunkSizes: chunks)
             let byByte = ParserHarness.run(input, chunkSizes: [1])
-            #expect(whole == split && whole == byByte,
-                    "iteration \(iteration): outcome depends on splitting for \(Array(input))")
+            #expect(
+                whole == split && whole == byByte,
+                "iteration \(iteration): outcome depends on splitting for \(Array(input))")
             for outcome in whole {
                 switch outcome {
                 case .request: requests += 1

@@ -1,22 +1,28 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 @Suite(.logsOnFailure) struct ResponseSerializerTests {
-    func serialize(_ response: HTTPResponse, version: HTTPVersion = .http1_1, keepAlive: Bool = true,
-                   includeBody: Bool = true) -> String {
+    func serialize(
+        _ response: HTTPResponse, version: HTTPVersion = .http1_1, keepAlive: Bool = true,
+        includeBody: Bool = true
+    ) -> String {
         var buffer: [UInt8] = []
-        ResponseSerializer.append(response, to: &buffer, version: version, keepAlive: keepAlive,
-                                  includeBody: includeBody, date: Array("Date: D\r\n".utf8), requestId: "r1")
+        ResponseSerializer.append(
+            response, to: &buffer, version: version, keepAlive: keepAlive,
+            includeBody: includeBody, date: Array("Date: D\r\n".utf8), requestId: "r1")
         return String(decoding: buffer, as: UTF8.self)
     }
 
     @Test func serverOwnsFramingHeaders() {
-        let response = HTTPResponse(headers: ["Content-Length": "999", "Connection": "upgrade", "X-A": "1"],
-                                    body: Array("hey".utf8))
+        let response = HTTPResponse(
+            headers: ["Content-Length": "999", "Connection": "upgrade", "X-A": "1"],
+            body: Array("hey".utf8))
         #expect(serialize(response) == "HTTP/1.1 200 OK\r\nX-A: 1\r\nDate: D\r\nX-Request-Id: r1\r\nContent-Length: 3\r\n\r\nhey")
-        #expect(serialize(response, keepAlive: false, includeBody: false)
-            == "HTTP/1.1 200 OK\r\nX-A: 1\r\nDate: D\r\nX-Request-Id: r1\r\nContent-Length: 3\r\nConnection: close\r\n\r\n")
+        #expect(
+            serialize(response, keepAlive: false, includeBody: false)
+                == "HTTP/1.1 200 OK\r\nX-A: 1\r\nDate: D\r\nX-Request-Id: r1\r\nContent-Length: 3\r\nConnection: close\r\n\r\n")
         #expect(serialize(response, version: .http1_0).contains("Connection: keep-alive\r\n"))
     }
 

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 /// Every configurable limit, answered with its status and a closed connection.
@@ -21,13 +22,22 @@ import TestSupport
 
     static let cases: [Case] = [
         Case(name: "request line too long", request: "GET /" + String(repeating: "a", count: 200) + " HTTP/1.1\r\nHost: x\r\n\r\n", status: 414),
-        Case(name: "header section too large", request: "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + String(repeating: "b", count: 400) + "\r\n\r\n", status: 431),
+        Case(
+            name: "header section too large", request: "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + String(repeating: "b", count: 400) + "\r\n\r\n",
+            status: 431),
         Case(name: "too many headers", request: "GET / HTTP/1.1\r\nHost: x\r\n" + (1...9).map { "X-\($0): 1\r\n" }.joined() + "\r\n", status: 431),
         Case(name: "Content-Length over the limit", request: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 65\r\n\r\n", status: 413),
-        Case(name: "chunked body over the limit", request: "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n" + String(repeating: "c", count: 64) + "\r\n1\r\nx\r\n0\r\n\r\n", status: 413),
-        Case(name: "100-continue with a body over the limit gets 413, not 100", request: "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 1000\r\n\r\n", status: 413),
+        Case(
+            name: "chunked body over the limit",
+            request: "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n" + String(repeating: "c", count: 64)
+                + "\r\n1\r\nx\r\n0\r\n\r\n", status: 413),
+        Case(
+            name: "100-continue with a body over the limit gets 413, not 100",
+            request: "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 1000\r\n\r\n", status: 413),
         Case(name: "unsupported transfer coding", request: "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", status: 501),
-        Case(name: "Content-Length with Transfer-Encoding", request: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", status: 400),
+        Case(
+            name: "Content-Length with Transfer-Encoding",
+            request: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", status: 400),
         Case(name: "HTTP/2 request line", request: "GET / HTTP/2.0\r\nHost: x\r\n\r\n", status: 505),
     ]
 

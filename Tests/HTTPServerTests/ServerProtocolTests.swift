@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 /// HTTP/1.1 behaviour over real sockets on 127.0.0.1 (and ::1).
@@ -24,8 +25,9 @@ import TestSupport
         try await withServer { port in
             try await onThread {
                 let client = try TestClient(port: port)
-                try client.send("GET /slow/300 HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
-                    + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nbodyGET /path/last HTTP/1.1\r\nHost: x\r\n\r\n")
+                try client.send(
+                    "GET /slow/300 HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nbodyGET /path/last HTTP/1.1\r\nHost: x\r\n\r\n")
                 let texts = try (0..<4).map { _ in try client.readResponse().text }
                 #expect(texts == ["slow 300", "hello", "body", "last"])
             }
@@ -84,8 +86,9 @@ import TestSupport
         try await withServer { port in
             try await onThread {
                 let client = try TestClient(port: port)
-                try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    + "4\r\nwiki\r\n5;note=x\r\npedia\r\n0\r\nChecksum: abc\r\n\r\n")
+                try client.send(
+                    "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "4\r\nwiki\r\n5;note=x\r\npedia\r\n0\r\nChecksum: abc\r\n\r\n")
                 let response = try client.readResponse()
                 #expect(response.text == "wikipedia")
                 #expect(response.header("X-Trailer-Checksum") == "abc")

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 /// Graceful shutdown: in-flight requests finish, idle connections close, `run()` returns.

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 /// Streamed (chunked) response bodies.
@@ -11,7 +12,8 @@ import TestSupport
         var body: [UInt8] = []
         while true {
             guard let lineEnd = TestClient.find([13, 10], in: Array(bytes[index...])).map({ $0 + index }),
-                  let size = Int(String(decoding: bytes[index..<lineEnd], as: UTF8.self), radix: 16) else { return nil }
+                let size = Int(String(decoding: bytes[index..<lineEnd], as: UTF8.self), radix: 16)
+            else { return nil }
             index = lineEnd + 2
             if size == 0 {
                 guard bytes.count >= index + 2, bytes[index] == 13, bytes[index + 1] == 10 else { return nil }

@@ -1,7 +1,8 @@
 import Foundation
 import Primitives
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 /// A page and a WebSocket on one path (an FBP runtime serves both at `/`),

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-import TestSupport
 import Primitives
+import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 @Suite(.logsOnFailure) struct WebSocketUnitTests {
@@ -30,10 +31,13 @@ import Primitives
     }
 
     static let frameCases: [FrameCase] = [
-        FrameCase(name: "masked text 'Hi'", bytes: [0x81, 0x82, 1, 2, 3, 4, UInt8(ascii: "H") ^ 1, UInt8(ascii: "i") ^ 2],
-                  expected: .frame(WebSocketFrame(fin: true, opcode: 1, payload: Array("Hi".utf8)))),
+        FrameCase(
+            name: "masked text 'Hi'", bytes: [0x81, 0x82, 1, 2, 3, 4, UInt8(ascii: "H") ^ 1, UInt8(ascii: "i") ^ 2],
+            expected: .frame(WebSocketFrame(fin: true, opcode: 1, payload: Array("Hi".utf8)))),
         FrameCase(name: "unmasked frame", bytes: [0x81, 0x02, 72, 105], expected: .error(.protocolError, "client frames must be masked")),
-        FrameCase(name: "reserved bit", bytes: [0xC1, 0x80, 0, 0, 0, 0], expected: .error(.protocolError, "reserved bits set without a negotiated extension")),
+        FrameCase(
+            name: "reserved bit", bytes: [0xC1, 0x80, 0, 0, 0, 0],
+            expected: .error(.protocolError, "reserved bits set without a negotiated extension")),
         FrameCase(name: "unknown opcode", bytes: [0x83, 0x80, 0, 0, 0, 0], expected: .error(.protocolError, "unknown opcode 3")),
         FrameCase(name: "fragmented ping", bytes: [0x09, 0x80, 0, 0, 0, 0], expected: .error(.protocolError, "fragmented control frame")),
         FrameCase(name: "long ping", bytes: [0x89, 0xFE, 0, 200], expected: .error(.protocolError, "control frame longer than 125 bytes")),
@@ -53,11 +57,15 @@ import Primitives
         #expect(assembler.push(WebSocketFrame(fin: false, opcode: 1, payload: Array("Hel".utf8))) == .none)
         #expect(assembler.push(WebSocketFrame(fin: true, opcode: 9, payload: [1])) == .ping([1]))
         #expect(assembler.push(WebSocketFrame(fin: true, opcode: 0, payload: Array("lo".utf8))) == .message(.text("Hello")))
-        #expect(assembler.push(WebSocketFrame(fin: true, opcode: 0, payload: [])) == .fail(.protocolError, "continuation frame without a message in progress"))
+        #expect(
+            assembler.push(WebSocketFrame(fin: true, opcode: 0, payload: []))
+                == .fail(.protocolError, "continuation frame without a message in progress"))
 
         var strict = WebSocketMessageAssembler(maxMessageBytes: 10)
         _ = strict.push(WebSocketFrame(fin: false, opcode: 2, payload: [1]))
-        #expect(strict.push(WebSocketFrame(fin: true, opcode: 1, payload: [])) == .fail(.protocolError, "new data frame while a fragmented message is in progress"))
+        #expect(
+            strict.push(WebSocketFrame(fin: true, opcode: 1, payload: []))
+                == .fail(.protocolError, "new data frame while a fragmented message is in progress"))
 
         var small = WebSocketMessageAssembler(maxMessageBytes: 4)
         _ = small.push(WebSocketFrame(fin: false, opcode: 2, payload: [1, 2, 3]))
@@ -97,7 +105,8 @@ import Primitives
             var bytes: [UInt8] = []
             for _ in 0..<Int.random(in: 1...4, using: &rng) {
                 let opcode = [0, 1, 2, 8, 9, 10, 3].randomElement(using: &rng)!
-                let first = UInt8(Bool.random(using: &rng) ? 0x80 : 0) | UInt8(opcode)
+                let first =
+                    UInt8(Bool.random(using: &rng) ? 0x80 : 0) | UInt8(opcode)
                     | (Int.random(in: 0..<20, using: &rng) == 0 ? 0x40 : 0)
                 let length = Int.random(in: 0...70, using: &rng)
                 let masked: UInt8 = Int.random(in: 0..<20, using: &rng) == 0 ? 0 : 0x80

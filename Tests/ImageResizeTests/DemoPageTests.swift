@@ -1,16 +1,18 @@
 import Foundation
 import HTTPServer
 import PlatformClients
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImageResize
 
 @Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct DemoPageTests {
     @Test func settingsComeFromTheEnvironment() throws {
-        let settings = DemoSettings(environment: [
-            "IMAGERESIZE_DEMO_IMAGES": " http://img/a.jpg, http://img/b.png ,,", "IMAGERESIZE_DEMO_DEADLINE": "12",
-            "IMAGERESIZE_DEMO_QUEUE": "thumbs.IN",
-        ], brokerURL: "amqp://guest:guest@localhost:5710/")
+        let settings = DemoSettings(
+            environment: [
+                "IMAGERESIZE_DEMO_IMAGES": " http://img/a.jpg, http://img/b.png ,,", "IMAGERESIZE_DEMO_DEADLINE": "12",
+                "IMAGERESIZE_DEMO_QUEUE": "thumbs.IN",
+            ], brokerURL: "amqp://guest:guest@localhost:5710/")
         #expect(settings.images == ["http://img/a.jpg", "http://img/b.png"])
         #expect(settings.deadline == 12)
         #expect(settings.queue == "thumbs.IN")
@@ -24,8 +26,9 @@ import TestSupport
     /// ...what `scripts/services env` exports for the demo's 5710/15710 does, and
     /// the vhost comes from the broker URL.
     @Test func theManagementAPIFollowsTheOneRule() throws {
-        let demo = DemoSettings(environment: ["RABBITMQ_MANAGEMENT_URL": "http://guest:guest@localhost:15710"],
-                                brokerURL: "amqp://guest:guest@localhost:5710/demo")
+        let demo = DemoSettings(
+            environment: ["RABBITMQ_MANAGEMENT_URL": "http://guest:guest@localhost:15710"],
+            brokerURL: "amqp://guest:guest@localhost:5710/demo")
         let endpoint = try demo.management.get()
         #expect(endpoint.apiURL.absoluteString == "http://localhost:15710/api" && endpoint.vhost == "demo")
         let hosted = try DemoSettings(environment: [:], brokerURL: "amqps://u:p@bunny.rmq.cloudamqp.com/u").management.get()
@@ -101,8 +104,9 @@ import TestSupport
         let router = try Self.router(environment: [:])
         let response = await router.respond(to: HTTPRequest(method: .get, target: "/"))
         let settings = DemoSettings(environment: [:], brokerURL: nil)
-        #expect(String(decoding: response.body, as: UTF8.self)
-                    == file.replacingOccurrences(of: "__DEMO_CONFIG__", with: DemoPageHTML.configJSON(settings)))
+        #expect(
+            String(decoding: response.body, as: UTF8.self)
+                == file.replacingOccurrences(of: "__DEMO_CONFIG__", with: DemoPageHTML.configJSON(settings)))
     }
 
     @Test func pageCanBeTurnedOff() {
@@ -113,7 +117,10 @@ import TestSupport
 @Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct DemoStateMonitorTests {
     actor Reads {
         var count = 0
-        func next() -> Int { count += 1; return count }
+        func next() -> Int {
+            count += 1
+            return count
+        }
     }
 
     @Test func readsTheQueueOncePerMaxAge() async {
@@ -134,6 +141,11 @@ import TestSupport
             throw ManagementError.unreachable(url: "http://localhost:15672/api", reason: "connection refused")
         }
         let state = await monitor.state()
-        #expect(state == DemoState(workers: nil, queue: nil, queueName: "resize.IN", management: "unreachable: " + ManagementError.unreachable(url: "http://localhost:15672/api", reason: "connection refused").description))
+        #expect(
+            state
+                == DemoState(
+                    workers: nil, queue: nil, queueName: "resize.IN",
+                    management: "unreachable: "
+                        + ManagementError.unreachable(url: "http://localhost:15672/api", reason: "connection refused").description))
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import MsgFlo
 import MsgFloAMQP
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImageResize
 
 /// A real `imageresize resize` process (the shared RabbitMQ) is sent image
@@ -31,9 +32,11 @@ struct ImageBombWorkerTests {
         let role = "test.bombs.\(UUID().uuidString.prefix(8).lowercased())"
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("\(role).log")
         // TIFF allowed, so the 64-band file reaches the band check rather than the format check.
-        let worker = try Self.startWorker(role: role, log: log, environment: [
-            "IMAGERESIZE_ALLOW_HOSTS": "127.0.0.1:\(port)", "IMAGERESIZE_INPUT_FORMATS": "jpeg,png,webp,gif,tiff",
-        ])
+        let worker = try Self.startWorker(
+            role: role, log: log,
+            environment: [
+                "IMAGERESIZE_ALLOW_HOSTS": "127.0.0.1:\(port)", "IMAGERESIZE_INPUT_FORMATS": "jpeg,png,webp,gif,tiff",
+            ])
         let transport = try await AMQPTestBroker.connectedTransport()
         var failure: (any Error)?
         do {
@@ -49,8 +52,10 @@ struct ImageBombWorkerTests {
         if let failure { throw failure }
     }
 
-    static func send(_ bombs: [(path: String, spec: (Int?, Int?, Fit), code: String?)], port: Int, role: String,
-                     worker: Process, log: URL, transport: AMQPTransport) async throws {
+    static func send(
+        _ bombs: [(path: String, spec: (Int?, Int?, Fit), code: String?)], port: Int, role: String,
+        worker: Process, log: URL, transport: AMQPTransport
+    ) async throws {
         #expect(await eventually { Self.read(log).contains("participant started") }, "the worker did not start: \(Self.read(log))")
         let jobID = UUID()
         let imageIDs = bombs.map { _ in UUID() }
@@ -87,7 +92,8 @@ struct ImageBombWorkerTests {
     static func peakResidentBytes(of pid: Int32) throws -> Int {
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else {
+            let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        else {
             throw HarnessError("no VmHWM in /proc/\(pid)/status")
         }
         return kilobytes * 1024

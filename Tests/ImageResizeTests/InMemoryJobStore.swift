@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import ImageResize
 
 /// A `JobStore` in memory with the semantics of `PostgresJobStore` (times kept
@@ -22,9 +23,11 @@ actor InMemoryJobStore: JobStore, ExpiringJobStore {
     func create(jobID: UUID, images: [(id: UUID, spec: ImageSpec)], at: Date) throws {
         try check()
         let at = Self.microseconds(at)
-        jobsByID[jobID] = JobRecord(id: jobID, createdAt: at, updatedAt: at, images: images.enumerated().map { position, image in
-            ImageRecord(id: image.id, position: position, spec: image.spec, createdAt: at)
-        })
+        jobsByID[jobID] = JobRecord(
+            id: jobID, createdAt: at, updatedAt: at,
+            images: images.enumerated().map { position, image in
+                ImageRecord(id: image.id, position: position, spec: image.spec, createdAt: at)
+            })
     }
 
     func delete(jobID: UUID) throws {
@@ -57,14 +60,17 @@ actor InMemoryJobStore: JobStore, ExpiringJobStore {
         let statuses = jobs.map(\.status)
         return JobStats(
             windowSeconds: window,
-            jobs: JobStats.Counts(total: jobs.count, pending: statuses.count(of: .pending), completed: statuses.count(of: .completed),
-                                  failed: statuses.count(of: .failed), partial: statuses.count(of: .partial)),
-            images: JobStats.Counts(total: images.count, pending: images.count { $0.status == .queued },
-                                    completed: images.count { $0.status == .completed }, failed: images.count { $0.status == .failed }),
+            jobs: JobStats.Counts(
+                total: jobs.count, pending: statuses.count(of: .pending), completed: statuses.count(of: .completed),
+                failed: statuses.count(of: .failed), partial: statuses.count(of: .partial)),
+            images: JobStats.Counts(
+                total: images.count, pending: images.count { $0.status == .queued },
+                completed: images.count { $0.status == .completed }, failed: images.count { $0.status == .failed }),
             waitingMs: JobStats.Percentiles(of: images.compactMap { image in image.startedAt.map { Self.milliseconds(image.createdAt, $0) } }),
-            processingMs: JobStats.Percentiles(of: images.compactMap { image in
-                image.startedAt.flatMap { started in (image.completedAt ?? image.failedAt).map { Self.milliseconds(started, $0) } }
-            }),
+            processingMs: JobStats.Percentiles(
+                of: images.compactMap { image in
+                    image.startedAt.flatMap { started in (image.completedAt ?? image.failedAt).map { Self.milliseconds(started, $0) } }
+                }),
             jobMs: JobStats.Percentiles(of: jobs.compactMap { job in job.finishedAt.map { Self.milliseconds(job.createdAt, $0) } }))
     }
 
@@ -127,6 +133,6 @@ actor InMemoryJobStore: JobStore, ExpiringJobStore {
     }
 }
 
-private extension [JobStatus] {
-    func count(of status: JobStatus) -> Int { count { $0 == status } }
+extension [JobStatus] {
+    fileprivate func count(of status: JobStatus) -> Int { count { $0 == status } }
 }

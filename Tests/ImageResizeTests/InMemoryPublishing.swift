@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import ImageResize
 
 /// Resized bytes in memory, with an ETag per stored version.

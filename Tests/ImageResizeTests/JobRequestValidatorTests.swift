@@ -1,8 +1,9 @@
 import Foundation
 import MsgFlo
-import Testing
 import TestSupport
+import Testing
 import Vips
+
 @testable import ImageResize
 
 private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(text.utf8)) }
@@ -11,15 +12,25 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
     let limits = JobLimits(maxImagesPerJob: 3, maxDimension: 2000)
 
     @Test(arguments: [
-        (#"{"images":[{"url":"http://a.example/x.jpg","width":300}]}"#,
-         [ImageSpec(url: "http://a.example/x.jpg", width: 300, height: nil)]),
-        (#"{"images":[{"input":"https://a.example/x.jpg","width":400,"height":400,"format":"png","policy":"max","operation":"resize"}]}"#,
-         [ImageSpec(url: "https://a.example/x.jpg", width: 400, height: 400, fit: .inside, format: .png)]),
-        (#"{"images":[{"url":"http://a/1","width":10,"height":20,"fit":"cover","format":"webp","quality":50},{"url":"http://a/2","height":5,"format":"jpg"}]}"#,
-         [ImageSpec(url: "http://a/1", width: 10, height: 20, fit: .cover, format: .webp, quality: 50),
-          ImageSpec(url: "http://a/2", width: nil, height: 5, format: .jpeg)]),
-        (#"{"images":[{"url":"http://a/1","width":10,"height":20,"policy":"crop"}]}"#,
-         [ImageSpec(url: "http://a/1", width: 10, height: 20, fit: .cover)]),
+        (
+            #"{"images":[{"url":"http://a.example/x.jpg","width":300}]}"#,
+            [ImageSpec(url: "http://a.example/x.jpg", width: 300, height: nil)]
+        ),
+        (
+            #"{"images":[{"input":"https://a.example/x.jpg","width":400,"height":400,"format":"png","policy":"max","operation":"resize"}]}"#,
+            [ImageSpec(url: "https://a.example/x.jpg", width: 400, height: 400, fit: .inside, format: .png)]
+        ),
+        (
+            #"{"images":[{"url":"http://a/1","width":10,"height":20,"fit":"cover","format":"webp","quality":50},{"url":"http://a/2","height":5,"format":"jpg"}]}"#,
+            [
+                ImageSpec(url: "http://a/1", width: 10, height: 20, fit: .cover, format: .webp, quality: 50),
+                ImageSpec(url: "http://a/2", width: nil, height: 5, format: .jpeg),
+            ]
+        ),
+        (
+            #"{"images":[{"url":"http://a/1","width":10,"height":20,"policy":"crop"}]}"#,
+            [ImageSpec(url: "http://a/1", width: 10, height: 20, fit: .cover)]
+        ),
     ])
     func accepts(body: String, expected: [ImageSpec]) throws {
         let specs = try JobRequestValidator.validate(parse(body), limits: limits).get()
@@ -67,8 +78,13 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
     @Test func errorBodyShape() throws {
         let error = APIError.invalid([.init(field: "images[0].url", problem: "is required")])
         let json = try JSONValue(parsing: error.body)
-        #expect(json == ["error": ["code": "invalid_request", "message": .string(error.message),
-                                   "details": [["field": "images[0].url", "problem": "is required"]]]])
+        #expect(
+            json == [
+                "error": [
+                    "code": "invalid_request", "message": .string(error.message),
+                    "details": [["field": "images[0].url", "problem": "is required"]],
+                ]
+            ])
     }
 }
 
@@ -118,13 +134,15 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
         #expect(processor.thumbnailer.cpuSecondsPerImage == 2.5)
     }
 
-    @Test(arguments: [("PORT", "http"), ("PORT", "70000"), ("IMAGERESIZE_MAX_IMAGES", "0"), ("IMAGERESIZE_RESIZE_TIMEOUT", "-1"),
-                        ("IMAGERESIZE_DOWNLOAD_AHEAD", "65"), ("IMAGERESIZE_DOWNLOAD_AHEAD", "-1"),
-                        ("IMAGERESIZE_PRUNE_PROGRESSIVE_JPEG", "maybe"), ("IMAGERESIZE_MAX_WAIT", "1e300"),
-                        ("IMAGERESIZE_PUBLISH_TIMEOUT", "86401"), ("IMAGERESIZE_MAX_WAIT", "nan"), ("IMAGERESIZE_MAX_WAIT", "inf"),
-                        ("IMAGERESIZE_INPUT_FORMATS", "jpeg,svg"), ("IMAGERESIZE_INPUT_FORMATS", ","),
-                        ("IMAGERESIZE_MAX_IMAGE_MEMORY", "1000"), ("IMAGERESIZE_MAX_IMAGE_MEMORY", "9223372036854775807"),
-                        ("IMAGERESIZE_RESIZE_CPU_SECONDS", "0"), ("IMAGERESIZE_RESIZE_CPU_SECONDS", "1e308")])
+    @Test(arguments: [
+        ("PORT", "http"), ("PORT", "70000"), ("IMAGERESIZE_MAX_IMAGES", "0"), ("IMAGERESIZE_RESIZE_TIMEOUT", "-1"),
+        ("IMAGERESIZE_DOWNLOAD_AHEAD", "65"), ("IMAGERESIZE_DOWNLOAD_AHEAD", "-1"),
+        ("IMAGERESIZE_PRUNE_PROGRESSIVE_JPEG", "maybe"), ("IMAGERESIZE_MAX_WAIT", "1e300"),
+        ("IMAGERESIZE_PUBLISH_TIMEOUT", "86401"), ("IMAGERESIZE_MAX_WAIT", "nan"), ("IMAGERESIZE_MAX_WAIT", "inf"),
+        ("IMAGERESIZE_INPUT_FORMATS", "jpeg,svg"), ("IMAGERESIZE_INPUT_FORMATS", ","),
+        ("IMAGERESIZE_MAX_IMAGE_MEMORY", "1000"), ("IMAGERESIZE_MAX_IMAGE_MEMORY", "9223372036854775807"),
+        ("IMAGERESIZE_RESIZE_CPU_SECONDS", "0"), ("IMAGERESIZE_RESIZE_CPU_SECONDS", "1e308"),
+    ])
     func rejectsBadValues(name: String, value: String) {
         #expect(throws: ServiceConfigError.self) { try ServiceConfig(environment: [name: value]) }
     }
@@ -132,9 +150,10 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
 
 @Suite(.logsOnFailure) struct ResizeMessagesTests {
     @Test func requestRoundTrips() throws {
-        let request = ResizeRequest(jobID: UUID(), imageID: UUID(),
-                                    spec: ImageSpec(url: "http://a/1", width: 10, height: nil),
-                                    createdAt: Date(timeIntervalSince1970: 1_700_000_000.25))
+        let request = ResizeRequest(
+            jobID: UUID(), imageID: UUID(),
+            spec: ImageSpec(url: "http://a/1", width: 10, height: nil),
+            createdAt: Date(timeIntervalSince1970: 1_700_000_000.25))
         let decoded = try ResizeRequest.decode(request.encoded())
         #expect(decoded.jobID == request.jobID)
         #expect(decoded.spec == request.spec)
@@ -147,11 +166,16 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
 
 @Suite(.logsOnFailure) struct JobViewTests {
     @Test func pendingJobHasOneShapeWithNullsAndLowercaseIDs() throws {
-        let jobID = UUID(), imageID = UUID()
+        let jobID = UUID()
+        let imageID = UUID()
         let created = Date(timeIntervalSince1970: 1_800_000_000)
-        let job = JobRecord(id: jobID, createdAt: created, updatedAt: created,
-                            images: [ImageRecord(id: imageID, position: 0, spec: ImageSpec(url: "http://a/1", width: 10, height: nil),
-                                                 createdAt: created)])
+        let job = JobRecord(
+            id: jobID, createdAt: created, updatedAt: created,
+            images: [
+                ImageRecord(
+                    id: imageID, position: 0, spec: ImageSpec(url: "http://a/1", width: 10, height: nil),
+                    createdAt: created)
+            ])
         let json = try JSONValue(parsing: JobView(job).encoded())
         #expect(json["id"] == .string(jobID.uuidString.lowercased()))
         #expect(json["status"] == "pending")
@@ -164,10 +188,14 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
 
     /// Durations between any two stored times, and cursors of any stored job, without trapping.
     /// Seconds since 1970, not dates: Foundation's `Date.description` itself traps on 1e300.
-    @Test(arguments: [(Date.distantPast.timeIntervalSince1970, Date.distantFuture.timeIntervalSince1970), (-1e300, 1e300), (5, 1),
-                      (0, .nan)] as [(Double, Double)])
+    @Test(
+        arguments: [
+            (Date.distantPast.timeIntervalSince1970, Date.distantFuture.timeIntervalSince1970), (-1e300, 1e300), (5, 1),
+            (0, .nan),
+        ] as [(Double, Double)])
     func durationsAndCursorsOfExtremeTimes(_ startSeconds: Double, _ endSeconds: Double) throws {
-        let start = Date(timeIntervalSince1970: startSeconds), end = Date(timeIntervalSince1970: endSeconds)
+        let start = Date(timeIntervalSince1970: startSeconds)
+        let end = Date(timeIntervalSince1970: endSeconds)
         let milliseconds = JobView.milliseconds(from: start, to: end)
         #expect(milliseconds >= 0 && milliseconds <= 1_000_000_000_000_000)
         for date in [start, end] {

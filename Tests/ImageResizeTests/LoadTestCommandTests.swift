@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `imageresize loadtest` refuses numbers it could not use with a usage
 /// error (exit 64) before converting any of them: no crash (issue 11 item 1).
@@ -11,8 +11,11 @@ import TestSupport
         ["--images-port", "70000"],
     ])
     func refusesNumbersItCannotUse(_ option: [String]) throws {
-        let run = try BuiltExecutable.imageresize.run(["loadtest", "--image", "http://127.0.0.1:9/a.jpg", "--target", "http://127.0.0.1:9",
-                                             "--count", "1", "--quiet"] + option)
+        let run = try BuiltExecutable.imageresize.run(
+            [
+                "loadtest", "--image", "http://127.0.0.1:9/a.jpg", "--target", "http://127.0.0.1:9",
+                "--count", "1", "--quiet",
+            ] + option)
         #expect(run.reason == .exit, "\(option): \(run.output)")
         #expect(run.status == 64, "\(option): \(run.output)")
         #expect(run.output.contains(option[0]), "\(run.output)")

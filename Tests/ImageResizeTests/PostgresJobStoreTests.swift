@@ -1,7 +1,8 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImageResize
 
 /// A fresh schema on the real PostgreSQL for each test, migrated.
@@ -32,9 +33,10 @@ struct TestDatabase {
 
 @Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct PostgresJobStoreTests {
     func outcome(_ job: UUID, _ image: UUID, failed: Bool = false, at: Date = Date()) -> ResizeOutcome {
-        ResizeOutcome(jobID: job, imageID: image, startedAt: at, finishedAt: at.addingTimeInterval(0.25),
-                      result: failed ? nil : .init(width: 10, height: 5, format: .jpeg, data: Data([1, 2, 3])),
-                      error: failed ? ImageFailure(code: "http_status", message: "404") : nil)
+        ResizeOutcome(
+            jobID: job, imageID: image, startedAt: at, finishedAt: at.addingTimeInterval(0.25),
+            result: failed ? nil : .init(width: 10, height: 5, format: .jpeg, data: Data([1, 2, 3])),
+            error: failed ? ImageFailure(code: "http_status", message: "404") : nil)
     }
 
     /// A job and its images are read from one snapshot: a result recorded
@@ -44,7 +46,8 @@ struct TestDatabase {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
         let store = PostgresJobStore(database: db.pool)
-        let jobID = UUID(), image = UUID()
+        let jobID = UUID()
+        let image = UUID()
         try await store.create(jobID: jobID, images: [(image, ImageSpec(url: "http://a/1", width: 10, height: nil))], at: Date())
         let (before, after) = try await db.pool.snapshot { session in
             let sql = "SELECT failed_at FROM images WHERE id = $1"
@@ -65,11 +68,17 @@ struct TestDatabase {
         defer { Task { await db.drop() } }
         let store = PostgresJobStore(database: db.pool)
         let storage = PostgresImageStorage(database: db.pool)
-        let jobID = UUID(), first = UUID(), second = UUID()
+        let jobID = UUID()
+        let first = UUID()
+        let second = UUID()
         let created = Date(timeIntervalSince1970: 1_800_000_000)
-        try await store.create(jobID: jobID, images: [(first, ImageSpec(url: "http://a/1", width: 10, height: nil)),
-                                                      (second, ImageSpec(url: "http://a/2", width: nil, height: 7, fit: .inside, format: .png))],
-                               at: created)
+        try await store.create(
+            jobID: jobID,
+            images: [
+                (first, ImageSpec(url: "http://a/1", width: 10, height: nil)),
+                (second, ImageSpec(url: "http://a/2", width: nil, height: 7, fit: .inside, format: .png)),
+            ],
+            at: created)
         var job = try #require(try await store.job(jobID))
         #expect(job.status == .pending)
         #expect(job.images.map(\.id) == [first, second])
@@ -89,8 +98,11 @@ struct TestDatabase {
         #expect(job.images[0].output == output)
         #expect(job.images[1].error?.code == "http_status")
         #expect(job.images[1].failedAt != nil)
-        #expect(try await storage.get(key: first.uuidString) == StoredImage(data: Data([1, 2, 3]), contentType: "image/jpeg", etag: etag,
-                                                                          createdAt: try #require(try await storage.get(key: first.uuidString)).createdAt))
+        #expect(
+            try await storage.get(key: first.uuidString)
+                == StoredImage(
+                    data: Data([1, 2, 3]), contentType: "image/jpeg", etag: etag,
+                    createdAt: try #require(try await storage.get(key: first.uuidString)).createdAt))
 
         let view = JobView(job)
         #expect(view.durationMs == 250)
@@ -102,7 +114,9 @@ struct TestDatabase {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
         let store = PostgresJobStore(database: db.pool)
-        let failedJob = UUID(), failedImage = UUID(), pendingJob = UUID()
+        let failedJob = UUID()
+        let failedImage = UUID()
+        let pendingJob = UUID()
         try await store.create(jobID: failedJob, images: [(failedImage, ImageSpec(url: "http://a/1", width: 1, height: nil))], at: Date())
         try await store.create(jobID: pendingJob, images: [(UUID(), ImageSpec(url: "http://a/2", width: 1, height: nil))], at: Date())
         _ = try await store.record(outcome(failedJob, failedImage, failed: true), output: nil)

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
 import Postgres
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImageResize
 
 /// Retention on the real PostgreSQL: jobs, images and stored bytes older
@@ -13,18 +14,24 @@ import TestSupport
     @Test func deletesOldJobsImagesAndResultsInBatches() async throws {
         let db = try await TestDatabase.make()
         defer { Task { await db.drop() } }
-        let store = PostgresJobStore(database: db.pool), storage = PostgresImageStorage(database: db.pool)
+        let store = PostgresJobStore(database: db.pool)
+        let storage = PostgresImageStorage(database: db.pool)
         let now = Date()
-        var old: [UUID] = [], kept: [UUID] = []
+        var old: [UUID] = []
+        var kept: [UUID] = []
         for age in [30.0, 9, 8, 8, 7.01, 6.99, 0] {
-            let job = UUID(), images = [UUID(), UUID()]
+            let job = UUID()
+            let images = [UUID(), UUID()]
             let created = now.addingTimeInterval(-age * 86_400)
-            try await store.create(jobID: job, images: images.map { ($0, ImageSpec(url: "http://a/\(age)", width: 10, height: nil)) },
-                                   at: created)
-            let made = ResizeOutcome(jobID: job, imageID: images[0], startedAt: created, finishedAt: created,
-                                     result: .init(width: 1, height: 1, format: .png, data: Data([1, 2])))
-            let failed = ResizeOutcome(jobID: job, imageID: images[1], startedAt: created, finishedAt: created,
-                                       error: ImageFailure(code: "http_status", message: "404"))
+            try await store.create(
+                jobID: job, images: images.map { ($0, ImageSpec(url: "http://a/\(age)", width: 10, height: nil)) },
+                at: created)
+            let made = ResizeOutcome(
+                jobID: job, imageID: images[0], startedAt: created, finishedAt: created,
+                result: .init(width: 1, height: 1, format: .png, data: Data([1, 2])))
+            let failed = ResizeOutcome(
+                jobID: job, imageID: images[1], startedAt: created, finishedAt: created,
+                error: ImageFailure(code: "http_status", message: "404"))
             _ = try await StoreWorker.keep(made, store: store, storage: storage, logger: Self.quiet)
             _ = try await StoreWorker.keep(failed, store: store, storage: storage, logger: Self.quiet)
             if age > 7 { old.append(job) } else { kept.append(job) }
@@ -32,8 +39,9 @@ import TestSupport
         func count(_ table: String) async throws -> Int { try await db.pool.query("SELECT count(*) AS n FROM \(table)")[0].int("n") }
         #expect(try await count("image_blobs") == 7)
 
-        let sweeper = RetentionSweeper(retention: 7 * 86_400, schedule: RetentionSchedule(batchSize: 2), store: store,
-                                       storage: storage, logger: Self.quiet)
+        let sweeper = RetentionSweeper(
+            retention: 7 * 86_400, schedule: RetentionSchedule(batchSize: 2), store: store,
+            storage: storage, logger: Self.quiet)
         let firstBatch = try await store.expiredJobs(before: now.addingTimeInterval(-7 * 86_400), limit: 2)
         #expect(firstBatch.map(\.id) == [old[0], old[1]], "oldest first")
         #expect(firstBatch.allSatisfy { $0.storageKeys.count == 1 })
@@ -51,8 +59,9 @@ import TestSupport
         #expect(remaining == kept)
 
         // A late result of a deleted job leaves no bytes behind.
-        let late = ResizeOutcome(jobID: old[0], imageID: UUID(), startedAt: now, finishedAt: now,
-                                 result: .init(width: 1, height: 1, format: .png, data: Data([3])))
+        let late = ResizeOutcome(
+            jobID: old[0], imageID: UUID(), startedAt: now, finishedAt: now,
+            result: .init(width: 1, height: 1, format: .png, data: Data([3])))
         #expect(try await StoreWorker.keep(late, store: store, storage: storage, logger: Self.quiet) == .unknownImage)
         #expect(try await count("image_blobs") == 2)
     }

@@ -1,8 +1,8 @@
 import Foundation
 import MsgFlo
 import MsgFloGraph
-import Testing
 import TestSupport
+import Testing
 
 /// The committed Procfile is what `scripts/procfile` generates from the graph:
 /// a graph change without a regenerated Procfile fails here.

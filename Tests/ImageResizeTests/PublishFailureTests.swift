@@ -1,8 +1,9 @@
 import Foundation
 import MsgFlo
 import Primitives
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImageResize
 
 /// What POST /jobs answers when its messages cannot be published.
@@ -20,9 +21,11 @@ import TestSupport
         Row(name: "broker unreachable", error: TransportError(.connectionFailed, "c"), status: 503, code: "unavailable"),
         Row(name: "nacked", error: TransportError(.publishRejected, "n"), status: 503, code: "unavailable"),
         Row(name: "not connected yet", error: TransportError(.notConnected, "n"), status: 503, code: "unavailable"),
-        Row(name: "the web's deadline", error: DeadlineExceeded(what: "publishing the job", timeout: .seconds(5)),
+        Row(
+            name: "the web's deadline", error: DeadlineExceeded(what: "publishing the job", timeout: .seconds(5)),
             status: 503, code: "unavailable"),
-        Row(name: "message too large", error: TransportError(.messageTooLarge, "m", url: "amqp://u@internal-host:5672/%2F"),
+        Row(
+            name: "message too large", error: TransportError(.messageTooLarge, "m", url: "amqp://u@internal-host:5672/%2F"),
             status: 500, code: "broker_refused"),
         Row(name: "exchange missing", error: TransportError(.notFound, "n"), status: 500, code: "broker_refused"),
         Row(name: "access refused", error: TransportError(.accessRefused, "a"), status: 500, code: "broker_refused"),

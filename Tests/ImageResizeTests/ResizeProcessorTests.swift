@@ -4,8 +4,8 @@ import Logging
 import MsgFlo
 import Primitives
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// Download-ahead: a resize worker fetches its next image while its resize
 /// threads are busy, so the CPU does not idle on the network.
@@ -34,14 +34,20 @@ import TestSupport
         // Occupy the only resize thread until the test lets go.
         let busy = Flag()
         let release = DispatchSemaphore(value: 0)
-        let blocker = Task { try await pool.run { busy.set(); release.wait() } }
+        let blocker = Task {
+            try await pool.run {
+                busy.set()
+                release.wait()
+            }
+        }
         var released = false
-        defer { if !released { release.signal() } }  // never leave the pool thread stuck
+        defer { if !released { release.signal() } } // never leave the pool thread stuck
         #expect(await eventually { busy.isSet })
 
-        let request = ResizeRequest(jobID: UUID(), imageID: UUID(),
-                                    spec: ImageSpec(url: "http://127.0.0.1:\(port)/image", width: 10, height: nil),
-                                    createdAt: Date())
+        let request = ResizeRequest(
+            jobID: UUID(), imageID: UUID(),
+            spec: ImageSpec(url: "http://127.0.0.1:\(port)/image", width: 10, height: nil),
+            createdAt: Date())
         let processing = Task { try await processor.process(request, resizingOn: pool) }
         #expect(await eventually { requested.isSet }, "the download must not wait for a resize thread")
 

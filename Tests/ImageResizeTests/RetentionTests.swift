@@ -1,27 +1,30 @@
 import Foundation
 import Logging
 import Primitives
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImageResize
 
 /// When the sweeper runs next: after full batches, when caught up, after failures.
 @Suite(.logsOnFailure) struct RetentionScheduleTests {
-    static let schedule = RetentionSchedule(batchSize: 100, batchPause: .milliseconds(500), interval: .seconds(600),
-                                            backoff: Backoff(initial: .seconds(5), maximum: .seconds(600), jitter: 0))
+    static let schedule = RetentionSchedule(
+        batchSize: 100, batchPause: .milliseconds(500), interval: .seconds(600),
+        backoff: Backoff(initial: .seconds(5), maximum: .seconds(600), jitter: 0))
 
-    @Test(arguments: [
-        // outcome, failures before -> delay (s), failures after
-        (RetentionSchedule.Outcome.deleted(jobs: 100), 0, 0.5, 0),
-        (.deleted(jobs: 100), 7, 0.5, 0),
-        (.deleted(jobs: 99), 0, 600, 0),
-        (.deleted(jobs: 0), 3, 600, 0),
-        (.failed, 0, 5, 1),
-        (.failed, 1, 10, 2),
-        (.failed, 4, 80, 5),
-        (.failed, 7, 600, 8),
-        (.failed, 1000, 600, 1001),
-    ] as [(RetentionSchedule.Outcome, Int, Double, Int)])
+    @Test(
+        arguments: [
+            // outcome, failures before -> delay (s), failures after
+            (RetentionSchedule.Outcome.deleted(jobs: 100), 0, 0.5, 0),
+            (.deleted(jobs: 100), 7, 0.5, 0),
+            (.deleted(jobs: 99), 0, 600, 0),
+            (.deleted(jobs: 0), 3, 600, 0),
+            (.failed, 0, 5, 1),
+            (.failed, 1, 10, 2),
+            (.failed, 4, 80, 5),
+            (.failed, 7, 600, 8),
+            (.failed, 1000, 600, 1001),
+        ] as [(RetentionSchedule.Outcome, Int, Double, Int)])
     func next(_ outcome: RetentionSchedule.Outcome, _ failures: Int, _ seconds: Double, _ failuresAfter: Int) {
         let next = Self.schedule.next(after: outcome, failuresBefore: failures, unit: 0.5)
         #expect(abs(next.delay.seconds - seconds) < 0.001)
@@ -37,8 +40,11 @@ import TestSupport
 }
 
 @Suite(.logsOnFailure) struct RetentionConfigTests {
-    @Test(arguments: [("7d", 604_800.0), ("36h", 129_600), ("90m", 5400), ("3600s", 3600), ("3600", 3600), ("60", 60),
-                      ("3650d", 315_360_000), (" 2D ", 172_800)] as [(String, Double)])
+    @Test(
+        arguments: [
+            ("7d", 604_800.0), ("36h", 129_600), ("90m", 5400), ("3600s", 3600), ("3600", 3600), ("60", 60),
+            ("3650d", 315_360_000), (" 2D ", 172_800),
+        ] as [(String, Double)])
     func parses(_ text: String, _ seconds: Double) throws {
         #expect(try ServiceConfig(environment: ["IMAGERESIZE_RETENTION": text]).retention == seconds)
     }
@@ -48,8 +54,10 @@ import TestSupport
         #expect(try ServiceConfig(environment: ["IMAGERESIZE_RETENTION": "off"]).retention == nil)
     }
 
-    @Test(arguments: ["0", "59", "59s", "1y", "-1d", "7 d", "1e3", "7.5d", "d", "3651d", "99999999999d", "9223372036854775807",
-                      "１d", "7d\u{0}"])
+    @Test(arguments: [
+        "0", "59", "59s", "1y", "-1d", "7 d", "1e3", "7.5d", "d", "3651d", "99999999999d", "9223372036854775807",
+        "１d", "7d\u{0}",
+    ])
     func refuses(_ text: String) {
         #expect(throws: ServiceConfigError.self) { try ServiceConfig(environment: ["IMAGERESIZE_RETENTION": text]) }
     }
@@ -65,8 +73,9 @@ import TestSupport
         var ids: [UUID] = []
         for age in ages {
             let id = UUID()
-            try await api.store.create(jobID: id, images: [(UUID(), ImageSpec(url: "http://a/\(age)", width: 10, height: nil))],
-                                       at: now.addingTimeInterval(-age * 86_400))
+            try await api.store.create(
+                jobID: id, images: [(UUID(), ImageSpec(url: "http://a/\(age)", width: 10, height: nil))],
+                at: now.addingTimeInterval(-age * 86_400))
             try await api.finish(id, image: 0, startedAt: now.addingTimeInterval(-age * 86_400))
             ids.append(id)
         }
@@ -74,8 +83,9 @@ import TestSupport
     }
 
     static func sweeper(_ api: WebAPIHarness, batch: Int) -> RetentionSweeper {
-        RetentionSweeper(retention: 7 * 86_400, schedule: RetentionSchedule(batchSize: batch), store: api.store, storage: api.storage,
-                         logger: quiet)
+        RetentionSweeper(
+            retention: 7 * 86_400, schedule: RetentionSchedule(batchSize: batch), store: api.store, storage: api.storage,
+            logger: quiet)
     }
 
     @Test func deletesOldJobsAndTheirResultsOldestFirstInBatches() async throws {
@@ -124,8 +134,9 @@ import TestSupport
     /// A result for a job that is gone (deleted by retention) is not kept.
     @Test func aResultForAGoneJobLeavesNoBytes() async throws {
         let api = WebAPIHarness()
-        let outcome = ResizeOutcome(jobID: UUID(), imageID: UUID(), startedAt: Self.now, finishedAt: Self.now,
-                                    result: .init(width: 1, height: 1, format: .png, data: Data([1])))
+        let outcome = ResizeOutcome(
+            jobID: UUID(), imageID: UUID(), startedAt: Self.now, finishedAt: Self.now,
+            result: .init(width: 1, height: 1, format: .png, data: Data([1])))
         #expect(try await StoreWorker.keep(outcome, store: api.store, storage: api.storage, logger: Self.quiet) == .unknownImage)
         #expect(await api.storage.keys.isEmpty)
     }

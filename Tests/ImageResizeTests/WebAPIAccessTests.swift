@@ -1,7 +1,8 @@
 import Foundation
 import HTTPServer
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImageResize
 
 /// Who may read what (issue 11 item 6): with a token every route but
@@ -41,7 +42,10 @@ import TestSupport
     }
 
     @Test func metricsHaveTheirOwnTokenWhenSet() async {
-        let api = WebAPIHarness { $0.apiToken = Self.token; $0.metricsToken = "scrape" }
+        let api = WebAPIHarness {
+            $0.apiToken = Self.token
+            $0.metricsToken = "scrape"
+        }
         #expect(await api.get("/metrics").status == 401)
         #expect(await api.get("/metrics", headers: ["Authorization": "Bearer s3cret"]).status == 401)
         #expect(await api.get("/metrics", headers: ["Authorization": "Bearer scrape"]).status == 200)
@@ -59,13 +63,16 @@ import TestSupport
         let id = try #require((created.json["id"] as? String).flatMap(UUID.init(uuidString:)))
         let failure = "\(Self.secretURL) answered HTTP 403; check that the image URL is right and public"
         guard let record = try await api.store.job(id) else { throw HarnessError("job not stored") }
-        _ = try await api.store.record(ResizeOutcome(jobID: id, imageID: record.images[1].id, startedAt: Date(), finishedAt: Date(),
-                                                     error: ImageFailure(code: "http_status", message: failure)), output: nil)
+        _ = try await api.store.record(
+            ResizeOutcome(
+                jobID: id, imageID: record.images[1].id, startedAt: Date(), finishedAt: Date(),
+                error: ImageFailure(code: "http_status", message: failure)), output: nil)
         let answers = [created, await api.get("/jobs/\(id.lowercased)"), await api.get("/jobs"), await api.get("/job/\(id.lowercased)")]
         for answer in answers {
-            #expect(answer.text.contains("REDACTED@img.example/a.jpg?X-Amz-Credential=REDACTED&X-Amz-Signature=REDACTED&w=1")
+            #expect(
+                answer.text.contains("REDACTED@img.example/a.jpg?X-Amz-Credential=REDACTED&X-Amz-Signature=REDACTED&w=1")
                     || answer.text.contains(#"REDACTED@img.example\/a.jpg?X-Amz-Credential=REDACTED&X-Amz-Signature=REDACTED&w=1"#),
-                    "\(answer.text)")
+                "\(answer.text)")
             for secret in Self.secrets { #expect(!answer.text.contains(secret), "\(secret) in \(answer.text)") }
         }
         // What the workers are sent is the URL as given: only what is shown is redacted.

@@ -1,7 +1,8 @@
 import Foundation
 import HTTPServer
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImageResize
 
 /// Every route and every parameter it reads, driven with extreme and
@@ -119,12 +120,13 @@ import TestSupport
         let api = WebAPIHarness()
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         let deepObject = String(repeating: #"{"a":"#, count: 50_000) + "1" + String(repeating: "}", count: 50_000)
-        let bodies = Self.jsonValues + [
-            deep, deepObject, #"{"images":"# + deep + "}", #"{"images":[\#(String(repeating: "{},", count: 5000)){}]}"#,
-            #"{"images":[1e309]}"#, #"{"images":null}"#, #"{"images":{}}"#, #"{"images":[[]]}"#, #"{"images":[],"x":1e999}"#,
-            "\u{0}", "{\u{0}}", #"{"images":[{"url":"http://img.example/a.jpg","width":100}]"#, "\u{FEFF}{}",
-            String(decoding: [0xFF, 0xFE, 0x7B, 0x7D], as: UTF8.self),
-        ]
+        let bodies =
+            Self.jsonValues + [
+                deep, deepObject, #"{"images":"# + deep + "}", #"{"images":[\#(String(repeating: "{},", count: 5000)){}]}"#,
+                #"{"images":[1e309]}"#, #"{"images":null}"#, #"{"images":{}}"#, #"{"images":[[]]}"#, #"{"images":[],"x":1e999}"#,
+                "\u{0}", "{\u{0}}", #"{"images":[{"url":"http://img.example/a.jpg","width":100}]"#, "\u{FEFF}{}",
+                String(decoding: [0xFF, 0xFE, 0x7B, 0x7D], as: UTF8.self),
+            ]
         for body in bodies {
             let answer = await api.send(.post, route, headers: WebAPIHarness.json, body: body)
             Self.expectRefusal(answer, "\(route) body \(body.prefix(40))")

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import Logging
+
 @testable import ImageResize
 
 /// The web API over in-memory stores, driven through `Router.respond(to:)`:
@@ -23,8 +24,10 @@ struct WebAPIHarness {
         config.publishTimeout = 0.3
         configure(&config)
         let demo = demoPage ? DemoPage.routes(config: config, environment: ["RABBITMQ_MANAGEMENT_URL": "http://127.0.0.1:9"]) : nil
-        router = WebAPI(config: config, store: store, storage: storage, publisher: publisher, waiter: waiter,
-                        metrics: metrics, logger: Self.quiet, extraRoutes: demo).router()
+        router = WebAPI(
+            config: config, store: store, storage: storage, publisher: publisher, waiter: waiter,
+            metrics: metrics, logger: Self.quiet, extraRoutes: demo
+        ).router()
     }
 
     /// An answer with its body read as JSON when it is JSON.
@@ -75,8 +78,9 @@ struct WebAPIHarness {
             await storage.put(key: key, data: Data([0xFF, 0xD8, 0xFF, UInt8(index)]), contentType: "image/jpeg")
             output = ImageOutput(width: 100, height: 50, bytes: 4, contentType: "image/jpeg", storageKey: key)
         }
-        let outcome = ResizeOutcome(jobID: job, imageID: image.id, startedAt: startedAt, finishedAt: finishedAt,
-                                    error: failed ? ImageFailure(code: "http_status", message: "the image server answered 404") : nil)
+        let outcome = ResizeOutcome(
+            jobID: job, imageID: image.id, startedAt: startedAt, finishedAt: finishedAt,
+            error: failed ? ImageFailure(code: "http_status", message: "the image server answered 404") : nil)
         if case .recorded(jobFinished: true) = try await store.record(outcome, output: output) { await waiter.wake(job) }
     }
 }

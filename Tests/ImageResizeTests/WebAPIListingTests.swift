@@ -1,7 +1,8 @@
 import Foundation
 import HTTPServer
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImageResize
 
 /// `GET /jobs`: filters, keyset pagination and every malformed parameter.
@@ -12,9 +13,13 @@ import TestSupport
         var ids: [UUID] = []
         for minute in 0..<5 {
             let id = UUID()
-            try await api.store.create(jobID: id, images: [(UUID(), ImageSpec(url: "http://a/\(minute)", width: 10, height: nil)),
-                                                           (UUID(), ImageSpec(url: "http://b/\(minute)", width: 10, height: nil))],
-                                       at: start.addingTimeInterval(Double(minute) * 60))
+            try await api.store.create(
+                jobID: id,
+                images: [
+                    (UUID(), ImageSpec(url: "http://a/\(minute)", width: 10, height: nil)),
+                    (UUID(), ImageSpec(url: "http://b/\(minute)", width: 10, height: nil)),
+                ],
+                at: start.addingTimeInterval(Double(minute) * 60))
             ids.append(id)
         }
         for image in 0..<2 { try await api.finish(ids[0], image: image) }

@@ -1,7 +1,8 @@
 import Foundation
 import HTTPServer
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImageResize
 
 /// `/stats`, `/health`, `/metrics`, and what the router answers for routes and

@@ -1,7 +1,8 @@
 import Foundation
 import HTTPServer
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImageResize
 
 /// `GET /jobs/{id}` (with `?wait=`), its images, and the original `GET /job/{id}`.
@@ -15,7 +16,7 @@ import TestSupport
         #expect(answer.json["url"] as? String == "/jobs/\(id.lowercased)")
         try await api.finish(id, image: 0)
         try await api.finish(id, image: 1, failed: true)
-        answer = await api.get("/jobs/\(id.uuidString)")  // upper case works too
+        answer = await api.get("/jobs/\(id.uuidString)") // upper case works too
         #expect(answer.json["status"] as? String == "partial")
         let images = try #require(answer.json["images"] as? [[String: Any]])
         #expect(images.map { $0["status"] as? String } == ["completed", "failed"])

@@ -1,7 +1,8 @@
 import Foundation
 import HTTPServer
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImageResize
 
 /// `POST /jobs` and the original `POST /resize`: what is accepted, what is
@@ -28,22 +29,29 @@ import TestSupport
         Case(name: "empty body", body: "", status: 400, code: "bad_json"),
         Case(name: "a JSON array", body: "[]", status: 422, code: "invalid_request", fields: [""]),
         Case(name: "no images", body: #"{"images":[]}"#, status: 422, code: "invalid_request", fields: ["images"]),
-        Case(name: "a bad width and an unknown field", body: #"{"images":[{"url":"http://a/1","width":0}],"x":1}"#,
-             status: 422, code: "invalid_request", fields: ["x", "images[0].width"]),
-        Case(name: "a width of 1e308", body: #"{"images":[{"url":"http://a/1","width":1e308}]}"#,
-             status: 422, code: "invalid_request", fields: ["images[0].width"]),
-        Case(name: "a width of -9223372036854775808", body: #"{"images":[{"url":"http://a/1","width":-9223372036854775808}]}"#,
-             status: 422, code: "invalid_request", fields: ["images[0].width"]),
+        Case(
+            name: "a bad width and an unknown field", body: #"{"images":[{"url":"http://a/1","width":0}],"x":1}"#,
+            status: 422, code: "invalid_request", fields: ["x", "images[0].width"]),
+        Case(
+            name: "a width of 1e308", body: #"{"images":[{"url":"http://a/1","width":1e308}]}"#,
+            status: 422, code: "invalid_request", fields: ["images[0].width"]),
+        Case(
+            name: "a width of -9223372036854775808", body: #"{"images":[{"url":"http://a/1","width":-9223372036854775808}]}"#,
+            status: 422, code: "invalid_request", fields: ["images[0].width"]),
         Case(name: "more images than allowed", body: WebAPIHarness.jobBody(images: 4), status: 413, code: "too_many_images"),
         Case(name: "token set, none sent", token: "s3cret", status: 401, code: "unauthorized"),
-        Case(name: "token set, wrong one sent", headers: ["Content-Type": "application/json", "Authorization": "Bearer s3cres"],
-             token: "s3cret", status: 401, code: "unauthorized"),
-        Case(name: "token set, longer one sent", headers: ["Content-Type": "application/json", "Authorization": "Bearer s3cret2"],
-             token: "s3cret", status: 401, code: "unauthorized"),
-        Case(name: "token set and sent", headers: ["Content-Type": "application/json", "Authorization": "Bearer s3cret"],
-             token: "s3cret", status: 202),
-        Case(name: "token checked before the body", headers: ["Content-Type": "text/plain"], body: "x", token: "s3cret",
-             status: 401, code: "unauthorized"),
+        Case(
+            name: "token set, wrong one sent", headers: ["Content-Type": "application/json", "Authorization": "Bearer s3cres"],
+            token: "s3cret", status: 401, code: "unauthorized"),
+        Case(
+            name: "token set, longer one sent", headers: ["Content-Type": "application/json", "Authorization": "Bearer s3cret2"],
+            token: "s3cret", status: 401, code: "unauthorized"),
+        Case(
+            name: "token set and sent", headers: ["Content-Type": "application/json", "Authorization": "Bearer s3cret"],
+            token: "s3cret", status: 202),
+        Case(
+            name: "token checked before the body", headers: ["Content-Type": "text/plain"], body: "x", token: "s3cret",
+            status: 401, code: "unauthorized"),
     ]
 
     @Test(arguments: cases)
@@ -96,8 +104,9 @@ import TestSupport
     /// The original API: 202 with the job in `Location` and no body.
     @Test func originalResizeEndpoint() async throws {
         let api = WebAPIHarness()
-        let answer = await api.send(.post, "/resize", headers: WebAPIHarness.json,
-                                    body: #"{"images":[{"input":"http://img.example/a.jpg","width":300,"policy":"max"}]}"#)
+        let answer = await api.send(
+            .post, "/resize", headers: WebAPIHarness.json,
+            body: #"{"images":[{"input":"http://img.example/a.jpg","width":300,"policy":"max"}]}"#)
         #expect(answer.status == 202)
         #expect(answer.body.isEmpty)
         let location = try #require(answer.headers["Location"])

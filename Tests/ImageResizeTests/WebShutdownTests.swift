@@ -1,10 +1,12 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-import Testing
-@testable import ImageResize
 import TestSupport
+import Testing
+
+@testable import ImageResize
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The real `imageresize web` process on the shared PostgreSQL and RabbitMQ:
 /// SIGTERM lets the requests in flight finish, then the process exits by itself.
@@ -24,9 +26,11 @@ import TestSupport
             jobID: jobID, images: [(UUID(), ImageSpec(url: "http://images.invalid/a.jpg", width: 10, height: nil))], at: Date())
 
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("imageresize-web-\(UUID().uuidString.prefix(8)).log")
-        let web = try BuiltExecutable.imageresize.start(["web", "--role", "web\(UUID().uuidString.prefix(6).lowercased())"], environment: [
-            "PORT": "0", "DATABASE_URL": db.url, "IMAGERESIZE_DEMO_PAGE": "off", "LOG_LEVEL": "info",
-        ], log: log)
+        let web = try BuiltExecutable.imageresize.start(
+            ["web", "--role", "web\(UUID().uuidString.prefix(6).lowercased())"],
+            environment: [
+                "PORT": "0", "DATABASE_URL": db.url, "IMAGERESIZE_DEMO_PAGE": "off", "LOG_LEVEL": "info",
+            ], log: log)
         defer { if web.isRunning { kill(web.processIdentifier, SIGKILL) } }
         func output() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 

@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import LoadTest
 
 @Suite(.logsOnFailure) struct ArrivalProfileSpecTests {
@@ -8,7 +9,10 @@ import TestSupport
         ("  poisson : 2.5 ", .poisson(ratePerMinute: 2.5)),
         ("POISSON:60", .poisson(ratePerMinute: 60)),
         ("steps:30@60,60@120", .steps([.init(ratePerMinute: 30, seconds: 60), .init(ratePerMinute: 60, seconds: 120)])),
-        ("steps:30@1m, 0@30s, 90@0.5h", .steps([.init(ratePerMinute: 30, seconds: 60), .init(ratePerMinute: 0, seconds: 30), .init(ratePerMinute: 90, seconds: 1800)])),
+        (
+            "steps:30@1m, 0@30s, 90@0.5h",
+            .steps([.init(ratePerMinute: 30, seconds: 60), .init(ratePerMinute: 0, seconds: 30), .init(ratePerMinute: 90, seconds: 1800)])
+        ),
         ("ramp:10-120/300", .ramp(fromPerMinute: 10, toPerMinute: 120, seconds: 300)),
         ("ramp:120-0/5m", .ramp(fromPerMinute: 120, toPerMinute: 0, seconds: 300)),
         ("spike:20,200@60+30", .spike(basePerMinute: 20, burstPerMinute: 200, atSecond: 60, seconds: 30)),

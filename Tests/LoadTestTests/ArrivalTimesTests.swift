@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import LoadTest
 
 @Suite(.logsOnFailure) struct ArrivalTimesTests {
@@ -35,7 +36,9 @@ import TestSupport
 
     /// Counts per window, summed over many seeds, against the integral of the
     /// rate; tolerance 5 √expected (Poisson counts).
-    static func countsPerWindow(_ profile: ArrivalProfile, windows: [(Double, Double)], seeds: Int, bounds: RunBounds) -> [(observed: Int, expected: Double)] {
+    static func countsPerWindow(_ profile: ArrivalProfile, windows: [(Double, Double)], seeds: Int, bounds: RunBounds) -> [(
+        observed: Int, expected: Double
+    )] {
         var observed = Array(repeating: 0, count: windows.count)
         for seed in 0..<seeds {
             for t in ArrivalTimes(profile: profile, bounds: bounds, seed: UInt64(seed)) {
@@ -71,7 +74,9 @@ import TestSupport
     }
 
     @Test func stepsCountsPerStepAndEndAfterTheLast() {
-        let profile = ArrivalProfile.steps([.init(ratePerMinute: 30, seconds: 60), .init(ratePerMinute: 0, seconds: 30), .init(ratePerMinute: 120, seconds: 60)])
+        let profile = ArrivalProfile.steps([
+            .init(ratePerMinute: 30, seconds: 60), .init(ratePerMinute: 0, seconds: 30), .init(ratePerMinute: 120, seconds: 60),
+        ])
         let counts = Self.countsPerWindow(profile, windows: [(0, 60), (60, 90), (90, 150)], seeds: 200, bounds: RunBounds())
         #expect(counts[0].expected == 30 * 200)
         #expect(counts[1].observed == 0)

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+
 @testable import LoadTest
 
 /// A client whose behaviour each job's first image URL names, so a round-robin

@@ -1,12 +1,15 @@
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import LoadTest
 
 @Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct HTTPJobClientTests {
-    static let images = [ImageRequest(input: "http://images/a.jpg", width: 400, height: 300),
-                         ImageRequest(input: "http://images/b.jpg", width: 400, height: 300)]
+    static let images = [
+        ImageRequest(input: "http://images/a.jpg", width: 400, height: 300),
+        ImageRequest(input: "http://images/b.jpg", width: 400, height: 300),
+    ]
 
     @Test func originalAPIPollsUntil200() async throws {
         let calls = CallCounter()

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import LoadTest
 
 /// Values a run record read from a file, or a command line, may carry:
@@ -36,11 +37,13 @@ import TestSupport
     @Test(arguments: [1e300, .infinity, .nan, -1, 0, 30 * 86_400 + 1])
     func deadlinesOutOfRangeAreRefused(_ deadline: Double) throws {
         let jobs = try JobFactory(urls: ["http://img.example/a.jpg"], imagesPerJob: 1, width: 10, height: 10)
-        let configuration = LoadRunConfiguration(profile: try ArrivalProfile(spec: "poisson:60"), bounds: RunBounds(count: 1),
-                                                 jobs: jobs, deadline: deadline)
+        let configuration = LoadRunConfiguration(
+            profile: try ArrivalProfile(spec: "poisson:60"), bounds: RunBounds(count: 1),
+            jobs: jobs, deadline: deadline)
         #expect(throws: LoadTestConfigurationError.self) { try configuration.validate() }
-        let long = LoadRunConfiguration(profile: try ArrivalProfile(spec: "poisson:60"), bounds: RunBounds(count: 1, duration: 1e300),
-                                        jobs: jobs)
+        let long = LoadRunConfiguration(
+            profile: try ArrivalProfile(spec: "poisson:60"), bounds: RunBounds(count: 1, duration: 1e300),
+            jobs: jobs)
         #expect(throws: LoadTestConfigurationError.self) { try long.validate() }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import LoadTest
 
 @Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct JobStatusReadingTests {
@@ -15,12 +16,16 @@ import TestSupport
     static let cases: [Case] = [
         Case(api: .original, status: 201, body: "{}", expected: .pending),
         Case(api: .original, status: 200, body: #"{"images":[{"completed_at":"t","result":{"output":"u"}}]}"#, expected: .finished(.completed)),
-        Case(api: .original, status: 200, body: #"{"images":[{"completed_at":"t"},{"failed_at":"t","error":{"message":"bad jpeg"}}]}"#, expected: .finished(.failed(message: "bad jpeg"))),
+        Case(
+            api: .original, status: 200, body: #"{"images":[{"completed_at":"t"},{"failed_at":"t","error":{"message":"bad jpeg"}}]}"#,
+            expected: .finished(.failed(message: "bad jpeg"))),
         Case(api: .jobs, status: 202, body: "", expected: .pending),
         Case(api: .jobs, status: 200, body: #"{"status":"pending"}"#, expected: .pending),
         Case(api: .jobs, status: 200, body: #"{"status":"running"}"#, expected: .pending),
         Case(api: .jobs, status: 200, body: #"{"status":"completed","images":[{"completed_at":"t"}]}"#, expected: .finished(.completed)),
-        Case(api: .jobs, status: 200, body: #"{"status":"completed","images":[{"error":{"message":"404 on download"}}]}"#, expected: .finished(.failed(message: "404 on download"))),
+        Case(
+            api: .jobs, status: 200, body: #"{"status":"completed","images":[{"error":{"message":"404 on download"}}]}"#,
+            expected: .finished(.failed(message: "404 on download"))),
         Case(api: .jobs, status: 200, body: #"{"status":"failed","error":"no images"}"#, expected: .finished(.failed(message: "no images"))),
         Case(api: .jobs, status: 200, body: #"{"completed_at":null,"images":[{"completed_at":"t"},{"completed_at":null}]}"#, expected: .pending),
         Case(api: .jobs, status: 200, body: #"{"completed_at":"t","images":[]}"#, expected: .finished(.completed)),
@@ -45,7 +50,9 @@ import TestSupport
     }
 
     @Test func jobHandleFromBodyOrLocation() throws {
-        #expect(try JobStatusReading.jobHandle(statusCode: 202, body: Data(), location: "/job/abc-123", api: .original) == JobHandle(id: "abc-123", location: "/job/abc-123"))
+        #expect(
+            try JobStatusReading.jobHandle(statusCode: 202, body: Data(), location: "/job/abc-123", api: .original)
+                == JobHandle(id: "abc-123", location: "/job/abc-123"))
         #expect(try JobStatusReading.jobHandle(statusCode: 201, body: Data(#"{"id":"j1"}"#.utf8), location: nil, api: .jobs).id == "j1")
         #expect(throws: JobClientError.httpStatus(400, body: "bad")) {
             try JobStatusReading.jobHandle(statusCode: 400, body: Data("bad".utf8), location: nil, api: .jobs)

@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import LoadTest
 
 @Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct LoadRunnerTests {

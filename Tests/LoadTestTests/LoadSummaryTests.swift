@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import LoadTest
 
 @Suite(.logsOnFailure) struct LoadSummaryTests {
@@ -86,7 +87,10 @@ import TestSupport
 
     @Test func verdictParagraphOfTheRecordedRun() {
         let paragraph = Verdict.paragraph(for: LoadSummary(records: RecordedRun.jobs, deadline: 10, duration: 60), percentile: 95)
-        #expect(paragraph == "7 of 9 jobs completed in 60.0 s, a throughput of 7.0 jobs per minute against 10.0 offered. Latency was 12.0 s at p95 (over) and 12.0 s at p99 (over), against a deadline of 10.0 s. 44.4% of jobs missed the deadline (2 late, 2 failed); errors: http_503 1, timeout 1. 1 arrivals were not sent because the load generator's in-flight cap was reached. The deadline did not hold: fewer than 95% of jobs finished within 10.0 s.")
+        #expect(
+            paragraph
+                == "7 of 9 jobs completed in 60.0 s, a throughput of 7.0 jobs per minute against 10.0 offered. Latency was 12.0 s at p95 (over) and 12.0 s at p99 (over), against a deadline of 10.0 s. 44.4% of jobs missed the deadline (2 late, 2 failed); errors: http_503 1, timeout 1. 1 arrivals were not sent because the load generator's in-flight cap was reached. The deadline did not hold: fewer than 95% of jobs finished within 10.0 s."
+        )
     }
 
     @Test func verdictWithALowerPercentile() {

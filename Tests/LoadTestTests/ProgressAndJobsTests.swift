@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import LoadTest
 
 @Suite(.logsOnFailure) struct ProgressLineTests {
@@ -10,12 +11,15 @@ import TestSupport
         p50: 2.31, p95: 4.8, deadlineMisses: 1, errorsByKind: ["timeout": 1, "http_503": 2])
 
     @Test func rendersEveryField() {
-        #expect(ProgressLine.render(Self.snapshot) == "  12.0s sent 24 done 20 in-flight 4 rate 60.0→58.2/min p50 2.31 s p95 4.80 s missed 1 errors 3 (http_503 2, timeout 1)")
+        #expect(
+            ProgressLine.render(Self.snapshot)
+                == "  12.0s sent 24 done 20 in-flight 4 rate 60.0→58.2/min p50 2.31 s p95 4.80 s missed 1 errors 3 (http_503 2, timeout 1)")
     }
 
     @Test func beforeAnyCompletion() {
-        let s = ProgressSnapshot(elapsed: 0.5, sent: 1, done: 0, inFlight: 1, skipped: 2, targetRatePerMinute: 60,
-                                 recentThroughputPerMinute: 0, p50: nil, p95: nil, deadlineMisses: 0, errorsByKind: [:])
+        let s = ProgressSnapshot(
+            elapsed: 0.5, sent: 1, done: 0, inFlight: 1, skipped: 2, targetRatePerMinute: 60,
+            recentThroughputPerMinute: 0, p50: nil, p95: nil, deadlineMisses: 0, errorsByKind: [:])
         #expect(ProgressLine.render(s) == " 0.500s sent 1 done 0 in-flight 1 skipped 2 rate 60.0→0.0/min p50 - p95 - missed 0 errors 0")
     }
 
@@ -89,16 +93,22 @@ final class Output: Sendable {
 @Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct SamplerTests {
     final class Counter: Sendable {
         private let value = Mutex(0.0)
-        func next() -> Double { value.withLock { $0 += 1; return $0 } }
+        func next() -> Double {
+            value.withLock {
+                $0 += 1
+                return $0
+            }
+        }
     }
 
     @Test func recordsEveryProbeAndSkipsFailedReads() async {
         let counter = Counter()
         struct Unavailable: Error {}
-        let sampler = Sampler(probes: [
-            .init(name: "resize.IN", unit: "messages") { counter.next() },
-            .init(name: "broken", unit: "workers") { throw Unavailable() },
-        ], interval: .seconds(60))
+        let sampler = Sampler(
+            probes: [
+                .init(name: "resize.IN", unit: "messages") { counter.next() },
+                .init(name: "broken", unit: "workers") { throw Unavailable() },
+            ], interval: .seconds(60))
         await sampler.sampleOnce()
         await sampler.sampleOnce()
         let series = await sampler.series

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import LoadTest
 
 @Suite(.logsOnFailure) struct RunRecordTests {
@@ -13,8 +14,9 @@ import TestSupport
 
     @Test func startTimeKeepsMilliseconds() throws {
         var record = RecordedRun.record
-        record = RunRecord(profile: record.profile, seed: record.seed, deadline: record.deadline,
-                           startedAt: Date(timeIntervalSince1970: 1_800_000_000.123_456), duration: record.duration, jobs: record.jobs)
+        record = RunRecord(
+            profile: record.profile, seed: record.seed, deadline: record.deadline,
+            startedAt: Date(timeIntervalSince1970: 1_800_000_000.123_456), duration: record.duration, jobs: record.jobs)
         #expect(record.startedAtMilliseconds == 1_800_000_000_123)
         #expect(try RunRecord.decode(record.jsonData()) == record)
     }

@@ -1,13 +1,15 @@
 import Foundation
 import Logging
-#if canImport(Glibc)
-import Glibc
-#endif
-import Testing
-@testable import MsgFloAMQP
 import MsgFlo
-import TestSupport
 import Primitives
+import TestSupport
+import Testing
+
+@testable import MsgFloAMQP
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 @Suite("AMQP broker restart", .tags(.brokerRestart), .serialized, .timeLimit(.minutes(10)), .logsOnFailure)
 struct AMQPBrokerRestartTests {
@@ -105,11 +107,15 @@ struct AMQPBrokerRestartTests {
         let queue = AMQPTestBroker.uniqueName("stale")
         try await transport.declareInport(queue: queue, options: PortOptions())
 
-        let held = Data("\"held\"".utf8), marker = Data("\"marker\"".utf8)
+        let held = Data("\"held\"".utf8)
+        let marker = Data("\"marker\"".utf8)
         let gate = LockedState(false)
         let deliveries = LockedState<[IncomingMessage]>([])
         let handle = try await transport.consume(queue: queue, prefetch: 1) { message in
-            let first = deliveries.withLock { $0.append(message); return $0.count == 1 }
+            let first = deliveries.withLock {
+                $0.append(message)
+                return $0.count == 1
+            }
             // The first delivery is settled only after its connection died and a new one exists.
             if first { _ = await eventually(timeout: .seconds(180)) { gate.value } }
             return .ack

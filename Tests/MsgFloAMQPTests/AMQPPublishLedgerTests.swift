@@ -1,8 +1,9 @@
-import Testing
-@testable import MsgFloAMQP
 import MsgFlo
-import TestSupport
 import Primitives
+import TestSupport
+import Testing
+
+@testable import MsgFloAMQP
 
 @Suite("AMQPPublishLedger", .logsOnFailure)
 struct AMQPPublishLedgerTests {

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-@testable import MsgFloAMQP
 import MsgFlo
-import TestSupport
 import Primitives
+import TestSupport
+import Testing
+
+@testable import MsgFloAMQP
 
 /// amqps:// against a private RabbitMQ with a TLS listener whose certificate
 /// is signed by a CA the test makes (as a hosted broker's is signed by a
@@ -27,15 +28,21 @@ struct AMQPTLSTests {
             try TestCommand.run(["openssl"] + arguments, log: URL(fileURLWithPath: file("openssl.log")))
         }
         for ca in ["ca", "other-ca"] {
-            try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", file("\(ca).key"),
-                            "-out", file("\(ca).pem"), "-days", "2", "-subj", "/CN=msgflo test \(ca)",
-                            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+            try openssl([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", file("\(ca).key"),
+                "-out", file("\(ca).pem"), "-days", "2", "-subj", "/CN=msgflo test \(ca)",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            ])
         }
-        try openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", file("server.key"),
-                        "-out", file("server.csr"), "-subj", "/CN=localhost"])
+        try openssl([
+            "req", "-newkey", "rsa:2048", "-nodes", "-keyout", file("server.key"),
+            "-out", file("server.csr"), "-subj", "/CN=localhost",
+        ])
         try "subjectAltName=DNS:localhost\n".write(toFile: file("server.ext"), atomically: true, encoding: .utf8)
-        try openssl(["x509", "-req", "-in", file("server.csr"), "-CA", file("ca.pem"), "-CAkey", file("ca.key"),
-                        "-CAcreateserial", "-out", file("server.pem"), "-days", "2", "-extfile", file("server.ext")])
+        try openssl([
+            "x509", "-req", "-in", file("server.csr"), "-CA", file("ca.pem"), "-CAkey", file("ca.key"),
+            "-CAcreateserial", "-out", file("server.pem"), "-days", "2", "-extfile", file("server.ext"),
+        ])
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file("server.key"))
         let config = broker.directory.appendingPathComponent("advanced.config")
         try """
@@ -84,9 +91,12 @@ struct AMQPTLSTests {
             let queue = AMQPTestBroker.uniqueName("tls-env")
             try await reader.declareInport(queue: queue, options: PortOptions())
 
-            let result = try await runMsgFlo(["send", "--broker", "amqps://guest:guest@localhost:\(tlsPort)",
-                                              "--queue", queue, "--json", #"{"via":"SSL_CERT_FILE"}"#],
-                                             sslCertFile: certificates.ca, waitAtMost: .seconds(60))
+            let result = try await runMsgFlo(
+                [
+                    "send", "--broker", "amqps://guest:guest@localhost:\(tlsPort)",
+                    "--queue", queue, "--json", #"{"via":"SSL_CERT_FILE"}"#,
+                ],
+                sslCertFile: certificates.ca, waitAtMost: .seconds(60))
             #expect(result.exited == true, "msgflo send did not finish: \(result.output)")
             #expect(result.status == 0, "msgflo send failed: \(result.output)")
             let received = try await reader.receive(from: queue, amount: 1)
@@ -112,7 +122,8 @@ struct AMQPTLSTests {
             // Nothing named: the distribution's bundle is loaded (so the failure
             // names it), not an empty trust store.
             if ProcessInfo.processInfo.environment["SSL_CERT_FILE"] == nil,
-               let system = AMQPCABundle.distributionBundles.first(where: { FileManager.default.fileExists(atPath: $0) }) {
+                let system = AMQPCABundle.distributionBundles.first(where: { FileManager.default.fileExists(atPath: $0) })
+            {
                 #expect {
                     _ = try connectOnce("amqps://guest:guest@localhost:\(tlsPort)")
                 } throws: { error in
@@ -121,9 +132,12 @@ struct AMQPTLSTests {
             }
 
             // SSL_CERT_FILE in another process: it retries, logging why each time.
-            let result = try await runMsgFlo(["send", "--broker", "amqps://guest:guest@localhost:\(tlsPort)",
-                                              "--queue", "unused", "--json", "{}"],
-                                             sslCertFile: certificates.otherCA, waitAtMost: .seconds(8))
+            let result = try await runMsgFlo(
+                [
+                    "send", "--broker", "amqps://guest:guest@localhost:\(tlsPort)",
+                    "--queue", "unused", "--json", "{}",
+                ],
+                sslCertFile: certificates.otherCA, waitAtMost: .seconds(8))
             #expect(result.output.contains("not signed by a CA in \(certificates.otherCA) (SSL_CERT_FILE)"), "\(result.output)")
 
             // A file that is not there is named, not silently replaced by the system bundle.

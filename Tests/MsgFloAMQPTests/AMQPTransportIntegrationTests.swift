@@ -1,9 +1,10 @@
 import Foundation
 import Logging
-import Testing
-@testable import MsgFloAMQP
 import MsgFlo
 import Primitives
+import Testing
+
+@testable import MsgFloAMQP
 
 /// AMQPTransport against the real RabbitMQ (MSGFLO_TEST_BROKER).
 @Suite("AMQPTransport integration", .tags(.amqpIntegration), .timeLimit(.minutes(3)), .logsOnFailure)
@@ -103,10 +104,11 @@ struct AMQPTransportIntegrationTests {
             try await group.waitForAll()
         }
         let messages = try await transport.receive(from: queue, amount: count)
-        let numbers = Set(messages.compactMap { message -> Int? in
-            if case let .object(object) = message.json, case let .number(n) = object["n"] { return Int(n) }
-            return nil
-        })
+        let numbers = Set(
+            messages.compactMap { message -> Int? in
+                if case .object(let object) = message.json, case .number(let n) = object["n"] { return Int(n) }
+                return nil
+            })
         #expect(numbers == Set(0..<count))
         #expect(messages.allSatisfy { $0.queue == queue && !$0.redelivered })
         await transport.disconnect()
@@ -165,7 +167,10 @@ struct AMQPTransportIntegrationTests {
         try await transport.declareInport(queue: queue, options: PortOptions())
         let seen = LockedState<[IncomingMessage]>([])
         let handle = try await transport.consume(queue: queue, prefetch: 1) { message in
-            let first = seen.withLock { seen in seen.append(message); return seen.count == 1 }
+            let first = seen.withLock { seen in
+                seen.append(message)
+                return seen.count == 1
+            }
             return first ? .requeue : .ack
         }
         try await transport.publish(queue: queue, body: Data("\"again\"".utf8))
@@ -191,14 +196,20 @@ struct AMQPTransportIntegrationTests {
         struct Counts { var inFlight = 0, maximum = 0, done = 0 }
         let counts = LockedState(Counts())
         let handle = try await transport.consume(queue: queue, prefetch: prefetch) { _ in
-            counts.withLock { $0.inFlight += 1; $0.maximum = max($0.maximum, $0.inFlight) }
+            counts.withLock {
+                $0.inFlight += 1
+                $0.maximum = max($0.maximum, $0.inFlight)
+            }
             // Hold the first deliveries until the window is full, then give an
             // over-delivering broker time to show itself before settling.
             _ = await eventually(timeout: .seconds(10)) {
                 counts.withLock { $0.inFlight >= prefetch || $0.done + $0.inFlight >= total }
             }
             try? await Task.sleep(for: .milliseconds(100))
-            counts.withLock { $0.inFlight -= 1; $0.done += 1 }
+            counts.withLock {
+                $0.inFlight -= 1
+                $0.done += 1
+            }
             return .ack
         }
         #expect(await eventually { counts.value.done == total })
@@ -270,18 +281,21 @@ struct AMQPTransportIntegrationTests {
     static var refusedCases: [RefusedCase] {
         let broker = AMQPTestBroker.url
         return [
-            RefusedCase(url: "amqp://guest:wrong-password@\(broker.host):\(broker.port)", code: .authenticationFailed,
-                        advice: "check user:password in the broker URL"),
-            RefusedCase(url: "amqp://guest:guest@\(broker.host):\(broker.port)/no-such-vhost", code: .notFound,
-                        advice: "check the virtual host"),
+            RefusedCase(
+                url: "amqp://guest:wrong-password@\(broker.host):\(broker.port)", code: .authenticationFailed,
+                advice: "check user:password in the broker URL"),
+            RefusedCase(
+                url: "amqp://guest:guest@\(broker.host):\(broker.port)/no-such-vhost", code: .notFound,
+                advice: "check the virtual host"),
         ]
     }
 
     /// A refused login fails connect() instead of being retried forever: it would fail the same way every time.
     @Test(arguments: refusedCases)
     func aRefusedLoginFailsConnect(_ case_: RefusedCase) async throws {
-        let transport = try AMQPTransport(url: BrokerURL(parsing: case_.url), configuration: AMQPTestBroker.configuration(),
-                                          logger: Logger(label: "test.amqp") { _ in SwiftLogNoOpLogHandler() })
+        let transport = try AMQPTransport(
+            url: BrokerURL(parsing: case_.url), configuration: AMQPTestBroker.configuration(),
+            logger: Logger(label: "test.amqp") { _ in SwiftLogNoOpLogHandler() })
         let error = await #expect(throws: TransportError.self) { try await transport.connect() }
         #expect(error?.code == case_.code)
         #expect(error?.isTransient == false)
@@ -298,12 +312,15 @@ struct AMQPTransportIntegrationTests {
     static var unreachableCases: [UnreachableCase] {
         let broker = AMQPTestBroker.url
         return [
-            UnreachableCase(url: "amqp://guest:guest@127.0.0.1:1",
-                            expectedLog: ["cannot connect to amqp://guest@127.0.0.1:1/%2F: connection refused; retrying in"]),
-            UnreachableCase(url: "amqps://guest:guest@\(broker.host):\(broker.port)",
-                            expectedLog: ["cannot connect to amqps://guest@\(broker.host):\(broker.port)/%2F: SSL handshake failed; retrying in"]),
-            UnreachableCase(url: "amqp://guest:guest@no-such-host.invalid",
-                            expectedLog: ["cannot connect to amqp://guest@no-such-host.invalid:5672/%2F: cannot resolve host 'no-such-host.invalid'"]),
+            UnreachableCase(
+                url: "amqp://guest:guest@127.0.0.1:1",
+                expectedLog: ["cannot connect to amqp://guest@127.0.0.1:1/%2F: connection refused; retrying in"]),
+            UnreachableCase(
+                url: "amqps://guest:guest@\(broker.host):\(broker.port)",
+                expectedLog: ["cannot connect to amqps://guest@\(broker.host):\(broker.port)/%2F: SSL handshake failed; retrying in"]),
+            UnreachableCase(
+                url: "amqp://guest:guest@no-such-host.invalid",
+                expectedLog: ["cannot connect to amqp://guest@no-such-host.invalid:5672/%2F: cannot resolve host 'no-such-host.invalid'"]),
         ]
     }
 
@@ -311,8 +328,9 @@ struct AMQPTransportIntegrationTests {
     func unreachableBrokerIsLoggedClearlyAndRetriedUntilCancelled(_ case_: UnreachableCase) async throws {
         let log = LogRecorder()
         let logger = log.logger(label: "test.amqp", level: .info)
-        let transport = try AMQPTransport(url: BrokerURL(parsing: case_.url),
-                                          configuration: AMQPTestBroker.configuration(), logger: logger)
+        let transport = try AMQPTransport(
+            url: BrokerURL(parsing: case_.url),
+            configuration: AMQPTestBroker.configuration(), logger: logger)
         let connecting = Task { try await transport.connect() }
         let retried = await eventually(timeout: .seconds(60)) {
             log.lines.filter { $0.contains("cannot connect") }.count >= 3
@@ -333,7 +351,8 @@ struct AMQPTransportIntegrationTests {
     /// Reads one message through the management API and puts it back (ackmode requeue).
     private func managementPeek(queue: String) async throws -> [String: Any]? {
         var components = URLComponents(url: AMQPTestBroker.managementURL, resolvingAgainstBaseURL: false)!
-        let user = components.user ?? "guest", password = components.password ?? "guest"
+        let user = components.user ?? "guest"
+        let password = components.password ?? "guest"
         components.user = nil
         components.password = nil
         let url = URL(string: components.string! + "/api/queues/%2F/\(RabbitManagement.encode(queue))/get")!
@@ -348,7 +367,7 @@ struct AMQPTransportIntegrationTests {
 }
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
-import TestSupport
-import Primitives
+    import FoundationNetworking
+    import TestSupport
+    import Primitives
 #endif

@@ -1,7 +1,8 @@
-import Testing
-@testable import MsgFloGraph
 import MsgFlo
 import TestSupport
+import Testing
+
+@testable import MsgFloGraph
 
 struct ParserErrorCase: CustomTestStringConvertible, Sendable {
     var text: String

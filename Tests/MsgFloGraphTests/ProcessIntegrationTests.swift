@@ -1,10 +1,11 @@
 import Foundation
-import Testing
-@testable import MsgFloGraph
 import MsgFlo
 import MsgFloAMQP
 import Synchronization
 import TestSupport
+import Testing
+
+@testable import MsgFloGraph
 
 /// Real processes on the real RabbitMQ: what users do with the msgflo tools.
 @Suite("msgflo processes", .tags(.amqpIntegration), .serialized, .timeLimit(.minutes(5)), .logsOnFailure)
@@ -18,9 +19,11 @@ struct ProcessIntegrationTests {
     /// A queue bound to `exchange` that collects what arrives.
     func sink(_ transport: AMQPTransport, exchange: String) async throws -> (queue: String, box: MessageBox) {
         let queue = AMQPTestBroker.uniqueName("sink")
-        try await transport.execute([.declareExchange(name: exchange, type: .fanout),
-                                     .declareQueue(name: queue, deadLetterExchange: nil),
-                                     .bindQueue(queue: queue, exchange: exchange, routingKey: "")])
+        try await transport.execute([
+            .declareExchange(name: exchange, type: .fanout),
+            .declareQueue(name: queue, deadLetterExchange: nil),
+            .bindQueue(queue: queue, exchange: exchange, routingKey: ""),
+        ])
         let box = MessageBox()
         _ = try await transport.consume(queue: queue, prefetch: 50) { message in
             box.add(message.json)

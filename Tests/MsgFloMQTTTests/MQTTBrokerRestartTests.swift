@@ -1,10 +1,11 @@
 import Foundation
 import Logging
-import Testing
-@testable import MsgFloMQTT
 import MsgFlo
-import TestSupport
 import Primitives
+import TestSupport
+import Testing
+
+@testable import MsgFloMQTT
 
 @Suite("MQTT broker restart", .tags(.mqttIntegration), .serialized, .timeLimit(.minutes(5)), .logsOnFailure)
 struct MQTTBrokerRestartTests {
@@ -13,8 +14,9 @@ struct MQTTBrokerRestartTests {
         defer { broker.destroy() }
         try await broker.start()
 
-        let transport = try MQTTTransport(url: broker.url, configuration: MQTTTestBroker.configuration,
-                                          logger: Logger(label: "test.mqtt.restart"))
+        let transport = try MQTTTransport(
+            url: broker.url, configuration: MQTTTestBroker.configuration,
+            logger: Logger(label: "test.mqtt.restart"))
         try await transport.connect()
         let topic = MQTTTestBroker.uniqueTopic("restart")
         let (mailbox, handle) = try await MQTTTestBroker.collect(transport, topic: topic)
@@ -80,8 +82,9 @@ struct MQTTBrokerRestartTests {
         let broker = try PrivateMosquitto(port: 1895, allowAnonymous: false)
         defer { broker.destroy() }
         try await broker.start()
-        let transport = try MQTTTransport(url: BrokerURL(parsing: "mqtt://nobody:wrong@127.0.0.1:1895"),
-                                          configuration: MQTTTestBroker.configuration)
+        let transport = try MQTTTransport(
+            url: BrokerURL(parsing: "mqtt://nobody:wrong@127.0.0.1:1895"),
+            configuration: MQTTTestBroker.configuration)
         let refusal = await #expect(throws: TransportError.self) { try await transport.connect() }
         #expect(refusal == MQTTRefusal.connection(returnCode: 5, broker: "mqtt://nobody@127.0.0.1:1895/%2F"))
         #expect(refusal?.isTransient == false)

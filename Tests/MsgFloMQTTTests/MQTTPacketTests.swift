@@ -1,8 +1,9 @@
-import Testing
-@testable import MsgFloMQTT
 import MsgFlo
-import TestSupport
 import Primitives
+import TestSupport
+import Testing
+
+@testable import MsgFloMQTT
 
 @Suite("MQTT packets", .logsOnFailure)
 struct MQTTPacketTests {
@@ -15,23 +16,29 @@ struct MQTTPacketTests {
 
     /// Byte layouts from the MQTT 3.1.1 specification, section 3.
     static let encodings: [Encoded] = [
-        Encoded(name: "CONNECT clean, no credentials",
-                packet: .connect(MQTTConnect(clientID: "ab", keepAlive: 30)),
-                bytes: [0x10, 14, 0, 4, 0x4D, 0x51, 0x54, 0x54, 4, 0x02, 0, 30, 0, 2, 0x61, 0x62]),
-        Encoded(name: "CONNECT with user and password",
-                packet: .connect(MQTTConnect(clientID: "c", keepAlive: 60, username: "u", password: "pw")),
-                bytes: [0x10, 20, 0, 4, 0x4D, 0x51, 0x54, 0x54, 4, 0xC2, 0, 60, 0, 1, 0x63, 0, 1, 0x75, 0, 2, 0x70, 0x77]),
+        Encoded(
+            name: "CONNECT clean, no credentials",
+            packet: .connect(MQTTConnect(clientID: "ab", keepAlive: 30)),
+            bytes: [0x10, 14, 0, 4, 0x4D, 0x51, 0x54, 0x54, 4, 0x02, 0, 30, 0, 2, 0x61, 0x62]),
+        Encoded(
+            name: "CONNECT with user and password",
+            packet: .connect(MQTTConnect(clientID: "c", keepAlive: 60, username: "u", password: "pw")),
+            bytes: [0x10, 20, 0, 4, 0x4D, 0x51, 0x54, 0x54, 4, 0xC2, 0, 60, 0, 1, 0x63, 0, 1, 0x75, 0, 2, 0x70, 0x77]),
         Encoded(name: "CONNACK refused", packet: .connack(sessionPresent: false, returnCode: 5), bytes: [0x20, 2, 0, 5]),
-        Encoded(name: "PUBLISH QoS 0", packet: .publish(MQTTPublish(topic: "a/b", payload: [1, 2])),
-                bytes: [0x30, 7, 0, 3, 0x61, 0x2F, 0x62, 1, 2]),
-        Encoded(name: "PUBLISH QoS 1 duplicate",
-                packet: .publish(MQTTPublish(topic: "t", payload: Array("{}".utf8), qos: 1, duplicate: true, packetID: 258)),
-                bytes: [0x3A, 7, 0, 1, 0x74, 1, 2, 0x7B, 0x7D]),
-        Encoded(name: "PUBLISH retained, empty payload", packet: .publish(MQTTPublish(topic: "t", payload: [], retain: true)),
-                bytes: [0x31, 3, 0, 1, 0x74]),
+        Encoded(
+            name: "PUBLISH QoS 0", packet: .publish(MQTTPublish(topic: "a/b", payload: [1, 2])),
+            bytes: [0x30, 7, 0, 3, 0x61, 0x2F, 0x62, 1, 2]),
+        Encoded(
+            name: "PUBLISH QoS 1 duplicate",
+            packet: .publish(MQTTPublish(topic: "t", payload: Array("{}".utf8), qos: 1, duplicate: true, packetID: 258)),
+            bytes: [0x3A, 7, 0, 1, 0x74, 1, 2, 0x7B, 0x7D]),
+        Encoded(
+            name: "PUBLISH retained, empty payload", packet: .publish(MQTTPublish(topic: "t", payload: [], retain: true)),
+            bytes: [0x31, 3, 0, 1, 0x74]),
         Encoded(name: "PUBACK", packet: .puback(packetID: 0xABCD), bytes: [0x40, 2, 0xAB, 0xCD]),
-        Encoded(name: "SUBSCRIBE", packet: .subscribe(packetID: 1, subscriptions: [MQTTSubscription(topic: "fbp", qos: 1)]),
-                bytes: [0x82, 8, 0, 1, 0, 3, 0x66, 0x62, 0x70, 1]),
+        Encoded(
+            name: "SUBSCRIBE", packet: .subscribe(packetID: 1, subscriptions: [MQTTSubscription(topic: "fbp", qos: 1)]),
+            bytes: [0x82, 8, 0, 1, 0, 3, 0x66, 0x62, 0x70, 1]),
         Encoded(name: "SUBACK", packet: .suback(packetID: 1, returnCodes: [1, 0x80]), bytes: [0x90, 4, 0, 1, 1, 0x80]),
         Encoded(name: "UNSUBSCRIBE", packet: .unsubscribe(packetID: 2, topics: ["x"]), bytes: [0xA2, 5, 0, 2, 0, 1, 0x78]),
         Encoded(name: "UNSUBACK", packet: .unsuback(packetID: 2), bytes: [0xB0, 2, 0, 2]),
@@ -52,9 +59,11 @@ struct MQTTPacketTests {
         #expect(try MQTTPacket.decode(header: frame.header, body: frame.body) == example.packet)
     }
 
-    @Test(arguments: [(0, [UInt8(0)]), (127, [0x7F]), (128, [0x80, 0x01]), (16_383, [0xFF, 0x7F]),
-                      (16_384, [0x80, 0x80, 0x01]), (2_097_151, [0xFF, 0xFF, 0x7F]),
-                      (2_097_152, [0x80, 0x80, 0x80, 0x01]), (268_435_455, [0xFF, 0xFF, 0xFF, 0x7F])])
+    @Test(arguments: [
+        (0, [UInt8(0)]), (127, [0x7F]), (128, [0x80, 0x01]), (16_383, [0xFF, 0x7F]),
+        (16_384, [0x80, 0x80, 0x01]), (2_097_151, [0xFF, 0xFF, 0x7F]),
+        (2_097_152, [0x80, 0x80, 0x80, 0x01]), (268_435_455, [0xFF, 0xFF, 0xFF, 0x7F]),
+    ])
     func remainingLengthVarint(_ length: Int, _ bytes: [UInt8]) throws {
         #expect(MQTTFrame.encodeLength(length) == bytes)
         // The decoder reads the same length back: it waits for that many body bytes.
@@ -78,8 +87,9 @@ struct MQTTPacketTests {
         let bytes = try MQTTPacket.publish(MQTTPublish(topic: "big", payload: payload, qos: 1, packetID: 9)).encode()
         #expect(Array(bytes[1...3]) == MQTTFrame.encodeLength(200_000 + 2 + 3 + 2))
         let frame = try #require(try MQTTFrame.next(in: bytes[...], maximumSize: 1 << 20))
-        guard case let .publish(decoded) = try MQTTPacket.decode(header: frame.header, body: frame.body) else {
-            Issue.record("not a PUBLISH"); return
+        guard case .publish(let decoded) = try MQTTPacket.decode(header: frame.header, body: frame.body) else {
+            Issue.record("not a PUBLISH")
+            return
         }
         #expect(decoded.payload == payload)
     }
@@ -90,8 +100,8 @@ struct MQTTPacketTests {
         #expect(first.consumed == 4)
         let second = try #require(try MQTTFrame.next(in: stream[4...], maximumSize: 100))
         #expect(try MQTTPacket.decode(header: second.header, body: second.body) == .pingresp)
-        #expect(try consumed(Array(stream[6...]), maximumSize: 100) == nil)  // SUBACK still arriving
-        #expect(try consumed([0x30, 0x80], maximumSize: 100) == nil)  // length still arriving
+        #expect(try consumed(Array(stream[6...]), maximumSize: 100) == nil) // SUBACK still arriving
+        #expect(try consumed([0x30, 0x80], maximumSize: 100) == nil) // length still arriving
         #expect(try consumed([], maximumSize: 100) == nil)
     }
 
@@ -110,12 +120,14 @@ struct MQTTPacketTests {
         Malformed(name: "PUBLISH QoS 3", bytes: [0x36, 3, 0, 1, 0x74], error: .invalid("PUBLISH with QoS 3")),
         Malformed(name: "topic not UTF-8", bytes: [0x30, 4, 0, 2, 0xC3, 0x28], error: .invalid("topic is not UTF-8")),
         Malformed(name: "PUBACK too short", bytes: [0x40, 1, 0], error: .truncated("packet id")),
-        Malformed(name: "PUBACK too long", bytes: [0x40, 3, 0, 1, 9],
-                  error: .invalid("1 unexpected bytes after the packet's fields")),
+        Malformed(
+            name: "PUBACK too long", bytes: [0x40, 3, 0, 1, 9],
+            error: .invalid("1 unexpected bytes after the packet's fields")),
         Malformed(name: "CONNACK empty", bytes: [0x20, 0], error: .truncated("connack flags")),
         Malformed(name: "SUBACK without codes", bytes: [0x90, 2, 0, 1], error: .truncated("SUBACK return codes")),
-        Malformed(name: "SUBSCRIBE with wrong flags", bytes: [0x80, 6, 0, 1, 0, 1, 0x74, 1],
-                  error: .invalid("SUBSCRIBE with flags 0")),
+        Malformed(
+            name: "SUBSCRIBE with wrong flags", bytes: [0x80, 6, 0, 1, 0, 1, 0x74, 1],
+            error: .invalid("SUBSCRIBE with flags 0")),
         Malformed(name: "PINGRESP with flags", bytes: [0xD1, 0], error: .invalid("PINGRESP with flags 1")),
         Malformed(name: "QoS 2 PUBREC", bytes: [0x50, 2, 0, 1], error: .unsupportedType(5)),
         Malformed(name: "reserved type 0", bytes: [0x00, 0], error: .unsupportedType(0)),
@@ -141,8 +153,9 @@ struct MQTTPacketTests {
 
     @Test func errorsSayWhatIsWrong() {
         #expect(MQTTPacketError.tooLarge(size: 10, limit: 5).description == "MQTT packet of 10 bytes exceeds the limit of 5 bytes")
-        #expect(MQTTRefusal.connection(returnCode: 4, broker: "mqtt://u@h:1883/").description
-            == "MQTT broker mqtt://u@h:1883/ refused the connection: bad user name or password; check user:password in the broker URL")
+        #expect(
+            MQTTRefusal.connection(returnCode: 4, broker: "mqtt://u@h:1883/").description
+                == "MQTT broker mqtt://u@h:1883/ refused the connection: bad user name or password; check user:password in the broker URL")
     }
 
     /// CONNACK return codes of MQTT 3.1.1 (section 3.2.2.3) as transport errors.

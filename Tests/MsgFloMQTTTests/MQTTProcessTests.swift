@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-@testable import MsgFloMQTT
 import MsgFlo
-import TestSupport
 import Primitives
+import TestSupport
+import Testing
+
+@testable import MsgFloMQTT
 
 /// The msgflo tools on the shared mosquitto, as real processes.
 @Suite("MQTT msgflo processes", .tags(.mqttIntegration), .serialized, .timeLimit(.minutes(5)), .logsOnFailure)
@@ -36,8 +37,10 @@ struct MQTTProcessTests {
 
         var processes: [Process] = []
         for role in [first, second] {
-            processes.append(try BuiltExecutable.msgflo.start(["participant", "Repeat", "--role", role, "--broker", broker],
-                                                    log: temporaryFile("\(role).log")))
+            processes.append(
+                try BuiltExecutable.msgflo.start(
+                    ["participant", "Repeat", "--role", role, "--broker", broker],
+                    log: temporaryFile("\(role).log")))
         }
         let setupLog = temporaryFile("setup.log")
         processes.append(try BuiltExecutable.msgflo.start(["setup", graph.path, "--forever", "--broker", broker], log: setupLog))

@@ -1,11 +1,12 @@
 import Foundation
 import Logging
-import Testing
-@testable import MsgFloMQTT
 import MsgFlo
 import MsgFloGraph
-import TestSupport
 import Primitives
+import TestSupport
+import Testing
+
+@testable import MsgFloMQTT
 
 @Suite("MQTTTransport integration", .tags(.mqttIntegration), .timeLimit(.minutes(3)), .logsOnFailure)
 struct MQTTTransportIntegrationTests {
@@ -34,14 +35,20 @@ struct MQTTTransportIntegrationTests {
         let counts = LockedState(Counts())
         let total = 3 * prefetch + 2
         let handle = try await transport.consume(queue: topic, prefetch: prefetch) { _ in
-            counts.withLock { $0.inFlight += 1; $0.maximum = max($0.maximum, $0.inFlight) }
+            counts.withLock {
+                $0.inFlight += 1
+                $0.maximum = max($0.maximum, $0.inFlight)
+            }
             // Hold until the window is full (or nothing else can come), then let
             // an over-eager consumer show itself before settling.
             try? await waitUntil("the prefetch window to fill", timeout: .seconds(10)) {
                 counts.withLock { $0.inFlight >= prefetch || $0.done + $0.inFlight >= total }
             }
             try? await Task.sleep(for: .milliseconds(100))
-            counts.withLock { $0.inFlight -= 1; $0.done += 1 }
+            counts.withLock {
+                $0.inFlight -= 1
+                $0.done += 1
+            }
             return .ack
         }
         for i in 0..<total { try await transport.publish(queue: topic, body: Data("\(i)".utf8)) }
@@ -57,7 +64,10 @@ struct MQTTTransportIntegrationTests {
         let seen = Mailbox<String>()
         let attempts = LockedState(0)
         let handle = try await transport.consume(queue: topic, prefetch: 1) { message in
-            let attempt = attempts.withLock { $0 += 1; return $0 }
+            let attempt = attempts.withLock {
+                $0 += 1
+                return $0
+            }
             seen.put("\(message.text)#\(attempt)")
             return attempt == 1 ? .requeue : .ack
         }
@@ -184,7 +194,10 @@ struct MQTTTransportIntegrationTests {
         await #expect(throws: TransportError(.invalidName, "cannot publish to 'a/#': MQTT topic names cannot contain '+' or '#'", queue: "a/#")) {
             try await transport.publish(queue: "a/#", body: Data())
         }
-        await #expect(throws: TransportError(.invalidName, "cannot consume 'a/+': a msgflo queue is one MQTT topic; wildcards ('+', '#') are not supported", queue: "a/+")) {
+        await #expect(
+            throws: TransportError(
+                .invalidName, "cannot consume 'a/+': a msgflo queue is one MQTT topic; wildcards ('+', '#') are not supported", queue: "a/+")
+        ) {
             _ = try await transport.consume(queue: "a/+", prefetch: 1) { _ in .ack }
         }
         // The connection is still fine.
@@ -197,8 +210,12 @@ struct MQTTTransportIntegrationTests {
     }
 
     @Test func tlsAndForeignURLsAreRefusedUpFront() throws {
-        #expect(throws: TransportError(.unsupportedURL, "mqtts://localhost:8883/%2F: this build does not support MQTT over TLS (mqtts://); use mqtt:// or an amqps:// broker",
-                                       url: "mqtts://localhost:8883/%2F")) {
+        #expect(
+            throws: TransportError(
+                .unsupportedURL,
+                "mqtts://localhost:8883/%2F: this build does not support MQTT over TLS (mqtts://); use mqtt:// or an amqps:// broker",
+                url: "mqtts://localhost:8883/%2F")
+        ) {
             _ = try MQTTTransport(url: BrokerURL(parsing: "mqtts://localhost"))
         }
         let foreign = #expect(throws: TransportError.self) { _ = try MQTTTransport(url: BrokerURL(parsing: "amqp://localhost")) }

@@ -1,8 +1,8 @@
 import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
-import Testing
 import TestSupport
+import Testing
 
 /// What the shell could not do is reported and forgotten, so it is tried again.
 @Suite(.logsOnFailure) struct ActionFailureTests {

@@ -2,8 +2,8 @@ import Foundation
 import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
-import Testing
 import TestSupport
+import Testing
 
 /// Whatever a client sends, the coordinator answers and stays up.
 @Suite(.logsOnFailure) struct BadInputTests {

@@ -1,8 +1,8 @@
 import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
-import Testing
 import TestSupport
+import Testing
 
 @Suite(.logsOnFailure) struct ComponentCommandTests {
     @Test func listNamesLibraryAndDiscoveredComponentsWithAnnouncedPorts() throws {
@@ -11,8 +11,11 @@ import TestSupport
         let outputs = harness.request("component", "list", [:])
         #expect(outputs.commands(to: "a") == Array(repeating: "component:component", count: 4) + ["component:componentsready"])
         let messages = outputs.messages(to: "a")
-        #expect(messages.dropLast().map { $0.payload["name"] } == ["examples/Repeat", "imageresize/HttpApi", "imageresize/ResizeImage",
-                                                                   "imageresize/StoreResult"])
+        #expect(
+            messages.dropLast().map { $0.payload["name"] } == [
+                "examples/Repeat", "imageresize/HttpApi", "imageresize/ResizeImage",
+                "imageresize/StoreResult",
+            ])
         #expect(messages.last?.payload == 4)
         #expect(messages.allSatisfy { $0.responseTo == "r1" })
         let repeatComponent = messages[0].payload
@@ -43,14 +46,17 @@ import TestSupport
     }
 
     static let sourceCases: [SourceCase] = [
-        SourceCase(name: "a library component: its command and announced definition", component: "imageresize/ResizeImage",
-                   reply: "component:source", fields: ["name": "ResizeImage", "library": "imageresize", "language": "json"],
-                   codeContains: [#""command": "imageresize resize --role #ROLE""#, #""queue": "resize.IN""#]),
-        SourceCase(name: "a graph: its JSON with the live state", component: "imageresize", reply: "component:source",
-                   fields: ["name": "imageresize", "language": "json"],
-                   codeContains: [#""online": true"#, #""online": false"#, #""unlisted""#, #""role": "thumbs""#]),
-        SourceCase(name: "unknown", component: "nope/Nope", reply: "component:error", fields: [:],
-                   codeContains: []),
+        SourceCase(
+            name: "a library component: its command and announced definition", component: "imageresize/ResizeImage",
+            reply: "component:source", fields: ["name": "ResizeImage", "library": "imageresize", "language": "json"],
+            codeContains: [#""command": "imageresize resize --role #ROLE""#, #""queue": "resize.IN""#]),
+        SourceCase(
+            name: "a graph: its JSON with the live state", component: "imageresize", reply: "component:source",
+            fields: ["name": "imageresize", "language": "json"],
+            codeContains: [#""online": true"#, #""online": false"#, #""unlisted""#, #""role": "thumbs""#]),
+        SourceCase(
+            name: "unknown", component: "nope/Nope", reply: "component:error", fields: [:],
+            codeContains: []),
     ]
 
     @Test(arguments: sourceCases)

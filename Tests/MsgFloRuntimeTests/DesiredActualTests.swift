@@ -2,8 +2,8 @@ import Foundation
 import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
-import Testing
 import TestSupport
+import Testing
 
 /// The graph is the desired state, discovery the actual one.
 @Suite(.logsOnFailure) struct DesiredActualTests {
@@ -71,17 +71,19 @@ import TestSupport
         harness.feed(.startNetwork(graph: "imageresize"))
         let python = Fixtures.pythonParticipant("resize", component: "imageresize/ResizeImage")
         let replanned = harness.feed(.discovered(python, announcedAt: nil))
-        #expect(replanned.actionSummaries == [
-            "unbind web.RESIZEIMAGE -> resize.IN", "unbind resize.OUT -> store.IN", "unbind resize.ERROR -> store.IN",
-            "bind web.RESIZEIMAGE -> resize/in", "bind resize/out -> store.IN", "bind resize/error -> store.IN",
-            "tap resize/error",
-        ])
+        #expect(
+            replanned.actionSummaries == [
+                "unbind web.RESIZEIMAGE -> resize.IN", "unbind resize.OUT -> store.IN", "unbind resize.ERROR -> store.IN",
+                "bind web.RESIZEIMAGE -> resize/in", "bind resize/out -> store.IN", "bind resize/error -> store.IN",
+                "tap resize/error",
+            ])
         guard case .bind(_, let steps)? = replanned.actions.first(where: { $0.summary == "bind resize/out -> store.IN" }) else {
             Issue.record("no bind of resize/out")
             return
         }
-        #expect(steps == TopologyPlan.inport("store.IN") + [.bindQueue(queue: "store.IN", exchange: "resize/out", routingKey: "")],
-                "the live participant's exchange is bound, never declared")
+        #expect(
+            steps == TopologyPlan.inport("store.IN") + [.bindQueue(queue: "store.IN", exchange: "resize/out", routingKey: "")],
+            "the live participant's exchange is bound, never declared")
         let edges = replanned.messages(to: "a").filter { $0.command == "changeedge" }.map { $0.payload["metadata"]?["msgflo"] }
         #expect(edges.contains(["exchange": "resize/out", "queue": "store.IN"]))
         #expect(harness.coordinator.appliedBindings("imageresize").map(\.source) == ["web.RESIZEIMAGE", "resize/out", "resize/error"])
@@ -119,12 +121,14 @@ import TestSupport
         var harness = Harness()
         harness.feed(.startNetwork(graph: "imageresize"))
         harness.request("graph", "addnode", ["id": "jobs", "component": "msgflo/RoundRobin", "graph": "imageresize"])
-        let half = harness.request("graph", "addedge", ["src": Fixtures.port("web", "resizeimage"), "tgt": Fixtures.port("jobs", "in"), "graph": "imageresize"])
+        let half = harness.request(
+            "graph", "addedge", ["src": Fixtures.port("web", "resizeimage"), "tgt": Fixtures.port("jobs", "in"), "graph": "imageresize"])
         #expect(half.actions.isEmpty)
         #expect(half.messages(to: "b").contains { $0.command == "error" && $0.errorText.contains("round-robin node 'jobs' has no OUT") })
         let again = harness.request("graph", "changenode", ["id": "web", "metadata": ["x": 1], "graph": "imageresize"])
         #expect(!again.messages(to: "b").contains { $0.command == "error" })
-        let done = harness.request("graph", "addedge", ["src": Fixtures.port("jobs", "out"), "tgt": Fixtures.port("store", "in"), "graph": "imageresize"])
+        let done = harness.request(
+            "graph", "addedge", ["src": Fixtures.port("jobs", "out"), "tgt": Fixtures.port("store", "in"), "graph": "imageresize"])
         #expect(done.actionSummaries == ["bind web.RESIZEIMAGE -> store.IN"])
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
-import Testing
 import TestSupport
+import Testing
 
 /// Watching edges: taps start and stop with the selections; data is sampled per client per edge.
 @Suite(.logsOnFailure) struct EdgeDataTests {
@@ -25,8 +25,11 @@ import TestSupport
 
         let seen = harness.feed(.tapped(exchange: "resize.OUT", json: ["id": 1]))
         let data = try #require(seen.messages(to: "a").first)
-        #expect(data.payload == ["id": "resize() OUT -> IN store()", "src": Fixtures.port("resize", "out"),
-                                 "tgt": Fixtures.port("store", "in"), "graph": "imageresize", "data": ["id": 1]])
+        #expect(
+            data.payload == [
+                "id": "resize() OUT -> IN store()", "src": Fixtures.port("resize", "out"),
+                "tgt": Fixtures.port("store", "in"), "graph": "imageresize", "data": ["id": 1],
+            ])
         #expect(seen.messages(to: "b").isEmpty, "b did not ask")
         #expect(harness.feed(.tapped(exchange: "web.RESIZEIMAGE", json: 1)).isEmpty)
     }
@@ -44,8 +47,9 @@ import TestSupport
         harness.advance(1)
         let next = harness.feed(.tapped(exchange: "resize.OUT", json: 99))
         #expect(next.commands(to: "a") == ["network:output", "network:data"])
-        #expect(next.messages(to: "a").first?.payload["message"]
-            == "skipped 8 messages on resize() OUT -> IN store() in graph 'imageresize' (at most 2 per second are shown)")
+        #expect(
+            next.messages(to: "a").first?.payload["message"]
+                == "skipped 8 messages on resize() OUT -> IN store() in graph 'imageresize' (at most 2 per second are shown)")
     }
 
     @Test func pendingSkipsAreReportedOnTickAfterABurst() {
@@ -76,8 +80,12 @@ import TestSupport
     @Test func removingAWatchedEdgeStopsItsTap() {
         var harness = Harness()
         Self.watch(&harness, [Self.resizeToStore])
-        let removed = harness.request("graph", "removeedge", ["src": Fixtures.port("resize", "out"), "tgt": Fixtures.port("store", "in"),
-                                                              "graph": "imageresize"])
+        let removed = harness.request(
+            "graph", "removeedge",
+            [
+                "src": Fixtures.port("resize", "out"), "tgt": Fixtures.port("store", "in"),
+                "graph": "imageresize",
+            ])
         #expect(removed.actionSummaries == ["untap resize.OUT"])
         #expect(harness.coordinator.watchedEdges("a", graph: "imageresize").isEmpty)
     }

@@ -1,7 +1,7 @@
 import Foundation
 import MsgFloRuntime
-import Testing
 import TestSupport
+import Testing
 
 @Suite(.logsOnFailure) struct EdgeSamplerTests {
     struct Case: Sendable, CustomTestStringConvertible {
@@ -16,10 +16,12 @@ import TestSupport
     static let cases: [Case] = [
         Case(name: "under the limit: all through", limit: 3, arrivals: [0, 0.1, 0.2], admitted: [true, true, true]),
         Case(name: "a burst: the first N", limit: 2, arrivals: [0, 0.01, 0.02, 0.03], admitted: [true, true, false, false]),
-        Case(name: "a second later the window has room again", limit: 2, arrivals: [0, 0.5, 0.9, 1.0, 1.2, 1.5],
-             admitted: [true, true, false, true, false, true]),
-        Case(name: "sliding, not fixed buckets: no 2N across a boundary", limit: 2, arrivals: [0.8, 0.9, 1.0, 1.1, 1.8, 1.9],
-             admitted: [true, true, false, false, true, true]),
+        Case(
+            name: "a second later the window has room again", limit: 2, arrivals: [0, 0.5, 0.9, 1.0, 1.2, 1.5],
+            admitted: [true, true, false, true, false, true]),
+        Case(
+            name: "sliding, not fixed buckets: no 2N across a boundary", limit: 2, arrivals: [0.8, 0.9, 1.0, 1.1, 1.8, 1.9],
+            admitted: [true, true, false, false, true, true]),
         Case(name: "a limit below one is one", limit: 0, arrivals: [0, 0.5, 1.0], admitted: [true, false, true]),
         Case(name: "a clock that goes back skips rather than traps", limit: 1, arrivals: [10, 5, 11], admitted: [true, false, true]),
     ]

@@ -1,8 +1,8 @@
 import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
-import Testing
 import TestSupport
+import Testing
 
 /// Frames that are not requests: each becomes a typed problem and an error reply.
 @Suite(.logsOnFailure) struct FBPEnvelopeTests {
@@ -17,29 +17,40 @@ import TestSupport
     }
 
     static let cases: [Case] = [
-        Case(name: "not JSON", text: "{protocol: graph", problem: .malformedJSON(cause: "line 1, column 2: expected a quoted key in the JSON object"),
-             reply: "runtime:error"),
-        Case(name: "empty frame", text: "", problem: .malformedJSON(cause: "line 1, column 1: the JSON text ends where a value should start"),
-             reply: "runtime:error"),
+        Case(
+            name: "not JSON", text: "{protocol: graph", problem: .malformedJSON(cause: "line 1, column 2: expected a quoted key in the JSON object"),
+            reply: "runtime:error"),
+        Case(
+            name: "empty frame", text: "", problem: .malformedJSON(cause: "line 1, column 1: the JSON text ends where a value should start"),
+            reply: "runtime:error"),
         Case(name: "an array", text: "[1,2]", problem: .notAnObject(path: ""), reply: "runtime:error"),
-        Case(name: "nested too deep", text: String(repeating: "[", count: 100_000),
-             problem: .malformedJSON(cause: "nested deeper than 200 levels"), reply: "runtime:error"),
-        Case(name: "no protocol", text: #"{"command":"list","payload":{},"requestId":"q"}"#,
-             problem: .missingField(path: "protocol", expected: "the protocol name, e.g. \"graph\""), reply: "runtime:error", responseTo: "q"),
-        Case(name: "protocol not a string", text: #"{"protocol":7,"command":"list","payload":{}}"#,
-             problem: .wrongType(path: "protocol", expected: "a string"), reply: "runtime:error"),
-        Case(name: "unknown protocol", text: #"{"protocol":"chat","command":"say","payload":{},"requestId":"q"}"#,
-             problem: .unknownProtocol("chat"), reply: "runtime:error", responseTo: "q"),
-        Case(name: "no command", text: #"{"protocol":"graph","payload":{}}"#,
-             problem: .missingField(path: "command", expected: "the command name, e.g. \"addnode\""), reply: "graph:error"),
-        Case(name: "no payload", text: #"{"protocol":"network","command":"getstatus"}"#,
-             problem: .missingField(path: "payload", expected: "an object (send {} when the command needs nothing)"), reply: "network:error"),
-        Case(name: "payload not an object", text: #"{"protocol":"component","command":"list","payload":"all"}"#,
-             problem: .notAnObject(path: "payload"), reply: "component:error"),
-        Case(name: "requestId not a string", text: #"{"protocol":"component","command":"list","payload":{},"requestId":5}"#,
-             problem: .wrongType(path: "requestId", expected: "a string"), reply: "runtime:error"),
-        Case(name: "secret not a string", text: #"{"protocol":"component","command":"list","payload":{},"secret":true}"#,
-             problem: .wrongType(path: "secret", expected: "a string"), reply: "component:error"),
+        Case(
+            name: "nested too deep", text: String(repeating: "[", count: 100_000),
+            problem: .malformedJSON(cause: "nested deeper than 200 levels"), reply: "runtime:error"),
+        Case(
+            name: "no protocol", text: #"{"command":"list","payload":{},"requestId":"q"}"#,
+            problem: .missingField(path: "protocol", expected: "the protocol name, e.g. \"graph\""), reply: "runtime:error", responseTo: "q"),
+        Case(
+            name: "protocol not a string", text: #"{"protocol":7,"command":"list","payload":{}}"#,
+            problem: .wrongType(path: "protocol", expected: "a string"), reply: "runtime:error"),
+        Case(
+            name: "unknown protocol", text: #"{"protocol":"chat","command":"say","payload":{},"requestId":"q"}"#,
+            problem: .unknownProtocol("chat"), reply: "runtime:error", responseTo: "q"),
+        Case(
+            name: "no command", text: #"{"protocol":"graph","payload":{}}"#,
+            problem: .missingField(path: "command", expected: "the command name, e.g. \"addnode\""), reply: "graph:error"),
+        Case(
+            name: "no payload", text: #"{"protocol":"network","command":"getstatus"}"#,
+            problem: .missingField(path: "payload", expected: "an object (send {} when the command needs nothing)"), reply: "network:error"),
+        Case(
+            name: "payload not an object", text: #"{"protocol":"component","command":"list","payload":"all"}"#,
+            problem: .notAnObject(path: "payload"), reply: "component:error"),
+        Case(
+            name: "requestId not a string", text: #"{"protocol":"component","command":"list","payload":{},"requestId":5}"#,
+            problem: .wrongType(path: "requestId", expected: "a string"), reply: "runtime:error"),
+        Case(
+            name: "secret not a string", text: #"{"protocol":"component","command":"list","payload":{},"secret":true}"#,
+            problem: .wrongType(path: "secret", expected: "a string"), reply: "component:error"),
     ]
 
     @Test(arguments: cases)

@@ -1,8 +1,8 @@
 import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
-import Testing
 import TestSupport
+import Testing
 
 /// Every graph command through the coordinator, on the running image-resize
 /// graph: the echo to everyone (responseTo only to the requester) and the
@@ -29,60 +29,79 @@ import TestSupport
     static let g: JSONValue = "imageresize"
 
     static let cases: [Case] = [
-        Case(command: "clear", payload: ["id": "imageresize"],
-             messages: ["graph:clear", "runtime:ports"],
-             actions: ["unbind web.RESIZEIMAGE -> resize.IN", "unbind resize.OUT -> store.IN", "unbind resize.ERROR -> store.IN"]),
+        Case(
+            command: "clear", payload: ["id": "imageresize"],
+            messages: ["graph:clear", "runtime:ports"],
+            actions: ["unbind web.RESIZEIMAGE -> resize.IN", "unbind resize.OUT -> store.IN", "unbind resize.ERROR -> store.IN"]),
         Case(command: "clear", payload: ["id": "fresh", "name": "Fresh"], messages: ["graph:clear", "runtime:ports"]),
-        Case(command: "addnode", payload: ["id": "thumb", "component": "x/Thumb", "metadata": ["x": 10, "y": 20], "graph": g],
-             messages: ["graph:addnode"]),
-        Case(command: "addnode", payload: ["id": "web", "component": "x/Thumb", "graph": g], messages: ["graph:error"],
-             says: "a node 'web' already exists"),
-        Case(command: "removenode", payload: ["id": "store", "graph": g],
-             messages: ["graph:removeedge", "graph:removeedge", "graph:removenode", "runtime:ports"],
-             actions: ["unbind resize.OUT -> store.IN", "unbind resize.ERROR -> store.IN"]),
+        Case(
+            command: "addnode", payload: ["id": "thumb", "component": "x/Thumb", "metadata": ["x": 10, "y": 20], "graph": g],
+            messages: ["graph:addnode"]),
+        Case(
+            command: "addnode", payload: ["id": "web", "component": "x/Thumb", "graph": g], messages: ["graph:error"],
+            says: "a node 'web' already exists"),
+        Case(
+            command: "removenode", payload: ["id": "store", "graph": g],
+            messages: ["graph:removeedge", "graph:removeedge", "graph:removenode", "runtime:ports"],
+            actions: ["unbind resize.OUT -> store.IN", "unbind resize.ERROR -> store.IN"]),
         Case(command: "removenode", payload: ["id": "ghost", "graph": g], messages: ["graph:error"], says: "no node 'ghost'"),
-        Case(command: "renamenode", payload: ["from": "store", "to": "archive", "graph": g],
-             messages: ["graph:renamenode", "runtime:ports", "graph:changeedge", "graph:changeedge"],
-             actions: ["unbind resize.OUT -> store.IN", "unbind resize.ERROR -> store.IN",
-                       "bind resize.OUT -> archive.IN", "bind resize.ERROR -> archive.IN"]),
+        Case(
+            command: "renamenode", payload: ["from": "store", "to": "archive", "graph": g],
+            messages: ["graph:renamenode", "runtime:ports", "graph:changeedge", "graph:changeedge"],
+            actions: [
+                "unbind resize.OUT -> store.IN", "unbind resize.ERROR -> store.IN",
+                "bind resize.OUT -> archive.IN", "bind resize.ERROR -> archive.IN",
+            ]),
         Case(command: "renamenode", payload: ["from": "ghost", "to": "x", "graph": g], messages: ["graph:error"], says: "no node 'ghost'"),
         Case(command: "changenode", payload: ["id": "web", "metadata": ["x": 5], "graph": g], messages: ["graph:changenode"]),
         Case(command: "changenode", payload: ["id": "ghost", "metadata": [:], "graph": g], messages: ["graph:error"], says: "no node 'ghost'"),
-        Case(command: "addedge", payload: with(edge("web", "resizeimage", "store", "in"), ["metadata": ["route": 1]]),
-             messages: ["graph:addedge"], actions: ["bind web.RESIZEIMAGE -> store.IN"]),
+        Case(
+            command: "addedge", payload: with(edge("web", "resizeimage", "store", "in"), ["metadata": ["route": 1]]),
+            messages: ["graph:addedge"], actions: ["bind web.RESIZEIMAGE -> store.IN"]),
         Case(command: "addedge", payload: edge("resize", "OUT", "store", "IN"), messages: ["graph:error"], says: "already exists"),
         Case(command: "addedge", payload: edge("resize", "out", "nowhere", "in"), messages: ["graph:error"], says: "no node 'nowhere'"),
-        Case(command: "removeedge", payload: edge("resize", "out", "store", "in"), messages: ["graph:removeedge"],
-             actions: ["unbind resize.OUT -> store.IN"]),
-        Case(command: "removeedge", payload: edge("store", "out", "web", "in"), messages: ["graph:error"],
-             says: "no edge store() OUT -> IN web()"),
+        Case(
+            command: "removeedge", payload: edge("resize", "out", "store", "in"), messages: ["graph:removeedge"],
+            actions: ["unbind resize.OUT -> store.IN"]),
+        Case(
+            command: "removeedge", payload: edge("store", "out", "web", "in"), messages: ["graph:error"],
+            says: "no edge store() OUT -> IN web()"),
         Case(command: "changeedge", payload: with(edge("resize", "out", "store", "in"), ["metadata": ["route": 4]]), messages: ["graph:changeedge"]),
         Case(command: "changeedge", payload: edge("store", "out", "web", "in"), messages: ["graph:error"], says: "no edge"),
-        Case(command: "addinitial", payload: ["src": ["data": ["url": "u"]], "tgt": Fixtures.port("resize", "in"), "graph": g],
-             messages: ["graph:addinitial"], actions: [#"publish resize.IN {"url":"u"} (declared)"#]),
-        Case(command: "addinitial", payload: ["src": ["data": 1], "tgt": Fixtures.port("ghost", "in"), "graph": g],
-             messages: ["graph:error"], says: "no node 'ghost'"),
-        Case(command: "removeinitial", payload: ["tgt": Fixtures.port("resize", "in"), "graph": g], messages: ["graph:error"],
-             says: "no initial packet goes to in of 'resize'"),
-        Case(command: "addinport", payload: ["public": "jobs", "node": "resize", "port": "in", "graph": g],
-             messages: ["graph:addinport", "runtime:ports"]),
-        Case(command: "addinport", payload: ["public": "jobs", "node": "ghost", "port": "in", "graph": g],
-             messages: ["graph:error"], says: "no node 'ghost'"),
+        Case(
+            command: "addinitial", payload: ["src": ["data": ["url": "u"]], "tgt": Fixtures.port("resize", "in"), "graph": g],
+            messages: ["graph:addinitial"], actions: [#"publish resize.IN {"url":"u"} (declared)"#]),
+        Case(
+            command: "addinitial", payload: ["src": ["data": 1], "tgt": Fixtures.port("ghost", "in"), "graph": g],
+            messages: ["graph:error"], says: "no node 'ghost'"),
+        Case(
+            command: "removeinitial", payload: ["tgt": Fixtures.port("resize", "in"), "graph": g], messages: ["graph:error"],
+            says: "no initial packet goes to in of 'resize'"),
+        Case(
+            command: "addinport", payload: ["public": "jobs", "node": "resize", "port": "in", "graph": g],
+            messages: ["graph:addinport", "runtime:ports"]),
+        Case(
+            command: "addinport", payload: ["public": "jobs", "node": "ghost", "port": "in", "graph": g],
+            messages: ["graph:error"], says: "no node 'ghost'"),
         Case(command: "removeinport", payload: ["public": "jobs", "graph": g], messages: ["graph:error"], says: "no exported inport 'jobs'"),
-        Case(command: "renameinport", payload: ["from": "jobs", "to": "work", "graph": g], messages: ["graph:error"],
-             says: "no exported inport 'jobs'"),
-        Case(command: "addoutport", payload: ["public": "done", "node": "resize", "port": "out", "graph": g],
-             messages: ["graph:addoutport", "runtime:ports"], actions: ["tap resize.OUT"]),
+        Case(
+            command: "renameinport", payload: ["from": "jobs", "to": "work", "graph": g], messages: ["graph:error"],
+            says: "no exported inport 'jobs'"),
+        Case(
+            command: "addoutport", payload: ["public": "done", "node": "resize", "port": "out", "graph": g],
+            messages: ["graph:addoutport", "runtime:ports"], actions: ["tap resize.OUT"]),
         Case(command: "removeoutport", payload: ["public": "done", "graph": g], messages: ["graph:error"], says: "no exported outport 'done'"),
         Case(command: "renameoutport", payload: ["from": "done", "to": "x", "graph": g], messages: ["graph:error"], says: "no exported outport"),
-        Case(command: "addgroup", payload: ["name": "workers", "nodes": ["resize", "store"], "metadata": ["description": "d"], "graph": g],
-             messages: ["graph:addgroup"]),
+        Case(
+            command: "addgroup", payload: ["name": "workers", "nodes": ["resize", "store"], "metadata": ["description": "d"], "graph": g],
+            messages: ["graph:addgroup"]),
         Case(command: "addgroup", payload: ["name": "w", "nodes": ["ghost"], "graph": g], messages: ["graph:error"], says: "no node 'ghost'"),
         Case(command: "removegroup", payload: ["name": "w", "graph": g], messages: ["graph:error"], says: "no group 'w'"),
         Case(command: "renamegroup", payload: ["from": "w", "to": "v", "graph": g], messages: ["graph:error"], says: "no group 'w'"),
         Case(command: "changegroup", payload: ["name": "w", "metadata": [:], "graph": g], messages: ["graph:error"], says: "no group 'w'"),
-        Case(command: "addnode", payload: ["id": "x", "component": "C", "graph": "other"], messages: ["graph:error"],
-             says: "no graph 'other' (graphs: imageresize)"),
+        Case(
+            command: "addnode", payload: ["id": "x", "component": "C", "graph": "other"], messages: ["graph:error"],
+            says: "no graph 'other' (graphs: imageresize)"),
     ]
 
     /// The image-resize graph, started, with two clients.
@@ -152,8 +171,11 @@ import TestSupport
         let added = harness.request("graph", "addedge", Self.edge("web", "resizeimage", "store", "in"))
         #expect(added.actions.isEmpty)
         let started = harness.request("network", "start", ["graph": Self.g])
-        #expect(started.actionSummaries == ["bind web.RESIZEIMAGE -> resize.IN", "bind resize.OUT -> store.IN",
-                                            "bind resize.ERROR -> store.IN", "bind web.RESIZEIMAGE -> store.IN"])
+        #expect(
+            started.actionSummaries == [
+                "bind web.RESIZEIMAGE -> resize.IN", "bind resize.OUT -> store.IN",
+                "bind resize.ERROR -> store.IN", "bind web.RESIZEIMAGE -> store.IN",
+            ])
     }
 }
 

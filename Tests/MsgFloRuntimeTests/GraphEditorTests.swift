@@ -1,8 +1,8 @@
 import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
-import Testing
 import TestSupport
+import Testing
 
 /// Every graph edit on the image-resize graph: what it changes, or why it is refused.
 @Suite(.logsOnFailure) struct GraphEditorTests {
@@ -18,56 +18,83 @@ import TestSupport
     }
 
     static let cases: [Case] = [
-        Case(name: "addnode", request: .addNode(graph: "g", id: "thumb", component: "C", metadata: ["x": 1, "msgflo": ["online": true], "y": nil]),
-             result: .success([.nodeAdded(GraphProcess(name: "thumb", component: "C", metadata: ["x": 1]))])),
-        Case(name: "addnode twice", request: .addNode(graph: "g", id: "web", component: "C", metadata: [:]),
-             result: .failure(.nodeExists("web"))),
-        Case(name: "removenode takes its edges along", request: .removeNode(graph: "g", id: "store"),
-             result: .success([.edgeRemoved(edge("resize", "out", "store", "in")), .edgeRemoved(edge("resize", "error", "store", "in")),
-                               .nodeRemoved("store")])),
-        Case(name: "removenode unknown", request: .removeNode(graph: "g", id: "nope"),
-             result: .failure(.unknownNode("nope", known: ["web", "resize", "store"]))),
-        Case(name: "renamenode", request: .renameNode(graph: "g", from: "store", to: "archive"),
-             result: .success([.nodeRenamed(from: "store", to: "archive")])),
-        Case(name: "renamenode onto another node", request: .renameNode(graph: "g", from: "store", to: "web"),
-             result: .failure(.nodeExists("web"))),
-        Case(name: "changenode merges, null deletes", request: .changeNode(graph: "g", id: "web", metadata: ["x": 5, "label": nil]),
-             result: .success([.nodeChanged(id: "web", metadata: ["x": 5])])),
-        Case(name: "addedge", request: .addEdge(graph: "g", edge: edge("web", "resizeimage", "store", "in"), metadata: ["route": 3]),
-             result: .success([.edgeAdded(edge("web", "resizeimage", "store", "in"), metadata: ["route": 3])])),
-        Case(name: "addedge that exists, in other case", request: .addEdge(graph: "g", edge: edge("resize", "OUT", "store", "IN"), metadata: [:]),
-             result: .failure(.edgeExists(edge("resize", "OUT", "store", "IN")))),
-        Case(name: "addedge from an unknown node", request: .addEdge(graph: "g", edge: edge("ghost", "out", "store", "in"), metadata: [:]),
-             result: .failure(.unknownNode("ghost", known: ["web", "resize", "store"]))),
-        Case(name: "removeedge, port case folded", request: .removeEdge(graph: "g", edge: edge("resize", "OUT", "store", "in")),
-             result: .success([.edgeRemoved(edge("resize", "out", "store", "in"))])),
-        Case(name: "removeedge unknown", request: .removeEdge(graph: "g", edge: edge("web", "resizeimage", "store", "in")),
-             result: .failure(.unknownEdge(edge("web", "resizeimage", "store", "in")))),
-        Case(name: "changeedge", request: .changeEdge(graph: "g", edge: edge("resize", "out", "store", "in"), metadata: ["route": 2]),
-             result: .success([.edgeChanged(edge("resize", "out", "store", "in"), metadata: ["route": 2])])),
-        Case(name: "changeedge unknown", request: .changeEdge(graph: "g", edge: edge("store", "out", "web", "in"), metadata: [:]),
-             result: .failure(.unknownEdge(edge("store", "out", "web", "in")))),
-        Case(name: "addinitial", request: .addInitial(graph: "g", data: ["w": 1], tgt: ref("resize", "in"), metadata: [:]),
-             result: .success([.initialAdded(data: ["w": 1], tgt: ref("resize", "in"), metadata: [:])])),
-        Case(name: "addinitial to an unknown node", request: .addInitial(graph: "g", data: 1, tgt: ref("x", "in"), metadata: [:]),
-             result: .failure(.unknownNode("x", known: ["web", "resize", "store"]))),
-        Case(name: "removeinitial none there", request: .removeInitial(graph: "g", data: nil, tgt: ref("resize", "in")),
-             result: .failure(.noInitialPacket(ref("resize", "in")))),
-        Case(name: "addinport", request: .addExport(graph: "g", direction: .inport, public: "jobs", node: "resize", port: "in", metadata: [:]),
-             result: .success([.exportAdded(.inport, public: "jobs", GraphExport(process: "resize", port: "in"))])),
-        Case(name: "addoutport on an unknown node", request: .addExport(graph: "g", direction: .outport, public: "o", node: "x", port: "out", metadata: [:]),
-             result: .failure(.unknownNode("x", known: ["web", "resize", "store"]))),
-        Case(name: "removeinport unknown", request: .removeExport(graph: "g", direction: .inport, public: "jobs"),
-             result: .failure(.unknownExport(.inport, public: "jobs", known: []))),
-        Case(name: "renameoutport unknown", request: .renameExport(graph: "g", direction: .outport, from: "a", to: "b"),
-             result: .failure(.unknownExport(.outport, public: "a", known: []))),
-        Case(name: "addgroup", request: .addGroup(graph: "g", name: "workers", nodes: ["resize", "store"], metadata: ["description": "d"]),
-             result: .success([.groupAdded(GraphGroup(name: "workers", nodes: ["resize", "store"], metadata: ["description": "d"]))])),
-        Case(name: "addgroup with an unknown node", request: .addGroup(graph: "g", name: "w", nodes: ["resize", "x"], metadata: [:]),
-             result: .failure(.unknownNode("x", known: ["web", "resize", "store"]))),
+        Case(
+            name: "addnode", request: .addNode(graph: "g", id: "thumb", component: "C", metadata: ["x": 1, "msgflo": ["online": true], "y": nil]),
+            result: .success([.nodeAdded(GraphProcess(name: "thumb", component: "C", metadata: ["x": 1]))])),
+        Case(
+            name: "addnode twice", request: .addNode(graph: "g", id: "web", component: "C", metadata: [:]),
+            result: .failure(.nodeExists("web"))),
+        Case(
+            name: "removenode takes its edges along", request: .removeNode(graph: "g", id: "store"),
+            result: .success([
+                .edgeRemoved(edge("resize", "out", "store", "in")), .edgeRemoved(edge("resize", "error", "store", "in")),
+                .nodeRemoved("store"),
+            ])),
+        Case(
+            name: "removenode unknown", request: .removeNode(graph: "g", id: "nope"),
+            result: .failure(.unknownNode("nope", known: ["web", "resize", "store"]))),
+        Case(
+            name: "renamenode", request: .renameNode(graph: "g", from: "store", to: "archive"),
+            result: .success([.nodeRenamed(from: "store", to: "archive")])),
+        Case(
+            name: "renamenode onto another node", request: .renameNode(graph: "g", from: "store", to: "web"),
+            result: .failure(.nodeExists("web"))),
+        Case(
+            name: "changenode merges, null deletes", request: .changeNode(graph: "g", id: "web", metadata: ["x": 5, "label": nil]),
+            result: .success([.nodeChanged(id: "web", metadata: ["x": 5])])),
+        Case(
+            name: "addedge", request: .addEdge(graph: "g", edge: edge("web", "resizeimage", "store", "in"), metadata: ["route": 3]),
+            result: .success([.edgeAdded(edge("web", "resizeimage", "store", "in"), metadata: ["route": 3])])),
+        Case(
+            name: "addedge that exists, in other case", request: .addEdge(graph: "g", edge: edge("resize", "OUT", "store", "IN"), metadata: [:]),
+            result: .failure(.edgeExists(edge("resize", "OUT", "store", "IN")))),
+        Case(
+            name: "addedge from an unknown node", request: .addEdge(graph: "g", edge: edge("ghost", "out", "store", "in"), metadata: [:]),
+            result: .failure(.unknownNode("ghost", known: ["web", "resize", "store"]))),
+        Case(
+            name: "removeedge, port case folded", request: .removeEdge(graph: "g", edge: edge("resize", "OUT", "store", "in")),
+            result: .success([.edgeRemoved(edge("resize", "out", "store", "in"))])),
+        Case(
+            name: "removeedge unknown", request: .removeEdge(graph: "g", edge: edge("web", "resizeimage", "store", "in")),
+            result: .failure(.unknownEdge(edge("web", "resizeimage", "store", "in")))),
+        Case(
+            name: "changeedge", request: .changeEdge(graph: "g", edge: edge("resize", "out", "store", "in"), metadata: ["route": 2]),
+            result: .success([.edgeChanged(edge("resize", "out", "store", "in"), metadata: ["route": 2])])),
+        Case(
+            name: "changeedge unknown", request: .changeEdge(graph: "g", edge: edge("store", "out", "web", "in"), metadata: [:]),
+            result: .failure(.unknownEdge(edge("store", "out", "web", "in")))),
+        Case(
+            name: "addinitial", request: .addInitial(graph: "g", data: ["w": 1], tgt: ref("resize", "in"), metadata: [:]),
+            result: .success([.initialAdded(data: ["w": 1], tgt: ref("resize", "in"), metadata: [:])])),
+        Case(
+            name: "addinitial to an unknown node", request: .addInitial(graph: "g", data: 1, tgt: ref("x", "in"), metadata: [:]),
+            result: .failure(.unknownNode("x", known: ["web", "resize", "store"]))),
+        Case(
+            name: "removeinitial none there", request: .removeInitial(graph: "g", data: nil, tgt: ref("resize", "in")),
+            result: .failure(.noInitialPacket(ref("resize", "in")))),
+        Case(
+            name: "addinport", request: .addExport(graph: "g", direction: .inport, public: "jobs", node: "resize", port: "in", metadata: [:]),
+            result: .success([.exportAdded(.inport, public: "jobs", GraphExport(process: "resize", port: "in"))])),
+        Case(
+            name: "addoutport on an unknown node",
+            request: .addExport(graph: "g", direction: .outport, public: "o", node: "x", port: "out", metadata: [:]),
+            result: .failure(.unknownNode("x", known: ["web", "resize", "store"]))),
+        Case(
+            name: "removeinport unknown", request: .removeExport(graph: "g", direction: .inport, public: "jobs"),
+            result: .failure(.unknownExport(.inport, public: "jobs", known: []))),
+        Case(
+            name: "renameoutport unknown", request: .renameExport(graph: "g", direction: .outport, from: "a", to: "b"),
+            result: .failure(.unknownExport(.outport, public: "a", known: []))),
+        Case(
+            name: "addgroup", request: .addGroup(graph: "g", name: "workers", nodes: ["resize", "store"], metadata: ["description": "d"]),
+            result: .success([.groupAdded(GraphGroup(name: "workers", nodes: ["resize", "store"], metadata: ["description": "d"]))])),
+        Case(
+            name: "addgroup with an unknown node", request: .addGroup(graph: "g", name: "w", nodes: ["resize", "x"], metadata: [:]),
+            result: .failure(.unknownNode("x", known: ["web", "resize", "store"]))),
         Case(name: "removegroup unknown", request: .removeGroup(graph: "g", name: "w"), result: .failure(.unknownGroup("w", known: []))),
         Case(name: "renamegroup unknown", request: .renameGroup(graph: "g", from: "w", to: "v"), result: .failure(.unknownGroup("w", known: []))),
-        Case(name: "changegroup unknown", request: .changeGroup(graph: "g", name: "w", metadata: [:]), result: .failure(.unknownGroup("w", known: []))),
+        Case(
+            name: "changegroup unknown", request: .changeGroup(graph: "g", name: "w", metadata: [:]), result: .failure(.unknownGroup("w", known: []))),
     ]
 
     @Test(arguments: cases)
@@ -94,12 +121,13 @@ import TestSupport
         #expect(editor.graph.connections.filter { $0.target.process == "thumb" }.count == 2)
 
         let removed = try editor.apply(.removeNode(graph: "g", id: "thumb"))
-        #expect(removed == [
-            .edgeRemoved(Self.edge("web", "resizeimage", "thumb", "in")), .edgeRemoved(Self.edge("thumb", "out", "store", "in")),
-            .edgeRemoved(Self.edge("thumb", "error", "store", "in")), .initialRemoved(data: 1, tgt: Self.ref("thumb", "in")),
-            .exportRemoved(.inport, public: "jobs"), .groupRemoved("workers"),
-            .groupAdded(GraphGroup(name: "workers", nodes: ["store"])), .nodeRemoved("thumb"),
-        ])
+        #expect(
+            removed == [
+                .edgeRemoved(Self.edge("web", "resizeimage", "thumb", "in")), .edgeRemoved(Self.edge("thumb", "out", "store", "in")),
+                .edgeRemoved(Self.edge("thumb", "error", "store", "in")), .initialRemoved(data: 1, tgt: Self.ref("thumb", "in")),
+                .exportRemoved(.inport, public: "jobs"), .groupRemoved("workers"),
+                .groupAdded(GraphGroup(name: "workers", nodes: ["store"])), .nodeRemoved("thumb"),
+            ])
     }
 
     @Test func portsAreCheckedAgainstAnnouncedDefinitions() throws {

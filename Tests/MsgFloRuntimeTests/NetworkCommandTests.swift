@@ -2,8 +2,8 @@ import Foundation
 import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
-import Testing
 import TestSupport
+import Testing
 
 @Suite(.logsOnFailure) struct NetworkCommandTests {
     static let g: JSONValue = "imageresize"
@@ -15,18 +15,28 @@ import TestSupport
         #expect(started.commands(to: "a") == ["network:started"])
         #expect(started.commands(to: "b") == ["network:started"])
         #expect(started.messages(to: "a").first?.payload["running"] == true)
-        #expect(started.actionSummaries == [#"publish store.IN "hello" (declared)"#, "bind web.RESIZEIMAGE -> resize.IN",
-                                            "bind resize.OUT -> store.IN", "bind resize.ERROR -> store.IN"])
-        guard case .bind(_, let steps)? = started.actions.dropFirst().first else { Issue.record("no bind"); return }
-        #expect(steps == TopologyPlan.outport("web.RESIZEIMAGE") + TopologyPlan.inport("resize.IN")
-            + [.bindQueue(queue: "resize.IN", exchange: "web.RESIZEIMAGE", routingKey: "")])
+        #expect(
+            started.actionSummaries == [
+                #"publish store.IN "hello" (declared)"#, "bind web.RESIZEIMAGE -> resize.IN",
+                "bind resize.OUT -> store.IN", "bind resize.ERROR -> store.IN",
+            ])
+        guard case .bind(_, let steps)? = started.actions.dropFirst().first else {
+            Issue.record("no bind")
+            return
+        }
+        #expect(
+            steps == TopologyPlan.outport("web.RESIZEIMAGE") + TopologyPlan.inport("resize.IN")
+                + [.bindQueue(queue: "resize.IN", exchange: "web.RESIZEIMAGE", routingKey: "")])
 
         harness.advance(30)
         let again = harness.request("network", "start", ["graph": Self.g])
         #expect(again.actions.isEmpty, "a running graph is not bound again, nor its packets resent")
         let status = harness.request("network", "getstatus", ["graph": Self.g])
-        #expect(status.messages(to: "a").first?.payload == ["graph": "imageresize", "running": true, "started": true,
-                                                             "debug": false, "uptime": 30])
+        #expect(
+            status.messages(to: "a").first?.payload == [
+                "graph": "imageresize", "running": true, "started": true,
+                "debug": false, "uptime": 30,
+            ])
     }
 
     @Test func stopLeavesBindingsSoPublishedMessagesAreNotDropped() {
@@ -37,7 +47,8 @@ import TestSupport
         #expect(stopped.commands(to: "b") == ["network:stopped"])
         #expect(stopped.messages(to: "a").first?.payload["uptime"] == 5)
         #expect(stopped.actions.isEmpty)
-        let removed = harness.request("graph", "removeedge", ["src": Fixtures.port("resize", "out"), "tgt": Fixtures.port("store", "in"), "graph": Self.g])
+        let removed = harness.request(
+            "graph", "removeedge", ["src": Fixtures.port("resize", "out"), "tgt": Fixtures.port("store", "in"), "graph": Self.g])
         #expect(removed.actions.isEmpty, "a stopped graph is not enforced")
         let restarted = harness.request("network", "start", ["graph": Self.g])
         #expect(restarted.actionSummaries == ["unbind resize.OUT -> store.IN"])
@@ -64,8 +75,10 @@ import TestSupport
         ErrorCase(command: "stop", payload: ["graph": "nope"], says: "no graph 'nope'"),
         ErrorCase(command: "getstatus", payload: ["graph": "nope"], says: "no graph 'nope'"),
         ErrorCase(command: "debug", payload: ["graph": "nope", "enable": true], says: "no graph 'nope'"),
-        ErrorCase(command: "edges", payload: ["graph": "imageresize", "edges": [["src": Fixtures.port("store", "out"), "tgt": Fixtures.port("web", "in")]]],
-                  says: "cannot watch store() OUT -> IN web()"),
+        ErrorCase(
+            command: "edges",
+            payload: ["graph": "imageresize", "edges": [["src": Fixtures.port("store", "out"), "tgt": Fixtures.port("web", "in")]]],
+            says: "cannot watch store() OUT -> IN web()"),
         ErrorCase(command: "getstatus", payload: [:], says: "payload.graph is missing"),
     ]
 

@@ -2,8 +2,8 @@ import Foundation
 import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
-import Testing
 import TestSupport
+import Testing
 
 @Suite(.logsOnFailure) struct PersistenceTests {
     /// The image-resize graph with what editors add: positions, labels, routes, groups, export metadata.
@@ -110,23 +110,26 @@ import TestSupport
     }
 
     static let autoSaveCases: [AutoSaveCase] = [
-        AutoSaveCase(name: "auto-save on a file graph", autoSave: true, storage: GraphStorage(path: "/g/imageresize.fbp", format: .fbp),
-                     saves: ["save /g/imageresize.fbp"]),
+        AutoSaveCase(
+            name: "auto-save on a file graph", autoSave: true, storage: GraphStorage(path: "/g/imageresize.fbp", format: .fbp),
+            saves: ["save /g/imageresize.fbp"]),
         AutoSaveCase(name: "auto-save off", autoSave: false, storage: GraphStorage(path: "/g/imageresize.fbp", format: .fbp), saves: []),
         AutoSaveCase(name: "a graph made over the protocol has no file", autoSave: true, storage: nil, saves: []),
     ]
 
     @Test(arguments: autoSaveCases)
     func autoSaveWritesAfterEachChange(_ testCase: AutoSaveCase) throws {
-        var harness = Harness(configuration: Fixtures.configuration(autoSave: testCase.autoSave),
-                              graphs: [Fixtures.imageResize(storage: testCase.storage)])
+        var harness = Harness(
+            configuration: Fixtures.configuration(autoSave: testCase.autoSave),
+            graphs: [Fixtures.imageResize(storage: testCase.storage)])
         harness.feed(.discovered(Fixtures.resize, announcedAt: nil))
         let changed = harness.request("graph", "changenode", ["id": "resize", "metadata": ["label": "Resize worker"], "graph": "imageresize"])
         #expect(changed.actionSummaries == testCase.saves)
         guard case .save(let save)? = changed.actions.first else { return }
         #expect(!save.text.contains("online"), "live state is never saved")
         #expect(save.sidecarText?.contains("Resize worker") == true)
-        #expect(harness.request("graph", "changenode", ["id": "ghost", "metadata": [:], "graph": "imageresize"]).actions.isEmpty,
-                "a refused edit saves nothing")
+        #expect(
+            harness.request("graph", "changenode", ["id": "ghost", "metadata": [:], "graph": "imageresize"]).actions.isEmpty,
+            "a refused edit saves nothing")
     }
 }

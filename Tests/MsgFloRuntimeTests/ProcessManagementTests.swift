@@ -1,8 +1,8 @@
 import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
-import Testing
 import TestSupport
+import Testing
 
 /// `--participants`: processes follow the running graph's nodes.
 @Suite(.logsOnFailure) struct ProcessManagementTests {
@@ -15,10 +15,11 @@ import TestSupport
     @Test func startRunsEveryParticipantNodeAndStopStopsThem() {
         var harness = Self.managed()
         let started = harness.request("network", "start", ["graph": Self.g])
-        #expect(started.actionSummaries.filter { $0.hasPrefix("start") } == [
-            "start web: imageresize web --role web", "start resize: imageresize resize --role resize",
-            "start store: imageresize store --role store",
-        ])
+        #expect(
+            started.actionSummaries.filter { $0.hasPrefix("start") } == [
+                "start web: imageresize web --role web", "start resize: imageresize resize --role resize",
+                "start store: imageresize store --role store",
+            ])
         let stopped = harness.request("network", "stop", ["graph": Self.g])
         #expect(stopped.actionSummaries == ["stop web", "stop resize", "stop store"])
     }
@@ -60,7 +61,8 @@ import TestSupport
         #expect(exited.commands(to: "a") == ["network:error"])
         #expect(exited.messages(to: "a").first?.errorText.contains("'resize' exited with status 1") == true)
         #expect(exited.actions.isEmpty)
-        let edit = harness.request("graph", "addedge", ["src": Fixtures.port("web", "resizeimage"), "tgt": Fixtures.port("store", "in"), "graph": Self.g])
+        let edit = harness.request(
+            "graph", "addedge", ["src": Fixtures.port("web", "resizeimage"), "tgt": Fixtures.port("store", "in"), "graph": Self.g])
         #expect(!edit.actionSummaries.contains { $0.hasPrefix("start") }, "no crash loop")
         let restart = harness.request("network", "start", ["graph": Self.g])
         #expect(restart.actionSummaries.filter { $0.hasPrefix("start") } == ["start resize: imageresize resize --role resize"])

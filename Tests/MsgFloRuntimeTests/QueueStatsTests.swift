@@ -3,8 +3,8 @@ import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
 import PlatformClients
-import Testing
 import TestSupport
+import Testing
 
 /// Queue depth, rate and consumers reach clients as edge metadata
 /// (`metadata.msgflo.messages/rate/consumers` of the edge's target queue),
@@ -22,9 +22,11 @@ import TestSupport
     }
 
     static func stats(_ entries: [(String, Int, Double, Int)]) -> RuntimeInput {
-        .queueStats(Dictionary(uniqueKeysWithValues: entries.map { name, messages, rate, consumers in
-            (name, QueueStats(name: name, messages: messages, consumers: consumers, publishRate: rate))
-        }))
+        .queueStats(
+            Dictionary(
+                uniqueKeysWithValues: entries.map { name, messages, rate, consumers in
+                    (name, QueueStats(name: name, messages: messages, consumers: consumers, publishRate: rate))
+                }))
     }
 
     struct Step: Sendable, CustomTestStringConvertible {
@@ -47,29 +49,42 @@ import TestSupport
 
     /// One run through the states an edge's queue goes through; each step's news is checked.
     static let steps: [Step] = [
-        Step(name: "first figures: every edge into a known queue",
-             input: stats([("resize.IN", 5, 12.34, 1), ("store.IN", 0, 0, 2), ("unrelated.IN", 9, 9, 9)]),
-             news: ["web.resizeimage->resize": live("web.RESIZEIMAGE", "resize.IN", (5, 12.3, 1)),
-                    "resize.out->store": live("resize.OUT", "store.IN", (0, 0, 2)),
-                    "resize.error->store": live("resize.ERROR", "store.IN", (0, 0, 2))]),
-        Step(name: "the same figures again: no news",
-             input: stats([("resize.IN", 5, 12.34, 1), ("store.IN", 0, 0, 2)]), news: [:]),
-        Step(name: "a rate that only jitters below 0.05: no news",
-             input: stats([("resize.IN", 5, 12.31, 1), ("store.IN", 0, 0.01, 2)]), news: [:]),
-        Step(name: "depth of one queue changes: only its edges",
-             input: stats([("resize.IN", 7, 12.31, 1), ("store.IN", 0, 0, 2)]),
-             news: ["web.resizeimage->resize": live("web.RESIZEIMAGE", "resize.IN", (7, 12.3, 1))]),
-        Step(name: "consumers change: news",
-             input: stats([("resize.IN", 7, 12.31, 1), ("store.IN", 0, 0, 3)]),
-             news: ["resize.out->store": live("resize.OUT", "store.IN", (0, 0, 3)),
-                    "resize.error->store": live("resize.ERROR", "store.IN", (0, 0, 3))]),
-        Step(name: "a queue gone from the figures: its edges lose them (unknown, not zero)",
-             input: stats([("store.IN", 0, 0, 3)]),
-             news: ["web.resizeimage->resize": live("web.RESIZEIMAGE", "resize.IN")]),
-        Step(name: "glitched figures (negative, infinite) read as zero",
-             input: .queueStats(["store.IN": QueueStats(name: "store.IN", messages: -1, consumers: -2, publishRate: .infinity)]),
-             news: ["resize.out->store": live("resize.OUT", "store.IN", (0, 0, 0)),
-                    "resize.error->store": live("resize.ERROR", "store.IN", (0, 0, 0))]),
+        Step(
+            name: "first figures: every edge into a known queue",
+            input: stats([("resize.IN", 5, 12.34, 1), ("store.IN", 0, 0, 2), ("unrelated.IN", 9, 9, 9)]),
+            news: [
+                "web.resizeimage->resize": live("web.RESIZEIMAGE", "resize.IN", (5, 12.3, 1)),
+                "resize.out->store": live("resize.OUT", "store.IN", (0, 0, 2)),
+                "resize.error->store": live("resize.ERROR", "store.IN", (0, 0, 2)),
+            ]),
+        Step(
+            name: "the same figures again: no news",
+            input: stats([("resize.IN", 5, 12.34, 1), ("store.IN", 0, 0, 2)]), news: [:]),
+        Step(
+            name: "a rate that only jitters below 0.05: no news",
+            input: stats([("resize.IN", 5, 12.31, 1), ("store.IN", 0, 0.01, 2)]), news: [:]),
+        Step(
+            name: "depth of one queue changes: only its edges",
+            input: stats([("resize.IN", 7, 12.31, 1), ("store.IN", 0, 0, 2)]),
+            news: ["web.resizeimage->resize": live("web.RESIZEIMAGE", "resize.IN", (7, 12.3, 1))]),
+        Step(
+            name: "consumers change: news",
+            input: stats([("resize.IN", 7, 12.31, 1), ("store.IN", 0, 0, 3)]),
+            news: [
+                "resize.out->store": live("resize.OUT", "store.IN", (0, 0, 3)),
+                "resize.error->store": live("resize.ERROR", "store.IN", (0, 0, 3)),
+            ]),
+        Step(
+            name: "a queue gone from the figures: its edges lose them (unknown, not zero)",
+            input: stats([("store.IN", 0, 0, 3)]),
+            news: ["web.resizeimage->resize": live("web.RESIZEIMAGE", "resize.IN")]),
+        Step(
+            name: "glitched figures (negative, infinite) read as zero",
+            input: .queueStats(["store.IN": QueueStats(name: "store.IN", messages: -1, consumers: -2, publishRate: .infinity)]),
+            news: [
+                "resize.out->store": live("resize.OUT", "store.IN", (0, 0, 0)),
+                "resize.error->store": live("resize.ERROR", "store.IN", (0, 0, 0)),
+            ]),
     ]
 
     @Test func figuresAreNewsOnlyWhenTheyChange() {
@@ -94,8 +109,12 @@ import TestSupport
     @Test func newEdgesAndTheSourceCarryTheFigures() throws {
         var harness = Harness()
         harness.feed(Self.stats([("store.IN", 4, 2, 1)]))
-        let added = harness.request("graph", "addedge", ["src": Fixtures.port("web", "resizeimage"), "tgt": Fixtures.port("store", "in"),
-                                                         "graph": "imageresize"])
+        let added = harness.request(
+            "graph", "addedge",
+            [
+                "src": Fixtures.port("web", "resizeimage"), "tgt": Fixtures.port("store", "in"),
+                "graph": "imageresize",
+            ])
         let echo = try #require(added.messages(to: "a").first { $0.command == "addedge" })
         #expect(echo.payload["metadata"]?["msgflo"] == Self.live("web.RESIZEIMAGE", "store.IN", (4, 2, 1)))
 
@@ -113,8 +132,12 @@ import TestSupport
         let storage = GraphStorage(path: directory.appendingPathComponent("g.json").path, format: .json)
         var harness = Harness(configuration: Fixtures.configuration(autoSave: true), graphs: [Fixtures.imageResize(storage: storage)])
         harness.feed(Self.stats([("store.IN", 4, 2, 1)]))
-        let changed = harness.request("graph", "changeedge", ["src": Fixtures.port("resize", "out"), "tgt": Fixtures.port("store", "in"),
-                                                              "metadata": ["route": 3], "graph": "imageresize"])
+        let changed = harness.request(
+            "graph", "changeedge",
+            [
+                "src": Fixtures.port("resize", "out"), "tgt": Fixtures.port("store", "in"),
+                "metadata": ["route": 3], "graph": "imageresize",
+            ])
         guard case .save(let save)? = changed.actions.first(where: { if case .save = $0 { true } else { false } }) else {
             Issue.record("no save: \(changed.actionSummaries)")
             return

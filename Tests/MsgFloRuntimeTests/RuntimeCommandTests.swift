@@ -1,8 +1,8 @@
 import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
-import Testing
 import TestSupport
+import Testing
 
 @Suite(.logsOnFailure) struct RuntimeCommandTests {
     @Test func getruntimeReportsTypeVersionAndExactlyTheCapabilities() throws {
@@ -17,8 +17,11 @@ import TestSupport
         #expect(runtime.payload["graph"] == "imageresize")
         #expect(runtime.payload["id"] == .string(Fixtures.runtimeID))
         let capabilities = Set(runtime.payload["capabilities"]?.arrayValue?.compactMap(\.stringValue) ?? [])
-        #expect(capabilities == ["protocol:runtime", "protocol:component", "component:getsource", "protocol:graph",
-                                 "protocol:network", "network:control", "network:status", "network:data"])
+        #expect(
+            capabilities == [
+                "protocol:runtime", "protocol:component", "component:getsource", "protocol:graph",
+                "protocol:network", "network:control", "network:status", "network:data",
+            ])
     }
 
     @Test func portsFollowTheExportsAndTheirAnnouncedTypes() throws {
@@ -42,17 +45,22 @@ import TestSupport
     }
 
     static let packetCases: [PacketCase] = [
-        PacketCase(name: "data into an exported inport nobody announced: queue declared first",
-                   payload: ["port": "jobs", "event": "data", "payload": ["url": "u"], "graph": "imageresize"],
-                   replies: ["runtime:packetsent"], actions: [#"publish resize.IN {"url":"u"} (declared)"#]),
-        PacketCase(name: "connect events are confirmed, nothing is published",
-                   payload: ["port": "jobs", "event": "connect", "graph": "imageresize"], replies: ["runtime:packetsent"], actions: []),
-        PacketCase(name: "unknown exported port", payload: ["port": "nope", "event": "data", "payload": 1, "graph": "imageresize"],
-                   replies: ["runtime:error"], actions: [], says: "exports no inport 'nope' (exported inports: jobs)"),
-        PacketCase(name: "unknown graph", payload: ["port": "jobs", "event": "data", "payload": 1, "graph": "other"],
-                   replies: ["runtime:error"], actions: [], says: "no graph 'other' (graphs: imageresize)"),
-        PacketCase(name: "data without payload", payload: ["port": "jobs", "event": "data", "graph": "imageresize"],
-                   replies: ["runtime:error"], actions: [], says: "payload.payload is missing"),
+        PacketCase(
+            name: "data into an exported inport nobody announced: queue declared first",
+            payload: ["port": "jobs", "event": "data", "payload": ["url": "u"], "graph": "imageresize"],
+            replies: ["runtime:packetsent"], actions: [#"publish resize.IN {"url":"u"} (declared)"#]),
+        PacketCase(
+            name: "connect events are confirmed, nothing is published",
+            payload: ["port": "jobs", "event": "connect", "graph": "imageresize"], replies: ["runtime:packetsent"], actions: []),
+        PacketCase(
+            name: "unknown exported port", payload: ["port": "nope", "event": "data", "payload": 1, "graph": "imageresize"],
+            replies: ["runtime:error"], actions: [], says: "exports no inport 'nope' (exported inports: jobs)"),
+        PacketCase(
+            name: "unknown graph", payload: ["port": "jobs", "event": "data", "payload": 1, "graph": "other"],
+            replies: ["runtime:error"], actions: [], says: "no graph 'other' (graphs: imageresize)"),
+        PacketCase(
+            name: "data without payload", payload: ["port": "jobs", "event": "data", "graph": "imageresize"],
+            replies: ["runtime:error"], actions: [], says: "payload.payload is missing"),
     ]
 
     @Test(arguments: packetCases)

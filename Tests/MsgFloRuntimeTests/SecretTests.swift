@@ -1,8 +1,8 @@
 import MsgFlo
 import MsgFloGraph
 import MsgFloRuntime
-import Testing
 import TestSupport
+import Testing
 
 /// With a secret, a message without it (or with another) changes nothing and is answered with an error.
 @Suite(.logsOnFailure) struct SecretTests {

@@ -1,7 +1,8 @@
-import Testing
-@testable import MsgFlo
-import TestSupport
 import Primitives
+import TestSupport
+import Testing
+
+@testable import MsgFlo
 
 @Suite("BrokerURL", .logsOnFailure)
 struct BrokerURLTests {
@@ -20,19 +21,23 @@ struct BrokerURLTests {
     @Test(arguments: [
         Parsed(text: "amqp://localhost", scheme: .amqp, host: "localhost", port: 5672, vhost: "/"),
         Parsed(text: "amqp://localhost/", scheme: .amqp, host: "localhost", port: 5672, vhost: "/"),
-        Parsed(text: "amqp://guest:guest@localhost:5672", scheme: .amqp, user: "guest", password: "guest",
-               host: "localhost", port: 5672, vhost: "/"),
-        Parsed(text: "amqp://guest:guest@localhost:5672/%2F", scheme: .amqp, user: "guest", password: "guest",
-               host: "localhost", port: 5672, vhost: "/"),
-        Parsed(text: "amqps://u:p%40ss@rabbit.example.com/prod?heartbeat=30", scheme: .amqps, user: "u",
-               password: "p@ss", host: "rabbit.example.com", port: 5671, vhost: "prod", heartbeat: 30),
+        Parsed(
+            text: "amqp://guest:guest@localhost:5672", scheme: .amqp, user: "guest", password: "guest",
+            host: "localhost", port: 5672, vhost: "/"),
+        Parsed(
+            text: "amqp://guest:guest@localhost:5672/%2F", scheme: .amqp, user: "guest", password: "guest",
+            host: "localhost", port: 5672, vhost: "/"),
+        Parsed(
+            text: "amqps://u:p%40ss@rabbit.example.com/prod?heartbeat=30", scheme: .amqps, user: "u",
+            password: "p@ss", host: "rabbit.example.com", port: 5671, vhost: "prod", heartbeat: 30),
         Parsed(text: "AMQP://h:1234/a%2Fb", scheme: .amqp, host: "h", port: 1234, vhost: "a/b"),
         Parsed(text: "mqtt://localhost", scheme: .mqtt, host: "localhost", port: 1883, vhost: "/"),
         Parsed(text: "mqtts://broker:9999", scheme: .mqtts, host: "broker", port: 9999, vhost: "/"),
         Parsed(text: "direct://test-broker", scheme: .direct, host: "test-broker", port: 0, vhost: "/"),
         Parsed(text: "amqp://[::1]:5673", scheme: .amqp, host: "::1", port: 5673, vhost: "/"),
-        Parsed(text: "amqp://user@10.0.0.1:5673/vh?heartbeat=0", scheme: .amqp, user: "user",
-               host: "10.0.0.1", port: 5673, vhost: "vh", heartbeat: 0),
+        Parsed(
+            text: "amqp://user@10.0.0.1:5673/vh?heartbeat=0", scheme: .amqp, user: "user",
+            host: "10.0.0.1", port: 5673, vhost: "vh", heartbeat: 0),
     ])
     func parses(_ expected: Parsed) throws {
         let url = try BrokerURL(parsing: expected.text)
@@ -90,10 +95,12 @@ struct BrokerURLTests {
     }
 
     @Test(arguments: [
-        Resolution(flag: "amqp://flag", environment: ["MSGFLO_BROKER": "amqp://env", "CLOUDAMQP_URL": "amqp://cloud"],
-                   expectedHost: "flag"),
-        Resolution(flag: nil, environment: ["MSGFLO_BROKER": "amqp://env", "CLOUDAMQP_URL": "amqp://cloud"],
-                   expectedHost: "env"),
+        Resolution(
+            flag: "amqp://flag", environment: ["MSGFLO_BROKER": "amqp://env", "CLOUDAMQP_URL": "amqp://cloud"],
+            expectedHost: "flag"),
+        Resolution(
+            flag: nil, environment: ["MSGFLO_BROKER": "amqp://env", "CLOUDAMQP_URL": "amqp://cloud"],
+            expectedHost: "env"),
         Resolution(flag: "", environment: ["CLOUDAMQP_URL": "amqp://cloud"], expectedHost: "cloud"),
         Resolution(flag: nil, environment: ["MSGFLO_BROKER": " ", "CLOUDAMQP_URL": "amqp://cloud"], expectedHost: "cloud"),
         Resolution(flag: nil, environment: [:], expectedHost: "localhost"),

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import MsgFlo
-import TestSupport
 import Primitives
+import TestSupport
+import Testing
+
+@testable import MsgFlo
 
 @Suite("DiscoveryListener", .timeLimit(.minutes(1)), .logsOnFailure)
 struct DiscoveryListenerTests {
@@ -15,15 +16,24 @@ struct DiscoveryListenerTests {
         try await listener.start()
 
         try await coordinator.publish(queue: "fbp", body: Data("not json".utf8))
-        guard case .rejected(.notJSON) = try await events.take() else { Issue.record("expected a rejection"); return }
+        guard case .rejected(.notJSON) = try await events.take() else {
+            Issue.record("expected a rejection")
+            return
+        }
 
-        let worker = Participant(definition: .conventional(role: "repeat", component: "test/Repeat", id: "repeat-1",
-                                                           inports: ["in"], outports: ["out"]),
-                                 transport: InProcessTransport(broker: broker)) { _, message, output in
+        let worker = Participant(
+            definition: .conventional(
+                role: "repeat", component: "test/Repeat", id: "repeat-1",
+                inports: ["in"], outports: ["out"]),
+            transport: InProcessTransport(broker: broker)
+        ) { _, message, output in
             try await output.send("out", message)
         }
         try await worker.start()
-        guard case .added(let entry) = try await events.take() else { Issue.record("expected the participant"); return }
+        guard case .added(let entry) = try await events.take() else {
+            Issue.record("expected the participant")
+            return
+        }
         #expect(entry.definition == worker.definition)
         #expect(listener.registry.participants(role: "repeat").map(\.id) == ["repeat-1"])
         // Every discovery message was acked, malformed ones too.

@@ -1,18 +1,23 @@
 import Foundation
-import Testing
-@testable import MsgFlo
-import TestSupport
 import Primitives
+import TestSupport
+import Testing
+
+@testable import MsgFlo
 
 @Suite("DiscoveryMessage", .logsOnFailure)
 struct DiscoveryMessageTests {
     static let resize = ParticipantDefinition(
         id: "resize-5f0c", role: "resize", component: "imageresize/ResizeImage",
         label: "Resizes one image", icon: "image",
-        inports: [PortDefinition(id: "in", type: "object", queue: "resize.IN"),
-                  PortDefinition(id: "control", type: "object", queue: "resize.CONTROL", hidden: true)],
-        outports: [PortDefinition(id: "out", type: "object", queue: "resize.OUT"),
-                   PortDefinition(id: "error", type: "object", queue: "resize.ERROR")])
+        inports: [
+            PortDefinition(id: "in", type: "object", queue: "resize.IN"),
+            PortDefinition(id: "control", type: "object", queue: "resize.CONTROL", hidden: true),
+        ],
+        outports: [
+            PortDefinition(id: "out", type: "object", queue: "resize.OUT"),
+            PortDefinition(id: "error", type: "object", queue: "resize.ERROR"),
+        ])
 
     /// The reference shape from msgflo-protocol.md, verbatim.
     static let referenceJSON = """
@@ -71,20 +76,29 @@ struct DiscoveryMessageTests {
         MalformedCase(body: #"{"protocol":"discovery","command":"bye","payload":{}}"#, expected: .wrongCommand("bye")),
         MalformedCase(body: #"{"protocol":"discovery","command":"participant"}"#, expected: .missingKey(path: "payload")),
         MalformedCase(body: #"{"protocol":"discovery","command":"participant","payload":"x"}"#, expected: .notAnObject(path: "payload")),
-        MalformedCase(body: #"{"protocol":"discovery","command":"participant","payload":{"id":"p1","role":"r","component":"c","outports":[]}}"#,
-                      expected: .missingKey(path: "payload.inports")),
-        MalformedCase(body: #"{"protocol":"discovery","command":"participant","payload":{"id":"p1","role":"r","component":"c","inports":{},"outports":[]}}"#,
-                      expected: .wrongType(path: "payload.inports", expected: "an array of ports")),
-        MalformedCase(body: #"{"protocol":"discovery","command":"participant","payload":{"id":7,"role":"r","component":"c","inports":[],"outports":[]}}"#,
-                      expected: .wrongType(path: "payload.id", expected: "a string")),
-        MalformedCase(body: #"{"protocol":"discovery","command":"participant","payload":{"role":"r","component":"c","inports":[],"outports":[]}}"#,
-                      expected: .missingKey(path: "payload.id")),
-        MalformedCase(body: #"{"protocol":"discovery","command":"participant","payload":{"id":"p1","role":"r","component":"c","inports":[{"id":"in"}],"outports":[]}}"#,
-                      expected: .missingKey(path: "payload.inports[0].queue")),
-        MalformedCase(body: #"{"protocol":"discovery","command":"participant","payload":{"id":"p1","role":"r","component":"c","inports":[],"outports":[3]}}"#,
-                      expected: .notAnObject(path: "payload.outports[0]")),
-        MalformedCase(body: #"{"protocol":"discovery","command":"participant","payload":{"id":"p1","role":"r","component":"c","inports":[{"id":"in","queue":"q","hidden":"yes"}],"outports":[]}}"#,
-                      expected: .wrongType(path: "payload.inports[0].hidden", expected: "true or false")),
+        MalformedCase(
+            body: #"{"protocol":"discovery","command":"participant","payload":{"id":"p1","role":"r","component":"c","outports":[]}}"#,
+            expected: .missingKey(path: "payload.inports")),
+        MalformedCase(
+            body: #"{"protocol":"discovery","command":"participant","payload":{"id":"p1","role":"r","component":"c","inports":{},"outports":[]}}"#,
+            expected: .wrongType(path: "payload.inports", expected: "an array of ports")),
+        MalformedCase(
+            body: #"{"protocol":"discovery","command":"participant","payload":{"id":7,"role":"r","component":"c","inports":[],"outports":[]}}"#,
+            expected: .wrongType(path: "payload.id", expected: "a string")),
+        MalformedCase(
+            body: #"{"protocol":"discovery","command":"participant","payload":{"role":"r","component":"c","inports":[],"outports":[]}}"#,
+            expected: .missingKey(path: "payload.id")),
+        MalformedCase(
+            body:
+                #"{"protocol":"discovery","command":"participant","payload":{"id":"p1","role":"r","component":"c","inports":[{"id":"in"}],"outports":[]}}"#,
+            expected: .missingKey(path: "payload.inports[0].queue")),
+        MalformedCase(
+            body: #"{"protocol":"discovery","command":"participant","payload":{"id":"p1","role":"r","component":"c","inports":[],"outports":[3]}}"#,
+            expected: .notAnObject(path: "payload.outports[0]")),
+        MalformedCase(
+            body:
+                #"{"protocol":"discovery","command":"participant","payload":{"id":"p1","role":"r","component":"c","inports":[{"id":"in","queue":"q","hidden":"yes"}],"outports":[]}}"#,
+            expected: .wrongType(path: "payload.inports[0].hidden", expected: "true or false")),
     ]
 
     @Test(arguments: malformed)
@@ -94,7 +108,8 @@ struct DiscoveryMessageTests {
 
     @Test func toleratesWhatImplementationsDifferOn() throws {
         // msgflo-python style queue names, a port without type, null optional keys.
-        let body = #"{"protocol":"discovery","command":"participant","payload":{"id":"p1","role":"r","component":"c","label":null,"inports":[{"id":"in","queue":"r/in"}],"outports":[]}}"#
+        let body =
+            #"{"protocol":"discovery","command":"participant","payload":{"id":"p1","role":"r","component":"c","label":null,"inports":[{"id":"in","queue":"r/in"}],"outports":[]}}"#
         let message = try DiscoveryMessage(decoding: Data(body.utf8))
         #expect(message.participant.label == nil)
         #expect(message.participant.inports == [PortDefinition(id: "in", type: "any", queue: "r/in")])

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import MsgFlo
-import TestSupport
 import Primitives
+import TestSupport
+import Testing
+
+@testable import MsgFlo
 
 /// One step of a broker scenario. Consumers and connections are named so
 /// the expectations read like a story.
@@ -65,7 +66,10 @@ final class BrokerScenarioRunner: Sendable {
                 consumers.withLock { $0[name] = id }
             case .settle(let name, let body, let settlement, let accepted):
                 let delivery = log.withLock { all in all[name]?.last { String(decoding: $0.body, as: UTF8.self) == body } }
-                guard let delivery else { Issue.record("\(name) never received \(body)"); continue }
+                guard let delivery else {
+                    Issue.record("\(name) never received \(body)")
+                    continue
+                }
                 #expect(broker.settle(delivery, settlement) == accepted, "settling \(body) of \(name)")
             case .stopConsumer(let name):
                 if let id = consumers.withLock({ $0[name] }) { broker.stopConsumer(id) }
@@ -97,117 +101,153 @@ struct InProcessBrokerTests {
     static let scenarios: [BrokerScenario] = [
         BrokerScenario(
             name: "fanout gives every bound queue a copy",
-            topology: [.declareExchange(name: "src.OUT", type: .fanout),
-                       .declareQueue(name: "a.IN", deadLetterExchange: nil), .declareQueue(name: "b.IN", deadLetterExchange: nil),
-                       .bindQueue(queue: "a.IN", exchange: "src.OUT", routingKey: ""),
-                       .bindQueue(queue: "b.IN", exchange: "src.OUT", routingKey: "")],
-            steps: [.consume("a", queue: "a.IN", prefetch: 0), .consume("b", queue: "b.IN", prefetch: 0),
-                    .publish(exchange: "src.OUT", key: "anything", body: "m1")],
+            topology: [
+                .declareExchange(name: "src.OUT", type: .fanout),
+                .declareQueue(name: "a.IN", deadLetterExchange: nil), .declareQueue(name: "b.IN", deadLetterExchange: nil),
+                .bindQueue(queue: "a.IN", exchange: "src.OUT", routingKey: ""),
+                .bindQueue(queue: "b.IN", exchange: "src.OUT", routingKey: ""),
+            ],
+            steps: [
+                .consume("a", queue: "a.IN", prefetch: 0), .consume("b", queue: "b.IN", prefetch: 0),
+                .publish(exchange: "src.OUT", key: "anything", body: "m1"),
+            ],
             delivered: ["a": ["m1"], "b": ["m1"]]),
         BrokerScenario(
             name: "direct exchange routes by exact key",
-            topology: [.declareExchange(name: "d", type: .direct),
-                       .declareQueue(name: "q1", deadLetterExchange: nil), .declareQueue(name: "q2", deadLetterExchange: nil),
-                       .bindQueue(queue: "q1", exchange: "d", routingKey: "one"),
-                       .bindQueue(queue: "q2", exchange: "d", routingKey: "two")],
-            steps: [.consume("c1", queue: "q1", prefetch: 0), .consume("c2", queue: "q2", prefetch: 0),
-                    .publish(exchange: "d", key: "one", body: "m1"), .publish(exchange: "d", key: "two", body: "m2"),
-                    .publish(exchange: "d", key: "three", body: "m3")],
+            topology: [
+                .declareExchange(name: "d", type: .direct),
+                .declareQueue(name: "q1", deadLetterExchange: nil), .declareQueue(name: "q2", deadLetterExchange: nil),
+                .bindQueue(queue: "q1", exchange: "d", routingKey: "one"),
+                .bindQueue(queue: "q2", exchange: "d", routingKey: "two"),
+            ],
+            steps: [
+                .consume("c1", queue: "q1", prefetch: 0), .consume("c2", queue: "q2", prefetch: 0),
+                .publish(exchange: "d", key: "one", body: "m1"), .publish(exchange: "d", key: "two", body: "m2"),
+                .publish(exchange: "d", key: "three", body: "m3"),
+            ],
             delivered: ["c1": ["m1"], "c2": ["m2"]]),
         BrokerScenario(
             name: "topic exchange matches * and #",
-            topology: [.declareExchange(name: "t", type: .topic),
-                       .declareQueue(name: "star", deadLetterExchange: nil), .declareQueue(name: "hash", deadLetterExchange: nil),
-                       .bindQueue(queue: "star", exchange: "t", routingKey: "img.*"),
-                       .bindQueue(queue: "hash", exchange: "t", routingKey: "img.#")],
-            steps: [.consume("star", queue: "star", prefetch: 0), .consume("hash", queue: "hash", prefetch: 0),
-                    .publish(exchange: "t", key: "img", body: "m1"), .publish(exchange: "t", key: "img.png", body: "m2"),
-                    .publish(exchange: "t", key: "img.png.small", body: "m3"), .publish(exchange: "t", key: "doc.pdf", body: "m4")],
+            topology: [
+                .declareExchange(name: "t", type: .topic),
+                .declareQueue(name: "star", deadLetterExchange: nil), .declareQueue(name: "hash", deadLetterExchange: nil),
+                .bindQueue(queue: "star", exchange: "t", routingKey: "img.*"),
+                .bindQueue(queue: "hash", exchange: "t", routingKey: "img.#"),
+            ],
+            steps: [
+                .consume("star", queue: "star", prefetch: 0), .consume("hash", queue: "hash", prefetch: 0),
+                .publish(exchange: "t", key: "img", body: "m1"), .publish(exchange: "t", key: "img.png", body: "m2"),
+                .publish(exchange: "t", key: "img.png.small", body: "m3"), .publish(exchange: "t", key: "doc.pdf", body: "m4"),
+            ],
             delivered: ["star": ["m2"], "hash": ["m1", "m2", "m3"]]),
         BrokerScenario(
             name: "exchange-to-exchange binding forwards, a cycle delivers once",
-            topology: [.declareExchange(name: "src", type: .fanout), .declareExchange(name: "out-src", type: .direct),
-                       .declareQueue(name: "tgt", deadLetterExchange: nil),
-                       .bindExchange(destination: "out-src", source: "src", routingKey: ""),
-                       .bindExchange(destination: "src", source: "out-src", routingKey: ""),
-                       .bindQueue(queue: "tgt", exchange: "out-src", routingKey: "")],
+            topology: [
+                .declareExchange(name: "src", type: .fanout), .declareExchange(name: "out-src", type: .direct),
+                .declareQueue(name: "tgt", deadLetterExchange: nil),
+                .bindExchange(destination: "out-src", source: "src", routingKey: ""),
+                .bindExchange(destination: "src", source: "out-src", routingKey: ""),
+                .bindQueue(queue: "tgt", exchange: "out-src", routingKey: ""),
+            ],
             steps: [.consume("c", queue: "tgt", prefetch: 0), .publish(exchange: "src", body: "m1")],
             delivered: ["c": ["m1"]]),
         BrokerScenario(
             name: "default exchange publishes to the queue named by the key; unknown queue drops",
             topology: [.declareQueue(name: "direct.IN", deadLetterExchange: nil)],
-            steps: [.publish(exchange: "", key: "direct.IN", body: "m1"), .publish(exchange: "", key: "nobody", body: "m2"),
-                    .consume("c", queue: "direct.IN", prefetch: 0)],
+            steps: [
+                .publish(exchange: "", key: "direct.IN", body: "m1"), .publish(exchange: "", key: "nobody", body: "m2"),
+                .consume("c", queue: "direct.IN", prefetch: 0),
+            ],
             delivered: ["c": ["m1"]]),
         BrokerScenario(
             name: "round-robin across the consumers of one queue",
             topology: inport,
-            steps: [.consume("a", queue: "work.IN", prefetch: 0), .consume("b", queue: "work.IN", prefetch: 0),
-                    .publish(exchange: "work.IN", body: "m1"), .publish(exchange: "work.IN", body: "m2"),
-                    .publish(exchange: "work.IN", body: "m3"), .publish(exchange: "work.IN", body: "m4")],
+            steps: [
+                .consume("a", queue: "work.IN", prefetch: 0), .consume("b", queue: "work.IN", prefetch: 0),
+                .publish(exchange: "work.IN", body: "m1"), .publish(exchange: "work.IN", body: "m2"),
+                .publish(exchange: "work.IN", body: "m3"), .publish(exchange: "work.IN", body: "m4"),
+            ],
             delivered: ["a": ["m1", "m3"], "b": ["m2", "m4"]]),
         BrokerScenario(
             name: "prefetch bounds unsettled messages; an ack frees a slot",
             topology: inport,
-            steps: [.consume("a", queue: "work.IN", prefetch: 2),
-                    .publish(exchange: "work.IN", body: "m1"), .publish(exchange: "work.IN", body: "m2"),
-                    .publish(exchange: "work.IN", body: "m3"), .publish(exchange: "work.IN", body: "m4"),
-                    .settle("a", body: "m1", .ack)],
+            steps: [
+                .consume("a", queue: "work.IN", prefetch: 2),
+                .publish(exchange: "work.IN", body: "m1"), .publish(exchange: "work.IN", body: "m2"),
+                .publish(exchange: "work.IN", body: "m3"), .publish(exchange: "work.IN", body: "m4"),
+                .settle("a", body: "m1", .ack),
+            ],
             delivered: ["a": ["m1", "m2", "m3"]], ready: ["work.IN": 1]),
         BrokerScenario(
             name: "round-robin skips a consumer whose prefetch is full",
             topology: inport,
-            steps: [.consume("a", queue: "work.IN", prefetch: 1), .consume("b", queue: "work.IN", prefetch: 3),
-                    .publish(exchange: "work.IN", body: "m1"), .publish(exchange: "work.IN", body: "m2"),
-                    .publish(exchange: "work.IN", body: "m3"), .publish(exchange: "work.IN", body: "m4")],
+            steps: [
+                .consume("a", queue: "work.IN", prefetch: 1), .consume("b", queue: "work.IN", prefetch: 3),
+                .publish(exchange: "work.IN", body: "m1"), .publish(exchange: "work.IN", body: "m2"),
+                .publish(exchange: "work.IN", body: "m3"), .publish(exchange: "work.IN", body: "m4"),
+            ],
             delivered: ["a": ["m1"], "b": ["m2", "m3", "m4"]]),
         BrokerScenario(
             name: "reject dead-letters to the bound dead-letter queue",
             topology: inport + deadLetter,
-            steps: [.consume("a", queue: "work.IN", prefetch: 1), .consume("dead", queue: "deadletter", prefetch: 0),
-                    .publish(exchange: "work.IN", body: "m1"), .settle("a", body: "m1", .reject)],
+            steps: [
+                .consume("a", queue: "work.IN", prefetch: 1), .consume("dead", queue: "deadletter", prefetch: 0),
+                .publish(exchange: "work.IN", body: "m1"), .settle("a", body: "m1", .reject),
+            ],
             delivered: ["a": ["m1"], "dead": ["m1"]], ready: ["work.IN": 0]),
         BrokerScenario(
             name: "reject without a dead-letter exchange drops",
             topology: inport,
-            steps: [.consume("a", queue: "work.IN", prefetch: 1),
-                    .publish(exchange: "work.IN", body: "m1"), .settle("a", body: "m1", .reject),
-                    .publish(exchange: "work.IN", body: "m2")],
+            steps: [
+                .consume("a", queue: "work.IN", prefetch: 1),
+                .publish(exchange: "work.IN", body: "m1"), .settle("a", body: "m1", .reject),
+                .publish(exchange: "work.IN", body: "m2"),
+            ],
             delivered: ["a": ["m1", "m2"]], ready: ["work.IN": 0]),
         BrokerScenario(
             name: "requeue redelivers to the next consumer, marked redelivered",
             topology: inport,
-            steps: [.consume("a", queue: "work.IN", prefetch: 1), .consume("b", queue: "work.IN", prefetch: 1),
-                    .publish(exchange: "work.IN", body: "m1"), .settle("a", body: "m1", .requeue)],
+            steps: [
+                .consume("a", queue: "work.IN", prefetch: 1), .consume("b", queue: "work.IN", prefetch: 1),
+                .publish(exchange: "work.IN", body: "m1"), .settle("a", body: "m1", .requeue),
+            ],
             delivered: ["a": ["m1"], "b": ["m1!"]]),
         BrokerScenario(
             name: "removing a consumer redelivers its unsettled messages in order",
             topology: inport,
-            steps: [.consume("a", queue: "work.IN", prefetch: 5),
-                    .publish(exchange: "work.IN", body: "m1"), .publish(exchange: "work.IN", body: "m2"),
-                    .publish(exchange: "work.IN", body: "m3"), .settle("a", body: "m2", .ack),
-                    .removeConsumer("a"), .consume("b", queue: "work.IN", prefetch: 5)],
+            steps: [
+                .consume("a", queue: "work.IN", prefetch: 5),
+                .publish(exchange: "work.IN", body: "m1"), .publish(exchange: "work.IN", body: "m2"),
+                .publish(exchange: "work.IN", body: "m3"), .settle("a", body: "m2", .ack),
+                .removeConsumer("a"), .consume("b", queue: "work.IN", prefetch: 5),
+            ],
             delivered: ["a": ["m1", "m2", "m3"], "b": ["m1!", "m3!"]]),
         BrokerScenario(
             name: "closing a connection redelivers to consumers of other connections",
             topology: inport,
-            steps: [.consume("a", queue: "work.IN", prefetch: 5, connection: "dies"),
-                    .consume("b", queue: "work.IN", prefetch: 5, connection: "lives"),
-                    .publish(exchange: "work.IN", body: "m1"), .publish(exchange: "work.IN", body: "m2"),
-                    .closeConnection("dies"), .settle("a", body: "m1", .ack, accepted: false)],
+            steps: [
+                .consume("a", queue: "work.IN", prefetch: 5, connection: "dies"),
+                .consume("b", queue: "work.IN", prefetch: 5, connection: "lives"),
+                .publish(exchange: "work.IN", body: "m1"), .publish(exchange: "work.IN", body: "m2"),
+                .closeConnection("dies"), .settle("a", body: "m1", .ack, accepted: false),
+            ],
             delivered: ["a": ["m1"], "b": ["m2", "m1!"]]),
         BrokerScenario(
             name: "a stopped consumer gets nothing new but can still settle",
             topology: inport + deadLetter,
-            steps: [.consume("a", queue: "work.IN", prefetch: 5), .consume("dead", queue: "deadletter", prefetch: 0),
-                    .publish(exchange: "work.IN", body: "m1"), .stopConsumer("a"),
-                    .publish(exchange: "work.IN", body: "m2"), .settle("a", body: "m1", .reject)],
+            steps: [
+                .consume("a", queue: "work.IN", prefetch: 5), .consume("dead", queue: "deadletter", prefetch: 0),
+                .publish(exchange: "work.IN", body: "m1"), .stopConsumer("a"),
+                .publish(exchange: "work.IN", body: "m2"), .settle("a", body: "m1", .reject),
+            ],
             delivered: ["a": ["m1"], "dead": ["m1"]], ready: ["work.IN": 1]),
         BrokerScenario(
             name: "messages published before any consumer wait in the queue",
             topology: inport,
-            steps: [.publish(exchange: "work.IN", body: "m1"), .publish(exchange: "work.IN", body: "m2"),
-                    .consume("a", queue: "work.IN", prefetch: 1)],
+            steps: [
+                .publish(exchange: "work.IN", body: "m1"), .publish(exchange: "work.IN", body: "m2"),
+                .consume("a", queue: "work.IN", prefetch: 1),
+            ],
             delivered: ["a": ["m1"]], ready: ["work.IN": 1]),
     ]
 
@@ -231,27 +271,36 @@ struct InProcessBrokerTests {
     }
 
     static let errorCases: [ErrorCase] = [
-        ErrorCase(name: "redeclaring a queue with another dead-letter exchange",
-                  topology: [.declareQueue(name: "q", deadLetterExchange: "dead-q")],
-                  failing: .declareQueue(name: "q", deadLetterExchange: nil),
-                  expected: .inProcessPreconditionFailed("queue 'q' exists with \(InProcessQueueOptions(deadLetterExchange: "dead-q")), redeclared with \(InProcessQueueOptions())", name: "q")),
-        ErrorCase(name: "redeclaring an exchange with another type",
-                  topology: [.declareExchange(name: "x", type: .fanout)],
-                  failing: .declareExchange(name: "x", type: .direct),
-                  expected: .inProcessPreconditionFailed("exchange 'x' exists as fanout durable=true autoDelete=false, redeclared as direct durable=true autoDelete=false", name: "x")),
-        ErrorCase(name: "binding to a missing exchange",
-                  topology: [.declareQueue(name: "q", deadLetterExchange: nil)],
-                  failing: .bindQueue(queue: "q", exchange: "nope", routingKey: ""),
-                  expected: .inProcessNoSuchExchange("nope")),
-        ErrorCase(name: "binding a missing queue",
-                  topology: [.declareExchange(name: "x", type: .fanout)],
-                  failing: .bindQueue(queue: "nope", exchange: "x", routingKey: ""),
-                  expected: .inProcessNoSuchQueue("nope")),
-        ErrorCase(name: "declaring the default exchange",
-                  topology: [], failing: .declareExchange(name: "", type: .direct),
-                  expected: .inProcessAccessRefused("the default exchange cannot be declared")),
-        ErrorCase(name: "publishing to a missing exchange",
-                  topology: [], publishTo: "nope", expected: .inProcessNoSuchExchange("nope")),
+        ErrorCase(
+            name: "redeclaring a queue with another dead-letter exchange",
+            topology: [.declareQueue(name: "q", deadLetterExchange: "dead-q")],
+            failing: .declareQueue(name: "q", deadLetterExchange: nil),
+            expected: .inProcessPreconditionFailed(
+                "queue 'q' exists with \(InProcessQueueOptions(deadLetterExchange: "dead-q")), redeclared with \(InProcessQueueOptions())", name: "q")
+        ),
+        ErrorCase(
+            name: "redeclaring an exchange with another type",
+            topology: [.declareExchange(name: "x", type: .fanout)],
+            failing: .declareExchange(name: "x", type: .direct),
+            expected: .inProcessPreconditionFailed(
+                "exchange 'x' exists as fanout durable=true autoDelete=false, redeclared as direct durable=true autoDelete=false", name: "x")),
+        ErrorCase(
+            name: "binding to a missing exchange",
+            topology: [.declareQueue(name: "q", deadLetterExchange: nil)],
+            failing: .bindQueue(queue: "q", exchange: "nope", routingKey: ""),
+            expected: .inProcessNoSuchExchange("nope")),
+        ErrorCase(
+            name: "binding a missing queue",
+            topology: [.declareExchange(name: "x", type: .fanout)],
+            failing: .bindQueue(queue: "nope", exchange: "x", routingKey: ""),
+            expected: .inProcessNoSuchQueue("nope")),
+        ErrorCase(
+            name: "declaring the default exchange",
+            topology: [], failing: .declareExchange(name: "", type: .direct),
+            expected: .inProcessAccessRefused("the default exchange cannot be declared")),
+        ErrorCase(
+            name: "publishing to a missing exchange",
+            topology: [], publishTo: "nope", expected: .inProcessNoSuchExchange("nope")),
     ]
 
     @Test(arguments: errorCases)

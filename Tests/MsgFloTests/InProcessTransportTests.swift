@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import MsgFlo
-import TestSupport
 import Primitives
+import TestSupport
+import Testing
+
+@testable import MsgFlo
 
 @Suite("InProcessTransport", .timeLimit(.minutes(1)), .logsOnFailure)
 struct InProcessTransportTests {
@@ -20,9 +21,11 @@ struct InProcessTransportTests {
         try await transport.publish(exchange: "resize.IN", body: Data("{}".utf8))
         #expect(broker.readyCount(queue: "resize.IN") == 1)
         // A rejected message goes to dead-resize.IN once that exchange exists.
-        try broker.execute([.declareExchange(name: "dead-resize.IN", type: .fanout),
-                            .declareQueue(name: "dead", deadLetterExchange: nil),
-                            .bindQueue(queue: "dead", exchange: "dead-resize.IN", routingKey: "")])
+        try broker.execute([
+            .declareExchange(name: "dead-resize.IN", type: .fanout),
+            .declareQueue(name: "dead", deadLetterExchange: nil),
+            .bindQueue(queue: "dead", exchange: "dead-resize.IN", routingKey: ""),
+        ])
         let handle = try await transport.consume(queue: "resize.IN", prefetch: 1) { _ in .reject }
         try await waitUntil("the dead-lettered message") { broker.readyCount(queue: "dead") == 1 }
         await handle.cancel()

@@ -1,15 +1,18 @@
 import Foundation
-import Testing
-@testable import MsgFlo
-import TestSupport
 import Primitives
+import TestSupport
+import Testing
 
-@Test(.logsOnFailure, arguments: [
-    ("{\"a\":1}", JSONValue.object(["a": 1])),
-    ("[true,null,\"x\"]", JSONValue.array([true, nil, "x"])),
-    ("not json", JSONValue.string("not json")),
-    ("2.5", JSONValue.number(2.5)),
-])
+@testable import MsgFlo
+
+@Test(
+    .logsOnFailure,
+    arguments: [
+        ("{\"a\":1}", JSONValue.object(["a": 1])),
+        ("[true,null,\"x\"]", JSONValue.array([true, nil, "x"])),
+        ("not json", JSONValue.string("not json")),
+        ("2.5", JSONValue.number(2.5)),
+    ])
 func messageBodyDecoding(text: String, expected: JSONValue) {
     #expect(JSONValue(messageBody: Data(text.utf8)) == expected)
 }

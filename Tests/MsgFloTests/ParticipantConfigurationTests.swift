@@ -1,18 +1,21 @@
 import Foundation
-import Testing
-@testable import MsgFlo
-import TestSupport
 import Primitives
+import TestSupport
+import Testing
+
+@testable import MsgFlo
 
 @Suite("ParticipantConfiguration", .logsOnFailure)
 struct ParticipantConfigurationTests {
     @Test(arguments: [
         ([String: String](), ParticipantConfiguration(prefetch: nil, discoveryPeriod: 60, drainGrace: 20)),
-        (["MSGFLO_PREFETCH": "8"], ParticipantConfiguration()),  // a transport option
+        (["MSGFLO_PREFETCH": "8"], ParticipantConfiguration()), // a transport option
         (["MSGFLO_DISCOVERY_PERIOD": "22"], ParticipantConfiguration(discoveryPeriod: 22)),
         (["MSGFLO_DISCOVERY_PERIOD": "0.5", "MSGFLO_DRAIN_GRACE": "0"], ParticipantConfiguration(discoveryPeriod: 0.5, drainGrace: 0)),
-        (["MSGFLO_RETRY_LIMIT": "3", "MSGFLO_RETRY_WINDOW": "1.5"],
-         ParticipantConfiguration(retryBudget: RetryBudget(maxRetries: 3, window: .milliseconds(1500)))),
+        (
+            ["MSGFLO_RETRY_LIMIT": "3", "MSGFLO_RETRY_WINDOW": "1.5"],
+            ParticipantConfiguration(retryBudget: RetryBudget(maxRetries: 3, window: .milliseconds(1500)))
+        ),
         (["MSGFLO_RETRY_LIMIT": "0"], ParticipantConfiguration(retryBudget: RetryBudget(maxRetries: 0))),
     ])
     func readsTheEnvironment(environment: [String: String], expected: ParticipantConfiguration) throws {
@@ -44,8 +47,11 @@ struct ParticipantConfigurationTests {
         let transport = InProcessTransport(broker: InProcessBroker(), options: TransportOptions(prefetch: 7))
         let definition = ParticipantDefinition.conventional(role: "p", component: "c", inports: ["in"], outports: [])
         #expect(Participant(definition: definition, transport: transport) { _, _, _ in }.prefetch == 7)
-        #expect(Participant(definition: definition, transport: transport,
-                            configuration: ParticipantConfiguration(prefetch: 3)) { _, _, _ in }.prefetch == 3)
+        #expect(
+            Participant(
+                definition: definition, transport: transport,
+                configuration: ParticipantConfiguration(prefetch: 3)
+            ) { _, _, _ in }.prefetch == 3)
     }
 
     @Test func discoveryIntervalFollowsMsgFlo() {

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import MsgFlo
-import TestSupport
 import Primitives
+import TestSupport
+import Testing
+
+@testable import MsgFlo
 
 /// What the runtime does with transport failures and spent retry budgets, on
 /// the in-process broker (a wrapper fails the publishes a broker would refuse).
@@ -16,8 +17,10 @@ struct ParticipantFailureTests {
         let harness = try await Harness()
         let tooLarge = TransportError(.messageTooLarge, "message size 200000 is larger than configured max size 131072")
         let transport = RecordingTransport(broker: harness.broker, failing: ["repeat.OUT": tooLarge])
-        let participant = Participant(definition: Self.definition(), transport: transport,
-                                      configuration: ParticipantConfiguration(retryBudget: RetryBudget(maxRetries: 5))) {
+        let participant = Participant(
+            definition: Self.definition(), transport: transport,
+            configuration: ParticipantConfiguration(retryBudget: RetryBudget(maxRetries: 5))
+        ) {
             _, message, output in try await output.send("out", message)
         }
         try await participant.start()
@@ -36,10 +39,12 @@ struct ParticipantFailureTests {
         let transport = RecordingTransport(broker: harness.broker, failing: ["repeat.OUT": timeout])
         let attempts = LockedState(0)
         let budget = RetryBudget(maxRetries: 3, window: .seconds(600), maximumDelay: .milliseconds(20))
-        let participant = Participant(definition: Self.definition(), transport: transport,
-                                      configuration: ParticipantConfiguration(retryBudget: budget)) { _, message, output in
+        let participant = Participant(
+            definition: Self.definition(), transport: transport,
+            configuration: ParticipantConfiguration(retryBudget: budget)
+        ) { _, message, output in
             attempts.withLock { $0 += 1 }
-            try await output.send("out", message)  // never confirmed
+            try await output.send("out", message) // never confirmed
         }
         try await participant.start()
         let errors = try await harness.sink("errors", boundTo: ["repeat.ERROR"])
@@ -59,8 +64,10 @@ struct ParticipantFailureTests {
         let harness = try await Harness()
         let attempts = LockedState(0)
         let budget = RetryBudget(maxRetries: 1, window: .seconds(600), maximumDelay: .milliseconds(5))
-        let participant = Participant(definition: Self.definition(), transport: InProcessTransport(broker: harness.broker),
-                                      configuration: ParticipantConfiguration(retryBudget: budget)) { _, message, output in
+        let participant = Participant(
+            definition: Self.definition(), transport: InProcessTransport(broker: harness.broker),
+            configuration: ParticipantConfiguration(retryBudget: budget)
+        ) { _, message, output in
             let attempt = attempts.withLock { count -> Int in
                 count += 1
                 return count
@@ -84,8 +91,10 @@ struct ParticipantFailureTests {
     @Test func stoppingEndsARetryWaitAndGivesTheMessageBack() async throws {
         let harness = try await Harness()
         let waiting = Mailbox<Void>()
-        let participant = Participant(definition: Self.definition(), transport: InProcessTransport(broker: harness.broker),
-                                      configuration: ParticipantConfiguration(drainGrace: 30)) { _, _, _ in
+        let participant = Participant(
+            definition: Self.definition(), transport: InProcessTransport(broker: harness.broker),
+            configuration: ParticipantConfiguration(drainGrace: 30)
+        ) { _, _, _ in
             waiting.put(())
             throw RetryLater(HandlerFailure(description: "database down"), retryDelay: .seconds(120))
         }

@@ -1,7 +1,8 @@
 import Foundation
-@testable import MsgFlo
-import TestSupport
 import Primitives
+import TestSupport
+
+@testable import MsgFlo
 
 /// A real in-process transport that also writes down what the runtime did:
 /// settlements per message and publish confirmations, in order. Not a mock:
@@ -43,8 +44,10 @@ final class RecordingTransport: MessageTransport, BrokerAdmin {
 
     func publish(queue: String, body: Data) async throws { try await inner.publish(queue: queue, body: body) }
 
-    func consume(queue: String, prefetch: Int,
-                 handler: @escaping @Sendable (IncomingMessage) async -> Settlement) async throws -> any ConsumerHandle {
+    func consume(
+        queue: String, prefetch: Int,
+        handler: @escaping @Sendable (IncomingMessage) async -> Settlement
+    ) async throws -> any ConsumerHandle {
         try await inner.consume(queue: queue, prefetch: prefetch) { [self] message in
             let settlement = await handler(message)
             let body = String(decoding: message.body, as: UTF8.self)
@@ -54,8 +57,10 @@ final class RecordingTransport: MessageTransport, BrokerAdmin {
         }
     }
 
-    func tap(exchange: String, backlog: Int,
-             handler: @escaping @Sendable (IncomingMessage) -> Void) async throws -> any ConsumerHandle {
+    func tap(
+        exchange: String, backlog: Int,
+        handler: @escaping @Sendable (IncomingMessage) -> Void
+    ) async throws -> any ConsumerHandle {
         try await inner.tap(exchange: exchange, backlog: backlog, handler: handler)
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
-import Testing
-@testable import MsgFlo
-import TestSupport
-import Primitives
 import Logging
+import Primitives
 import ServiceLifecycle
+import TestSupport
+import Testing
+
+@testable import MsgFlo
 
 @Suite("Participant runtime", .timeLimit(.minutes(2)), .logsOnFailure)
 struct ParticipantTests {
@@ -32,10 +33,11 @@ struct ParticipantTests {
 
     @Test func rawMessagesPassThroughUnchanged() async throws {
         let harness = try await Harness()
-        let participant = Participant(definition: Self.repeatDefinition(), transport: InProcessTransport(broker: harness.broker),
-                                      rawHandler: { _, message, output in
-                                          try await output.send("out", data: message.body + Data([0xFF]))
-                                      })
+        let participant = Participant(
+            definition: Self.repeatDefinition(), transport: InProcessTransport(broker: harness.broker),
+            rawHandler: { _, message, output in
+                try await output.send("out", data: message.body + Data([0xFF]))
+            })
         try await participant.start()
         let sink = try await harness.sink("sink", boundTo: ["repeat.OUT"])
         try await harness.client.publish(queue: "repeat.IN", body: Data([0x00, 0x01]))
@@ -67,8 +69,10 @@ struct ParticipantTests {
 
     @Test func errorWithoutErrorPortIsStillRejected() async throws {
         let harness = try await Harness()
-        let participant = Participant(definition: Self.repeatDefinition(error: false),
-                                      transport: InProcessTransport(broker: harness.broker)) { _, _, _ in
+        let participant = Participant(
+            definition: Self.repeatDefinition(error: false),
+            transport: InProcessTransport(broker: harness.broker)
+        ) { _, _, _ in
             throw HandlerFailure(description: "boom")
         }
         try await participant.start()
@@ -81,8 +85,10 @@ struct ParticipantTests {
     @Test func retryableErrorRequeuesInsteadOfDeadLettering() async throws {
         let harness = try await Harness()
         let attempts = LockedState(0)
-        let participant = Participant(definition: Self.repeatDefinition(error: true),
-                                      transport: InProcessTransport(broker: harness.broker)) { _, message, output in
+        let participant = Participant(
+            definition: Self.repeatDefinition(error: true),
+            transport: InProcessTransport(broker: harness.broker)
+        ) { _, message, output in
             let attempt = attempts.withLock { count -> Int in
                 count += 1
                 return count
@@ -162,13 +168,16 @@ struct ParticipantTests {
         }
         var workers: [Participant] = []
         for role in ["left", "right"] {
-            workers.append(Participant(definition: Self.repeatDefinition(role: role), transport: InProcessTransport(broker: harness.broker)) {
-                _, message, output in try await output.send("out", ["by": .string(role), "got": message])
-            })
+            workers.append(
+                Participant(definition: Self.repeatDefinition(role: role), transport: InProcessTransport(broker: harness.broker)) {
+                    _, message, output in try await output.send("out", ["by": .string(role), "got": message])
+                })
         }
         for participant in [source] + workers { try await participant.start() }
-        try await harness.client.execute([.bindQueue(queue: "left.IN", exchange: "source.OUT", routingKey: ""),
-                                          .bindQueue(queue: "right.IN", exchange: "source.OUT", routingKey: "")])
+        try await harness.client.execute([
+            .bindQueue(queue: "left.IN", exchange: "source.OUT", routingKey: ""),
+            .bindQueue(queue: "right.IN", exchange: "source.OUT", routingKey: ""),
+        ])
         let sink = try await harness.sink("sink", boundTo: ["left.OUT", "right.OUT"])
         try await harness.send("source.IN", 42)
         let received = try await sink.next(2)
@@ -180,16 +189,19 @@ struct ParticipantTests {
         let harness = try await Harness()
         var producers: [Participant] = []
         for role in ["a", "b"] {
-            producers.append(Participant(definition: Self.repeatDefinition(role: role), transport: InProcessTransport(broker: harness.broker)) {
-                _, message, output in try await output.send("out", ["from": .string(role), "value": message])
-            })
+            producers.append(
+                Participant(definition: Self.repeatDefinition(role: role), transport: InProcessTransport(broker: harness.broker)) {
+                    _, message, output in try await output.send("out", ["from": .string(role), "value": message])
+                })
         }
         let collector = Participant(definition: Self.repeatDefinition(role: "collect"), transport: InProcessTransport(broker: harness.broker)) {
             _, message, output in try await output.send("out", message)
         }
         for participant in producers + [collector] { try await participant.start() }
-        try await harness.client.execute([.bindQueue(queue: "collect.IN", exchange: "a.OUT", routingKey: ""),
-                                          .bindQueue(queue: "collect.IN", exchange: "b.OUT", routingKey: "")])
+        try await harness.client.execute([
+            .bindQueue(queue: "collect.IN", exchange: "a.OUT", routingKey: ""),
+            .bindQueue(queue: "collect.IN", exchange: "b.OUT", routingKey: ""),
+        ])
         let sink = try await harness.sink("sink", boundTo: ["collect.OUT"])
         try await harness.send("a.IN", 1)
         try await harness.send("b.IN", 2)
@@ -202,10 +214,13 @@ struct ParticipantTests {
         var instances: [Participant] = []
         for index in 1...2 {
             let id = "work-\(index)"
-            instances.append(Participant(definition: Self.repeatDefinition(role: "work", id: id),
-                                         transport: InProcessTransport(broker: harness.broker)) { _, message, output in
-                try await output.send("out", ["by": .string(id), "n": message])
-            })
+            instances.append(
+                Participant(
+                    definition: Self.repeatDefinition(role: "work", id: id),
+                    transport: InProcessTransport(broker: harness.broker)
+                ) { _, message, output in
+                    try await output.send("out", ["by": .string(id), "n": message])
+                })
         }
         for instance in instances { try await instance.start() }
         let sink = try await harness.sink("sink", boundTo: ["work.OUT"])
@@ -223,9 +238,14 @@ struct ParticipantTests {
         let running = LockedState((now: 0, max: 0))
         let entered = Mailbox<Void>()
         let gate = Mailbox<Void>()
-        let participant = Participant(definition: Self.repeatDefinition(), transport: InProcessTransport(broker: harness.broker),
-                                      configuration: ParticipantConfiguration(prefetch: prefetch)) { _, message, output in
-            running.withLock { $0.now += 1; $0.max = max($0.max, $0.now) }
+        let participant = Participant(
+            definition: Self.repeatDefinition(), transport: InProcessTransport(broker: harness.broker),
+            configuration: ParticipantConfiguration(prefetch: prefetch)
+        ) { _, message, output in
+            running.withLock {
+                $0.now += 1
+                $0.max = max($0.max, $0.now)
+            }
             entered.put(())
             try await gate.take(timeout: 30, what: "the gate")
             running.withLock { $0.now -= 1 }
@@ -248,8 +268,10 @@ struct ParticipantTests {
         let harness = try await Harness()
         let entered = Mailbox<Void>()
         let gate = Mailbox<Void>()
-        let participant = Participant(definition: Self.repeatDefinition(), transport: InProcessTransport(broker: harness.broker),
-                                      configuration: ParticipantConfiguration(prefetch: 2, drainGrace: 30)) { _, message, output in
+        let participant = Participant(
+            definition: Self.repeatDefinition(), transport: InProcessTransport(broker: harness.broker),
+            configuration: ParticipantConfiguration(prefetch: 2, drainGrace: 30)
+        ) { _, message, output in
             entered.put(())
             try await gate.take(timeout: 30, what: "the gate")
             try await output.send("out", message)
@@ -277,8 +299,10 @@ struct ParticipantTests {
     @Test func drainGraceExpiryRedeliversTheMessage() async throws {
         let harness = try await Harness()
         let entered = Mailbox<Void>()
-        let stuck = Participant(definition: Self.repeatDefinition(), transport: InProcessTransport(broker: harness.broker),
-                                configuration: ParticipantConfiguration(drainGrace: 0.05)) { _, _, _ in
+        let stuck = Participant(
+            definition: Self.repeatDefinition(), transport: InProcessTransport(broker: harness.broker),
+            configuration: ParticipantConfiguration(drainGrace: 0.05)
+        ) { _, _, _ in
             entered.put(())
             while !Task.isCancelled { try? await Task.sleep(nanoseconds: 10_000_000) }
         }
@@ -288,8 +312,9 @@ struct ParticipantTests {
         await stuck.stop()
 
         let seen = Mailbox<IncomingMessage>()
-        let next = Participant(definition: Self.repeatDefinition(), transport: InProcessTransport(broker: harness.broker),
-                               rawHandler: { _, message, _ in seen.put(message) })
+        let next = Participant(
+            definition: Self.repeatDefinition(), transport: InProcessTransport(broker: harness.broker),
+            rawHandler: { _, message, _ in seen.put(message) })
         try await next.start()
         let message = try await seen.take()
         #expect(message.json == "job")
@@ -305,11 +330,14 @@ struct ParticipantTests {
             announcements.put(message)
             return .ack
         }
-        let definition = ParticipantDefinition.conventional(role: "resize", component: "imageresize/ResizeImage", id: "resize-5f0c",
-                                                            label: "Resizes one image", icon: "image",
-                                                            inports: ["in", "control"], outports: ["out", "error"], hidden: ["control"])
-        let participant = Participant(definition: definition, transport: InProcessTransport(broker: harness.broker),
-                                      configuration: ParticipantConfiguration(discoveryPeriod: 0.022)) { _, _, _ in }
+        let definition = ParticipantDefinition.conventional(
+            role: "resize", component: "imageresize/ResizeImage", id: "resize-5f0c",
+            label: "Resizes one image", icon: "image",
+            inports: ["in", "control"], outports: ["out", "error"], hidden: ["control"])
+        let participant = Participant(
+            definition: definition, transport: InProcessTransport(broker: harness.broker),
+            configuration: ParticipantConfiguration(discoveryPeriod: 0.022)
+        ) { _, _, _ in }
         try await participant.start()
         let expected = try JSONValue(parsing: Data(DiscoveryMessageTests.referenceJSON.utf8))
         // The first one at start, then periodically (period 0.022 s / 2.2 = every 10 ms).

@@ -1,16 +1,20 @@
 import Foundation
-import Testing
-@testable import MsgFlo
-import TestSupport
 import Primitives
+import TestSupport
+import Testing
+
+@testable import MsgFlo
 
 @Suite("ParticipantRegistry", .logsOnFailure)
 struct RegistryTests {
     static let t0 = Date(timeIntervalSince1970: 1_000_000)
 
     static func announcement(id: String, role: String, component: String = "c", inport: String = "in") -> Data {
-        DiscoveryMessage(participant: .conventional(role: role, component: component, id: id,
-                                                    inports: [inport], outports: ["out"])).encoded()
+        DiscoveryMessage(
+            participant: .conventional(
+                role: role, component: component, id: id,
+                inports: [inport], outports: ["out"])
+        ).encoded()
     }
 
     /// (message, seconds after t0) → the kind of result expected.
@@ -31,17 +35,22 @@ struct RegistryTests {
     }
 
     static let ingestCases: [IngestCase] = [
-        IngestCase(name: "first sighting adds, the next one updates",
-                   messages: [(announcement(id: "a-1", role: "a"), 0), (announcement(id: "a-1", role: "a"), 27)],
-                   results: ["added a-1", "updated a-1"], ids: ["a-1"]),
-        IngestCase(name: "a changed definition is an update that says so",
-                   messages: [(announcement(id: "a-1", role: "a"), 0), (announcement(id: "a-1", role: "a", inport: "input"), 27)],
-                   results: ["added a-1", "updated a-1 changed"], ids: ["a-1"]),
-        IngestCase(name: "malformed messages are rejected between valid ones",
-                   messages: [(Data("garbage".utf8), 0), (announcement(id: "a-1", role: "a"), 1),
-                              (Data(#"{"protocol":"discovery","command":"participant","payload":{"id":"x","role":"r","component":"c","outports":[]}}"#.utf8), 2),
-                              (Data("{}".utf8), 3), (announcement(id: "b-1", role: "b"), 4)],
-                   results: ["rejected", "added a-1", "rejected", "rejected", "added b-1"], ids: ["a-1", "b-1"]),
+        IngestCase(
+            name: "first sighting adds, the next one updates",
+            messages: [(announcement(id: "a-1", role: "a"), 0), (announcement(id: "a-1", role: "a"), 27)],
+            results: ["added a-1", "updated a-1"], ids: ["a-1"]),
+        IngestCase(
+            name: "a changed definition is an update that says so",
+            messages: [(announcement(id: "a-1", role: "a"), 0), (announcement(id: "a-1", role: "a", inport: "input"), 27)],
+            results: ["added a-1", "updated a-1 changed"], ids: ["a-1"]),
+        IngestCase(
+            name: "malformed messages are rejected between valid ones",
+            messages: [
+                (Data("garbage".utf8), 0), (announcement(id: "a-1", role: "a"), 1),
+                (Data(#"{"protocol":"discovery","command":"participant","payload":{"id":"x","role":"r","component":"c","outports":[]}}"#.utf8), 2),
+                (Data("{}".utf8), 3), (announcement(id: "b-1", role: "b"), 4),
+            ],
+            results: ["rejected", "added a-1", "rejected", "rejected", "added b-1"], ids: ["a-1", "b-1"]),
     ]
 
     @Test(arguments: ingestCases)
@@ -54,7 +63,9 @@ struct RegistryTests {
 
     @Test func rejectionCarriesTheReason() {
         var registry = ParticipantRegistry()
-        let result = registry.ingest(Data(#"{"protocol":"discovery","command":"participant","payload":{"id":"x","role":"r","component":"c","outports":[]}}"#.utf8), at: Self.t0)
+        let result = registry.ingest(
+            Data(#"{"protocol":"discovery","command":"participant","payload":{"id":"x","role":"r","component":"c","outports":[]}}"#.utf8), at: Self.t0
+        )
         #expect(result == .rejected(.missingKey(path: "payload.inports")))
         #expect(registry.count == 0)
     }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import MsgFlo
 import TestSupport
+import Testing
+
+@testable import MsgFlo
 
 /// Which failures are retried, and for how long: pure decisions, in tables.
 @Suite("Retry budget and failure classification", .logsOnFailure)
@@ -16,18 +17,23 @@ struct RetryBudgetTests {
     }
 
     static let classified: [Classified] = [
-        Classified(name: "publish timeout", error: TransportError(.publishTimeout, "t"), kind: .transient(delay: .seconds(1)), code: "publish_timeout"),
-        Classified(name: "nacked publish", error: TransportError(.publishRejected, "n"), kind: .transient(delay: .seconds(1)), code: "publish_rejected"),
-        Classified(name: "broker gone", error: TransportError(.connectionFailed, "c"), kind: .transient(delay: .seconds(1)), code: "connection_failed"),
+        Classified(
+            name: "publish timeout", error: TransportError(.publishTimeout, "t"), kind: .transient(delay: .seconds(1)), code: "publish_timeout"),
+        Classified(
+            name: "nacked publish", error: TransportError(.publishRejected, "n"), kind: .transient(delay: .seconds(1)), code: "publish_rejected"),
+        Classified(
+            name: "broker gone", error: TransportError(.connectionFailed, "c"), kind: .transient(delay: .seconds(1)), code: "connection_failed"),
         Classified(name: "transport closed", error: TransportError(.closed, "c"), kind: .transient(delay: .seconds(1)), code: "closed"),
         Classified(name: "message too large", error: TransportError(.messageTooLarge, "m"), kind: .permanent, code: "message_too_large"),
         Classified(name: "unroutable", error: TransportError(.unroutable, "u"), kind: .permanent, code: "unroutable"),
         Classified(name: "access refused", error: TransportError(.accessRefused, "a"), kind: .permanent, code: "access_refused"),
         Classified(name: "missing exchange", error: TransportError(.notFound, "n"), kind: .permanent, code: "not_found"),
-        Classified(name: "explicit retry", error: RetryLater(HandlerFailure(description: "db down"), retryDelay: .seconds(2)),
-                   kind: .transient(delay: .seconds(2)), code: nil),
-        Classified(name: "retry wrapping a transport error", error: RetryLater(TransportError(.messageTooLarge, "m")),
-                   kind: .transient(delay: .seconds(1)), code: "message_too_large"),
+        Classified(
+            name: "explicit retry", error: RetryLater(HandlerFailure(description: "db down"), retryDelay: .seconds(2)),
+            kind: .transient(delay: .seconds(2)), code: nil),
+        Classified(
+            name: "retry wrapping a transport error", error: RetryLater(TransportError(.messageTooLarge, "m")),
+            kind: .transient(delay: .seconds(1)), code: "message_too_large"),
         Classified(name: "handler error", error: HandlerFailure(description: "bad image"), kind: .permanent, code: nil),
         Classified(name: "unknown outport", error: ParticipantError.unknownOutport("x", available: []), kind: .permanent, code: nil),
         Classified(name: "cancelled by shutdown", error: CancellationError(), cancelled: true, kind: .interrupted, code: nil),
@@ -67,7 +73,8 @@ struct RetryBudgetTests {
     }
 
     @Test func noRetriesGivesUpOnTheFirstFailure() {
-        #expect(RetryBudget(maxRetries: 0).decide(failures: 1, elapsed: .zero, suggestedDelay: .seconds(1), unit: 0.5)
+        #expect(
+            RetryBudget(maxRetries: 0).decide(failures: 1, elapsed: .zero, suggestedDelay: .seconds(1), unit: 0.5)
                 == .giveUp(failures: 1, elapsed: .zero))
     }
 

@@ -1,33 +1,45 @@
 import Foundation
 import PlatformClients
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Heroku formation client, stubbed network", .timeLimit(.minutes(1)), .logsOnFailure)
 struct HerokuClientTests {
-    static let formationJSON = #"[{"app":{"name":"shop"},"command":"worker","quantity":2,"size":"standard-1X","type":"resize"},{"quantity":1,"type":"web"}]"#
+    static let formationJSON =
+        #"[{"app":{"name":"shop"},"command":"worker","quantity":2,"size":"standard-1X","type":"resize"},{"quantity":1,"type":"web"}]"#
     static let base = URL(string: "https://api.example")!
 
     @Test func getFormationContract() async throws {
         let stub = StubHTTPClient(status: 200, json: Self.formationJSON)
         let client = HerokuClient(baseURL: Self.base, token: "TOKEN", http: stub)
         let formation = try await client.formation(app: "shop")
-        #expect(formation == [FormationEntry(type: "resize", quantity: 2, command: "worker", size: "standard-1X"),
-                              FormationEntry(type: "web", quantity: 1)])
-        #expect(stub.requests == [HTTPClientRequest(
-            method: "GET", url: URL(string: "https://api.example/apps/shop/formation")!,
-            headers: ["Accept": "application/vnd.heroku+json; version=3", "Authorization": "Bearer TOKEN"])])
+        #expect(
+            formation == [
+                FormationEntry(type: "resize", quantity: 2, command: "worker", size: "standard-1X"),
+                FormationEntry(type: "web", quantity: 1),
+            ])
+        #expect(
+            stub.requests == [
+                HTTPClientRequest(
+                    method: "GET", url: URL(string: "https://api.example/apps/shop/formation")!,
+                    headers: ["Accept": "application/vnd.heroku+json; version=3", "Authorization": "Bearer TOKEN"])
+            ])
     }
 
     @Test func batchPatchContract() async throws {
         let stub = StubHTTPClient(status: 200, json: Self.formationJSON)
         let client = HerokuClient(baseURL: Self.base, token: "TOKEN", http: stub)
-        _ = try await client.update(app: "shop", updates: [FormationUpdate(type: "resize", quantity: 3), FormationUpdate(type: "store", quantity: 1)])
+        _ = try await client.update(
+            app: "shop", updates: [FormationUpdate(type: "resize", quantity: 3), FormationUpdate(type: "store", quantity: 1)])
         let request = try #require(stub.requests.first)
         #expect(request.method == "PATCH" && request.url.absoluteString == "https://api.example/apps/shop/formation")
-        #expect(request.headers == ["Accept": "application/vnd.heroku+json; version=3", "Authorization": "Bearer TOKEN",
-                                    "Content-Type": "application/json"])
-        #expect(request.body.map { String(decoding: $0, as: UTF8.self) }
+        #expect(
+            request.headers == [
+                "Accept": "application/vnd.heroku+json; version=3", "Authorization": "Bearer TOKEN",
+                "Content-Type": "application/json",
+            ])
+        #expect(
+            request.body.map { String(decoding: $0, as: UTF8.self) }
                 == #"{"updates":[{"quantity":3,"type":"resize"},{"quantity":1,"type":"store"}]}"#)
         #expect(stub.requests.count == 1)
     }
@@ -46,8 +58,10 @@ struct HerokuClientTests {
 
     static let errorCases: [(Int, String, String, String)] = [
         (404, #"{"id":"not_found","message":"Couldn't find that app."}"#, "not_found", "Couldn't find that app."),
-        (422, #"{"id":"cannot_run_above_limit","message":"Cannot run more than 10 Standard-1X dynos."}"#,
-         "cannot_run_above_limit", "Cannot run more than 10 Standard-1X dynos."),
+        (
+            422, #"{"id":"cannot_run_above_limit","message":"Cannot run more than 10 Standard-1X dynos."}"#,
+            "cannot_run_above_limit", "Cannot run more than 10 Standard-1X dynos."
+        ),
         (502, "Bad Gateway", "http_502", "Bad Gateway"),
     ]
 

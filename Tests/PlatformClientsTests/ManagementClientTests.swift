@@ -1,8 +1,8 @@
 import Foundation
 import MsgFlo
 import PlatformClients
-import Testing
 import TestSupport
+import Testing
 
 @Suite("RabbitMQ management client, stubbed network", .timeLimit(.minutes(1)), .logsOnFailure)
 struct ManagementClientTests {
@@ -13,8 +13,10 @@ struct ManagementClientTests {
     }
 
     static let queues: [(String, QueueStats)] = [
-        (#"{"name":"resize.IN","vhost":"/","messages":42,"messages_ready":40,"messages_unacknowledged":2,"consumers":1,"message_stats":{"publish_details":{"rate":12.5},"ack_details":{"rate":10.0},"deliver_get_details":{"rate":11}}}"#,
-         QueueStats(name: "resize.IN", messages: 42, ready: 40, unacknowledged: 2, consumers: 1, publishRate: 12.5, ackRate: 10, deliverRate: 11)),
+        (
+            #"{"name":"resize.IN","vhost":"/","messages":42,"messages_ready":40,"messages_unacknowledged":2,"consumers":1,"message_stats":{"publish_details":{"rate":12.5},"ack_details":{"rate":10.0},"deliver_get_details":{"rate":11}}}"#,
+            QueueStats(name: "resize.IN", messages: 42, ready: 40, unacknowledged: 2, consumers: 1, publishRate: 12.5, ackRate: 10, deliverRate: 11)
+        ),
         // An idle queue has no message_stats; a new one no counts yet.
         (#"{"name":"q","messages":0,"consumers":3}"#, QueueStats(name: "q", consumers: 3)),
         (#"{"name":"q","vhost":"v"}"#, QueueStats(name: "q", vhost: "v")),
@@ -33,7 +35,10 @@ struct ManagementClientTests {
     }
 
     static let errorCases: [(Int, String, String)] = [
-        (404, #"{"error":"Object Not Found","reason":"Not Found"}"#, "queue 'resize.IN' does not exist in vhost '/'; check the name, or run msgflo setup"),
+        (
+            404, #"{"error":"Object Not Found","reason":"Not Found"}"#,
+            "queue 'resize.IN' does not exist in vhost '/'; check the name, or run msgflo setup"
+        ),
         (401, #"{"error":"not_authorised","reason":"Login failed"}"#, "refused user 'u' (HTTP 401)"),
         (500, #"{"error":"internal","reason":"boom"}"#, "HTTP 500 to GET http://rabbit:15672/api/queues/%2F/resize.IN: internal: boom"),
         (200, "<html>AMQP?</html>", "is not the RabbitMQ management API's"),
@@ -62,23 +67,26 @@ struct ManagementClientTests {
     }
 
     @Test func bindingsBySourceAndDestination() async throws {
-        let json = #"[{"source":"resize.OUT","vhost":"/","destination":"store.IN","destination_type":"queue","routing_key":"","arguments":{"x-match":"all"},"properties_key":"~"},{"source":"","vhost":"/","destination":"x","destination_type":"exchange","routing_key":"x","arguments":{}}]"#
+        let json =
+            #"[{"source":"resize.OUT","vhost":"/","destination":"store.IN","destination_type":"queue","routing_key":"","arguments":{"x-match":"all"},"properties_key":"~"},{"source":"","vhost":"/","destination":"x","destination_type":"exchange","routing_key":"x","arguments":{}}]"#
         let stub = StubHTTPClient(status: 200, json: json)
         let client = Self.client(stub)
         let all = try await client.bindings()
-        #expect(all == [
-            BrokerBinding(source: "resize.OUT", destination: "store.IN", arguments: ["x-match": "all"], propertiesKey: "~"),
-            BrokerBinding(source: "", destination: "x", destinationType: .exchange, routingKey: "x"),
-        ])
+        #expect(
+            all == [
+                BrokerBinding(source: "resize.OUT", destination: "store.IN", arguments: ["x-match": "all"], propertiesKey: "~"),
+                BrokerBinding(source: "", destination: "x", destinationType: .exchange, routingKey: "x"),
+            ])
         _ = try await client.bindings(source: "resize.OUT")
         _ = try await client.bindings(destination: "store.IN")
         _ = try await client.bindings(destination: "x", type: .exchange)
-        #expect(stub.requests.map(\.url.absoluteString) == [
-            "http://rabbit:15672/api/bindings/%2F",
-            "http://rabbit:15672/api/exchanges/%2F/resize.OUT/bindings/source",
-            "http://rabbit:15672/api/queues/%2F/store.IN/bindings",
-            "http://rabbit:15672/api/exchanges/%2F/x/bindings/destination",
-        ])
+        #expect(
+            stub.requests.map(\.url.absoluteString) == [
+                "http://rabbit:15672/api/bindings/%2F",
+                "http://rabbit:15672/api/exchanges/%2F/resize.OUT/bindings/source",
+                "http://rabbit:15672/api/queues/%2F/store.IN/bindings",
+                "http://rabbit:15672/api/exchanges/%2F/x/bindings/destination",
+            ])
     }
 
     @Test func bindingsOfAMissingExchange() async {
@@ -88,7 +96,8 @@ struct ManagementClientTests {
     }
 
     @Test func putsGetsAndDeletesAPolicy() async throws {
-        let stored = #"{"vhost":"/","name":"fbp-max","pattern":"^fbp$","apply-to":"queues","definition":{"max-length":1000,"overflow":"reject-publish"},"priority":1}"#
+        let stored =
+            #"{"vhost":"/","name":"fbp-max","pattern":"^fbp$","apply-to":"queues","definition":{"max-length":1000,"overflow":"reject-publish"},"priority":1}"#
         let stub = StubHTTPClient { request throws(HTTPClientError) in
             switch request.method {
             case "PUT": HTTPClientResponse(status: 201)
@@ -103,7 +112,8 @@ struct ManagementClientTests {
         let put = try #require(stub.requests.first)
         #expect(put.method == "PUT" && put.url.absoluteString == "http://rabbit:15672/api/policies/%2F/fbp-max")
         #expect(put.headers["Content-Type"] == "application/json")
-        #expect(put.body.map { String(decoding: $0, as: UTF8.self) }
+        #expect(
+            put.body.map { String(decoding: $0, as: UTF8.self) }
                 == #"{"apply-to":"queues","definition":{"max-length":1000,"overflow":"reject-publish"},"pattern":"^fbp$","priority":1}"#)
         #expect(try await client.policy(named: "fbp-max") == policy)
         #expect(try await client.policy(named: "other") == nil)
@@ -112,7 +122,9 @@ struct ManagementClientTests {
     }
 
     @Test func aRefusedPolicyCarriesTheBrokersReason() async {
-        let stub = StubHTTPClient(status: 400, json: #"{"error":"bad_request","reason":"Validation failed\n\n[{<<\"max-lenght\">>,1}] are not recognised policy settings\n"}"#)
+        let stub = StubHTTPClient(
+            status: 400,
+            json: #"{"error":"bad_request","reason":"Validation failed\n\n[{<<\"max-lenght\">>,1}] are not recognised policy settings\n"}"#)
         let error = await #expect(throws: ManagementError.self) {
             try await Self.client(stub).putPolicy(RabbitMQPolicy(name: "p", pattern: ".*", definition: ["max-lenght": 1]))
         }

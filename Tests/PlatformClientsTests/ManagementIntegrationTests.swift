@@ -22,11 +22,13 @@ struct ManagementIntegrationTests {
     static func withQueue(_ body: (RabbitMQManagementClient, String) async throws -> Void) async throws {
         let client = try client()
         let name = "test.platform.\(UUID().uuidString.prefix(8))"
-        let declared = try await client.send("PUT", ["queues", "/", name],
-                                             json: Data(#"{"durable":false,"auto_delete":false,"arguments":{"x-expires":120000}}"#.utf8))
+        let declared = try await client.send(
+            "PUT", ["queues", "/", name],
+            json: Data(#"{"durable":false,"auto_delete":false,"arguments":{"x-expires":120000}}"#.utf8))
         #expect(declared.status == 201 || declared.status == 204)
-        let exchange = try await client.send("PUT", ["exchanges", "/", name + ".x"],
-                                             json: Data(#"{"type":"fanout","durable":false,"auto_delete":false}"#.utf8))
+        let exchange = try await client.send(
+            "PUT", ["exchanges", "/", name + ".x"],
+            json: Data(#"{"type":"fanout","durable":false,"auto_delete":false}"#.utf8))
         #expect(exchange.status == 201 || exchange.status == 204)
         let bound = try await client.send("POST", ["bindings", "/", "e", name + ".x", "q", name], json: Data(#"{"routing_key":"k"}"#.utf8))
         #expect(bound.status == 201)
@@ -60,7 +62,7 @@ struct ManagementIntegrationTests {
 
             let into = try await client.bindings(destination: name)
             #expect(into.contains(BrokerBinding(source: name + ".x", destination: name, routingKey: "k", propertiesKey: "k")))
-            #expect(into.contains { $0.source == "" && $0.routingKey == name })   // the default exchange's
+            #expect(into.contains { $0.source == "" && $0.routingKey == name }) // the default exchange's
             let from = try await client.bindings(source: name + ".x")
             #expect(from.map(\.destination) == [name])
             #expect(try await client.bindings().contains { $0.source == name + ".x" })
@@ -118,8 +120,9 @@ struct ManagementIntegrationTests {
     @Test func derivedFromTheAMQPURLAlone() async throws {
         let derived = try ManagementEndpoint.resolve(broker: Self.broker, environment: [:])
         let explicit = try Self.client().endpoint
-        try #require(derived.apiURL == explicit.apiURL,
-                     "the test broker is not on the default ports (\(derived.apiURL) vs \(explicit.apiURL)); the derivation rule does not apply to it")
+        try #require(
+            derived.apiURL == explicit.apiURL,
+            "the test broker is not on the default ports (\(derived.apiURL) vs \(explicit.apiURL)); the derivation rule does not apply to it")
         try await Self.withQueue { _, name in
             let stats = try await RabbitMQManagementClient(endpoint: derived, http: URLSessionHTTPClient(timeout: 60)).queue(name)
             #expect(stats.name == name)

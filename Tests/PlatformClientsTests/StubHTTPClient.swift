@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import PlatformClients
+import Synchronization
 
 /// An HTTPClient that answers in-process with the test's function and keeps
 /// every request, so clients are tested without a network.

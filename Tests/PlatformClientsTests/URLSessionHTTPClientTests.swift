@@ -1,7 +1,7 @@
 import Foundation
 import PlatformClients
-import Testing
 import TestSupport
+import Testing
 
 @Suite("URLSessionHTTPClient over a real socket", .timeLimit(.minutes(1)), .logsOnFailure)
 struct URLSessionHTTPClientTests {
@@ -11,16 +11,23 @@ struct URLSessionHTTPClientTests {
         try TestHTTPServer { request in
             let segments = request.path.split(separator: "/").map(String.init)
             if request.path == "/guarded" {
-                return TestHTTPResponse(status: 401, headers: ["WWW-Authenticate": #"Basic realm="RabbitMQ Management""#,
-                                                               "Content-Type": "application/json"],
-                                        body: #"{"error":"not_authorised","reason":"Login failed"}"#)
+                return TestHTTPResponse(
+                    status: 401,
+                    headers: [
+                        "WWW-Authenticate": #"Basic realm="RabbitMQ Management""#,
+                        "Content-Type": "application/json",
+                    ],
+                    body: #"{"error":"not_authorised","reason":"Login failed"}"#)
             }
             guard segments.count == 2, segments[0] == "echo" else { return TestHTTPResponse(status: 404) }
-            return TestHTTPResponse(status: request.method == "PUT" ? 201 : 200,
-                                    headers: ["Content-Type": "text/plain", "X-Method": request.method,
-                                              "X-Auth": request.header("Authorization") ?? "-",
-                                              "X-Word": segments[1].removingPercentEncoding ?? "-"],
-                                    data: request.body)
+            return TestHTTPResponse(
+                status: request.method == "PUT" ? 201 : 200,
+                headers: [
+                    "Content-Type": "text/plain", "X-Method": request.method,
+                    "X-Auth": request.header("Authorization") ?? "-",
+                    "X-Word": segments[1].removingPercentEncoding ?? "-",
+                ],
+                data: request.body)
         }
     }
 
@@ -29,9 +36,10 @@ struct URLSessionHTTPClientTests {
         defer { server.stop() }
         let port = server.port
         let client = URLSessionHTTPClient(timeout: 10)
-        let response = try await client.send(HTTPClientRequest(
-            method: "PUT", url: URL(string: "http://127.0.0.1:\(port)/echo/a%20b")!,
-            headers: ["Authorization": "Basic eDp5", "Content-Type": "application/json"], body: Data(#"{"n":1}"#.utf8)))
+        let response = try await client.send(
+            HTTPClientRequest(
+                method: "PUT", url: URL(string: "http://127.0.0.1:\(port)/echo/a%20b")!,
+                headers: ["Authorization": "Basic eDp5", "Content-Type": "application/json"], body: Data(#"{"n":1}"#.utf8)))
         #expect(response.status == 201)
         #expect(response.headers["x-method"] == "PUT")
         #expect(response.headers["x-auth"] == "Basic eDp5")
@@ -49,8 +57,9 @@ struct URLSessionHTTPClientTests {
         let port = server.port
         let client = URLSessionHTTPClient(timeout: 10)
         for _ in 0..<2 {
-            let response = try await client.send(HTTPClientRequest(
-                method: "GET", url: URL(string: "http://127.0.0.1:\(port)/guarded")!, headers: ["Authorization": "Basic eDp5"]))
+            let response = try await client.send(
+                HTTPClientRequest(
+                    method: "GET", url: URL(string: "http://127.0.0.1:\(port)/guarded")!, headers: ["Authorization": "Basic eDp5"]))
             #expect(response.status == 401)
             #expect(response.headers["www-authenticate"] == #"Basic realm="RabbitMQ Management""#)
         }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Postgres
 
 @Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct ConnectionFailureTests {
@@ -69,7 +70,7 @@ import TestSupport
                     try await tx.execute("INSERT INTO t VALUES (1)")
                     let pid = try await tx.query("SELECT pg_backend_pid() AS pid")[0].int("pid")
                     try await TestDatabase.terminate(pid: pid)
-                    _ = try? await tx.query("SELECT 1")  // notices the loss
+                    _ = try? await tx.query("SELECT 1") // notices the loss
                     try await tx.execute("INSERT INTO t VALUES (2)")
                 }
             } throws: { ($0 as? PostgresError)?.kind == .connectionLost }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Postgres
 
 @Suite(.timeLimit(.minutes(1)), .logsOnFailure) struct ListenerTests {

@@ -1,16 +1,19 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Postgres
 
 @Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct MigratorTests {
     // Deliberately not idempotent (no IF NOT EXISTS): applying one twice fails.
     static let first = [
         Migration(version: 1, name: "create jobs", sql: "CREATE TABLE jobs (id uuid PRIMARY KEY, data jsonb NOT NULL)"),
-        Migration(version: 2, name: "add created_at", sql: """
-            ALTER TABLE jobs ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();
-            CREATE INDEX jobs_created_at ON jobs (created_at);
-            """),
+        Migration(
+            version: 2, name: "add created_at",
+            sql: """
+                ALTER TABLE jobs ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();
+                CREATE INDEX jobs_created_at ON jobs (created_at);
+                """),
     ]
 
     @Test func appliesInOrderOnceAndThenOnlyNewOnes() async throws {

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Postgres
 
 @Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct QueryTests {
@@ -8,7 +9,8 @@ import TestSupport
         try await TestDatabase.withSchema { url in
             let db = try await PostgresConnection.connect(url: url)
             defer { db.close() }
-            try await db.executeScript("""
+            try await db.executeScript(
+                """
                 CREATE TABLE things (
                     id uuid PRIMARY KEY, name text, count bigint, small integer, ratio double precision,
                     done boolean, at timestamptz, blob bytea, doc jsonb
@@ -19,8 +21,10 @@ import TestSupport
             let blob = Data((0...255).map { UInt8($0) } + [0, 0])
             let inserted = try await db.execute(
                 "INSERT INTO things VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                [.uuid(id), .string("it's \"quoted\"; DROP TABLE things; -- ünïcode ✓"), .int(Int.max), .int(-7),
-                 .double(0.1), .bool(true), .date(at), .bytes(blob), .jsonb("{\"width\": 400, \"tags\": [\"a\"]}")])
+                [
+                    .uuid(id), .string("it's \"quoted\"; DROP TABLE things; -- ünïcode ✓"), .int(Int.max), .int(-7),
+                    .double(0.1), .bool(true), .date(at), .bytes(blob), .jsonb("{\"width\": 400, \"tags\": [\"a\"]}"),
+                ])
             #expect(inserted == 1)
 
             let rows = try await db.query("SELECT * FROM things WHERE id = $1", [.uuid(id)])
@@ -34,7 +38,10 @@ import TestSupport
             #expect(try row.bool("done"))
             #expect(abs(try row.date("at").timeIntervalSince(at)) < 0.000_001)
             #expect(try row.bytes("blob") == blob)
-            struct Doc: Decodable, Equatable { var width: Int; var tags: [String] }
+            struct Doc: Decodable, Equatable {
+                var width: Int
+                var tags: [String]
+            }
             #expect(try row.json("doc", as: Doc.self) == Doc(width: 400, tags: ["a"]))
             #expect(try row.json("doc").contains("\"width\": 400"))
             #expect(rows.columns.map(\.name) == ["id", "name", "count", "small", "ratio", "done", "at", "blob", "doc"])
@@ -105,13 +112,14 @@ import TestSupport
 
     /// Dates at and beyond PostgreSQL's range go out as text the server
     /// reads (BC years, infinities); a NaN date is the server's error, not a trap.
-    @Test(arguments: [
-        (-210_866_803_200, "4714-11-24 00:00:00 BC"),
-        (-62_135_596_800.5, "0001-12-31 23:59:59.5 BC"),
-        (9_223_371_244_800, "294247-01-01 00:00:00"),
-        (1e20, "infinity"),
-        (-1e300, "-infinity"),
-    ] as [(Double, String)])
+    @Test(
+        arguments: [
+            (-210_866_803_200, "4714-11-24 00:00:00 BC"),
+            (-62_135_596_800.5, "0001-12-31 23:59:59.5 BC"),
+            (9_223_371_244_800, "294247-01-01 00:00:00"),
+            (1e20, "infinity"),
+            (-1e300, "-infinity"),
+        ] as [(Double, String)])
     func extremeDatesReachTheServer(seconds: Double, text: String) async throws {
         let db = try await PostgresConnection.connect(url: TestDatabase.url)
         defer { db.close() }
@@ -122,8 +130,9 @@ import TestSupport
     @Test func aNaNDateIsAServerError() async throws {
         let db = try await PostgresConnection.connect(url: TestDatabase.url)
         defer { db.close() }
-        await #expect { try await db.query("SELECT $1::timestamptz AS at", [.date(Date(timeIntervalSince1970: .nan))]) }
-            throws: { ($0 as? PostgresError)?.sqlState == "22007" }
+        await #expect { try await db.query("SELECT $1::timestamptz AS at", [.date(Date(timeIntervalSince1970: .nan))]) } throws: {
+            ($0 as? PostgresError)?.sqlState == "22007"
+        }
     }
 
     @Test func untypedStringParametersTakeTheirTypeFromContext() async throws {

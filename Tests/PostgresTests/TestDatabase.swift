@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+
 @testable import Postgres
 
 /// The real PostgreSQL the tests run against, and a private schema per test

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Postgres
 
 @Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct TransactionTests {
@@ -46,10 +47,10 @@ import TestSupport
             let db = try await PostgresConnection.connect(url: url)
             defer { db.close() }
             try await db.executeScript("CREATE TABLE t (v int PRIMARY KEY)")
-            await #expect { 
+            await #expect {
                 try await db.transaction { tx in
                     try await tx.execute("INSERT INTO t VALUES (1)")
-                    _ = try? await tx.execute("INSERT INTO t VALUES (1)")  // fails, error swallowed
+                    _ = try? await tx.execute("INSERT INTO t VALUES (1)") // fails, error swallowed
                 }
             } throws: { ($0 as? PostgresError)?.sqlState == "25P02" }
             #expect(try await db.query("SELECT count(*) AS n FROM t")[0].int("n") == 0)

@@ -1,6 +1,7 @@
-import Testing
-@testable import Primitives
 import TestSupport
+import Testing
+
+@testable import Primitives
 
 @Suite("Backoff", .logsOnFailure)
 struct BackoffTests {

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Primitives
 import TestSupport
+import Testing
+
+@testable import Primitives
 
 @Suite("BlockingPool", .timeLimit(.minutes(1)), .logsOnFailure)
 struct ParticipantBlockingPoolTests {
@@ -26,7 +27,10 @@ struct ParticipantBlockingPoolTests {
             for _ in 0..<9 {
                 group.addTask {
                     try await pool.run {
-                        running.withLock { $0.now += 1; $0.max = max($0.max, $0.now) }
+                        running.withLock {
+                            $0.now += 1
+                            $0.max = max($0.max, $0.now)
+                        }
                         defer { running.withLock { $0.now -= 1 } }
                         let deadline = Date().addingTimeInterval(5)
                         while running.withLock({ $0.max }) < 3, Date() < deadline { usleep(1000) }
@@ -45,7 +49,12 @@ struct ParticipantBlockingPoolTests {
         defer { pool.shutdown() }
         let started = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
-        let first = Task { try await pool.run { started.signal(); release.wait() } }
+        let first = Task {
+            try await pool.run {
+                started.signal()
+                release.wait()
+            }
+        }
         try await waitUntil("the first job to run") { started.wait(timeout: .now()) == .success }
         let second = Task { try await pool.run { 2 } }
         try await waitUntil("the second job to queue") { pool.queuedCount == 1 }
@@ -67,7 +76,12 @@ struct ParticipantBlockingPoolTests {
         let started = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
         let ran = LockedState(false)
-        let blocker = Task { try await pool.run { started.signal(); release.wait() } }
+        let blocker = Task {
+            try await pool.run {
+                started.signal()
+                release.wait()
+            }
+        }
         try await waitUntil("the blocker to run") { started.wait(timeout: .now()) == .success }
         let queued = Task { try await pool.run { ran.withLock { $0 = true } } }
         try await waitUntil("the job to queue") { pool.queuedCount == 1 }
@@ -116,7 +130,13 @@ struct BlockingPoolThreadContextTests {
         let pool = BlockingPool(threads: 1) { Session() }
         defer { pool.shutdown() }
         var counts: [Int] = []
-        for _ in 0..<3 { counts.append(try await pool.run { session in session.jobs += 1; return session.jobs }) }
+        for _ in 0..<3 {
+            counts.append(
+                try await pool.run { session in
+                    session.jobs += 1
+                    return session.jobs
+                })
+        }
         #expect(counts == [1, 2, 3])
     }
 
@@ -124,9 +144,20 @@ struct BlockingPoolThreadContextTests {
         let pool = BlockingPool(threads: 1) { Session() }
         let started = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
-        let first = Task { try await pool.run { session in session.jobs += 1; started.signal(); release.wait() } }
+        let first = Task {
+            try await pool.run { session in
+                session.jobs += 1
+                started.signal()
+                release.wait()
+            }
+        }
         try await waitUntil("the first job to run") { started.wait(timeout: .now()) == .success }
-        let queued = Task { try await pool.run { session in session.jobs += 1; return session.jobs } }
+        let queued = Task {
+            try await pool.run { session in
+                session.jobs += 1
+                return session.jobs
+            }
+        }
         try await waitUntil("the second job to queue") { pool.queuedCount == 1 }
         pool.shutdown()
         await #expect(throws: BlockingPoolError.shutDown) { try await pool.run { _ in 0 } }

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import Primitives
+import TestSupport
+import Testing
 
 @Test(.timeLimit(.minutes(1)), .logsOnFailure) func monotonicClockMovesForwardWithTheContinuousClock() async throws {
     let start = MonotonicClock.nanoseconds()

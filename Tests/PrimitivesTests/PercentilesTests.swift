@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import Primitives
 
 @Suite(.logsOnFailure) struct PercentilesTests {
@@ -36,7 +37,7 @@ import TestSupport
         Case(sample: oneToTwenty, p: 95, expected: 19),
         Case(sample: oneToTwenty, p: 99, expected: 20),
         Case(sample: oneToTwenty, p: 100, expected: 20),
-        Case(sample: [15, 20, 35, 40, 50], p: 30, expected: 20),  // the textbook example of the method
+        Case(sample: [15, 20, 35, 40, 50], p: 30, expected: 20), // the textbook example of the method
         Case(sample: [15, 20, 35, 40, 50], p: 40, expected: 20),
         Case(sample: [15, 20, 35, 40, 50], p: 50, expected: 35),
         Case(sample: [15, 20, 35, 40, 50], p: 100, expected: 50),

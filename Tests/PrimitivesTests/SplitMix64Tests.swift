@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import Primitives
+import TestSupport
+import Testing
 
 @Suite("SplitMix64", .logsOnFailure)
 struct SplitMix64Tests {

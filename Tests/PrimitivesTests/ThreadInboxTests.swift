@@ -1,9 +1,11 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Primitives
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("ThreadInbox", .timeLimit(.minutes(1)), .logsOnFailure)
@@ -46,7 +48,10 @@ struct ThreadInboxTests {
         let inbox = ThreadInbox<Int>()
         var fds: [Int32] = [0, 0]
         try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
-        defer { close(fds[0]); close(fds[1]) }
+        defer {
+            close(fds[0])
+            close(fds[1])
+        }
         #expect(inbox.wait(socket: fds[0], timeout: .milliseconds(10)) == .timedOut)
         var byte: UInt8 = 1
         #expect(write(fds[1], &byte, 1) == 1)
@@ -60,7 +65,7 @@ struct ThreadInboxTests {
     @Test func closeRefusesPostsWakesTheOwnerAndKeepsWhatCameBefore() {
         let inbox = ThreadInbox<String>()
         inbox.post("before")
-        _ = inbox.wait(timeout: .zero)   // the owner saw the first wake-up
+        _ = inbox.wait(timeout: .zero) // the owner saw the first wake-up
         #expect(!inbox.isClosed)
         let closer = Thread {
             Thread.sleep(forTimeInterval: 0.05)
@@ -71,7 +76,7 @@ struct ThreadInboxTests {
         #expect(inbox.isClosed)
         #expect(!inbox.post("after"))
         #expect(inbox.take() == ["before"])
-        inbox.close()   // twice is fine
+        inbox.close() // twice is fine
         #expect(inbox.take() == [])
     }
 

@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import SafeDownload
 
 @Suite(.logsOnFailure) struct AllowListTests {
@@ -15,8 +16,10 @@ import TestSupport
         #expect(AllowedHost(parsing: entry) == expected)
     }
 
-    @Test(arguments: ["", "  ", "host:", "host:0", "host:70000", "host:x", "::1", "[::1", "[::1]x",
-                      "http://host", "user@host", ":80"])
+    @Test(arguments: [
+        "", "  ", "host:", "host:0", "host:70000", "host:x", "::1", "[::1", "[::1]x",
+        "http://host", "user@host", ":80",
+    ])
     func rejectsMalformedEntry(_ entry: String) {
         #expect(AllowedHost(parsing: entry) == nil)
     }
@@ -40,9 +43,10 @@ import TestSupport
         let configuration = try DownloadConfiguration.fromEnvironment(
             ["IMAGERESIZE_ALLOW_HOSTS": "localhost:8089, images.internal,,"]
         )
-        #expect(configuration.allowedHosts == [
-            AllowedHost(host: "localhost", port: 8089), AllowedHost(host: "images.internal"),
-        ])
+        #expect(
+            configuration.allowedHosts == [
+                AllowedHost(host: "localhost", port: 8089), AllowedHost(host: "images.internal"),
+            ])
         #expect(try DownloadConfiguration.fromEnvironment([:]).allowedHosts.isEmpty)
     }
 

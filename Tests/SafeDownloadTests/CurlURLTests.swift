@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import SafeDownload
 
 /// The host and port the allow-list is matched against come from libcurl's parser.

@@ -11,14 +11,14 @@ enum DownloadRoutes {
         let query = parts.count > 1 ? String(parts[1]) : ""
         let segments = route.split(separator: "/").map(String.init)
         switch segments.first {
-        case "file":  // 200 with a known body
+        case "file": // 200 with a known body
             connection.respond(status: 200, headers: ["Content-Type": "image/png"], body: TestFixtures.body)
-        case "status":  // /status/404
+        case "status": // /status/404
             connection.respond(status: Int(segments.last ?? "") ?? 500, headers: ["Content-Type": "text/plain"], body: Array("status".utf8))
-        case "length-lie":  // announces a huge body, sends nothing, waits
+        case "length-lie": // announces a huge body, sends nothing, waits
             connection.send("HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\nConnection: close\r\n\r\n")
             connection.waitForPeerClose(seconds: 30)
-        case "chunked":  // /chunked/<bytes>: chunked body, no length
+        case "chunked": // /chunked/<bytes>: chunked body, no length
             connection.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
             var left = Int(segments.last ?? "") ?? 0
             while left > 0 {
@@ -27,21 +27,21 @@ enum DownloadRoutes {
                 left -= size
             }
             connection.send("0\r\n\r\n")
-        case "endless":  // chunked body that never ends
+        case "endless": // chunked body that never ends
             connection.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
             while connection.sendChunk(size: 16_384) {}
-        case "close-delimited":  // /close-delimited/<bytes>: no length, body ends at close
+        case "close-delimited": // /close-delimited/<bytes>: no length, body ends at close
             connection.send("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")
             connection.send(bytes: [UInt8](repeating: 0x61, count: Int(segments.last ?? "") ?? 0))
-        case "endless-headers":  // a header section that never ends
+        case "endless-headers": // a header section that never ends
             connection.send("HTTP/1.1 200 OK\r\n")
             while connection.send("X-Filler: " + String(repeating: "f", count: 1000) + "\r\n") {}
-        case "slow":  // never answers; waits until the client gives up
+        case "slow": // never answers; waits until the client gives up
             connection.waitForPeerClose(seconds: 30)
-        case "redirect":  // /redirect?to=<percent-encoded URL>
+        case "redirect": // /redirect?to=<percent-encoded URL>
             let target = query.hasPrefix("to=") ? String(query.dropFirst(3)).removingPercentEncoding ?? "" : ""
             connection.respond(status: 302, headers: ["Location": target], body: [])
-        case "chain":  // /chain/<n>: n relative redirects, then 200 "end"
+        case "chain": // /chain/<n>: n relative redirects, then 200 "end"
             let left = Int(segments.last ?? "") ?? 0
             if left > 0 {
                 connection.respond(status: 302, headers: ["Location": "/chain/\(left - 1)"], body: [])

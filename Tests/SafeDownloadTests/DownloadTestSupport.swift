@@ -1,6 +1,7 @@
 import Foundation
-@testable import SafeDownload
 import TestSupport
+
+@testable import SafeDownload
 
 /// The tests' HTTP server answering `DownloadRoutes.standard`.
 func downloadServer() throws -> TestHTTPServer {

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import SafeDownload
 
 /// Live downloads from a real local HTTP server (loopback only: the policy's
@@ -28,12 +29,12 @@ import TestSupport
     }
 
     @Test(arguments: [
-        "/file",                    // Content-Length 100 000 over the cap
-        "/length-lie",              // Content-Length 1e9, no body ever sent: refused up front
-        "/chunked/200000",          // chunked, no length
-        "/close-delimited/200000",  // no length, ends at close
-        "/endless",                 // never ends: only the write-callback cap stops it
-        "/endless-headers",         // headers that never end: the header-callback cap stops them
+        "/file", // Content-Length 100 000 over the cap
+        "/length-lie", // Content-Length 1e9, no body ever sent: refused up front
+        "/chunked/200000", // chunked, no length
+        "/close-delimited/200000", // no length, ends at close
+        "/endless", // never ends: only the write-callback cap stops it
+        "/endless-headers", // headers that never end: the header-callback cap stops them
     ])
     func refusesBodiesOverTheCap(_ path: String) async throws {
         let server = try downloadServer()
@@ -84,7 +85,7 @@ import TestSupport
     }
 
     @Test func reportsTLSFailureAsDownloadFailed() async throws {
-        let server = try downloadServer()  // speaks plain HTTP, so the TLS handshake fails
+        let server = try downloadServer() // speaks plain HTTP, so the TLS handshake fails
         defer { server.stop() }
         let error = await downloadError(
             downloader(allowing: [server]), "https://127.0.0.1:\(server.port)/file"
@@ -95,7 +96,10 @@ import TestSupport
     @Test func refusesRedirectFromAllowedHostToAnotherLoopbackHost() async throws {
         let allowed = try downloadServer()
         let other = try downloadServer()
-        defer { allowed.stop(); other.stop() }
+        defer {
+            allowed.stop()
+            other.stop()
+        }
         let byName = "\(allowed.baseURL)/redirect?to=" + percentEncoded("http://localhost:\(other.port)/file")
         let byPort = "\(allowed.baseURL)/redirect?to=" + percentEncoded("\(other.baseURL)/file")
         let subject = downloader(allowing: [allowed])
@@ -108,7 +112,10 @@ import TestSupport
     @Test func followsRedirectToAnotherAllowedHost() async throws {
         let first = try downloadServer()
         let second = try downloadServer()
-        defer { first.stop(); second.stop() }
+        defer {
+            first.stop()
+            second.stop()
+        }
         let target = "http://localhost:\(second.port)/file"
         let subject = downloader(allowing: [first], extraHosts: [AllowedHost(host: "localhost", port: second.port)])
         let result = try await subject.download("\(first.baseURL)/redirect?to=" + percentEncoded(target))
@@ -144,8 +151,10 @@ import TestSupport
         #expect(await downloadError(downloader(allowing: [server]), url)?.code == .unsupportedScheme)
     }
 
-    @Test(arguments: ["", "not a url", "http://", "http://:80/image.png", "http://@/image.png", "http://exa mple.com/a.png",
-                      "//example.com/a.png", "http://[::1/a.png", "http://example.com:99999/a.png"])
+    @Test(arguments: [
+        "", "not a url", "http://", "http://:80/image.png", "http://@/image.png", "http://exa mple.com/a.png",
+        "//example.com/a.png", "http://[::1/a.png", "http://example.com:99999/a.png",
+    ])
     func refusesMalformedURL(_ url: String) async {
         let error = await downloadError(downloader(), url)
         #expect(error?.code == .invalidURL)
@@ -203,7 +212,11 @@ import TestSupport
         defer { server.stop() }
         let session = DownloadSession(configuration: DownloadConfiguration(allowedHosts: [server.allowEntry]))
         #expect(try session.download("\(server.baseURL)/file").body == TestFixtures.body)
-        #expect(throws: DownloadError(.httpStatus, status: 404, message: "http://127.0.0.1:\(server.port)/status/404 answered HTTP 404; check that the image URL is right and public")) {
+        #expect(
+            throws: DownloadError(
+                .httpStatus, status: 404,
+                message: "http://127.0.0.1:\(server.port)/status/404 answered HTTP 404; check that the image URL is right and public")
+        ) {
             _ = try session.download("\(server.baseURL)/status/404")
         }
         #expect(try session.download("\(server.baseURL)/chain/1").body == Array("end".utf8))

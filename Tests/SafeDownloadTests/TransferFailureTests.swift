@@ -1,7 +1,8 @@
 import CCurl
 import CCurlShim
-import Testing
 import TestSupport
+import Testing
+
 @testable import SafeDownload
 
 /// How libcurl results plus our callback flags become reason codes.
@@ -51,9 +52,10 @@ import TestSupport
     }
 
     @Test func reasonStringsMatchTheService() {
-        #expect(DownloadError.Code.allCases.map(\.rawValue) == [
-            "download_failed", "http_status", "too_large", "timeout", "forbidden_address",
-            "too_many_redirects", "unsupported_scheme", "invalid_url", "cancelled",
-        ])
+        #expect(
+            DownloadError.Code.allCases.map(\.rawValue) == [
+                "download_failed", "http_status", "too_large", "timeout", "forbidden_address",
+                "too_many_redirects", "unsupported_scheme", "invalid_url", "cancelled",
+            ])
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import MsgFlo
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A RabbitMQ of a test's own (never the shared one), started and stopped with
 /// scripts/services: for tests that restart or freeze the broker, configure
@@ -29,7 +30,9 @@ public struct PrivateRabbitMQ: Sendable {
     /// (+10000) and Erlang distribution (+20000) ports are all free.
     public init(directory: URL, candidates: [Int], environment: [String: String] = [:]) throws {
         guard let port = candidates.first(where: { Self.isFree($0) && Self.isFree($0 + 10000) && Self.isFree($0 + 20000) }) else {
-            throw TestCommandError(description: "no free port for a private RabbitMQ among \(candidates) (+10000, +20000); stop a leftover one with scripts/services stop")
+            throw TestCommandError(
+                description:
+                    "no free port for a private RabbitMQ among \(candidates) (+10000, +20000); stop a leftover one with scripts/services stop")
         }
         self.directory = directory
         self.port = port

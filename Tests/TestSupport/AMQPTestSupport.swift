@@ -1,14 +1,15 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
-import Testing
 import MsgFlo
 import MsgFloAMQP
 import MsgFloMQTT
 import PlatformClients
 import Primitives
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 extension Tag {
     /// Restarts a private RabbitMQ: slow (a minute or more), skip it with `--skip brokerRestart`.
@@ -45,8 +46,10 @@ public enum AMQPTestBroker {
         return configuration
     }
 
-    public static func connectedTransport(url: BrokerURL = url, publishTimeout: Duration = .seconds(60),
-                                   logger: Logger = Logger(label: "test.amqp")) async throws -> AMQPTransport {
+    public static func connectedTransport(
+        url: BrokerURL = url, publishTimeout: Duration = .seconds(60),
+        logger: Logger = Logger(label: "test.amqp")
+    ) async throws -> AMQPTransport {
         let transport = try AMQPTransport(url: url, configuration: configuration(publishTimeout: publishTimeout), logger: logger)
         try await transport.connect()
         return transport
@@ -78,8 +81,9 @@ public struct RabbitManagement {
         let response = try await client.send("GET", segments)
         if response.status == 404 { return nil }
         guard response.status == 200 else {
-            throw ManagementError.unexpectedStatus(method: "GET", url: client.endpoint.url(segments).absoluteString,
-                                                   status: response.status, reason: response.bodyExcerpt())
+            throw ManagementError.unexpectedStatus(
+                method: "GET", url: client.endpoint.url(segments).absoluteString,
+                status: response.status, reason: response.bodyExcerpt())
         }
         return try JSONSerialization.jsonObject(with: response.body)
     }

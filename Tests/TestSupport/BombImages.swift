@@ -13,7 +13,7 @@ public enum BombImages {
         var header = Data()
         header.append(contentsOf: bigEndian(UInt32(width)))
         header.append(contentsOf: bigEndian(UInt32(height)))
-        header.append(contentsOf: [16, 2, 0, 0, 1])  // 16-bit, RGB, deflate, adaptive filtering, Adam7
+        header.append(contentsOf: [16, 2, 0, 0, 1]) // 16-bit, RGB, deflate, adaptive filtering, Adam7
         let raw = adam7Bytes(width: width, height: height, bytesPerPixel: 6)
         var png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         png.append(chunk("IHDR", header))
@@ -35,11 +35,11 @@ public enum BombImages {
     /// A zlib stream of `count` zero bytes.
     static func zlibOfZeros(count: Int) -> Data {
         var bits = BitWriter()
-        bits.write(1, count: 1)  // final block
-        bits.write(1, count: 2)  // fixed Huffman codes
+        bits.write(1, count: 1) // final block
+        bits.write(1, count: 2) // fixed Huffman codes
         var left = count
         if left > 0 {
-            bits.writeCode(0x30, length: 8)  // literal 0
+            bits.writeCode(0x30, length: 8) // literal 0
             left -= 1
         }
         // Length 258 (code 285, 8 bits) then distance 1 (code 0, 5 bits): 13 bits a match.
@@ -49,7 +49,7 @@ public enum BombImages {
             left -= 258
         }
         for _ in 0..<left { bits.writeCode(0x30, length: 8) }
-        bits.writeCode(0, length: 7)  // end of block (256)
+        bits.writeCode(0, length: 7) // end of block (256)
         // Adler-32 of zeros: the byte sum stays 1, the running sum grows by 1 a byte.
         let adler = UInt32(count % 65521) << 16 | 1
         return Data([0x78, 0x01]) + bits.finish() + Data(bigEndian(adler))
@@ -60,15 +60,15 @@ public enum BombImages {
     public static func manyFrameGIF(frames: Int, width: Int, height: Int) -> Data {
         var gif = Data("GIF89a".utf8)
         gif.append(contentsOf: littleEndian16(width) + littleEndian16(height))
-        gif.append(contentsOf: [0x80, 0, 0])  // global colour table of 2 entries
+        gif.append(contentsOf: [0x80, 0, 0]) // global colour table of 2 entries
         gif.append(contentsOf: [0, 0, 0, 255, 255, 255])
-        gif.append(contentsOf: [0x21, 0xFF, 0x0B] + Array("NETSCAPE2.0".utf8) + [3, 1, 0, 0, 0])  // loop forever
+        gif.append(contentsOf: [0x21, 0xFF, 0x0B] + Array("NETSCAPE2.0".utf8) + [3, 1, 0, 0, 0]) // loop forever
         for frame in 0..<frames {
-            gif.append(contentsOf: [0x21, 0xF9, 4, 0, 1, 0, 0, 0])  // graphic control: 10 ms
+            gif.append(contentsOf: [0x21, 0xF9, 4, 0, 1, 0, 0, 0]) // graphic control: 10 ms
             gif.append(0x2C)
             gif.append(contentsOf: littleEndian16(frame % width) + littleEndian16(frame / width % height) + littleEndian16(1) + littleEndian16(1))
             gif.append(0)
-            gif.append(contentsOf: [2, 2, 0x44, 0x01, 0])  // LZW: clear, index 0, end
+            gif.append(contentsOf: [2, 2, 0x44, 0x01, 0]) // LZW: clear, index 0, end
         }
         gif.append(0x3B)
         return gif
@@ -79,7 +79,9 @@ public enum BombImages {
     public static func floatTIFF(width: Int, height: Int, bands: Int) -> Data {
         let entries = 12
         let arrays = 8 + 2 + entries * 12 + 4
-        let bitsOffset = arrays, extraOffset = bitsOffset + bands * 2, formatOffset = extraOffset + (bands - 1) * 2
+        let bitsOffset = arrays
+        let extraOffset = bitsOffset + bands * 2
+        let formatOffset = extraOffset + (bands - 1) * 2
         let dataOffset = formatOffset + bands * 2
         let dataBytes = width * height * bands * 4
         var tiff = Data([0x49, 0x49, 42, 0]) + littleEndian32(8)
@@ -88,19 +90,20 @@ public enum BombImages {
             tiff.append(contentsOf: littleEndian16(tag) + littleEndian16(type) + littleEndian32(count))
             tiff.append(contentsOf: type == 3 && count == 1 ? littleEndian16(value) + [0, 0] : littleEndian32(value))
         }
-        let short = 3, long = 4
+        let short = 3
+        let long = 4
         entry(256, short, 1, width)
         entry(257, short, 1, height)
         entry(258, short, bands, bitsOffset)
-        entry(259, short, 1, 1)  // no compression
-        entry(262, short, 1, 1)  // black is zero
+        entry(259, short, 1, 1) // no compression
+        entry(262, short, 1, 1) // black is zero
         entry(273, long, 1, dataOffset)
         entry(277, short, 1, bands)
         entry(278, long, 1, height)
         entry(279, long, 1, dataBytes)
-        entry(284, short, 1, 1)  // chunky
-        entry(338, short, bands - 1, extraOffset)  // the bands past the first: unspecified
-        entry(339, short, bands, formatOffset)  // IEEE float
+        entry(284, short, 1, 1) // chunky
+        entry(338, short, bands - 1, extraOffset) // the bands past the first: unspecified
+        entry(339, short, bands, formatOffset) // IEEE float
         tiff.append(contentsOf: littleEndian32(0))
         for _ in 0..<bands { tiff.append(contentsOf: littleEndian16(32)) }
         for _ in 0..<(bands - 1) { tiff.append(contentsOf: littleEndian16(0)) }

@@ -17,8 +17,10 @@ public struct BuiltExecutable: Sendable {
 
     /// Beside the test bundle, else in .build/debug.
     public var url: URL {
-        let candidates = [Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent(name).path,
-                          Self.root.appendingPathComponent(".build/debug/\(name)").path]
+        let candidates = [
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent(name).path,
+            Self.root.appendingPathComponent(".build/debug/\(name)").path,
+        ]
         return URL(fileURLWithPath: candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1])
     }
 
@@ -73,17 +75,22 @@ public struct BuiltExecutable: Sendable {
         var environment = self.environment
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
         // stderr on a thread of its own, so neither pipe fills while the other is read.
         let errors = LockedState<Data?>(nil)
-        Thread { let data = err.fileHandleForReading.readDataToEndOfFile(); errors.withLock { $0 = data } }.start()
+        Thread {
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            errors.withLock { $0 = data }
+        }.start()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         while errors.value == nil { usleep(1000) }
-        return Output(status: process.terminationStatus, reason: process.terminationReason,
-                      stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: errors.value ?? Data(), as: UTF8.self))
+        return Output(
+            status: process.terminationStatus, reason: process.terminationReason,
+            stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: errors.value ?? Data(), as: UTF8.self))
     }
 }

@@ -14,8 +14,10 @@ public struct TestTimeout: Error, CustomStringConvertible {
 /// Polls quickly at first (2 ms) and backs off to `every`, so an in-process
 /// condition is seen at once and a slow one (a management API call, a child
 /// process) is not hammered.
-public func eventually(timeout: Duration = .seconds(60), every interval: Duration = .milliseconds(100),
-                       _ condition: () async throws -> Bool) async rethrows -> Bool {
+public func eventually(
+    timeout: Duration = .seconds(60), every interval: Duration = .milliseconds(100),
+    _ condition: () async throws -> Bool
+) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
     var pause = min(Duration.milliseconds(2), interval)
     while ContinuousClock.now < deadline {
@@ -29,15 +31,19 @@ public func eventually(timeout: Duration = .seconds(60), every interval: Duratio
 
 /// `eventually`, for a wait the rest of the test cannot do without: throws
 /// `TestTimeout` naming `what` when the condition never held.
-public func waitUntil(_ what: String, timeout: Duration = .seconds(60), every interval: Duration = .milliseconds(100),
-                      _ condition: () async throws -> Bool) async throws {
+public func waitUntil(
+    _ what: String, timeout: Duration = .seconds(60), every interval: Duration = .milliseconds(100),
+    _ condition: () async throws -> Bool
+) async throws {
     guard try await eventually(timeout: timeout, every: interval, condition) else { throw TestTimeout(what: what) }
 }
 
 /// `eventually` for a value: polls `probe` until it returns one (a probe that
 /// throws counts as no value yet), or throws `TestTimeout` naming `what`.
-public func waitForValue<Value>(_ what: String, timeout: Duration = .seconds(60), every interval: Duration = .milliseconds(100),
-                                _ probe: () async throws -> Value?) async throws -> Value {
+public func waitForValue<Value>(
+    _ what: String, timeout: Duration = .seconds(60), every interval: Duration = .milliseconds(100),
+    _ probe: () async throws -> Value?
+) async throws -> Value {
     var value: Value?
     try await waitUntil(what, timeout: timeout, every: interval) {
         value = try? await probe()

@@ -42,7 +42,10 @@ public final class Mailbox<Item: Sendable>: Sendable {
                 state.waiters.append((id, continuation))
                 return (nil, id)
             }
-            if let item = outcome.0 { continuation.resume(returning: item); return }
+            if let item = outcome.0 {
+                continuation.resume(returning: item)
+                return
+            }
             guard let id = outcome.1 else { return }
             Task {
                 try? await Task.sleep(nanoseconds: UInt64(timeout * 1_000_000_000))
@@ -68,8 +71,9 @@ public struct QueueSink: Sendable {
     public let handle: any ConsumerHandle
 
     public static func start(_ transport: InProcessTransport, queue: String, boundTo exchanges: [String]) async throws -> QueueSink {
-        try await transport.execute([.declareQueue(name: queue, deadLetterExchange: nil)]
-            + exchanges.map { .bindQueue(queue: queue, exchange: $0, routingKey: "") })
+        try await transport.execute(
+            [.declareQueue(name: queue, deadLetterExchange: nil)]
+                + exchanges.map { .bindQueue(queue: queue, exchange: $0, routingKey: "") })
         let mailbox = Mailbox<IncomingMessage>()
         let handle = try await transport.consume(queue: queue, prefetch: 100) { message in
             mailbox.put(message)

@@ -24,8 +24,10 @@ import Testing
 public struct LogsOnFailureTrait: TestTrait, SuiteTrait, TestScoping {
     public var isRecursive: Bool { true }
 
-    public func provideScope(for test: Test, testCase: Test.Case?,
-                             performing function: @Sendable () async throws -> Void) async throws {
+    public func provideScope(
+        for test: Test, testCase: Test.Case?,
+        performing function: @Sendable () async throws -> Void
+    ) async throws {
         TestLogs.bootstrap()
         // Also on an enclosing suite: the outer scope already captures.
         if TestLogCapture.current != nil { return try await function() }
@@ -56,7 +58,8 @@ extension Trait where Self == LogsOnFailureTrait {
 /// The log setup of a test process.
 public enum TestLogs {
     /// The lowest level kept (`TEST_LOG_LEVEL`, default `info`).
-    public static let level: Logger.Level = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"]
+    public static let level: Logger.Level =
+        ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"]
         .flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
     /// `TEST_LOG_LIVE=1`: print every line at once as well.
     static let live = ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["TEST_LOG_LIVE"]?.lowercased() ?? "")

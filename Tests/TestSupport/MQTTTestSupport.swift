@@ -1,14 +1,16 @@
 import Foundation
 import Logging
-import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 import MsgFlo
 import MsgFloAMQP
-@testable import MsgFloMQTT
 import Primitives
 import Synchronization
+import Testing
+
+@testable import MsgFloMQTT
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 extension Tag {
     /// Needs the shared mosquitto (MSGFLO_TEST_MQTT, default mqtt://localhost:1883).
@@ -132,6 +134,9 @@ public final class PrivateMosquitto: Sendable {
 
     public static func accepts(port: Int) -> Bool {
         (try? MQTTSocket.connect(host: "127.0.0.1", port: port, timeout: .milliseconds(200)))
-            .map { $0.close(); return true } ?? false
+            .map {
+                $0.close()
+                return true
+            } ?? false
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs programs from tests (scripts/services, mosquitto, openssl, vips) with
@@ -12,8 +13,10 @@ import Glibc
 public enum TestCommand {
     /// Starts `command` (looked up on PATH) and returns its pid; stdout and
     /// stderr are appended to `log` (nil: discarded). The caller reaps it.
-    public static func spawn(_ command: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
-                             log: URL? = nil) throws -> pid_t {
+    public static func spawn(
+        _ command: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+        log: URL? = nil
+    ) throws -> pid_t {
         guard let program = command.first else { throw TestCommandError(description: "no command to run") }
         let arguments: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         let variables: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -48,8 +51,10 @@ public enum TestCommand {
 
     /// Runs `command` to its end on the calling thread; throws, with the end
     /// of its log, unless it exits with status 0.
-    public static func run(_ command: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
-                           log: URL? = nil) throws {
+    public static func run(
+        _ command: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+        log: URL? = nil
+    ) throws {
         let pid = try spawn(command, environment: environment, log: log)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -61,8 +66,10 @@ public enum TestCommand {
 
     /// `run`, on a thread of its own: a blocking waitpid must not hold one of
     /// the cooperative pool's threads (two on this machine) for seconds.
-    public static func runOffPool(_ command: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
-                                  log: URL? = nil) async throws {
+    public static func runOffPool(
+        _ command: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+        log: URL? = nil
+    ) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             Thread { continuation.resume(with: Result { try run(command, environment: environment, log: log) }) }.start()
         }

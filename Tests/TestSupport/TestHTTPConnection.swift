@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One request as `TestHTTPServer` read it.
@@ -50,7 +51,7 @@ public struct TestHTTPConnection: Sendable {
         var headEnd: Int?
         while headEnd == nil {
             guard received.count < 65_536, receive(into: &received) else { return nil }
-            if received.first == 0x16 { return nil }  // TLS handshake: hang up
+            if received.first == 0x16 { return nil } // TLS handshake: hang up
             headEnd = Self.find([13, 10, 13, 10], in: received)
         }
         guard let headEnd else { return nil }
@@ -91,7 +92,7 @@ public struct TestHTTPConnection: Sendable {
             while buffer.count < size + 2 {
                 guard receive(into: &buffer) else { return nil }
             }
-            if size == 0 { return body }  // trailers, if any, are not read
+            if size == 0 { return body } // trailers, if any, are not read
             body.append(contentsOf: buffer[..<size])
             buffer.removeFirst(size + 2)
         }

@@ -10,9 +10,10 @@ extension TestHTTPServer {
     /// real server's connection).
     public convenience init(router: Router) throws {
         try self.init { request, connection in
-            let routed = HTTPRequest(method: HTTPMethod(request.method), target: request.target,
-                                     headers: HTTPHeaders(request.headers.map { ($0.name, $0.value) }),
-                                     body: Array(request.body))
+            let routed = HTTPRequest(
+                method: HTTPMethod(request.method), target: request.target,
+                headers: HTTPHeaders(request.headers.map { ($0.name, $0.value) }),
+                body: Array(request.body))
             // The connection's own thread waits for the router, which runs on the
             // cooperative pool: a thread of the server, never one of the pool.
             let answer = LockedState<HTTPResponse?>(nil)

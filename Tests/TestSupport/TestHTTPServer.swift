@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The tests' one HTTP server: HTTP/1.1 on 127.0.0.1 and a free port, written
@@ -92,7 +93,7 @@ public final class TestHTTPServer: Sendable {
                     close(listener)
                     return
                 }
-                usleep(1000)  // EINTR, ECONNABORTED, EMFILE...: try again
+                usleep(1000) // EINTR, ECONNABORTED, EMFILE...: try again
                 continue
             }
             Thread.detachNewThread { [self] in

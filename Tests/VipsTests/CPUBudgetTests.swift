@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Vips
 
 /// The CPU-time budget of one thumbnail stops the decode (reads fail) and the

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Vips
 
 /// The pruner reads untrusted bytes through raw pointers: thousands of seeded
@@ -19,20 +20,20 @@ import TestSupport
     static func mutate(_ bytes: [UInt8], _ random: inout Seeded) -> [UInt8] {
         var out = bytes
         switch Int.random(in: 0..<5, using: &random) {
-        case 0:  // overwrite a few bytes, biased towards the marker-dense start
+        case 0: // overwrite a few bytes, biased towards the marker-dense start
             for _ in 0..<Int.random(in: 1...4, using: &random) {
                 let limit = Bool.random(using: &random) ? min(out.count, 700) : out.count
                 out[Int.random(in: 0..<limit, using: &random)] = UInt8.random(in: 0...255, using: &random)
             }
-        case 1:  // truncate
+        case 1: // truncate
             out.removeLast(Int.random(in: 1..<out.count, using: &random))
-        case 2:  // duplicate a range somewhere else
+        case 2: // duplicate a range somewhere else
             let start = Int.random(in: 0..<out.count, using: &random)
             let end = min(out.count, start + Int.random(in: 1...64, using: &random))
             out.insert(contentsOf: out[start..<end], at: Int.random(in: 0...out.count, using: &random))
-        case 3:  // a marker byte where it does not belong
+        case 3: // a marker byte where it does not belong
             out.insert(0xFF, at: Int.random(in: 0...out.count, using: &random))
-        default:  // a segment length off by a little
+        default: // a segment length off by a little
             if let index = (2..<out.count - 3).randomElement(using: &random) {
                 out[index] = out[index] &+ UInt8.random(in: 1...3, using: &random)
             }

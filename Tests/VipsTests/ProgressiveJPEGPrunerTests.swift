@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Vips
 
 /// The pruner on hand-built marker streams (what is kept, what gives nil),
@@ -18,8 +19,10 @@ import TestSupport
     }
 
     /// A scan header and entropy-coded data (with a stuffed 0xFF00 and a restart marker in it).
-    static func scan(_ components: [UInt8], _ ss: UInt8, _ se: UInt8, ah: UInt8 = 0, al: UInt8 = 0,
-                     data: [UInt8] = [0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56]) -> [UInt8] {
+    static func scan(
+        _ components: [UInt8], _ ss: UInt8, _ se: UInt8, ah: UInt8 = 0, al: UInt8 = 0,
+        data: [UInt8] = [0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56]
+    ) -> [UInt8] {
         segment(0xDA, [UInt8(components.count)] + components.flatMap { [$0, 0x00] } + [ss, se, ah << 4 | al]) + data
     }
 
@@ -33,9 +36,11 @@ import TestSupport
 
     /// libjpeg's standard progression script for three components.
     static func standardScans() -> [[UInt8]] {
-        [scan([1, 2, 3], 0, 0, al: 1), scan([1], 1, 5, al: 2), scan([3], 1, 63, al: 1), scan([2], 1, 63, al: 1),
-         scan([1], 6, 63, al: 2), scan([1], 1, 63, ah: 2, al: 1), scan([1, 2, 3], 0, 0, ah: 1),
-         scan([3], 1, 63, ah: 1), scan([2], 1, 63, ah: 1), scan([1], 1, 63, ah: 1)]
+        [
+            scan([1, 2, 3], 0, 0, al: 1), scan([1], 1, 5, al: 2), scan([3], 1, 63, al: 1), scan([2], 1, 63, al: 1),
+            scan([1], 6, 63, al: 2), scan([1], 1, 63, ah: 2, al: 1), scan([1, 2, 3], 0, 0, ah: 1),
+            scan([3], 1, 63, ah: 1), scan([2], 1, 63, ah: 1), scan([1], 1, 63, ah: 1),
+        ]
     }
 
     static func stream(frame: [UInt8], scans: [[UInt8]], tail: [UInt8] = eoi) -> [UInt8] {
@@ -57,33 +62,56 @@ import TestSupport
         let scans = standardScans()
         let header = soi + app0 + dqt
         return [
-            Case(description: "4:2:0: luma keeps DC and its first AC scan, chroma keeps everything",
-                 input: stream(frame: frame(yuv420), scans: scans),
-                 expected: header + frame(yuv420) + dht + [scans[0], scans[1], scans[2], scans[3], scans[6], scans[7], scans[8]].joined() + eoi),
-            Case(description: "4:4:4: every component keeps DC and its first AC scan",
-                 input: stream(frame: frame(yuv444), scans: scans),
-                 expected: header + frame(yuv444) + dht + [scans[0], scans[1], scans[2], scans[3], scans[6]].joined() + eoi),
-            Case(description: "greyscale",
-                 input: stream(frame: frame([(1, 1, 1)]), scans: [scan([1], 0, 0, al: 1), scan([1], 1, 5, al: 2), scan([1], 6, 63, al: 2), scan([1], 0, 0, ah: 1)]),
-                 expected: header + frame([(1, 1, 1)]) + dht + [scan([1], 0, 0, al: 1), scan([1], 1, 5, al: 2), scan([1], 0, 0, ah: 1)].joined() + eoi),
-            Case(description: "a first AC scan past coefficient 9 guards nothing: dropped",
-                 input: stream(frame: frame([(1, 1, 1)]), scans: [scan([1], 0, 0), scan([1], 10, 63), scan([1], 1, 9)]),
-                 expected: header + frame([(1, 1, 1)]) + dht + [scan([1], 0, 0), scan([1], 1, 9)].joined() + eoi),
-            Case(description: "fill bytes before a marker",
-                 input: soi + [0xFF, 0xFF] + Array(app0.dropFirst()) + dqt + frame([(1, 1, 1)]) + dht
-                     + [scan([1], 0, 0), scan([1], 1, 5), scan([1], 6, 63)].joined() + eoi,
-                 expected: soi + [0xFF, 0xFF] + Array(app0.dropFirst()) + dqt + frame([(1, 1, 1)]) + dht
-                     + [scan([1], 0, 0), scan([1], 1, 5)].joined() + eoi),
-            Case(description: "bytes after EOI are left out",
-                 input: stream(frame: frame([(1, 1, 1)]), scans: [scan([1], 0, 0), scan([1], 1, 5), scan([1], 6, 63)], tail: eoi + [1, 2, 3]),
-                 expected: header + frame([(1, 1, 1)]) + dht + [scan([1], 0, 0), scan([1], 1, 5)].joined() + eoi),
-            Case(description: "a repeated component id", input: stream(frame: frame([(1, 1, 1), (1, 2, 2)]), scans: [scan([1], 0, 0), scan([1], 1, 5), scan([1], 6, 63)]), expected: nil),
-            Case(description: "a sampling factor of 0", input: stream(frame: frame([(1, 0, 1)]), scans: [scan([1], 0, 0), scan([1], 1, 5), scan([1], 6, 63)]), expected: nil),
-            Case(description: "a scan of a component the frame lacks", input: stream(frame: frame([(1, 1, 1)]), scans: [scan([1], 0, 0), scan([1], 1, 5), scan([2], 1, 5)]), expected: nil),
-            Case(description: "an AC scan before its DC scan", input: stream(frame: frame([(1, 1, 1)]), scans: [scan([1], 1, 5), scan([1], 0, 0), scan([1], 6, 63)]), expected: nil),
-            Case(description: "no first AC scan among coefficients 1-9", input: stream(frame: frame([(1, 1, 1)]), scans: [scan([1], 0, 0), scan([1], 10, 63)]), expected: nil),
-            Case(description: "a point transform past 13", input: stream(frame: frame([(1, 1, 1)]), scans: [scan([1], 0, 0, al: 14), scan([1], 1, 5), scan([1], 6, 63)]), expected: nil),
-            Case(description: "a refinement of more than one bit", input: stream(frame: frame([(1, 1, 1)]), scans: [scan([1], 0, 0, al: 2), scan([1], 1, 5), scan([1], 6, 63), scan([1], 0, 0, ah: 2)]), expected: nil),
+            Case(
+                description: "4:2:0: luma keeps DC and its first AC scan, chroma keeps everything",
+                input: stream(frame: frame(yuv420), scans: scans),
+                expected: header + frame(yuv420) + dht + [scans[0], scans[1], scans[2], scans[3], scans[6], scans[7], scans[8]].joined() + eoi),
+            Case(
+                description: "4:4:4: every component keeps DC and its first AC scan",
+                input: stream(frame: frame(yuv444), scans: scans),
+                expected: header + frame(yuv444) + dht + [scans[0], scans[1], scans[2], scans[3], scans[6]].joined() + eoi),
+            Case(
+                description: "greyscale",
+                input: stream(
+                    frame: frame([(1, 1, 1)]),
+                    scans: [scan([1], 0, 0, al: 1), scan([1], 1, 5, al: 2), scan([1], 6, 63, al: 2), scan([1], 0, 0, ah: 1)]),
+                expected: header + frame([(1, 1, 1)]) + dht + [scan([1], 0, 0, al: 1), scan([1], 1, 5, al: 2), scan([1], 0, 0, ah: 1)].joined() + eoi),
+            Case(
+                description: "a first AC scan past coefficient 9 guards nothing: dropped",
+                input: stream(frame: frame([(1, 1, 1)]), scans: [scan([1], 0, 0), scan([1], 10, 63), scan([1], 1, 9)]),
+                expected: header + frame([(1, 1, 1)]) + dht + [scan([1], 0, 0), scan([1], 1, 9)].joined() + eoi),
+            Case(
+                description: "fill bytes before a marker",
+                input: soi + [0xFF, 0xFF] + Array(app0.dropFirst()) + dqt + frame([(1, 1, 1)]) + dht
+                    + [scan([1], 0, 0), scan([1], 1, 5), scan([1], 6, 63)].joined() + eoi,
+                expected: soi + [0xFF, 0xFF] + Array(app0.dropFirst()) + dqt + frame([(1, 1, 1)]) + dht
+                    + [scan([1], 0, 0), scan([1], 1, 5)].joined() + eoi),
+            Case(
+                description: "bytes after EOI are left out",
+                input: stream(frame: frame([(1, 1, 1)]), scans: [scan([1], 0, 0), scan([1], 1, 5), scan([1], 6, 63)], tail: eoi + [1, 2, 3]),
+                expected: header + frame([(1, 1, 1)]) + dht + [scan([1], 0, 0), scan([1], 1, 5)].joined() + eoi),
+            Case(
+                description: "a repeated component id",
+                input: stream(frame: frame([(1, 1, 1), (1, 2, 2)]), scans: [scan([1], 0, 0), scan([1], 1, 5), scan([1], 6, 63)]), expected: nil),
+            Case(
+                description: "a sampling factor of 0",
+                input: stream(frame: frame([(1, 0, 1)]), scans: [scan([1], 0, 0), scan([1], 1, 5), scan([1], 6, 63)]), expected: nil),
+            Case(
+                description: "a scan of a component the frame lacks",
+                input: stream(frame: frame([(1, 1, 1)]), scans: [scan([1], 0, 0), scan([1], 1, 5), scan([2], 1, 5)]), expected: nil),
+            Case(
+                description: "an AC scan before its DC scan",
+                input: stream(frame: frame([(1, 1, 1)]), scans: [scan([1], 1, 5), scan([1], 0, 0), scan([1], 6, 63)]), expected: nil),
+            Case(
+                description: "no first AC scan among coefficients 1-9",
+                input: stream(frame: frame([(1, 1, 1)]), scans: [scan([1], 0, 0), scan([1], 10, 63)]), expected: nil),
+            Case(
+                description: "a point transform past 13",
+                input: stream(frame: frame([(1, 1, 1)]), scans: [scan([1], 0, 0, al: 14), scan([1], 1, 5), scan([1], 6, 63)]), expected: nil),
+            Case(
+                description: "a refinement of more than one bit",
+                input: stream(frame: frame([(1, 1, 1)]), scans: [scan([1], 0, 0, al: 2), scan([1], 1, 5), scan([1], 6, 63), scan([1], 0, 0, ah: 2)]),
+                expected: nil),
             Case(description: "nothing to prune", input: stream(frame: frame(yuv420), scans: [scan([1, 2, 3], 0, 0)]), expected: nil),
             Case(description: "baseline", input: stream(frame: frame(yuv420, code: 0xC0), scans: [scan([1, 2, 3], 0, 63)]), expected: nil),
             Case(description: "arithmetic progressive", input: stream(frame: frame(yuv420, code: 0xCA), scans: scans), expected: nil),
@@ -100,10 +128,11 @@ import TestSupport
             Case(description: "not a JPEG", input: Array("GIF89a and more bytes".utf8), expected: nil),
             Case(description: "empty", input: [], expected: nil),
             Case(description: "a restart marker outside a scan", input: soi + [0xFF, 0xD0] + eoi, expected: nil),
-            Case(description: "more segments than a real file has",
-                 input: soi + Array(repeating: segment(0xFE, [0x41]), count: ProgressiveJPEGPruner.maxSegments).joined()
-                     + frame(yuv420) + dht + scans.joined() + eoi,
-                 expected: nil),
+            Case(
+                description: "more segments than a real file has",
+                input: soi + Array(repeating: segment(0xFE, [0x41]), count: ProgressiveJPEGPruner.maxSegments).joined()
+                    + frame(yuv420) + dht + scans.joined() + eoi,
+                expected: nil),
             Case(description: "garbage between segments", input: soi + app0 + [0x00, 0x11] + eoi, expected: nil),
         ]
     }
@@ -147,8 +176,9 @@ import TestSupport
 
     @Test(arguments: imageCases)
     func sameThumbnailAsTheFullDecode(testCase: ImageCase) throws {
-        let source = try TestImages.texture(width: 2400, height: 1600, bands: testCase.bands,
-                                            subsampling: testCase.subsampling, orientation: testCase.orientation)
+        let source = try TestImages.texture(
+            width: 2400, height: 1600, bands: testCase.bands,
+            subsampling: testCase.subsampling, orientation: testCase.orientation)
         let pruned = try #require(source.withUnsafeBytes { ProgressiveJPEGPruner.prunedForEighthScale($0) })
         #expect(pruned.count < source.count * 2 / 3, "the AC scans of the full-resolution components are most of the file")
         var full = Thumbnailer()
@@ -156,7 +186,9 @@ import TestSupport
         for format in ThumbnailFormat.allCases {
             let expected = try full.thumbnail(source, width: testCase.width, height: testCase.height, fit: testCase.fit, format: format)
             let actual = try Thumbnailer().thumbnail(source, width: testCase.width, height: testCase.height, fit: testCase.fit, format: format)
-            #expect(actual.fromPrunedScans == testCase.shrinksSixteenfold, "\(format): the pruned stream must be used exactly when libvips decodes at 1/8")
+            #expect(
+                actual.fromPrunedScans == testCase.shrinksSixteenfold, "\(format): the pruned stream must be used exactly when libvips decodes at 1/8"
+            )
             #expect(!expected.fromPrunedScans)
             #expect(actual.width == expected.width && actual.height == expected.height)
             #expect(actual.data == expected.data, "\(format): the pruned decode must give the same pixels")

@@ -1,12 +1,17 @@
 import CVips
 import CVipsShim
 import Foundation
+
 @testable import Vips
 
 /// Test inputs made by libvips itself (and one PNG header crafted by hand),
 /// so the tests need no fixture files.
 enum TestImages {
-    enum Encoding: String, Sendable { case jpeg, png, webp, gif, tiff = "tif", heic, avif }
+    enum Encoding: String, Sendable {
+        case jpeg, png, webp, gif
+        case tiff = "tif"
+        case heic, avif
+    }
 
     static let cameraMake = "SecretCam"
     static let artist = "Jane Doe"
@@ -14,8 +19,10 @@ enum TestImages {
     /// A width x height RGB gradient encoded as `encoding`, with an EXIF
     /// block holding `orientation`, `cameraMake` and `artist` when an
     /// orientation is given (JPEG only).
-    static func gradient(width: Int, height: Int, bands: Int = 3, as encoding: Encoding = .jpeg,
-                         orientation: Int? = nil) throws -> Data {
+    static func gradient(
+        width: Int, height: Int, bands: Int = 3, as encoding: Encoding = .jpeg,
+        orientation: Int? = nil
+    ) throws -> Data {
         try Vips.initialize()
         guard let made = msgflo_vips_test_gradient(Int32(width), Int32(height), Int32(bands)) else {
             throw VipsError.encodeFailed(VipsErrorBuffer.take())
@@ -59,7 +66,7 @@ enum TestImages {
         var ihdr = Data()
         ihdr.append(contentsOf: bigEndian(width))
         ihdr.append(contentsOf: bigEndian(height))
-        ihdr.append(contentsOf: [1, 0, 0, 0, 0])  // bit depth 1, greyscale, deflate, no filter, no interlace
+        ihdr.append(contentsOf: [1, 0, 0, 0, 0]) // bit depth 1, greyscale, deflate, no filter, no interlace
         png.append(chunk("IHDR", ihdr))
         png.append(chunk("IDAT", Data([0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])))
         png.append(chunk("IEND", Data()))
@@ -105,8 +112,10 @@ extension TestImages {
     /// A noisy width x height JPEG (real AC energy in every block), saved
     /// progressive or baseline, with chroma subsampling on or off, and an
     /// EXIF orientation when given.
-    static func texture(width: Int, height: Int, bands: Int = 3, progressive: Bool = true,
-                        subsampling: Subsampling = .on, orientation: Int? = nil) throws -> Data {
+    static func texture(
+        width: Int, height: Int, bands: Int = 3, progressive: Bool = true,
+        subsampling: Subsampling = .on, orientation: Int? = nil
+    ) throws -> Data {
         try Vips.initialize()
         guard let made = msgflo_vips_test_texture(Int32(width), Int32(height), Int32(bands)) else {
             throw VipsError.encodeFailed(VipsErrorBuffer.take())

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Vips
 
 /// Not a test: the Swift half of benchmarks/vips/run.sh, which prints the
@@ -16,7 +17,7 @@ struct ThumbnailBenchmark {
         try Vips.initialize(concurrency: 1)
         let thumbnailer = Thumbnailer()
         let (images, seconds) = try await runOnThread {
-            for photo in photos { _ = try thumbnailer.thumbnail(photo, width: width, height: nil) }  // warm-up
+            for photo in photos { _ = try thumbnailer.thumbnail(photo, width: width, height: nil) } // warm-up
             let start = DispatchTime.now()
             var images = 0
             for _ in 0..<rounds {

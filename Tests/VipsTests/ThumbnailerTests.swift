@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Vips
 
 @Suite(.timeLimit(.minutes(2)), .logsOnFailure) struct ThumbnailerTests {
@@ -10,7 +11,9 @@ import TestSupport
         var fit: ThumbnailFit
         var upscale = false
         var expected: (Int, Int)
-        var description: String { "\(width.map(String.init) ?? "-")x\(height.map(String.init) ?? "-") \(fit)\(upscale ? " upscale" : "") -> \(expected)" }
+        var description: String {
+            "\(width.map(String.init) ?? "-")x\(height.map(String.init) ?? "-") \(fit)\(upscale ? " upscale" : "") -> \(expected)"
+        }
     }
 
     /// A 400x200 source through every fit mode.
@@ -68,7 +71,7 @@ import TestSupport
     /// only when allowed.
     @Test(arguments: [TestImages.Encoding.png, .webp, .gif, .tiff, .heic, .avif])
     func acceptsTheWebFormatsAndOthersWhenAllowed(encoding: TestImages.Encoding) throws {
-        let bands = encoding == .png || encoding == .webp ? 4 : 3  // with alpha where common
+        let bands = encoding == .png || encoding == .webp ? 4 : 3 // with alpha where common
         let source = try TestImages.gradient(width: 300, height: 150, bands: bands, as: encoding)
         let byDefault = [.png, .webp, .gif].contains(encoding)
         if !byDefault {

@@ -13,7 +13,8 @@ public enum ConfigLoader {
         if let string { return string }
         if let file {
             guard let data = FileManager.default.contents(atPath: file),
-                  let text = String(data: data, encoding: .utf8) else {
+                let text = String(data: data, encoding: .utf8)
+            else {
                 throw ConfigError("cannot read config file '\(file)'; check the path given to --config-file")
             }
             return text
@@ -46,8 +47,10 @@ public enum ConfigLoader {
         }
         for (role, settings) in rawRoles {
             for (key, _) in settings where key.isGlobalOnly {
-                problems.append(ConfigProblem(role: role, key: key.rawValue,
-                    message: "only read from the '*' role; move it there"))
+                problems.append(
+                    ConfigProblem(
+                        role: role, key: key.rawValue,
+                        message: "only read from the '*' role; move it there"))
             }
         }
         var global = RoleConfig(name: globalRole)
@@ -78,8 +81,12 @@ public enum ConfigLoader {
                 role.target = RoleConfig.derivedTarget(deadline: role.deadline, percentile: role.percentile, stddev: role.stddev)
             }
             if role.target <= role.processing {
-                warnings.append(ConfigProblem(role: name, key: keys.contains(.target) ? "target" : "deadline",
-                    message: String(format: "target %.2fs is not above processing time %.2fs (deadline %.2fs): the deadline cannot be met; using %.2fs", role.target, role.processing, role.deadline, role.processing + 0.01)))
+                warnings.append(
+                    ConfigProblem(
+                        role: name, key: keys.contains(.target) ? "target" : "deadline",
+                        message: String(
+                            format: "target %.2fs is not above processing time %.2fs (deadline %.2fs): the deadline cannot be met; using %.2fs",
+                            role.target, role.processing, role.deadline, role.processing + 0.01)))
                 role.target = role.processing + 0.01
                 role.targetUnrealizable = true
             }
@@ -109,7 +116,8 @@ public enum ConfigLoader {
                 if name.contains(":") {
                     message += "; in a YAML flow map write `{\(name.replacingOccurrences(of: ":", with: ": "))}` with a space after the colon"
                 } else {
-                    message += "; known keys: " + ConfigKey.allCases.map(\.rawValue).joined(separator: ", ")
+                    message +=
+                        "; known keys: " + ConfigKey.allCases.map(\.rawValue).joined(separator: ", ")
                         + " (short: " + ConfigKey.shorthands.keys.sorted().joined(separator: ", ") + ")"
                 }
                 problems.append(ConfigProblem(role: role, key: name, message: message))
@@ -125,13 +133,16 @@ public enum ConfigLoader {
                 if !quoted, let number = valueNode.float, number.isFinite {
                     result.append((key, .number(number)))
                 } else {
-                    problems.append(ConfigProblem(role: role, key: key.rawValue, message: "must be a number, got '\(valueNode.string ?? "\(valueNode)")'"))
+                    problems.append(
+                        ConfigProblem(role: role, key: key.rawValue, message: "must be a number, got '\(valueNode.string ?? "\(valueNode)")'"))
                 }
             case .string:
                 if valueNode.scalar != nil, valueNode.null == nil, let string = valueNode.string {
                     if key == .policy && PolicyKind(rawValue: string) == nil {
-                        problems.append(ConfigProblem(role: role, key: key.rawValue,
-                            message: "must be one of: " + PolicyKind.allCases.map(\.rawValue).joined(separator: ", ")))
+                        problems.append(
+                            ConfigProblem(
+                                role: role, key: key.rawValue,
+                                message: "must be one of: " + PolicyKind.allCases.map(\.rawValue).joined(separator: ", ")))
                     } else {
                         result.append((key, .string(string)))
                     }
@@ -199,12 +210,17 @@ public enum ConfigLoader {
         if !(r.deadline > 0) { fail(.deadline, "must be > 0 seconds") }
         if !(r.percentile > 0 && r.percentile < 100) { fail(.percentile, "must be between 0 and 100 (exclusive)") }
         if !(r.boot >= 0) { fail(.boot, "must be >= 0 seconds") }
-        if r.concurrency == Int.min { fail(.concurrency, "must be a whole number") }
-        else if r.concurrency < 1 { fail(.concurrency, "must be >= 1 (the worker's prefetch)") }
-        if r.minimum == Int.min { fail(.minimum, "must be a whole number") }
-        else if r.minimum < 0 { fail(.minimum, "must be >= 0") }
-        if r.maximum == Int.min { fail(.maximum, "must be a whole number") }
-        else if r.maximum < max(r.minimum, 0) { fail(.maximum, "must be >= minimum (\(r.minimum))") }
+        if r.concurrency == Int.min {
+            fail(.concurrency, "must be a whole number")
+        } else if r.concurrency < 1 {
+            fail(.concurrency, "must be >= 1 (the worker's prefetch)")
+        }
+        if r.minimum == Int.min { fail(.minimum, "must be a whole number") } else if r.minimum < 0 { fail(.minimum, "must be >= 0") }
+        if r.maximum == Int.min {
+            fail(.maximum, "must be a whole number")
+        } else if r.maximum < max(r.minimum, 0) {
+            fail(.maximum, "must be >= minimum (\(r.minimum))")
+        }
         if r.worker.isEmpty { fail(.worker, "must not be empty") }
         if r.queue.isEmpty { fail(.queue, "must not be empty") }
         return p

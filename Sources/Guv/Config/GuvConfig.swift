@@ -34,16 +34,22 @@ public struct GuvConfig: Equatable, Sendable {
     public func problemsForRun(requireApiKey: Bool) -> [ConfigProblem] {
         var problems: [ConfigProblem] = []
         if broker == nil {
-            problems.append(ConfigProblem(role: "*", key: "broker",
-                message: "no broker URL; set 'broker' under '*', GUV_BROKER or CLOUDAMQP_URL"))
+            problems.append(
+                ConfigProblem(
+                    role: "*", key: "broker",
+                    message: "no broker URL; set 'broker' under '*', GUV_BROKER or CLOUDAMQP_URL"))
         }
         if requireApiKey && apikey == nil {
-            problems.append(ConfigProblem(role: "*", key: "apikey",
-                message: "no Heroku API token; set 'apikey' under '*' or HEROKU_API_KEY"))
+            problems.append(
+                ConfigProblem(
+                    role: "*", key: "apikey",
+                    message: "no Heroku API token; set 'apikey' under '*' or HEROKU_API_KEY"))
         }
         for role in roles where role.app == nil {
-            problems.append(ConfigProblem(role: role.name, key: "app",
-                message: "no app to scale; set 'app' (in the role or '*') or GUV_APP"))
+            problems.append(
+                ConfigProblem(
+                    role: role.name, key: "app",
+                    message: "no app to scale; set 'app' (in the role or '*') or GUV_APP"))
         }
         return problems
     }

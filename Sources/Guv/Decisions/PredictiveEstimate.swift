@@ -37,8 +37,10 @@ public struct PredictiveEstimate: Sendable {
     /// workers rather than deadlines; within that, the config is trusted over the noise.
     /// - Parameter steadyConsumers: the consumer count was the same one poll ago, so the
     ///   broker's rate window saw these consumers (right after a scale-up it did not).
-    public static func effectiveRate(queue: QueueObservation, running: Int, config: RoleConfig,
-                                     steadyConsumers: Bool) -> Double {
+    public static func effectiveRate(
+        queue: QueueObservation, running: Int, config: RoleConfig,
+        steadyConsumers: Bool
+    ) -> Double {
         let configured = workerRate(config)
         guard steadyConsumers, queue.ready > 0, running > 0, queue.ackRate > 0 else { return configured }
         let measured = queue.ackRate / Double(running)

@@ -11,8 +11,10 @@ public struct QueueObservation: Equatable, Sendable, Codable {
     /// Messages acknowledged per second (drain rate).
     public var ackRate: Double
 
-    public init(messages: Int, ready: Int? = nil, unacknowledged: Int = 0, consumers: Int = 0,
-                publishRate: Double = 0, ackRate: Double = 0) {
+    public init(
+        messages: Int, ready: Int? = nil, unacknowledged: Int = 0, consumers: Int = 0,
+        publishRate: Double = 0, ackRate: Double = 0
+    ) {
         self.messages = messages
         self.ready = ready ?? max(0, messages - unacknowledged)
         self.unacknowledged = unacknowledged

@@ -38,8 +38,9 @@ public struct RoleScaler: Sendable {
             estimate = GuvEstimate.workers(messages: queue.messages, config: config)
         case .predictive:
             let running = current.map { min($0, queue.consumers) } ?? queue.consumers
-            estimate = predictive.workers(queue: queue, running: running, config: config,
-                                          steadyConsumers: previousConsumers == queue.consumers)
+            estimate = predictive.workers(
+                queue: queue, running: running, config: config,
+                steadyConsumers: previousConsumers == queue.consumers)
         }
         let next = Hysteresis.next(estimate: estimate, current: current, history: history)
         previousConsumers = queue.consumers

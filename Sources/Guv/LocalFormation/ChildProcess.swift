@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A child process in its own process group, spawned with default signal
@@ -19,9 +20,11 @@ public final class ChildProcess: Sendable {
     /// Spawn `/bin/sh -c command`. Each line of its stdout and stderr goes to `onLine`
     /// (on a reader thread); `onExit` runs on the reaper thread with the exit status
     /// (128 + signal when killed).
-    public init(command: String, environment: [String: String],
-                onLine: @escaping @Sendable (String) -> Void,
-                onExit: @escaping @Sendable (Int32) -> Void) throws(LocalFormationError) {
+    public init(
+        command: String, environment: [String: String],
+        onLine: @escaping @Sendable (String) -> Void,
+        onExit: @escaping @Sendable (Int32) -> Void
+    ) throws(LocalFormationError) {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { throw LocalFormationError("pipe failed: errno \(errno)") }
         // Close-on-exec, or every later child would hold this pipe open.

@@ -73,8 +73,10 @@ public struct FormationRoutes: Sendable {
     }
 
     /// Checks the token and the app, then runs `handler`.
-    private func guarded(_ request: HTTPRequest,
-                         _ handler: (HTTPRequest) throws -> HTTPResponse) throws -> HTTPResponse {
+    private func guarded(
+        _ request: HTTPRequest,
+        _ handler: (HTTPRequest) throws -> HTTPResponse
+    ) throws -> HTTPResponse {
         if let failure = try refusal(request) { return failure }
         guard request.pathParameters["app"] == formation.app else {
             return try failure(404, "not_found", "Couldn't find that app.")
@@ -119,8 +121,9 @@ public struct FormationRoutes: Sendable {
     }
 
     private func body(_ entry: FormationEntry) -> FormationEntryBody {
-        FormationEntryBody(app: .init(name: formation.app), command: entry.command ?? "", quantity: entry.quantity,
-                           size: entry.size ?? "local", type: entry.type)
+        FormationEntryBody(
+            app: .init(name: formation.app), command: entry.command ?? "", quantity: entry.quantity,
+            size: entry.size ?? "local", type: entry.type)
     }
 
     private func json<T: Encodable>(_ value: T, status: HTTPStatus = .ok) throws -> HTTPResponse {

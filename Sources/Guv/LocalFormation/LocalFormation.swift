@@ -1,8 +1,9 @@
 import Foundation
 import PlatformClients
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A Heroku-like formation on this machine: every Procfile type runs as N
@@ -43,9 +44,11 @@ public final class LocalFormation: Sendable {
         var generation = 0
     }
 
-    public init(procfile: Procfile, app: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-                portBase: Int = 5000, graceSeconds: Double = 10, backoff: RestartBackoff = RestartBackoff(),
-                limit: Int? = nil, output: @escaping @Sendable (String) -> Void = { print($0) }) {
+    public init(
+        procfile: Procfile, app: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        portBase: Int = 5000, graceSeconds: Double = 10, backoff: RestartBackoff = RestartBackoff(),
+        limit: Int? = nil, output: @escaping @Sendable (String) -> Void = { print($0) }
+    ) {
         self.procfile = procfile
         self.app = app
         self.environment = environment
@@ -122,7 +125,7 @@ public final class LocalFormation: Sendable {
         beginStopAll()
         let deadline = ContinuousClock.now + .milliseconds(Int64((min(graceSeconds, 86_400) + 2) * 1000))
         while ContinuousClock.now < deadline && procfile.entries.contains(where: { liveCount($0.type) > 0 }) {
-            do { try await Task.sleep(for: .milliseconds(50)) } catch { return }  // cancelled: signals are sent
+            do { try await Task.sleep(for: .milliseconds(50)) } catch { return } // cancelled: signals are sent
         }
     }
 
@@ -139,8 +142,10 @@ public final class LocalFormation: Sendable {
         slot.generation = generation
         slot.startedAt = Date()
         do {
-            let child = try ChildProcess(command: "exec " + command, environment: env,
-                                         onLine: { output(prefix + $0) }) { [weak self] status in
+            let child = try ChildProcess(
+                command: "exec " + command, environment: env,
+                onLine: { output(prefix + $0) }
+            ) { [weak self] status in
                 self?.exited(type: type, index: index, generation: generation, status: status)
             }
             slot.process = child

@@ -23,8 +23,10 @@ public actor FormationApplier {
     /// "app/type" -> highest quantity the plan accepted, and since when.
     private var ceilings: [String: (limit: Int, since: Date)] = [:]
 
-    public init(api: any FormationAPI, ceilingLifetime: TimeInterval = 3600,
-                logger: Logger = Logger(label: "guv.formation")) {
+    public init(
+        api: any FormationAPI, ceilingLifetime: TimeInterval = 3600,
+        logger: Logger = Logger(label: "guv.formation")
+    ) {
         self.api = api
         self.ceilingLifetime = ceilingLifetime
         self.logger = logger
@@ -86,7 +88,8 @@ public actor FormationApplier {
         var limit = Self.limit(in: error.message).map { min($0, update.quantity - 1) } ?? running
         limit = max(0, min(limit, update.quantity - 1))
         ceilings["\(app)/\(update.type)"] = (limit, Date())
-        logger.warning("plan refused \(update.type)=\(update.quantity) in app \(app) (\(error.message)); capping \(update.type) at \(limit) from now on")
+        logger.warning(
+            "plan refused \(update.type)=\(update.quantity) in app \(app) (\(error.message)); capping \(update.type) at \(limit) from now on")
         if limit > running {
             do {
                 _ = try await api.update(app: app, updates: [FormationUpdate(type: update.type, quantity: limit)])

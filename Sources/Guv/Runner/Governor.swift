@@ -16,8 +16,10 @@ public actor Governor {
     private var scalers: [String: RoleScaler] = [:]
 
     /// - Parameter formation: nil when there is nothing to read or scale (dry run without API).
-    public init(config: GuvConfig, stats: any QueueStatsSource, formation: (any FormationAPI)?,
-                dryRun: Bool, predictive: PredictiveEstimate = PredictiveEstimate()) {
+    public init(
+        config: GuvConfig, stats: any QueueStatsSource, formation: (any FormationAPI)?,
+        dryRun: Bool, predictive: PredictiveEstimate = PredictiveEstimate()
+    ) {
         self.config = config
         self.stats = stats
         self.formation = formation
@@ -42,14 +44,17 @@ public actor Governor {
         var records: [RoleRecord] = []
         var changes: [String: [FormationUpdate]] = [:]
         for role in config.roles {
-            var record = RoleRecord(time: now, role: role.name, app: role.app, worker: role.worker,
-                                    queue: role.queue, policy: role.policy, dryRun: dryRun)
+            var record = RoleRecord(
+                time: now, role: role.name, app: role.app, worker: role.worker,
+                queue: role.queue, policy: role.policy, dryRun: dryRun)
             var current: Int?
             var canScale = formation != nil
             if let app = role.app, let result = formations[app] {
                 switch result {
                 case .success(let quantities):
-                    if let q = quantities[role.worker] { current = q } else {
+                    if let q = quantities[role.worker] {
+                        current = q
+                    } else {
                         record.error = "process type '\(role.worker)' missing in app '\(app)'; check the role's 'worker' key and the Procfile"
                         canScale = false
                     }

@@ -14,8 +14,10 @@ public struct GovernorService: Service {
     /// Receives each iteration's records (log lines, state file, metrics).
     public let onRecords: @Sendable ([RoleRecord]) -> Void
 
-    public init(governor: Governor, pollInterval: Double, oneshot: Bool = false,
-                onRecords: @escaping @Sendable ([RoleRecord]) -> Void) {
+    public init(
+        governor: Governor, pollInterval: Double, oneshot: Bool = false,
+        onRecords: @escaping @Sendable ([RoleRecord]) -> Void
+    ) {
         self.governor = governor
         self.pollInterval = pollInterval
         self.oneshot = oneshot
@@ -30,7 +32,7 @@ public struct GovernorService: Service {
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             } catch {
-                return  // shut down (or cancelled) while waiting for the next poll
+                return // shut down (or cancelled) while waiting for the next poll
             }
         }
     }

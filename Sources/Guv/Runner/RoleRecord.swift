@@ -23,8 +23,11 @@ public struct RoleRecord: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case time, role, app, worker, queue, policy, messages, ready, unacked, consumers
-        case publishRate = "publish_rate", ackRate = "ack_rate", estimate, current, new
-        case dryRun = "dry_run", error
+        case publishRate = "publish_rate"
+        case ackRate = "ack_rate"
+        case estimate, current, new
+        case dryRun = "dry_run"
+        case error
     }
 
     /// One human log line.

@@ -12,7 +12,12 @@ struct EventQueue<Event>: Sendable where Event: Sendable {
         var i = heap.count - 1
         while i > 0 {
             let parent = (i - 1) / 2
-            if less(i, parent) { heap.swapAt(i, parent); i = parent } else { break }
+            if less(i, parent) {
+                heap.swapAt(i, parent)
+                i = parent
+            } else {
+                break
+            }
         }
     }
 
@@ -22,7 +27,8 @@ struct EventQueue<Event>: Sendable where Event: Sendable {
         let top = heap.removeLast()
         var i = 0
         while true {
-            let l = 2 * i + 1, r = l + 1
+            let l = 2 * i + 1
+            let r = l + 1
             var m = i
             if l < heap.count && less(l, m) { m = l }
             if r < heap.count && less(r, m) { m = r }

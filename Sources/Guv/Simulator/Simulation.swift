@@ -71,7 +71,7 @@ public struct Simulation: Sendable {
         var rng = SplitMix64(seed: seed)
         var events = EventQueue<Event>()
         var workers: [Worker] = []
-        var queue: [Double] = []   // arrival times of waiting jobs
+        var queue: [Double] = [] // arrival times of waiting jobs
         var head = 0
         var acks: [Double] = []
         var latencies: [Double] = []
@@ -80,11 +80,12 @@ public struct Simulation: Sendable {
         var busySlotSeconds = 0.0
         var runningSlotSeconds = 0.0
         var lastTime = 0.0
-        var snapshotBusy = 0.0, snapshotSlots = 0.0
+        var snapshotBusy = 0.0
+        var snapshotSlots = 0.0
         var peak = 0
         var timeline: [TimelinePoint] = []
 
-        var active: [Int] = []   // workers not yet stopped (running, booting or draining)
+        var active: [Int] = [] // workers not yet stopped (running, booting or draining)
         func alive() -> [Int] { active.filter { !workers[$0].draining } }
         func stop(_ w: Int, at t: Double) {
             workers[w].stoppedAt = t
@@ -94,7 +95,8 @@ public struct Simulation: Sendable {
         func advance(to t: Double) {
             let dt = t - lastTime
             if dt > 0 {
-                var busy = 0, slots = 0
+                var busy = 0
+                var slots = 0
                 for i in active where workers[i].readyAt <= lastTime {
                     let w = workers[i]
                     busy += w.busy
@@ -148,14 +150,18 @@ public struct Simulation: Sendable {
 
         func rate(_ times: [Double], upTo count: Int, at t: Double) -> Double {
             // times ascending; count those in (t - window, t]
-            var lo = 0, hi = count
+            var lo = 0
+            var hi = count
             let from = t - rateWindow
-            while lo < hi { let mid = (lo + hi) / 2; if times[mid] <= from { lo = mid + 1 } else { hi = mid } }
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if times[mid] <= from { lo = mid + 1 } else { hi = mid }
+            }
             return Double(count - lo) / min(rateWindow, max(t, 1e-9))
         }
 
         setWorkers(config.minimum, at: 0)
-        for w in workers.indices { workers[w].readyAt = 0 }   // the initial formation is already up
+        for w in workers.indices { workers[w].readyAt = 0 } // the initial formation is already up
         if !trace.arrivals.isEmpty { events.push(trace.arrivals[0], .arrival(0)) }
         events.push(0, .poll)
         let hardEnd = trace.duration + 4 * 3600
@@ -179,13 +185,15 @@ public struct Simulation: Sendable {
             case .ready:
                 dispatch(t)
             case .poll:
-                let done = arrivalsSeen >= trace.arrivals.count && head >= queue.count
+                let done =
+                    arrivalsSeen >= trace.arrivals.count && head >= queue.count
                     && active.allSatisfy { workers[$0].busy == 0 }
                 if done && t >= trace.duration { break }
                 let ready = queue.count - head
                 let unacked = active.reduce(0) { $0 + workers[$1].busy }
                 let consumers = active.filter { workers[$0].running && workers[$0].readyAt <= t }.count
-                let utilization = runningSlotSeconds - snapshotSlots > 0
+                let utilization =
+                    runningSlotSeconds - snapshotSlots > 0
                     ? (busySlotSeconds - snapshotBusy) / (runningSlotSeconds - snapshotSlots) : 0
                 snapshotBusy = busySlotSeconds
                 snapshotSlots = runningSlotSeconds
@@ -193,10 +201,15 @@ public struct Simulation: Sendable {
                     messages: ready + unacked, ready: ready, unacknowledged: unacked, consumers: consumers,
                     publishRate: rate(trace.arrivals, upTo: arrivalsSeen, at: t),
                     ackRate: rate(acks, upTo: acks.count, at: t))
-                timeline.append(TimelinePoint(time: t, workers: alive().count, running: consumers,
-                                              messages: observation.messages, publishRate: observation.publishRate))
+                timeline.append(
+                    TimelinePoint(
+                        time: t, workers: alive().count, running: consumers,
+                        messages: observation.messages, publishRate: observation.publishRate))
                 let snapshot = SimulationSnapshot(time: t, queue: observation, current: alive().count, utilization: utilization)
-                if let next = policy.decide(snapshot) { setWorkers(next, at: t); dispatch(t) }
+                if let next = policy.decide(snapshot) {
+                    setWorkers(next, at: t)
+                    dispatch(t)
+                }
                 events.push(t + policy.pollInterval, .poll)
             }
         }

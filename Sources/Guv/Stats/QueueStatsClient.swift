@@ -15,7 +15,8 @@ extension RabbitMQManagementClient: QueueStatsSource {
 extension QueueObservation {
     /// The figures a decision uses, from the management API's queue object.
     public init(_ stats: QueueStats) {
-        self.init(messages: stats.messages, ready: stats.ready, unacknowledged: stats.unacknowledged,
-                  consumers: stats.consumers, publishRate: stats.publishRate, ackRate: stats.ackRate)
+        self.init(
+            messages: stats.messages, ready: stats.ready, unacknowledged: stats.unacknowledged,
+            consumers: stats.consumers, publishRate: stats.publishRate, ackRate: stats.ackRate)
     }
 }

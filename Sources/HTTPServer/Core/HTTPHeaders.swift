@@ -71,7 +71,8 @@ extension StringProtocol {
     /// ASCII-only case folding: header names and tokens are ASCII, and this avoids
     /// the allocation of `lowercased()` on the hot path.
     func equalsIgnoringASCIICase<Other: StringProtocol>(_ other: Other) -> Bool {
-        let a = utf8, b = other.utf8
+        let a = utf8
+        let b = other.utf8
         guard a.count == b.count else { return false }
         for (x, y) in zip(a, b) where x != y {
             if x | 0x20 != y | 0x20 { return false }

@@ -25,10 +25,12 @@ public struct HTTPRequest: Sendable {
     /// A logger with the request id in its metadata.
     public var logger: Logger
 
-    public init(method: HTTPMethod, target: String, version: HTTPVersion = .http1_1,
-                headers: HTTPHeaders = [:], body: [UInt8] = [], trailers: HTTPHeaders = [:],
-                requestId: String = "test", remoteAddress: String = "",
-                logger: Logger = Logger(label: "http")) {
+    public init(
+        method: HTTPMethod, target: String, version: HTTPVersion = .http1_1,
+        headers: HTTPHeaders = [:], body: [UInt8] = [], trailers: HTTPHeaders = [:],
+        requestId: String = "test", remoteAddress: String = "",
+        logger: Logger = Logger(label: "http")
+    ) {
         self.method = method
         self.target = target
         (self.path, self.rawQuery) = Self.split(target: target)

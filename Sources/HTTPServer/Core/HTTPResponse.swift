@@ -18,8 +18,10 @@ public struct HTTPResponse: Sendable {
     }
 
     /// A streamed response; see `bodyStream`.
-    public init(status: HTTPStatus = .ok, headers: HTTPHeaders = [:],
-                stream: @escaping @Sendable (HTTPBodyWriter) async throws -> Void) {
+    public init(
+        status: HTTPStatus = .ok, headers: HTTPHeaders = [:],
+        stream: @escaping @Sendable (HTTPBodyWriter) async throws -> Void
+    ) {
         self.status = status
         self.headers = headers
         self.body = []

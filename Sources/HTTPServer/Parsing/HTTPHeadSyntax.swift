@@ -12,8 +12,10 @@ extension HTTPRequestParser {
     @inline(__always)
     static func isTokenCharacter(_ c: UInt8) -> Bool { c < 128 && tokenCharacters[Int(c)] }
 
-    static func parseHeadBytes(_ head: UnsafeBufferPointer<UInt8>, requestLineEnd: Int,
-                               limits: Limits) -> Result<HTTPRequestHead, HTTPParseError> {
+    static func parseHeadBytes(
+        _ head: UnsafeBufferPointer<UInt8>, requestLineEnd: Int,
+        limits: Limits
+    ) -> Result<HTTPRequestHead, HTTPParseError> {
         // Request line: method SP request-target SP HTTP-version.
         var i = 0
         while i < requestLineEnd && isTokenCharacter(head[i]) { i += 1 }
@@ -60,14 +62,15 @@ extension HTTPRequestParser {
             }
             lineStart = lineEnd + 2
         }
-        return deriveSemantics(method: HTTPMethod(method), target: target, version: version,
-                               headers: headers, limits: limits)
+        return deriveSemantics(
+            method: HTTPMethod(method), target: target, version: version,
+            headers: headers, limits: limits)
     }
 
     static func parseVersion(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<HTTPVersion, HTTPParseError> {
         let text = String(decoding: bytes, as: UTF8.self)
         guard bytes.count == 8, text.hasPrefix("HTTP/"),
-              let major = bytes[5].asciiDigit, bytes[6] == UInt8(ascii: "."), let minor = bytes[7].asciiDigit
+            let major = bytes[5].asciiDigit, bytes[6] == UInt8(ascii: "."), let minor = bytes[7].asciiDigit
         else {
             return .failure(.malformed("invalid HTTP version '\(text.prefix(16))'"))
         }
@@ -122,8 +125,10 @@ extension HTTPRequestParser {
         return size
     }
 
-    static func deriveSemantics(method: HTTPMethod, target: String, version: HTTPVersion,
-                                headers: HTTPHeaders, limits: Limits) -> Result<HTTPRequestHead, HTTPParseError> {
+    static func deriveSemantics(
+        method: HTTPMethod, target: String, version: HTTPVersion,
+        headers: HTTPHeaders, limits: Limits
+    ) -> Result<HTTPRequestHead, HTTPParseError> {
         var hostCount = 0
         var contentLength: Int?
         var transferCodings: [Substring] = []
@@ -140,7 +145,8 @@ extension HTTPRequestParser {
                 for part in field.value.split(separator: ",", omittingEmptySubsequences: false) {
                     let digits = part.trimmingASCIIWhitespace()
                     guard !digits.isEmpty, digits.utf8.count <= 18, digits.utf8.allSatisfy({ $0.asciiDigit != nil }),
-                          let value = Int(digits) else {
+                        let value = Int(digits)
+                    else {
                         return .failure(.malformed("invalid Content-Length '\(field.value.prefix(32))'"))
                     }
                     if let existing = contentLength, existing != value {
@@ -201,9 +207,10 @@ extension HTTPRequestParser {
             expectsContinue = version == .http1_1 && framing != .none
         }
         let keepAlive = version == .http1_1 ? !connectionClose : (connectionKeepAlive && !connectionClose)
-        return .success(HTTPRequestHead(
-            method: method, target: target, version: version, headers: headers,
-            keepAlive: keepAlive, expectsContinue: expectsContinue, framing: framing))
+        return .success(
+            HTTPRequestHead(
+                method: method, target: target, version: version, headers: headers,
+                keepAlive: keepAlive, expectsContinue: expectsContinue, framing: framing))
     }
 }
 

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An incremental, I/O-free HTTP/1.1 request parser.
@@ -16,8 +16,10 @@ public struct HTTPRequestParser: Sendable {
         public var maxHeaderCount: Int
         public var maxBodyBytes: Int
 
-        public init(maxRequestLineLength: Int = 8192, maxHeaderBytes: Int = 32 * 1024,
-                    maxHeaderCount: Int = 100, maxBodyBytes: Int = 10 * 1024 * 1024) {
+        public init(
+            maxRequestLineLength: Int = 8192, maxHeaderBytes: Int = 32 * 1024,
+            maxHeaderCount: Int = 100, maxBodyBytes: Int = 10 * 1024 * 1024
+        ) {
             self.maxRequestLineLength = maxRequestLineLength
             self.maxHeaderBytes = maxHeaderBytes
             self.maxHeaderCount = maxHeaderCount

@@ -9,8 +9,11 @@ public struct JSONBodyError: Error, Sendable, CustomStringConvertible {
 
     static func describe(_ error: any Error, type: String) -> JSONBodyError {
         func path(_ keys: [any CodingKey]) -> String {
-            keys.isEmpty ? "top level" : "'" + keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-                .joined(separator: ".") + "'"
+            keys.isEmpty
+                ? "top level"
+                : "'"
+                    + keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+                    .joined(separator: ".") + "'"
         }
         switch error as? DecodingError {
         case .keyNotFound(let key, let context)?:
@@ -35,7 +38,8 @@ extension HTTPRequest {
     /// Decodes the body as JSON; the error names the offending field so the client
     /// can fix its request.
     public func decodeJSON<T: Decodable>(_ type: T.Type = T.self, decoder: JSONDecoder = JSONDecoder())
-        throws(JSONBodyError) -> T {
+        throws(JSONBodyError) -> T
+    {
         if body.isEmpty { throw JSONBodyError(message: "request body is empty: send a JSON \(T.self)") }
         do {
             return try decoder.decode(T.self, from: Data(body))
@@ -47,8 +51,10 @@ extension HTTPRequest {
 
 extension HTTPResponse {
     /// An `application/json` response of `value`.
-    public static func json<T: Encodable>(_ value: T, status: HTTPStatus = .ok, headers: HTTPHeaders = [:],
-                                          encoder: JSONEncoder = JSONEncoder()) throws -> HTTPResponse {
+    public static func json<T: Encodable>(
+        _ value: T, status: HTTPStatus = .ok, headers: HTTPHeaders = [:],
+        encoder: JSONEncoder = JSONEncoder()
+    ) throws -> HTTPResponse {
         let data = try encoder.encode(value)
         var headers = headers
         headers.set("Content-Type", "application/json")

@@ -6,8 +6,11 @@ public struct QueryParameters: Sendable, Equatable {
         items = []
         for pair in rawQuery.split(separator: "&", omittingEmptySubsequences: true) {
             if let equals = pair.firstIndex(of: "=") {
-                items.append((PercentDecoding.decode(pair[..<equals], plusAsSpace: true),
-                              PercentDecoding.decode(pair[pair.index(after: equals)...], plusAsSpace: true)))
+                items.append(
+                    (
+                        PercentDecoding.decode(pair[..<equals], plusAsSpace: true),
+                        PercentDecoding.decode(pair[pair.index(after: equals)...], plusAsSpace: true)
+                    ))
             } else {
                 items.append((PercentDecoding.decode(pair, plusAsSpace: true), ""))
             }
@@ -37,8 +40,9 @@ enum PercentDecoding {
         var iterator = Array(utf8)[...]
         while let byte = iterator.popFirst() {
             if byte == UInt8(ascii: "%"), iterator.count >= 2,
-               let high = iterator[iterator.startIndex].hexDigit,
-               let low = iterator[iterator.startIndex + 1].hexDigit {
+                let high = iterator[iterator.startIndex].hexDigit,
+                let low = iterator[iterator.startIndex + 1].hexDigit
+            {
                 out.append(UInt8(high << 4 | low))
                 iterator = iterator.dropFirst(2)
             } else if byte == UInt8(ascii: "+") && plusAsSpace {

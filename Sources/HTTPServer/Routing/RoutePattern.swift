@@ -29,7 +29,7 @@ public struct RoutePattern: Sendable, Equatable, CustomStringConvertible {
                 return parameters
             case .literal(let literal):
                 guard index < pathSegments.count,
-                      pathSegments[index] == literal
+                    pathSegments[index] == literal
                         || PercentDecoding.decode(pathSegments[index], plusAsSpace: false) == literal
                 else { return nil }
             case .parameter(let name):

@@ -36,14 +36,18 @@ extension Router {
     /// Routes a request and runs its handler; never throws: every failure becomes
     /// a response.
     func outcome(for request: HTTPRequest) async -> Outcome {
-        switch match(method: request.method, path: request.path,
-                     upgrade: request.headers.containsToken("websocket", in: "Upgrade")) {
+        switch match(
+            method: request.method, path: request.path,
+            upgrade: request.headers.containsToken("websocket", in: "Upgrade"))
+        {
         case .notFound:
             return .response(HTTPError(.notFound, "no route for \(request.method) \(request.path)").response)
         case .methodNotAllowed(let allow):
-            return .response(HTTPError(
-                .methodNotAllowed, "\(request.method) is not allowed on \(request.path): use \(allow.joined(separator: ", "))",
-                headers: ["Allow": allow.joined(separator: ", ")]).response)
+            return .response(
+                HTTPError(
+                    .methodNotAllowed, "\(request.method) is not allowed on \(request.path): use \(allow.joined(separator: ", "))",
+                    headers: ["Allow": allow.joined(separator: ", ")]
+                ).response)
         case .found(let endpoint, let parameters):
             var request = request
             request.pathParameters = parameters

@@ -42,10 +42,14 @@ public struct Router: Sendable {
 
     /// A WebSocket endpoint (GET + Upgrade). `subprotocols` lists, in order of
     /// preference, the ones the server speaks; a client offering only others is refused.
-    public mutating func webSocket(_ path: String, subprotocols: [String] = [],
-                                   _ handler: @escaping WebSocketHandler) {
-        routes.append(Route(method: .get, pattern: RoutePattern(path),
-                            endpoint: .webSocket(subprotocols: subprotocols, handler)))
+    public mutating func webSocket(
+        _ path: String, subprotocols: [String] = [],
+        _ handler: @escaping WebSocketHandler
+    ) {
+        routes.append(
+            Route(
+                method: .get, pattern: RoutePattern(path),
+                endpoint: .webSocket(subprotocols: subprotocols, handler)))
     }
 
     /// Finds the endpoint for a request; HEAD falls back to GET. A path may

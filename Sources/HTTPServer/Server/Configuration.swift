@@ -112,8 +112,9 @@ extension HTTPServer {
         }
 
         var parserLimits: HTTPRequestParser.Limits {
-            .init(maxRequestLineLength: maxRequestLineLength, maxHeaderBytes: maxHeaderBytes,
-                  maxHeaderCount: maxHeaderCount, maxBodyBytes: maxBodyBytes)
+            .init(
+                maxRequestLineLength: maxRequestLineLength, maxHeaderBytes: maxHeaderBytes,
+                maxHeaderCount: maxHeaderCount, maxBodyBytes: maxBodyBytes)
         }
     }
 }

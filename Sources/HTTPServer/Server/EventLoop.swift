@@ -1,8 +1,9 @@
 import Foundation
 import Primitives
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One epoll loop on its own thread, owning a set of connections.
@@ -65,9 +66,12 @@ final class EventLoop: @unchecked Sendable {
         wakeFD = Epoll.makeEventFD()
         guard wakeFD >= 0 else { throw SocketError("eventfd") }
         scratch = .allocate(byteCount: 64 * 1024, alignment: 16)
-        let shortest = [configuration.idleTimeout, configuration.headerReadTimeout,
-                        configuration.bodyReadTimeout, configuration.writeTimeout,
-                        configuration.webSocketPingInterval ?? .seconds(1)].map(\.nanoseconds).min() ?? 1_000_000_000
+        let shortest =
+            [
+                configuration.idleTimeout, configuration.headerReadTimeout,
+                configuration.bodyReadTimeout, configuration.writeTimeout,
+                configuration.webSocketPingInterval ?? .seconds(1),
+            ].map(\.nanoseconds).min() ?? 1_000_000_000
         sweepInterval = min(250_000_000, max(5_000_000, shortest / 4))
         register(wakeFD, events: Epoll.in)
         for listener in listeners {
@@ -158,7 +162,9 @@ final class EventLoop: @unchecked Sendable {
         nextSweep = MonotonicClock.nanoseconds() + sweepInterval
         while true {
             let now = MonotonicClock.nanoseconds()
-            let timeout = !localTasks.isEmpty ? 0
+            let timeout =
+                !localTasks.isEmpty
+                ? 0
                 : nextSweep > now ? Int32(min(1000, (nextSweep - now) / 1_000_000 + 1)) : 0
             let count = Epoll.wait(epollFD, events, timeout: timeout)
             if count < 0 && errno != EINTR { break }
@@ -182,7 +188,10 @@ final class EventLoop: @unchecked Sendable {
             }
             if draining {
                 if connectionCount == 0 { break }
-                if after >= drainDeadline { closeAll(); break }
+                if after >= drainDeadline {
+                    closeAll()
+                    break
+                }
             }
         }
         closeAll()

@@ -3,8 +3,10 @@
 /// holds the producer back while the client's backlog is large.
 extension HTTPConnection {
     /// Runs the body producer; the request stays in flight until it returns.
-    func startStream(_ stream: @escaping @Sendable (HTTPBodyWriter) async throws -> Void,
-                     chunked: Bool, request: HTTPRequest) {
+    func startStream(
+        _ stream: @escaping @Sendable (HTTPBodyWriter) async throws -> Void,
+        chunked: Bool, request: HTTPRequest
+    ) {
         inFlight = true
         streamingChunked = chunked
         flush()

@@ -1,7 +1,8 @@
 import Foundation
 import Primitives
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One client connection: reads and parses requests, runs one handler at a time
@@ -198,8 +199,9 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func fail(_ error: HTTPParseError) {
         loop.server.logger.info("rejected request from \(remoteAddress): \(error.status.code) \(error)")
-        queueResponse(HTTPError(error.status, error.description).response, version: .http1_1,
-                      keepAlive: false, includeBody: true, requestId: nil)
+        queueResponse(
+            HTTPError(error.status, error.description).response, version: .http1_1,
+            keepAlive: false, includeBody: true, requestId: nil)
         closeAfterWrite = true
         setDeadline(.none)
         flush()
@@ -227,7 +229,8 @@ final class HTTPConnection: @unchecked Sendable {
 
     static func usableRequestId(_ value: String?) -> String? {
         guard let value, !value.isEmpty, value.utf8.count <= 128,
-              value.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else { return nil }
+            value.utf8.allSatisfy({ $0 > 32 && $0 < 127 })
+        else { return nil }
         return value
     }
 
@@ -241,16 +244,18 @@ final class HTTPConnection: @unchecked Sendable {
                 // HTTP/1.0 has no chunked coding: the body ends when the connection does.
                 let chunked = head.version == .http1_1
                 if !chunked { keepAlive = false }
-                ResponseSerializer.append(response, to: &writeBuffer, version: head.version, keepAlive: keepAlive,
-                                          includeBody: false, date: loop.currentDateHeader(),
-                                          requestId: request.requestId, framing: chunked ? .chunked : .untilClose)
+                ResponseSerializer.append(
+                    response, to: &writeBuffer, version: head.version, keepAlive: keepAlive,
+                    includeBody: false, date: loop.currentDateHeader(),
+                    requestId: request.requestId, framing: chunked ? .chunked : .untilClose)
                 if !keepAlive { closeAfterWrite = true }
                 startStream(stream, chunked: chunked, request: request)
                 return
             }
-            queueResponse(response, version: head.version, keepAlive: keepAlive,
-                          includeBody: head.method != .head, requestId: request.requestId,
-                          framing: response.bodyStream == nil ? .contentLength : .chunked)
+            queueResponse(
+                response, version: head.version, keepAlive: keepAlive,
+                includeBody: head.method != .head, requestId: request.requestId,
+                framing: response.bodyStream == nil ? .contentLength : .chunked)
             if !keepAlive { closeAfterWrite = true }
             flush()
             if case .http = mode, !closeAfterWrite {
@@ -258,11 +263,13 @@ final class HTTPConnection: @unchecked Sendable {
                 processRequests()
             }
         case .upgrade(let response, let subprotocol, let handler):
-            queueResponse(response, version: head.version, keepAlive: true, includeBody: false,
-                          requestId: request.requestId)
-            let session = WebSocketSession(connection: self, subprotocol: subprotocol,
-                                           maxMessageBytes: configuration.maxWebSocketMessageBytes,
-                                           maxSendBacklogBytes: configuration.maxWebSocketSendBacklogBytes)
+            queueResponse(
+                response, version: head.version, keepAlive: true, includeBody: false,
+                requestId: request.requestId)
+            let session = WebSocketSession(
+                connection: self, subprotocol: subprotocol,
+                maxMessageBytes: configuration.maxWebSocketMessageBytes,
+                maxSendBacklogBytes: configuration.maxWebSocketSendBacklogBytes)
             mode = .webSocket(session)
             setDeadline(.webSocketPing)
             flush()
@@ -281,11 +288,14 @@ final class HTTPConnection: @unchecked Sendable {
         }
     }
 
-    func queueResponse(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, includeBody: Bool,
-                       requestId: String?, framing: ResponseSerializer.Framing = .contentLength) {
-        ResponseSerializer.append(response, to: &writeBuffer, version: version, keepAlive: keepAlive,
-                                  includeBody: includeBody, date: loop.currentDateHeader(), requestId: requestId,
-                                  framing: framing)
+    func queueResponse(
+        _ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, includeBody: Bool,
+        requestId: String?, framing: ResponseSerializer.Framing = .contentLength
+    ) {
+        ResponseSerializer.append(
+            response, to: &writeBuffer, version: version, keepAlive: keepAlive,
+            includeBody: includeBody, date: loop.currentDateHeader(), requestId: requestId,
+            framing: framing)
     }
 
     // MARK: WebSocket
@@ -414,14 +424,19 @@ final class HTTPConnection: @unchecked Sendable {
         let config = configuration
         let span: UInt64
         switch kind {
-        case .none: deadline = 0; return
+        case .none:
+            deadline = 0
+            return
         case .idle: span = config.idleTimeout.nanoseconds
         case .header: span = config.headerReadTimeout.nanoseconds
         case .body: span = config.bodyReadTimeout.nanoseconds
         case .write: span = config.writeTimeout.nanoseconds
         case .linger: span = Self.lingerNanoseconds
         case .webSocketPing:
-            guard let interval = config.webSocketPingInterval else { deadline = 0; return }
+            guard let interval = config.webSocketPingInterval else {
+                deadline = 0
+                return
+            }
             span = interval.nanoseconds
         }
         deadline = MonotonicClock.nanoseconds() + span
@@ -451,8 +466,9 @@ final class HTTPConnection: @unchecked Sendable {
                 return
             }
             loop.server.logger.info("request from \(remoteAddress) too slow: 408 and close")
-            queueResponse(HTTPError(.requestTimeout, "request not received in time").response,
-                          version: .http1_1, keepAlive: false, includeBody: true, requestId: nil)
+            queueResponse(
+                HTTPError(.requestTimeout, "request not received in time").response,
+                version: .http1_1, keepAlive: false, includeBody: true, requestId: nil)
             closeAfterWrite = true
             setDeadline(.none)
             flush()

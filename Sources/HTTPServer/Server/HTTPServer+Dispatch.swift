@@ -1,5 +1,5 @@
-import Primitives
 import Logging
+import Primitives
 
 /// How the server hands a request to the router, and the access log line.
 extension HTTPServer {

@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An HTTP/1.1 + WebSocket server on non-blocking POSIX sockets and epoll.
@@ -47,8 +48,10 @@ public final class HTTPServer: Service, Sendable {
     private let state = Mutex(State())
     private let openConnections = Mutex(0)
 
-    public init(configuration: Configuration = Configuration(), router: Router,
-                logger: Logger = Logger(label: "http")) {
+    public init(
+        configuration: Configuration = Configuration(), router: Router,
+        logger: Logger = Logger(label: "http")
+    ) {
         self.configuration = configuration
         self.router = router
         self.logger = logger
@@ -68,8 +71,9 @@ public final class HTTPServer: Service, Sendable {
             if let port = state.port { return port }
             guard !state.stopping else { throw SocketError("start after shutdown", code: ECANCELED) }
             signal(SIGPIPE, SIG_IGN)
-            let (fds, port) = try PosixSocket.listen(host: configuration.host, port: configuration.port,
-                                                     backlog: configuration.backlog)
+            let (fds, port) = try PosixSocket.listen(
+                host: configuration.host, port: configuration.port,
+                backlog: configuration.backlog)
             var loops: [EventLoop] = []
             for index in 0..<configuration.eventLoopCount {
                 loops.append(try EventLoop(index: index, server: self, listeners: fds))

@@ -16,9 +16,11 @@ enum ResponseSerializer {
         case contentLength, chunked, untilClose
     }
 
-    static func append(_ response: HTTPResponse, to buffer: inout [UInt8], version: HTTPVersion,
-                       keepAlive: Bool, includeBody: Bool, date: [UInt8], requestId: String?,
-                       framing: Framing = .contentLength) {
+    static func append(
+        _ response: HTTPResponse, to buffer: inout [UInt8], version: HTTPVersion,
+        keepAlive: Bool, includeBody: Bool, date: [UInt8], requestId: String?,
+        framing: Framing = .contentLength
+    ) {
         let code = response.status.code
         buffer.reserveCapacity(buffer.count + 128 + response.body.count)
         buffer.append(contentsOf: statusPrefix)
@@ -31,8 +33,10 @@ enum ResponseSerializer {
         var hasRequestId = false
         for field in response.headers.fields {
             let name = field.name
-            if !upgrade && (name.equalsIgnoringASCIICase("Content-Length") || name.equalsIgnoringASCIICase("Connection")
-                || name.equalsIgnoringASCIICase("Transfer-Encoding")) {
+            if !upgrade
+                && (name.equalsIgnoringASCIICase("Content-Length") || name.equalsIgnoringASCIICase("Connection")
+                    || name.equalsIgnoringASCIICase("Transfer-Encoding"))
+            {
                 continue
             }
             if name.equalsIgnoringASCIICase("Date") { hasDate = true }
@@ -99,9 +103,12 @@ enum ResponseSerializer {
             buffer.append(UInt8(48 + value))
             return
         }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
         var rest = value
         withUnsafeMutableBytes(of: &digits) { raw in

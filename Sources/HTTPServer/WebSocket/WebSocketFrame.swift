@@ -79,7 +79,8 @@ struct WebSocketFrameParser: Sendable {
 
     func parse(_ input: UnsafeBufferPointer<UInt8>) -> (consumed: Int, output: Output) {
         guard input.count >= 2 else { return (0, .needMoreData) }
-        let first = input[0], second = input[1]
+        let first = input[0]
+        let second = input[1]
         let fin = first & 0x80 != 0
         let opcode = first & 0x0F
         if first & 0x70 != 0 { return (0, .error(.protocolError, "reserved bits set without a negotiated extension")) }

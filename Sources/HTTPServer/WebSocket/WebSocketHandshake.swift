@@ -19,18 +19,23 @@ enum WebSocketHandshake {
     static func accept(_ request: HTTPRequest, supportedSubprotocols: [String]) -> Result<Accepted, HTTPError> {
         let headers = request.headers
         guard headers.containsToken("websocket", in: "Upgrade"), headers.containsToken("upgrade", in: "Connection") else {
-            return .failure(HTTPError(.upgradeRequired, "this endpoint speaks WebSocket only: send an Upgrade: websocket request",
-                                      headers: ["Upgrade": "websocket", "Connection": "Upgrade"]))
+            return .failure(
+                HTTPError(
+                    .upgradeRequired, "this endpoint speaks WebSocket only: send an Upgrade: websocket request",
+                    headers: ["Upgrade": "websocket", "Connection": "Upgrade"]))
         }
         guard request.method == .get, request.version == .http1_1 else {
             return .failure(HTTPError(.badRequest, "a WebSocket handshake must be an HTTP/1.1 GET"))
         }
         guard headers["Sec-WebSocket-Version"]?.trimmingASCIIWhitespace() == "13" else {
-            return .failure(HTTPError(.upgradeRequired, "unsupported Sec-WebSocket-Version: use 13",
-                                      headers: ["Sec-WebSocket-Version": "13"]))
+            return .failure(
+                HTTPError(
+                    .upgradeRequired, "unsupported Sec-WebSocket-Version: use 13",
+                    headers: ["Sec-WebSocket-Version": "13"]))
         }
         guard let key = headers["Sec-WebSocket-Key"].map({ String($0.trimmingASCIIWhitespace()) }),
-              let decoded = Data(base64Encoded: key), decoded.count == 16 else {
+            let decoded = Data(base64Encoded: key), decoded.count == 16
+        else {
             return .failure(HTTPError(.badRequest, "Sec-WebSocket-Key must be 16 random bytes in base64"))
         }
         let offered = headers.values("Sec-WebSocket-Protocol").flatMap { value in
@@ -40,8 +45,11 @@ enum WebSocketHandshake {
         if !supportedSubprotocols.isEmpty && !offered.isEmpty {
             chosen = supportedSubprotocols.first { offered.contains($0) }
             if chosen == nil {
-                return .failure(HTTPError(.badRequest,
-                    "none of the offered subprotocols (\(offered.joined(separator: ", "))) is supported: use \(supportedSubprotocols.joined(separator: ", "))"))
+                return .failure(
+                    HTTPError(
+                        .badRequest,
+                        "none of the offered subprotocols (\(offered.joined(separator: ", "))) is supported: use \(supportedSubprotocols.joined(separator: ", "))"
+                    ))
             }
         }
         var responseHeaders: HTTPHeaders = [
@@ -50,7 +58,9 @@ enum WebSocketHandshake {
             "Sec-WebSocket-Accept": acceptValue(forKey: key),
         ]
         if let chosen { responseHeaders.add("Sec-WebSocket-Protocol", chosen) }
-        return .success(Accepted(response: HTTPResponse(status: .switchingProtocols, headers: responseHeaders),
-                                 subprotocol: chosen))
+        return .success(
+            Accepted(
+                response: HTTPResponse(status: .switchingProtocols, headers: responseHeaders),
+                subprotocol: chosen))
     }
 }

@@ -67,7 +67,10 @@ final class WebSocketInbox: Sendable {
 
     func next() async -> WebSocketMessage? {
         await withCheckedContinuation { (continuation: CheckedContinuation<WebSocketMessage?, Never>) in
-            enum Outcome { case message(WebSocketMessage, resumeProducer: Bool), end, wait }
+            enum Outcome {
+                case message(WebSocketMessage, resumeProducer: Bool)
+                case end, wait
+            }
             let outcome = state.withLock { state -> Outcome in
                 if state.head < state.buffer.count {
                     let message = state.buffer[state.head]
@@ -89,7 +92,7 @@ final class WebSocketInbox: Sendable {
                 return .wait
             }
             switch outcome {
-            case let .message(message, resumeProducer):
+            case .message(let message, let resumeProducer):
                 if resumeProducer { onDrained() }
                 continuation.resume(returning: message)
             case .end:

@@ -54,8 +54,9 @@ final class WebSocketSession {
                 case .close(let code, _):
                     if !closeSent {
                         closeSent = true
-                        connection.send(WebSocketFrame.encode(
-                            opcode: WebSocketOpcode.close, payload: WebSocketFrame.closePayload(code, reason: "")))
+                        connection.send(
+                            WebSocketFrame.encode(
+                                opcode: WebSocketOpcode.close, payload: WebSocketFrame.closePayload(code, reason: "")))
                     }
                     finish()
                     connection.finishAfterWrite()
@@ -103,8 +104,10 @@ final class WebSocketSession {
     func close(_ code: WebSocketCloseCode, reason: String) {
         if !closeSent {
             closeSent = true
-            connection.send(WebSocketFrame.encode(opcode: WebSocketOpcode.close,
-                                                  payload: WebSocketFrame.closePayload(code, reason: reason)))
+            connection.send(
+                WebSocketFrame.encode(
+                    opcode: WebSocketOpcode.close,
+                    payload: WebSocketFrame.closePayload(code, reason: reason)))
         }
         finish()
         connection.finishAfterWrite()

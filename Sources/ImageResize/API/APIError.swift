@@ -52,15 +52,17 @@ extension APIError {
     public static let unsupportedMediaType = APIError(
         status: 415, code: "unsupported_media_type", message: "Send the request body as Content-Type: application/json.")
     public static func invalid(_ details: [FieldProblem]) -> APIError {
-        APIError(status: 422, code: "invalid_request",
-                 message: "The request has \(details.count) invalid field(s); see details.", details: details)
+        APIError(
+            status: 422, code: "invalid_request",
+            message: "The request has \(details.count) invalid field(s); see details.", details: details)
     }
     public static func notFound(_ what: String) -> APIError {
         APIError(status: 404, code: "not_found", message: "\(what) does not exist.")
     }
     public static func tooManyImages(_ count: Int, limit: Int) -> APIError {
-        APIError(status: 413, code: "too_many_images",
-                 message: "A job may have at most \(limit) images; this one has \(count). Split it into several jobs.")
+        APIError(
+            status: 413, code: "too_many_images",
+            message: "A job may have at most \(limit) images; this one has \(count). Split it into several jobs.")
     }
     public static let unauthorized = APIError(
         status: 401, code: "unauthorized", message: "Send the API token as Authorization: Bearer TOKEN.")
@@ -74,8 +76,9 @@ extension APIError {
     public static func publishFailed(_ error: any Error) -> APIError {
         if let refusal = error as? TransportError, !refusal.isTransient {
             // The broker's own words (with its address) go to the log only.
-            return APIError(status: 500, code: "broker_refused",
-                            message: "The message broker refused the job (\(refusal.code)); it was not created. The service's broker setup needs fixing.")
+            return APIError(
+                status: 500, code: "broker_refused",
+                message: "The message broker refused the job (\(refusal.code)); it was not created. The service's broker setup needs fixing.")
         }
         return unavailable("The message broker is unreachable; the job was not created.")
     }

@@ -89,7 +89,9 @@ public enum JobRequestValidator {
 
         var fit = Fit.inside
         if let value = object["fit"] {
-            if let text = value.stringValue, let parsed = Fit(rawValue: text) { fit = parsed } else {
+            if let text = value.stringValue, let parsed = Fit(rawValue: text) {
+                fit = parsed
+            } else {
                 problem("fit", "must be one of \(Fit.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
@@ -111,7 +113,11 @@ public enum JobRequestValidator {
         var format = OutputFormat.jpeg
         if let value = object["format"] {
             let text = value.stringValue?.lowercased()
-            if text == "jpg" { format = .jpeg } else if let text, let parsed = OutputFormat(rawValue: text) { format = parsed } else {
+            if text == "jpg" {
+                format = .jpeg
+            } else if let text, let parsed = OutputFormat(rawValue: text) {
+                format = parsed
+            } else {
                 problem("format", "must be one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
@@ -123,8 +129,10 @@ public enum JobRequestValidator {
         return .success(ImageSpec(url: url, width: width, height: height, fit: fit, format: format, quality: quality))
     }
 
-    static func dimension(_ value: JSONValue?, key: String, limits: JobLimits,
-                          problem: (String, String) -> Void) -> Int? {
+    static func dimension(
+        _ value: JSONValue?, key: String, limits: JobLimits,
+        problem: (String, String) -> Void
+    ) -> Int? {
         guard let value, value != .null else { return nil }
         guard let number = value.intValue, (1...limits.maxDimension).contains(number) else {
             problem(key, "must be an integer from 1 to \(limits.maxDimension)")

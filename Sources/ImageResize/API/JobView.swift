@@ -10,7 +10,11 @@ public struct JobView: Encodable, Sendable, Equatable {
         public var height: Int
         public var contentType: String
         public var bytes: Int
-        enum CodingKeys: String, CodingKey { case url, width, height, contentType = "content_type", bytes }
+        enum CodingKeys: String, CodingKey {
+            case url, width, height
+            case contentType = "content_type"
+            case bytes
+        }
     }
 
     public struct Image: Encodable, Sendable, Equatable {
@@ -36,8 +40,13 @@ public struct JobView: Encodable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case id, status, url, width, height, fit, format, quality
-            case createdAt = "created_at", startedAt = "started_at", completedAt = "completed_at", failedAt = "failed_at"
-            case waitingMs = "waiting_ms", processingMs = "processing_ms", result, error
+            case createdAt = "created_at"
+            case startedAt = "started_at"
+            case completedAt = "completed_at"
+            case failedAt = "failed_at"
+            case waitingMs = "waiting_ms"
+            case processingMs = "processing_ms"
+            case result, error
         }
 
         /// Absent values are `null`, not missing keys: clients read one shape.
@@ -76,7 +85,10 @@ public struct JobView: Encodable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, status, url, images
-        case createdAt = "created_at", updatedAt = "updated_at", completedAt = "completed_at", failedAt = "failed_at"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case completedAt = "completed_at"
+        case failedAt = "failed_at"
         case durationMs = "duration_ms"
     }
 
@@ -113,8 +125,9 @@ public struct JobView: Encodable, Sendable, Equatable {
                 waitingMs: image.startedAt.map { Self.milliseconds(from: image.createdAt, to: $0) },
                 processingMs: image.startedAt.flatMap { started in finished.map { Self.milliseconds(from: started, to: $0) } },
                 result: image.output.map {
-                    ResultLink(url: "\(jobPath)/images/\(image.id.uuidString.lowercased())", width: $0.width, height: $0.height,
-                               contentType: $0.contentType, bytes: $0.bytes)
+                    ResultLink(
+                        url: "\(jobPath)/images/\(image.id.uuidString.lowercased())", width: $0.width, height: $0.height,
+                        contentType: $0.contentType, bytes: $0.bytes)
                 },
                 error: image.error.map(\.redacted))
         }
@@ -158,10 +171,11 @@ public struct LegacyJobView: Encodable, Sendable {
         failed_at = job.failedAt
         let jobPath = "\(baseURL)/jobs/\(job.id.uuidString.lowercased())"
         images = job.images.map { image in
-            Image(id: image.id.uuidString.lowercased(), input: URLRedaction.redact(image.spec.url), width: image.spec.width, height: image.spec.height,
-                  started_at: image.startedAt, completed_at: image.completedAt, failed_at: image.failedAt,
-                  result: image.output.map { _ in ["output": "\(jobPath)/images/\(image.id.uuidString.lowercased())"] },
-                  error: image.error.map(\.redacted).map { ["message": $0.message, "code": $0.code] })
+            Image(
+                id: image.id.uuidString.lowercased(), input: URLRedaction.redact(image.spec.url), width: image.spec.width, height: image.spec.height,
+                started_at: image.startedAt, completed_at: image.completedAt, failed_at: image.failedAt,
+                result: image.output.map { _ in ["output": "\(jobPath)/images/\(image.id.uuidString.lowercased())"] },
+                error: image.error.map(\.redacted).map { ["message": $0.message, "code": $0.code] })
         }
     }
 

@@ -8,7 +8,8 @@ enum QueryValue {
     /// anything else. Range checks are the caller's.
     static func decimal(_ text: String) -> Double? {
         guard !text.isEmpty, text.utf8.count <= 64, text.utf8.allSatisfy(decimalBytes.contains),
-              let value = Double(text), value.isFinite else { return nil }
+            let value = Double(text), value.isFinite
+        else { return nil }
         return value
     }
 }

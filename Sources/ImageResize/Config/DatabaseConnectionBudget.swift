@@ -36,8 +36,9 @@ public struct DatabaseConnectionBudget: Sendable, Equatable {
     public init?(environment: [String: String]) throws(ServiceConfigError) {
         guard let text = environment["IMAGERESIZE_DB_CONNECTION_BUDGET"], !text.isEmpty else { return nil }
         guard let limit = Int(text), (1...100_000).contains(limit) else {
-            throw ServiceConfigError(variable: "IMAGERESIZE_DB_CONNECTION_BUDGET",
-                                     problem: "must be the database's connection limit, an integer from 1 to 100000, got \"\(text)\"")
+            throw ServiceConfigError(
+                variable: "IMAGERESIZE_DB_CONNECTION_BUDGET",
+                problem: "must be the database's connection limit, an integer from 1 to 100000, got \"\(text)\"")
         }
         var reserved = Self.defaultReserved
         if let text = environment["IMAGERESIZE_DB_RESERVED"], !text.isEmpty {
@@ -57,10 +58,12 @@ public struct DatabaseConnectionBudget: Sendable, Equatable {
         for entry in text.split(whereSeparator: { $0 == "," || $0 == " " }) {
             let parts = entry.split(separator: "=", omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty,
-                  parts[0].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }),
-                  let quantity = Int(parts[1]), (0...1000).contains(quantity) else {
-                throw ServiceConfigError(variable: "IMAGERESIZE_DB_FORMATION",
-                                         problem: "must list TYPE=QUANTITY entries (quantity 0 to 1000) such as \"web=2,store=1\", got \"\(entry)\"")
+                parts[0].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }),
+                let quantity = Int(parts[1]), (0...1000).contains(quantity)
+            else {
+                throw ServiceConfigError(
+                    variable: "IMAGERESIZE_DB_FORMATION",
+                    problem: "must list TYPE=QUANTITY entries (quantity 0 to 1000) such as \"web=2,store=1\", got \"\(entry)\"")
             }
             formation[String(parts[0])] = quantity
         }
@@ -105,12 +108,14 @@ public struct DatabaseConnectionBudget: Sendable, Equatable {
             throw ServiceConfigError(
                 variable: "IMAGERESIZE_DB_CONNECTION_BUDGET",
                 problem: "the formation needs \(breakdown(config: config)) Postgres connections, more than the budget of \(limit); "
-                    + "lower IMAGERESIZE_DB_FORMATION, IMAGERESIZE_DB_POOL or IMAGERESIZE_STORE_DB_POOL, or move to a plan with more connections and raise the budget")
+                    + "lower IMAGERESIZE_DB_FORMATION, IMAGERESIZE_DB_POOL or IMAGERESIZE_STORE_DB_POOL, or move to a plan with more connections and raise the budget"
+            )
         }
         guard let dyno, let dot = dyno.lastIndex(of: ".") else { return }
         let type = String(dyno[..<dot])
         guard let index = Int(dyno[dyno.index(after: dot)...]), let allowed = formation[type],
-              Self.connections(perProcessOf: type, config: config) > 0, index > allowed else { return }
+            Self.connections(perProcessOf: type, config: config) > 0, index > allowed
+        else { return }
         let each = Self.connections(perProcessOf: type, config: config)
         throw ServiceConfigError(
             variable: "IMAGERESIZE_DB_FORMATION",

@@ -77,7 +77,8 @@ public struct ServiceConfig: Sendable, Equatable {
         func int(_ name: String, _ range: ClosedRange<Int>) throws(ServiceConfigError) -> Int? {
             guard let text = environment[name], !text.isEmpty else { return nil }
             guard let value = Int(text), range.contains(value) else {
-                throw ServiceConfigError(variable: name, problem: "must be an integer from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
+                throw ServiceConfigError(
+                    variable: name, problem: "must be an integer from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
             }
             return value
         }
@@ -100,7 +101,8 @@ public struct ServiceConfig: Sendable, Equatable {
         }
         if let v = try int("PORT", 0...65535) { port = v }
         if let v = environment["DATABASE_URL"], !v.isEmpty { databaseURL = v }
-        brokerURL = environment["MSGFLO_BROKER"].flatMap { $0.isEmpty ? nil : $0 }
+        brokerURL =
+            environment["MSGFLO_BROKER"].flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["CLOUDAMQP_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if let v = try int("IMAGERESIZE_MAX_IMAGES", 1...10_000) { limits.maxImagesPerJob = v }
         if let v = try int("IMAGERESIZE_MAX_DIMENSION", 16...16_384) { limits.maxDimension = v }
@@ -111,10 +113,18 @@ public struct ServiceConfig: Sendable, Equatable {
         if let v = try seconds("IMAGERESIZE_MAX_WAIT") { maxWaitSeconds = v }
         if let v = try seconds("IMAGERESIZE_PUBLISH_TIMEOUT") { publishTimeout = v }
         // The original's names: IMAGERESIZE_RESIZE_CONCURRENT; ours: ..._CONCURRENCY.
-        if let v = try int("IMAGERESIZE_RESIZE_CONCURRENCY", 1...256) { resizeConcurrency = v } else if let v = try int("IMAGERESIZE_RESIZE_CONCURRENT", 1...256) { resizeConcurrency = v }
+        if let v = try int("IMAGERESIZE_RESIZE_CONCURRENCY", 1...256) {
+            resizeConcurrency = v
+        } else if let v = try int("IMAGERESIZE_RESIZE_CONCURRENT", 1...256) {
+            resizeConcurrency = v
+        }
         if let v = try int("IMAGERESIZE_DOWNLOAD_AHEAD", 0...64) { downloadAhead = v }
         if let v = try flag("IMAGERESIZE_PRUNE_PROGRESSIVE_JPEG") { prunesProgressiveJPEGScans = v }
-        if let v = try int("IMAGERESIZE_STORE_CONCURRENCY", 1...256) { storeConcurrency = v } else if let v = try int("IMAGERESIZE_STORE_CONCURRENT", 1...256) { storeConcurrency = v }
+        if let v = try int("IMAGERESIZE_STORE_CONCURRENCY", 1...256) {
+            storeConcurrency = v
+        } else if let v = try int("IMAGERESIZE_STORE_CONCURRENT", 1...256) {
+            storeConcurrency = v
+        }
         if let v = try int("VIPS_CONCURRENCY", 1...64) { vipsConcurrency = v }
         if let v = try seconds("IMAGERESIZE_CONNECT_TIMEOUT") { downloadConnectTimeout = v }
         if let v = try seconds("IMAGERESIZE_RESIZE_TIMEOUT") { downloadTimeout = v }
@@ -141,8 +151,11 @@ public struct ServiceConfig: Sendable, Equatable {
         var formats = Set<ImageFormat>()
         for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
             guard let format = ImageFormat(name: name) else {
-                throw ServiceConfigError(variable: "IMAGERESIZE_INPUT_FORMATS",
-                                         problem: "\"\(name)\" is not a format; use a comma-separated list of \(ImageFormat.nameable.map(\.description).joined(separator: ", "))")
+                throw ServiceConfigError(
+                    variable: "IMAGERESIZE_INPUT_FORMATS",
+                    problem:
+                        "\"\(name)\" is not a format; use a comma-separated list of \(ImageFormat.nameable.map(\.description).joined(separator: ", "))"
+                )
             }
             formats.insert(format)
         }
@@ -155,8 +168,9 @@ public struct ServiceConfig: Sendable, Equatable {
     /// "7d", "36h", "90m", "3600s" or "3600" (seconds), from a minute to ten
     /// years; "off" keeps jobs forever.
     static func retention(_ text: String) throws(ServiceConfigError) -> TimeInterval? {
-        let problem = ServiceConfigError(variable: "IMAGERESIZE_RETENTION",
-                                         problem: "must be a duration such as 7d, 36h, 90m or 3600s (a minute to ten years), or off; got \"\(text)\"")
+        let problem = ServiceConfigError(
+            variable: "IMAGERESIZE_RETENTION",
+            problem: "must be a duration such as 7d, 36h, 90m or 3600s (a minute to ten years), or off; got \"\(text)\"")
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         if trimmed == "off" { return nil }
         let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]

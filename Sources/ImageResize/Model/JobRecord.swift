@@ -19,9 +19,10 @@ public struct JobRecord: Sendable, Equatable {
     }
 
     public var status: JobStatus {
-        JobStatus(total: images.count,
-                  completed: images.filter { $0.status == .completed }.count,
-                  failed: images.filter { $0.status == .failed }.count)
+        JobStatus(
+            total: images.count,
+            completed: images.filter { $0.status == .completed }.count,
+            failed: images.filter { $0.status == .failed }.count)
     }
 
     /// When the last image finished, if all have.
@@ -57,8 +58,10 @@ public struct ImageRecord: Sendable, Equatable {
     public var output: ImageOutput?
     public var error: ImageFailure?
 
-    public init(id: UUID, position: Int, spec: ImageSpec, createdAt: Date, startedAt: Date? = nil, completedAt: Date? = nil,
-                failedAt: Date? = nil, output: ImageOutput? = nil, error: ImageFailure? = nil) {
+    public init(
+        id: UUID, position: Int, spec: ImageSpec, createdAt: Date, startedAt: Date? = nil, completedAt: Date? = nil,
+        failedAt: Date? = nil, output: ImageOutput? = nil, error: ImageFailure? = nil
+    ) {
         self.id = id
         self.position = position
         self.spec = spec

@@ -9,7 +9,10 @@ public struct ResizeRequest: Codable, Sendable, Equatable {
     public var createdAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case jobID = "job_id", imageID = "image_id", spec = "image", createdAt = "created_at"
+        case jobID = "job_id"
+        case imageID = "image_id"
+        case spec = "image"
+        case createdAt = "created_at"
     }
 
     public init(jobID: UUID, imageID: UUID, spec: ImageSpec, createdAt: Date) {
@@ -59,7 +62,11 @@ public struct ResizeOutcome: Codable, Sendable, Equatable {
     public var error: ImageFailure?
 
     enum CodingKeys: String, CodingKey {
-        case jobID = "job_id", imageID = "image_id", startedAt = "started_at", finishedAt = "finished_at", result, error
+        case jobID = "job_id"
+        case imageID = "image_id"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case result, error
     }
 
     public init(jobID: UUID, imageID: UUID, startedAt: Date, finishedAt: Date, result: Output? = nil, error: ImageFailure? = nil) {

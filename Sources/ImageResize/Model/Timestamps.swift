@@ -3,8 +3,9 @@ import Foundation
 /// ISO 8601 with milliseconds, the one timestamp format of messages and API answers.
 enum Timestamps {
     static func format(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true)
-            .timeSeparator(.colon).timeZone(separator: .omitted))
+        date.formatted(
+            .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true)
+                .timeSeparator(.colon).timeZone(separator: .omitted))
     }
 
     /// "2026-01-31T12:00:00Z", with optional fractional seconds (up to
@@ -33,7 +34,8 @@ enum Timestamps {
             return true
         }
         guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2), expect("Tt"),
-              let hour = number(2), expect(":"), let minute = number(2), expect(":"), let second = number(2) else { return nil }
+            let hour = number(2), expect(":"), let minute = number(2), expect(":"), let second = number(2)
+        else { return nil }
         var nanoseconds = 0
         if expect(".") {
             var digits = 0
@@ -55,7 +57,8 @@ enum Timestamps {
             offsetSeconds = sign * (hours * 3600 + minutes * 60)
         }
         guard index == bytes.count, (1...9999).contains(year), (1...12).contains(month), hour <= 23, minute <= 59, second <= 59,
-              (1...daysIn(month: month, year: year)).contains(day) else { return nil }
+            (1...daysIn(month: month, year: year)).contains(day)
+        else { return nil }
         let seconds = daysSince1970(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return Date(timeIntervalSince1970: Double(seconds) + Double(nanoseconds) / 1e9)
     }

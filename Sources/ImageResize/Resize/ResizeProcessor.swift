@@ -1,8 +1,8 @@
 import Foundation
 import MsgFlo
+import Primitives
 import SafeDownload
 import Vips
-import Primitives
 
 /// Makes one image: download (SSRF-safe, capped), check the header, thumbnail,
 /// encode. Every failure of the image becomes an `ImageFailure` with a reason
@@ -28,8 +28,9 @@ public struct ResizeProcessor: Sendable {
         download.allowedHosts = try DownloadConfiguration.parseAllowList(config.allowHosts.joined(separator: ","))
         // Every message in flight may be downloading: the ones being resized' successors too.
         downloader = SafeDownloader(configuration: download, threads: max(1, config.resizeConcurrency + config.downloadAhead))
-        thumbnailer = Thumbnailer(maxPixels: config.maxPixels, maxDimension: config.limits.maxDimension,
-                                  acceptedFormats: config.inputFormats)
+        thumbnailer = Thumbnailer(
+            maxPixels: config.maxPixels, maxDimension: config.limits.maxDimension,
+            acceptedFormats: config.inputFormats)
         thumbnailer.maxMemoryBytes = config.maxImageMemory
         thumbnailer.cpuSecondsPerImage = config.resizeCPUSeconds
         thumbnailer.prunesProgressiveJPEGScans = config.prunesProgressiveJPEGScans
@@ -42,8 +43,10 @@ public struct ResizeProcessor: Sendable {
     /// the image failed, only when the work was interrupted: the task was
     /// cancelled (`CancellationError`) or `pool` shut down or full
     /// (`BlockingPoolError`); the message should then be retried.
-    public func process(_ request: ResizeRequest, resizingOn pool: BlockingPool<Void>,
-                        clock: @escaping @Sendable () -> Date = Date.init) async throws -> ResizeOutcome {
+    public func process(
+        _ request: ResizeRequest, resizingOn pool: BlockingPool<Void>,
+        clock: @escaping @Sendable () -> Date = Date.init
+    ) async throws -> ResizeOutcome {
         let started = clock()
         let download: DownloadResult
         do {
@@ -97,16 +100,17 @@ public struct ResizeProcessor: Sendable {
     }
 
     static func failure(_ error: VipsError) -> ImageFailure {
-        let code = switch error {
-        case .notAnImage, .unsupportedFormat: "not_an_image"
-        case .tooManyPixels, .tooMuchMemory: "too_many_pixels"
-        case .unsupportedPixels: "unsupported_image"
-        case .cpuTimeExceeded: "decode_timeout"
-        case .decodeFailed: "decode_failed"
-        case .encodeFailed: "encode_failed"
-        case .invalidRequest: "invalid_request"
-        case .initializationFailed: "internal"
-        }
+        let code =
+            switch error {
+            case .notAnImage, .unsupportedFormat: "not_an_image"
+            case .tooManyPixels, .tooMuchMemory: "too_many_pixels"
+            case .unsupportedPixels: "unsupported_image"
+            case .cpuTimeExceeded: "decode_timeout"
+            case .decodeFailed: "decode_failed"
+            case .encodeFailed: "encode_failed"
+            case .invalidRequest: "invalid_request"
+            case .initializationFailed: "internal"
+            }
         return ImageFailure(code: code, message: error.description)
     }
 }

@@ -9,8 +9,9 @@ public enum ResizeWorker {
     public static let component = "imageresize/ResizeImage"
 
     public static func definition(role: String, id: String? = nil) -> ParticipantDefinition {
-        .conventional(role: role, component: component, id: id, label: "Resizes one image with libvips", icon: "image",
-                      inports: ["in"], outports: ["out", "error"])
+        .conventional(
+            role: role, component: component, id: id, label: "Resizes one image with libvips", icon: "image",
+            inports: ["in"], outports: ["out", "error"])
     }
 
     /// Downloads each image as soon as its message arrives and resizes it on

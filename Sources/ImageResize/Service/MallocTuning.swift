@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Memory settings of a resize worker's process.
@@ -16,13 +16,14 @@ enum MallocTuning {
     /// An operator's `MALLOC_MMAP_THRESHOLD_` wins.
     static func returnLargeBuffersToTheSystem(environment: [String: String]) {
         #if canImport(Glibc)
-        guard environment["MALLOC_MMAP_THRESHOLD_"] == nil,
-              // <malloc.h> is not in Swift's Glibc module: look mallopt up by name.
-              let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD
-        _ = mallopt(mmapThreshold, 1 << 20)
+            guard environment["MALLOC_MMAP_THRESHOLD_"] == nil,
+                // <malloc.h> is not in Swift's Glibc module: look mallopt up by name.
+                let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt")
+            else { return }
+            typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+            let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+            let mmapThreshold: Int32 = -3 // M_MMAP_THRESHOLD
+            _ = mallopt(mmapThreshold, 1 << 20)
         #endif
     }
 
@@ -40,12 +41,12 @@ enum MallocTuning {
     /// operator's own `GLIBC_TUNABLES` is kept and extended, never replaced.
     static func reexecWithHugePagesIfNeeded(environment: [String: String]) {
         #if canImport(Glibc)
-        let current = environment["GLIBC_TUNABLES"] ?? ""
-        guard !current.contains("glibc.malloc.hugetlb"), environment["IMAGERESIZE_NO_REEXEC"] == nil else { return }
-        let tunables = current.isEmpty ? hugePagesTunable : current + ":" + hugePagesTunable
-        setenv("GLIBC_TUNABLES", tunables, 1)
-        setenv("IMAGERESIZE_NO_REEXEC", "1", 1)  // never loop, even if glibc ignores the tunable
-        execv("/proc/self/exe", CommandLine.unsafeArgv)
+            let current = environment["GLIBC_TUNABLES"] ?? ""
+            guard !current.contains("glibc.malloc.hugetlb"), environment["IMAGERESIZE_NO_REEXEC"] == nil else { return }
+            let tunables = current.isEmpty ? hugePagesTunable : current + ":" + hugePagesTunable
+            setenv("GLIBC_TUNABLES", tunables, 1)
+            setenv("IMAGERESIZE_NO_REEXEC", "1", 1) // never loop, even if glibc ignores the tunable
+            execv("/proc/self/exe", CommandLine.unsafeArgv)
         // Only reached when exec failed: run on without huge pages.
         #endif
     }

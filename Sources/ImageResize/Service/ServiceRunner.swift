@@ -2,13 +2,13 @@ import Foundation
 import HTTPServer
 import Logging
 import MsgFlo
-import Postgres
-import Vips
-import Primitives
 import MsgFloAMQP
 import MsgFloMQTT
 import MsgFloRuntime
+import Postgres
+import Primitives
 import ServiceLifecycle
+import Vips
 
 /// Wires each process of the service (web, resize, store, migrate) from its
 /// configuration. The executable only parses arguments and calls these.
@@ -35,8 +35,9 @@ public enum ServiceRunner {
     static func transport(_ config: ServiceConfig, prefetch: Int? = nil) throws -> any BrokerTransport {
         AMQPTransport.register()
         MQTTTransport.register()
-        var options = try TransportOptions(environment: ProcessInfo.processInfo.environment,
-                                           publishTimeout: config.publishTimeoutDuration)
+        var options = try TransportOptions(
+            environment: ProcessInfo.processInfo.environment,
+            publishTimeout: config.publishTimeoutDuration)
         if let prefetch { options.prefetch = prefetch }
         return try Transports.make(flag: config.brokerURL, environment: [:], options: options)
     }
@@ -50,28 +51,35 @@ public enum ServiceRunner {
     /// The HTTP API until SIGTERM/SIGINT, then a graceful shutdown in order:
     /// long-polls answer, the HTTP server drains its in-flight requests (which
     /// may still publish), the participant disconnects, the database closes.
-    public static func runWeb(_ config: ServiceConfig, role: String, logger: Logger,
-                              extraRoutes: (@Sendable (inout Router) -> Void)? = nil) async throws {
+    public static func runWeb(
+        _ config: ServiceConfig, role: String, logger: Logger,
+        extraRoutes: (@Sendable (inout Router) -> Void)? = nil
+    ) async throws {
         let database = try await connectDatabase(config, logger: logger)
         defer { database.close() }
         let definition = ParticipantDefinition.conventional(
             role: role, component: "imageresize/HttpApi", label: "Accepts image-resize jobs over HTTP", icon: "globe",
             inports: [], outports: ["resizeimage"])
-        let participant = Participant(definition: definition, transport: try transport(config),
-                                      configuration: try ParticipantConfiguration(environment: ProcessInfo.processInfo.environment),
-                                      logger: logger) { _, _, _ in }
+        let participant = Participant(
+            definition: definition, transport: try transport(config),
+            configuration: try ParticipantConfiguration(environment: ProcessInfo.processInfo.environment),
+            logger: logger
+        ) { _, _, _ in }
         let waiter = JobWaiter()
         // With MSGFLO_RUNTIME_SECRET: the FBP runtime and its graph page on this port (Heroku gives only web one).
-        let runtime = try RuntimeSettings.embedded(brokerURL: config.brokerURL ?? BrokerURL.defaultURL,
-                                                   environment: ProcessInfo.processInfo.environment)
-            .map { try $0.makeHost(transport: try transport(config), logger: Logger(label: "msgflo.runtime")) }
+        let runtime = try RuntimeSettings.embedded(
+            brokerURL: config.brokerURL ?? BrokerURL.defaultURL,
+            environment: ProcessInfo.processInfo.environment
+        )
+        .map { try $0.makeHost(transport: try transport(config), logger: Logger(label: "msgflo.runtime")) }
         let routes: @Sendable (inout Router) -> Void = { router in
             extraRoutes?(&router)
             runtime?.mount(on: &router, socketPath: RuntimeSettings.embeddedSocketPath, pagePath: RuntimeSettings.embeddedPagePath)
         }
-        let api = WebAPI(config: config, store: PostgresJobStore(database: database), storage: PostgresImageStorage(database: database),
-                         publisher: ParticipantJobPublisher(participant: participant, port: "resizeimage"),
-                         waiter: waiter, logger: logger, extraRoutes: routes)
+        let api = WebAPI(
+            config: config, store: PostgresJobStore(database: database), storage: PostgresImageStorage(database: database),
+            publisher: ParticipantJobPublisher(participant: participant, port: "resizeimage"),
+            waiter: waiter, logger: logger, extraRoutes: routes)
         var http = HTTPServer.Configuration()
         http.port = config.port
         http.maxBodyBytes = config.maxBodyBytes
@@ -79,7 +87,8 @@ public enum ServiceRunner {
         let port = try server.start()
         logger.info("imageresize web ready", metadata: ["url": "http://localhost:\(port)"])
         // Shut down in reverse: long-polls go, the server drains (closing FBP clients), the runtime, then the participant.
-        let services: [any Service] = [participant] + (runtime.map { [$0] } ?? []) + [server, waiter.service(databaseURL: config.databaseURL, logger: logger)]
+        let services: [any Service] =
+            [participant] + (runtime.map { [$0] } ?? []) + [server, waiter.service(databaseURL: config.databaseURL, logger: logger)]
         try await ProcessLifecycle.run(services, logger: logger)
     }
 
@@ -96,11 +105,12 @@ public enum ServiceRunner {
         let processor = try ResizeProcessor(config: config)
         let pool = BlockingPool(threads: config.resizeConcurrency, name: "resize")
         defer { pool.shutdown() }
-        let participant = Participant(definition: ResizeWorker.definition(role: role),
-                                      transport: try transport(config, prefetch: config.resizeConcurrency + config.downloadAhead),
-                                      configuration: try ParticipantConfiguration(environment: ProcessInfo.processInfo.environment),
-                                      logger: logger,
-                                      rawHandler: ResizeWorker.handler(processor: processor, pool: pool, logger: logger))
+        let participant = Participant(
+            definition: ResizeWorker.definition(role: role),
+            transport: try transport(config, prefetch: config.resizeConcurrency + config.downloadAhead),
+            configuration: try ParticipantConfiguration(environment: ProcessInfo.processInfo.environment),
+            logger: logger,
+            rawHandler: ResizeWorker.handler(processor: processor, pool: pool, logger: logger))
         try await ProcessLifecycle.run([participant], logger: logger)
     }
 
@@ -108,20 +118,26 @@ public enum ServiceRunner {
     public static func runStore(_ config: ServiceConfig, role: String, logger: Logger) async throws {
         let database = try await connectDatabase(config, size: config.storeDatabasePoolSize, logger: logger)
         defer { database.close() }
-        let participant = Participant(definition: StoreWorker.definition(role: role),
-                                      transport: try transport(config, prefetch: config.storeConcurrency),
-                                      configuration: try ParticipantConfiguration(environment: ProcessInfo.processInfo.environment),
-                                      logger: logger,
-                                      rawHandler: StoreWorker.handler(store: PostgresJobStore(database: database),
-                                                                      storage: PostgresImageStorage(database: database), logger: logger))
+        let participant = Participant(
+            definition: StoreWorker.definition(role: role),
+            transport: try transport(config, prefetch: config.storeConcurrency),
+            configuration: try ParticipantConfiguration(environment: ProcessInfo.processInfo.environment),
+            logger: logger,
+            rawHandler: StoreWorker.handler(
+                store: PostgresJobStore(database: database),
+                storage: PostgresImageStorage(database: database), logger: logger))
         let sweeping = config.retention.map { retention in
-            Task { await RetentionSweeper(retention: retention, store: PostgresJobStore(database: database),
-                                          storage: PostgresImageStorage(database: database), logger: logger).run() }
+            Task {
+                await RetentionSweeper(
+                    retention: retention, store: PostgresJobStore(database: database),
+                    storage: PostgresImageStorage(database: database), logger: logger
+                ).run()
+            }
         }
         var stopped: (any Error)?
         do { try await ProcessLifecycle.run([participant], logger: logger) } catch { stopped = error }
         sweeping?.cancel()
-        await sweeping?.value  // before the pool closes under it
+        await sweeping?.value // before the pool closes under it
         if let stopped { throw stopped }
     }
 }

@@ -64,7 +64,11 @@ public struct JobStats: Sendable, Equatable, Codable {
     public var jobMs: Percentiles
 
     enum CodingKeys: String, CodingKey {
-        case windowSeconds = "window_seconds", jobs, images, waitingMs = "waiting_ms", processingMs = "processing_ms", jobMs = "job_ms"
+        case windowSeconds = "window_seconds"
+        case jobs, images
+        case waitingMs = "waiting_ms"
+        case processingMs = "processing_ms"
+        case jobMs = "job_ms"
     }
 
     public init(windowSeconds: Double, jobs: Counts, images: Counts, waitingMs: Percentiles, processingMs: Percentiles, jobMs: Percentiles) {
@@ -86,8 +90,9 @@ extension JobStats.Percentiles {
     /// PostgreSQL for the same with `percentile_disc`.
     public init(of sample: some Sequence<Double>) {
         let percentiles = Primitives.Percentiles(sample)
-        self.init(p50: percentiles.value(at: 50), p90: percentiles.value(at: 90), p95: percentiles.value(at: 95),
-                  p99: percentiles.value(at: 99), max: percentiles.maximum)
+        self.init(
+            p50: percentiles.value(at: 50), p90: percentiles.value(at: 90), p95: percentiles.value(at: 95),
+            p99: percentiles.value(at: 99), max: percentiles.maximum)
     }
 }
 

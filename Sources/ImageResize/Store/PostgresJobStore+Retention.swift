@@ -4,7 +4,8 @@ import Postgres
 extension PostgresJobStore: ExpiringJobStore {
     /// One query: the oldest jobs (the `created_at` index) with their results' keys.
     public func expiredJobs(before cutoff: Date, limit: Int) async throws -> [ExpiredJob] {
-        let rows = try await database.read("""
+        let rows = try await database.read(
+            """
             SELECT j.id, i.storage_key
             FROM (SELECT id, created_at FROM jobs WHERE created_at < $1 ORDER BY created_at LIMIT $2) j
             LEFT JOIN images i ON i.job_id = j.id AND i.storage_key IS NOT NULL
@@ -22,8 +23,9 @@ extension PostgresJobStore: ExpiringJobStore {
     public func deleteJobs(_ ids: [UUID]) async throws -> Int {
         var deleted = 0
         for chunk in ids.chunked(PostgresParameters.maxPerStatement) {
-            deleted += try await database.execute("DELETE FROM jobs WHERE id IN (\(PostgresParameters.placeholders(chunk.count)))",
-                                                  chunk.map { .uuid($0) }, idempotent: true)
+            deleted += try await database.execute(
+                "DELETE FROM jobs WHERE id IN (\(PostgresParameters.placeholders(chunk.count)))",
+                chunk.map { .uuid($0) }, idempotent: true)
         }
         return deleted
     }
@@ -32,8 +34,9 @@ extension PostgresJobStore: ExpiringJobStore {
 extension PostgresImageStorage {
     public func delete(keys: [String]) async throws {
         for chunk in keys.chunked(PostgresParameters.maxPerStatement) {
-            try await database.execute("DELETE FROM image_blobs WHERE key IN (\(PostgresParameters.placeholders(chunk.count)))",
-                                       chunk.map { .string($0) }, idempotent: true)
+            try await database.execute(
+                "DELETE FROM image_blobs WHERE key IN (\(PostgresParameters.placeholders(chunk.count)))",
+                chunk.map { .string($0) }, idempotent: true)
         }
     }
 }

@@ -26,9 +26,11 @@ public struct PostgresJobStore: JobStore {
                     INSERT INTO images (id, job_id, position, url, width, height, fit, format, quality, created_at)
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                     """,
-                    [.uuid(image.id), .uuid(jobID), .int(position), .string(spec.url), spec.width.map { .int($0) },
-                     spec.height.map { .int($0) }, .string(spec.fit.rawValue), .string(spec.format.rawValue),
-                     .int(spec.quality), .date(date)])
+                    [
+                        .uuid(image.id), .uuid(jobID), .int(position), .string(spec.url), spec.width.map { .int($0) },
+                        spec.height.map { .int($0) }, .string(spec.fit.rawValue), .string(spec.format.rawValue),
+                        .int(spec.quality), .date(date),
+                    ])
             }
             return 0
         }
@@ -68,7 +70,7 @@ public struct PostgresJobStore: JobStore {
             let rows = try await session.query(sql, bound, idempotent: false)
             guard !rows.isEmpty else { return [] }
             let ids = try rows.map { try $0.uuid("id") }
-            let idList = ids.map { "'\($0.uuidString)'" }.joined(separator: ",")  // UUIDs only: safe to inline.
+            let idList = ids.map { "'\($0.uuidString)'" }.joined(separator: ",") // UUIDs only: safe to inline.
             let imageRows = try await session.query(
                 Self.imageColumns + " WHERE job_id IN (\(idList)) ORDER BY job_id, position", [], idempotent: false)
             var imagesByJob: [UUID: [ImageRecord]] = [:]
@@ -79,7 +81,8 @@ public struct PostgresJobStore: JobStore {
 
     public func stats(window: TimeInterval, now: Date) async throws -> JobStats {
         let since = PostgresValue.date(now.addingTimeInterval(-window))
-        let jobRow = try await database.read("""
+        let jobRow = try await database.read(
+            """
             SELECT count(*) AS total,
                    count(*) FILTER (WHERE \(Self.condition(for: .pending))) AS pending,
                    count(*) FILTER (WHERE \(Self.condition(for: .completed))) AS completed,
@@ -88,7 +91,8 @@ public struct PostgresJobStore: JobStore {
                    \(Self.percentiles("extract(epoch FROM coalesce(completed_at, failed_at) - created_at) * 1000"))
             FROM jobs WHERE created_at >= $1
             """, [since])[0]
-        let imageRow = try await database.read("""
+        let imageRow = try await database.read(
+            """
             SELECT count(*) AS total,
                    count(*) FILTER (WHERE completed_at IS NULL AND failed_at IS NULL) AS pending,
                    count(*) FILTER (WHERE completed_at IS NOT NULL) AS completed,
@@ -98,17 +102,20 @@ public struct PostgresJobStore: JobStore {
             FROM images WHERE created_at >= $1
             """, [since])[0]
         func counts(_ row: PostgresRow, partial: Bool) throws -> JobStats.Counts {
-            JobStats.Counts(total: try row.int("total"), pending: try row.int("pending"), completed: try row.int("completed"),
-                            failed: try row.int("failed"), partial: partial ? try row.int("partial") : 0)
+            JobStats.Counts(
+                total: try row.int("total"), pending: try row.int("pending"), completed: try row.int("completed"),
+                failed: try row.int("failed"), partial: partial ? try row.int("partial") : 0)
         }
         func percentiles(_ row: PostgresRow, prefix: String = "") throws -> JobStats.Percentiles {
-            JobStats.Percentiles(p50: try row.decode("\(prefix)p50"), p90: try row.decode("\(prefix)p90"),
-                                 p95: try row.decode("\(prefix)p95"), p99: try row.decode("\(prefix)p99"),
-                                 max: try row.decode("\(prefix)max"))
+            JobStats.Percentiles(
+                p50: try row.decode("\(prefix)p50"), p90: try row.decode("\(prefix)p90"),
+                p95: try row.decode("\(prefix)p95"), p99: try row.decode("\(prefix)p99"),
+                max: try row.decode("\(prefix)max"))
         }
-        return JobStats(windowSeconds: window, jobs: try counts(jobRow, partial: true), images: try counts(imageRow, partial: false),
-                        waitingMs: try percentiles(imageRow, prefix: "w_"), processingMs: try percentiles(imageRow, prefix: "p_"),
-                        jobMs: try percentiles(jobRow))
+        return JobStats(
+            windowSeconds: window, jobs: try counts(jobRow, partial: true), images: try counts(imageRow, partial: false),
+            waitingMs: try percentiles(imageRow, prefix: "w_"), processingMs: try percentiles(imageRow, prefix: "p_"),
+            jobMs: try percentiles(jobRow))
     }
 
     public func record(_ outcome: ResizeOutcome, output: ImageOutput?) async throws -> RecordResult {
@@ -122,10 +129,12 @@ public struct PostgresJobStore: JobStore {
                 WHERE id = $1 AND completed_at IS NULL AND failed_at IS NULL
                 RETURNING job_id
                 """,
-                [.uuid(outcome.imageID), .date(outcome.startedAt), .date(outcome.finishedAt),
-                 output.map { .int($0.width) }, output.map { .int($0.height) }, output.map { .int($0.bytes) },
-                 output.map { .string($0.contentType) }, output.map { .string($0.storageKey) },
-                 outcome.error.map { .string($0.code) }, outcome.error.map { .string($0.message) }])
+                [
+                    .uuid(outcome.imageID), .date(outcome.startedAt), .date(outcome.finishedAt),
+                    output.map { .int($0.width) }, output.map { .int($0.height) }, output.map { .int($0.bytes) },
+                    output.map { .string($0.contentType) }, output.map { .string($0.storageKey) },
+                    outcome.error.map { .string($0.code) }, outcome.error.map { .string($0.message) },
+                ])
             guard let jobID = try updated.first?.uuid("job_id") else {
                 let exists = try await session.query("SELECT 1 FROM images WHERE id = $1", [.uuid(outcome.imageID)])
                 return exists.isEmpty ? RecordResult.unknownImage : .duplicate
@@ -136,7 +145,9 @@ public struct PostgresJobStore: JobStore {
                 WHERE id = $1 RETURNING image_count, images_completed, images_failed
                 """,
                 [.uuid(jobID), .int(failed ? 0 : 1), .int(failed ? 1 : 0), .date(outcome.finishedAt)])[0]
-            let total = try job.int("image_count"), completed = try job.int("images_completed"), failedCount = try job.int("images_failed")
+            let total = try job.int("image_count")
+            let completed = try job.int("images_completed")
+            let failedCount = try job.int("images_failed")
             guard completed + failedCount == total else { return .recorded(jobFinished: false) }
             let column = completed == 0 ? "failed_at" : "completed_at"
             try await session.execute("UPDATE jobs SET \(column) = $2 WHERE id = $1", [.uuid(jobID), .date(outcome.finishedAt)])
@@ -179,26 +190,30 @@ public struct PostgresJobStore: JobStore {
     }
 
     static func job(_ row: PostgresRow, images: [ImageRecord]) throws -> JobRecord {
-        JobRecord(id: try row.uuid("id"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
-                  completedAt: try row.decode("completed_at"), failedAt: try row.decode("failed_at"), images: images)
+        JobRecord(
+            id: try row.uuid("id"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
+            completedAt: try row.decode("completed_at"), failedAt: try row.decode("failed_at"), images: images)
     }
 
     static func image(_ row: PostgresRow) throws -> ImageRecord {
-        let spec = ImageSpec(url: try row.string("url"), width: try row.decode("width"), height: try row.decode("height"),
-                             fit: Fit(rawValue: try row.string("fit")) ?? .inside,
-                             format: OutputFormat(rawValue: try row.string("format")) ?? .jpeg, quality: try row.int("quality"))
+        let spec = ImageSpec(
+            url: try row.string("url"), width: try row.decode("width"), height: try row.decode("height"),
+            fit: Fit(rawValue: try row.string("fit")) ?? .inside,
+            format: OutputFormat(rawValue: try row.string("format")) ?? .jpeg, quality: try row.int("quality"))
         var output: ImageOutput?
         if let key: String = try row.decode("storage_key") {
-            output = ImageOutput(width: try row.int("out_width"), height: try row.int("out_height"), bytes: try row.int("out_bytes"),
-                                 contentType: try row.string("content_type"), storageKey: key)
+            output = ImageOutput(
+                width: try row.int("out_width"), height: try row.int("out_height"), bytes: try row.int("out_bytes"),
+                contentType: try row.string("content_type"), storageKey: key)
         }
         var failure: ImageFailure?
         if let code: String = try row.decode("error_code") {
             failure = ImageFailure(code: code, message: try row.decode("error_message") ?? "")
         }
-        return ImageRecord(id: try row.uuid("id"), position: try row.int("position"), spec: spec, createdAt: try row.date("created_at"),
-                           startedAt: try row.decode("started_at"), completedAt: try row.decode("completed_at"),
-                           failedAt: try row.decode("failed_at"), output: output, error: failure)
+        return ImageRecord(
+            id: try row.uuid("id"), position: try row.int("position"), spec: spec, createdAt: try row.date("created_at"),
+            startedAt: try row.decode("started_at"), completedAt: try row.decode("completed_at"),
+            failedAt: try row.decode("failed_at"), output: output, error: failure)
     }
 }
 
@@ -222,10 +237,14 @@ public struct PostgresImageStorage: ImageStorage {
     }
 
     public func get(key: String) async throws -> StoredImage? {
-        guard let row = try await database.read(
-            "SELECT content_type, etag, data, created_at FROM image_blobs WHERE key = $1", [.string(key)]).first else { return nil }
-        return StoredImage(data: try row.bytes("data"), contentType: try row.string("content_type"), etag: try row.string("etag"),
-                           createdAt: try row.date("created_at"))
+        guard
+            let row = try await database.read(
+                "SELECT content_type, etag, data, created_at FROM image_blobs WHERE key = $1", [.string(key)]
+            ).first
+        else { return nil }
+        return StoredImage(
+            data: try row.bytes("data"), contentType: try row.string("content_type"), etag: try row.string("etag"),
+            createdAt: try row.date("created_at"))
     }
 }
 

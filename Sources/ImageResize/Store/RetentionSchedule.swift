@@ -20,8 +20,10 @@ public struct RetentionSchedule: Sendable, Equatable {
     /// After failures; its maximum is raised to `interval` if lower.
     public var backoff: Backoff
 
-    public init(batchSize: Int = 100, batchPause: Duration = .milliseconds(500), interval: Duration = .seconds(600),
-                backoff: Backoff = Backoff(initial: .seconds(5), maximum: .seconds(600), jitter: 0.2)) {
+    public init(
+        batchSize: Int = 100, batchPause: Duration = .milliseconds(500), interval: Duration = .seconds(600),
+        backoff: Backoff = Backoff(initial: .seconds(5), maximum: .seconds(600), jitter: 0.2)
+    ) {
         self.batchSize = max(1, batchSize)
         self.batchPause = batchPause
         self.interval = interval

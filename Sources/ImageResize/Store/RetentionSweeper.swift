@@ -13,8 +13,10 @@ public struct RetentionSweeper: Sendable {
     let storage: any ImageStorage
     let logger: Logger
 
-    public init(retention: TimeInterval, schedule: RetentionSchedule = RetentionSchedule(), store: any ExpiringJobStore,
-                storage: any ImageStorage, logger: Logger) {
+    public init(
+        retention: TimeInterval, schedule: RetentionSchedule = RetentionSchedule(), store: any ExpiringJobStore,
+        storage: any ImageStorage, logger: Logger
+    ) {
         self.retention = retention
         self.schedule = schedule
         self.store = store

@@ -13,16 +13,19 @@ public enum StoreWorker {
     public static let component = "imageresize/StoreResult"
 
     public static func definition(role: String, id: String? = nil) -> ParticipantDefinition {
-        .conventional(role: role, component: component, id: id, label: "Stores results and errors of resized images",
-                      icon: "database", inports: ["in"], outports: [])
+        .conventional(
+            role: role, component: component, id: id, label: "Stores results and errors of resized images",
+            icon: "database", inports: ["in"], outports: [])
     }
 
     /// - Parameter streak: consecutive database failures of this worker, which
     ///   set how long a message waits before it is tried again (2 s, then
     ///   doubling up to a minute): an outage that lasts, a full disk or a
     ///   read-only database is not retried in a tight loop.
-    public static func handler(store: any JobStore, storage: any ImageStorage, logger: Logger,
-                               streak: FailureStreak = FailureStreak()) -> Participant.RawHandler {
+    public static func handler(
+        store: any JobStore, storage: any ImageStorage, logger: Logger,
+        streak: FailureStreak = FailureStreak()
+    ) -> Participant.RawHandler {
         { _, message, _ in
             let outcome = try decodeOutcome(message.body)
             do {
@@ -36,19 +39,22 @@ public enum StoreWorker {
 
     /// Stores one outcome: the bytes, then the record.
     static func keep(_ outcome: ResizeOutcome, store: any JobStore, storage: any ImageStorage, logger: Logger) async throws -> RecordResult {
-        let job = outcome.jobID.uuidString.lowercased(), image = outcome.imageID.uuidString.lowercased()
+        let job = outcome.jobID.uuidString.lowercased()
+        let image = outcome.imageID.uuidString.lowercased()
         var output: ImageOutput?
         if let result = outcome.result {
             let key = image
             try await storage.put(key: key, data: result.data, contentType: result.format.contentType)
-            output = ImageOutput(width: result.width, height: result.height, bytes: result.data.count,
-                                 contentType: result.format.contentType, storageKey: key)
+            output = ImageOutput(
+                width: result.width, height: result.height, bytes: result.data.count,
+                contentType: result.format.contentType, storageKey: key)
         }
         let recorded = try await store.record(outcome, output: output)
         switch recorded {
         case .recorded(let finished):
-            logger.info(finished ? "job finished" : "image recorded",
-                        metadata: ["job": "\(job)", "image": "\(image)", "status": "\(outcome.error == nil ? "completed" : "failed")"])
+            logger.info(
+                finished ? "job finished" : "image recorded",
+                metadata: ["job": "\(job)", "image": "\(image)", "status": "\(outcome.error == nil ? "completed" : "failed")"])
         case .duplicate:
             logger.info("image already recorded; redelivery ignored", metadata: ["job": "\(job)", "image": "\(image)"])
         case .unknownImage:
@@ -66,11 +72,14 @@ public enum StoreWorker {
         let json = JSONValue(messageBody: body)
         if let input = json["input"], let request = try? ResizeRequest.decode(input.encoded()) {
             let now = Date()
-            return ResizeOutcome(jobID: request.jobID, imageID: request.imageID, startedAt: now, finishedAt: now,
-                                 error: ImageFailure(code: "internal", message: json["error"]?.stringValue ?? "resize failed"))
+            return ResizeOutcome(
+                jobID: request.jobID, imageID: request.imageID, startedAt: now, finishedAt: now,
+                error: ImageFailure(code: "internal", message: json["error"]?.stringValue ?? "resize failed"))
         }
-        throw MessageFormatError(expected: "a resize outcome", underlying: DecodingError.dataCorrupted(
-            .init(codingPath: [], debugDescription: String(decoding: body.prefix(200), as: UTF8.self))))
+        throw MessageFormatError(
+            expected: "a resize outcome",
+            underlying: DecodingError.dataCorrupted(
+                .init(codingPath: [], debugDescription: String(decoding: body.prefix(200), as: UTF8.self))))
     }
 }
 

@@ -35,8 +35,9 @@ public enum DemoPage {
                 do {
                     try BearerToken.check(request, token: config.apiToken)
                 } catch let error as APIError {
-                    return HTTPResponse(status: HTTPStatus(code: error.status), headers: ["Content-Type": "application/json"],
-                                        body: Array(error.body))
+                    return HTTPResponse(
+                        status: HTTPStatus(code: error.status), headers: ["Content-Type": "application/json"],
+                        body: Array(error.body))
                 }
                 return try HTTPResponse.json(await monitor.state(), headers: ["Cache-Control": "no-store"])
             }
@@ -57,7 +58,8 @@ public struct DemoSettings: Sendable, Equatable {
     public init(environment: [String: String], brokerURL: String?) {
         images = (environment["IMAGERESIZE_DEMO_IMAGES"] ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        graphPage = RuntimeSettings.embedded(brokerURL: brokerURL ?? BrokerURL.defaultURL, environment: environment) == nil
+        graphPage =
+            RuntimeSettings.embedded(brokerURL: brokerURL ?? BrokerURL.defaultURL, environment: environment) == nil
             ? nil : RuntimeSettings.embeddedPagePath
         queue = environment["IMAGERESIZE_DEMO_QUEUE"].flatMap { $0.isEmpty ? nil : $0 } ?? "resize.IN"
         deadline = environment["IMAGERESIZE_DEMO_DEADLINE"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? 30

@@ -19,9 +19,11 @@ public struct WebAPI: Sendable {
     /// Serves the demo page and its live data; nil when the page is off.
     public let extraRoutes: (@Sendable (inout Router) -> Void)?
 
-    public init(config: ServiceConfig, store: any JobStore, storage: any ImageStorage, publisher: any JobPublisher,
-                waiter: JobWaiter, metrics: Metrics = Metrics(), logger: Logger = Logger(label: "imageresize.web"),
-                extraRoutes: (@Sendable (inout Router) -> Void)? = nil) {
+    public init(
+        config: ServiceConfig, store: any JobStore, storage: any ImageStorage, publisher: any JobPublisher,
+        waiter: JobWaiter, metrics: Metrics = Metrics(), logger: Logger = Logger(label: "imageresize.web"),
+        extraRoutes: (@Sendable (inout Router) -> Void)? = nil
+    ) {
         self.config = config
         self.store = store
         self.storage = storage
@@ -44,9 +46,11 @@ public struct WebAPI: Sendable {
         router.get("/jobs/:id/images/:imageId", instrumented("/jobs/:id/images/:imageId", token: token) { try await getImage($0) })
         router.get("/stats", instrumented("/stats", token: token) { try await stats($0) })
         router.get("/health", instrumented("/health", token: nil) { _ in await health() })
-        router.get("/metrics", instrumented("/metrics", token: config.metricsToken) { _ in
-            HTTPResponse(status: .ok, text: metrics.render(), headers: ["Content-Type": "text/plain; version=0.0.4"])
-        })
+        router.get(
+            "/metrics",
+            instrumented("/metrics", token: config.metricsToken) { _ in
+                HTTPResponse(status: .ok, text: metrics.render(), headers: ["Content-Type": "text/plain; version=0.0.4"])
+            })
         router.post("/resize", instrumented("/resize", token: token) { try await createJob($0, legacy: true) })
         router.get("/job/:id", instrumented("/job/:id", token: token) { try await getLegacyJob($0) })
         extraRoutes?(&router)
@@ -91,8 +95,9 @@ public struct WebAPI: Sendable {
             var url: String
             var images: [[String: String]]
         }
-        let accepted = Accepted(id: jobID.lowercased, url: location,
-                                images: images.map { ["id": $0.id.lowercased, "url": URLRedaction.redact($0.spec.url)] })
+        let accepted = Accepted(
+            id: jobID.lowercased, url: location,
+            images: images.map { ["id": $0.id.lowercased, "url": URLRedaction.redact($0.spec.url)] })
         return try HTTPResponse.json(accepted, status: HTTPStatus(code: 202), headers: ["Location": location])
     }
 
@@ -128,23 +133,28 @@ public struct WebAPI: Sendable {
     func getImage(_ request: HTTPRequest) async throws -> HTTPResponse {
         let id = try jobID(request)
         guard let imageID = request.pathParameters["imageId"].flatMap(UUID.init(uuidString:)),
-              let job = try await readStore({ try await store.job(id) }),
-              let image = job.images.first(where: { $0.id == imageID }) else {
+            let job = try await readStore({ try await store.job(id) }),
+            let image = job.images.first(where: { $0.id == imageID })
+        else {
             throw APIError.notFound("Image \(request.pathParameters["imageId"] ?? "")")
         }
         guard let output = image.output else {
             if let error = image.error {
-                throw APIError(status: 404, code: "image_failed", message: "This image failed: \(error.message)",
-                               details: [.init(field: "error.code", problem: error.code)])
+                throw APIError(
+                    status: 404, code: "image_failed", message: "This image failed: \(error.message)",
+                    details: [.init(field: "error.code", problem: error.code)])
             }
             throw APIError(status: 404, code: "not_ready", message: "This image is not resized yet; poll the job.")
         }
         guard let stored = try await readStore({ try await storage.get(key: output.storageKey) }) else {
             throw APIError.notFound("The stored bytes of image \(imageID.lowercased)")
         }
-        var headers: HTTPHeaders = ["Content-Type": stored.contentType, "ETag": stored.etag,
-                                    "Cache-Control": "public, max-age=31536000, immutable"]
-        if request.headers["If-None-Match"]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == stored.etag }) == true {
+        var headers: HTTPHeaders = [
+            "Content-Type": stored.contentType, "ETag": stored.etag,
+            "Cache-Control": "public, max-age=31536000, immutable",
+        ]
+        if request.headers["If-None-Match"]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == stored.etag }) == true
+        {
             return HTTPResponse(status: HTTPStatus(code: 304), headers: headers)
         }
         headers.set("Content-Length", String(stored.data.count))
@@ -155,22 +165,30 @@ public struct WebAPI: Sendable {
         var problems: [APIError.FieldProblem] = []
         var query = JobQuery()
         if let text = request.query["status"] {
-            if let status = JobStatus(rawValue: text) { query.status = status } else {
+            if let status = JobStatus(rawValue: text) {
+                query.status = status
+            } else {
                 problems.append(.init(field: "status", problem: "must be one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
             }
         }
         if let text = request.query["since"] {
-            if let date = Timestamps.parse(text) { query.since = date } else {
+            if let date = Timestamps.parse(text) {
+                query.since = date
+            } else {
                 problems.append(.init(field: "since", problem: "must be an ISO 8601 timestamp such as 2026-01-31T12:00:00Z"))
             }
         }
         if let text = request.query["limit"] {
-            if let limit = Int(text), (1...500).contains(limit) { query.limit = limit } else {
+            if let limit = Int(text), (1...500).contains(limit) {
+                query.limit = limit
+            } else {
                 problems.append(.init(field: "limit", problem: "must be an integer from 1 to 500"))
             }
         }
         if let text = request.query["cursor"] {
-            if let cursor = Self.decodeCursor(text) { query.before = cursor } else {
+            if let cursor = Self.decodeCursor(text) {
+                query.before = cursor
+            } else {
                 problems.append(.init(field: "cursor", problem: "is not a cursor this API gave out"))
             }
         }
@@ -182,7 +200,11 @@ public struct WebAPI: Sendable {
         if jobs.count == query.limit, let last = jobs.last {
             var items = request.query.items.filter { $0.name != "cursor" }
             items.append((name: "cursor", value: Self.encodeCursor(last)))
-            next = "/jobs?" + items.map { "\($0.name)=\($0.value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? $0.value)" }.joined(separator: "&")
+            next =
+                "/jobs?"
+                + items.map {
+                    "\($0.name)=\($0.value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? $0.value)"
+                }.joined(separator: "&")
         }
         struct Page: Encodable {
             var jobs: [JobView]
@@ -229,8 +251,10 @@ public struct WebAPI: Sendable {
 
     /// Runs `handler` once `request` carries `token` (when there is one),
     /// turning every error into its JSON answer and counting the request.
-    func instrumented(_ route: String, token: String?,
-                      _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse) -> Router.Handler {
+    func instrumented(
+        _ route: String, token: String?,
+        _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
+    ) -> Router.Handler {
         { request in
             let start = ContinuousClock.now
             let inFlightHelp = "HTTP requests being answered now (long-polls included)."
@@ -247,14 +271,16 @@ public struct WebAPI: Sendable {
                 response = json(api.body, status: api.status)
             } catch {
                 logger.error("request failed", metadata: ["route": "\(route)", "error": "\(error)", "request": "\(request.requestId)"])
-                let api = APIError(status: 500, code: "internal", message: "Something went wrong on our side; the request id is \(request.requestId).")
+                let api = APIError(
+                    status: 500, code: "internal", message: "Something went wrong on our side; the request id is \(request.requestId).")
                 response = json(api.body, status: 500)
             }
             let seconds = (ContinuousClock.now - start) / .seconds(1)
             let labels = "method=\"\(request.method.rawValue)\",route=\"\(route)\",status=\"\(response.status.code)\""
             metrics.increment("imageresize_http_requests_total", labels: labels, help: "HTTP requests answered.")
-            metrics.observe("imageresize_http_request_duration_seconds", labels: "route=\"\(route)\"", seconds: seconds,
-                            help: "Time to answer HTTP requests (long-polls included).")
+            metrics.observe(
+                "imageresize_http_request_duration_seconds", labels: "route=\"\(route)\"", seconds: seconds,
+                help: "Time to answer HTTP requests (long-polls included).")
             return response
         }
     }
@@ -313,7 +339,8 @@ public struct WebAPI: Sendable {
     static func decodeCursor(_ text: String) -> (createdAt: Date, id: UUID)? {
         let parts = text.split(separator: "_", omittingEmptySubsequences: false)
         guard parts.count == 2, let micros = Int64(parts[0]), cursorMicroseconds.contains(micros),
-              let id = UUID(uuidString: String(parts[1])) else { return nil }
+            let id = UUID(uuidString: String(parts[1]))
+        else { return nil }
         return (Date(timeIntervalSince1970: Double(micros) / 1_000_000), id)
     }
 }

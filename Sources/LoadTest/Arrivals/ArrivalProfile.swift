@@ -79,7 +79,10 @@ public enum ArrivalProfile: Sendable, Hashable {
         case .poisson: break
         case .steps(let steps):
             var at = 0.0
-            for step in steps { at += step.seconds; cuts.insert(at) }
+            for step in steps {
+                at += step.seconds
+                cuts.insert(at)
+            }
             cuts.insert(0)
         case .ramp(_, _, let seconds): cuts.formUnion([0, seconds])
         case .spike(_, _, let at, let seconds): cuts.formUnion([at, at + seconds])

@@ -172,9 +172,15 @@ private struct SpecParser {
     private mutating func unit() -> Double {
         guard position < characters.count else { return 1 }
         switch characters[position] {
-        case "s": position += 1; return 1
-        case "m": position += 1; return 60
-        case "h": position += 1; return 3600
+        case "s":
+            position += 1
+            return 1
+        case "m":
+            position += 1
+            return 60
+        case "h":
+            position += 1
+            return 3600
         default: return 1
         }
     }

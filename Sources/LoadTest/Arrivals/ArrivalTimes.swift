@@ -42,9 +42,9 @@ public struct ArrivalTimes: Sequence, IteratorProtocol, Sendable {
         self.random = SplitMix64(seed: seed)
         self.maximumRatePerSecond = profile.maximumRatePerMinute / 60
         switch (bounds.duration, profile.naturalDuration) {
-        case let (a?, b?): end = Swift.min(a, b)
-        case let (a?, nil): end = a
-        case let (nil, b?): end = b
+        case (let a?, let b?): end = Swift.min(a, b)
+        case (let a?, nil): end = a
+        case (nil, let b?): end = b
         case (nil, nil): end = nil
         }
     }

@@ -8,7 +8,9 @@ public enum HTMLReport {
         let held = Verdict.held(summary, percentile: percentile)
         var body: [String] = []
         body.append("<h1>\(xmlEscaped(title))</h1>")
-        body.append("<p class=\"meta\">Profile <code>\(xmlEscaped(run.profile))</code>, seed \(run.seed), started \(xmlEscaped(run.startedAt.formatted(.iso8601))), deadline \(xmlEscaped(Format.seconds(run.deadline))).</p>")
+        body.append(
+            "<p class=\"meta\">Profile <code>\(xmlEscaped(run.profile))</code>, seed \(run.seed), started \(xmlEscaped(run.startedAt.formatted(.iso8601))), deadline \(xmlEscaped(Format.seconds(run.deadline))).</p>"
+        )
         body.append("<p class=\"verdict \(held ? "held" : "broken")\">\(xmlEscaped(Verdict.paragraph(for: summary, percentile: percentile)))</p>")
         body.append("<pre class=\"summary\">\(xmlEscaped(SummaryTable.render(summary)))</pre>")
         body.append("<figure>\(ReportCharts.latency(run))</figure>")

@@ -25,8 +25,9 @@ public enum ReportCharts {
             let (color, kind): (String, String) =
                 job.status == .failed ? (failed, "failed") : latency > run.deadline ? (missed, "missed") : (met, "met")
             let what = job.status == .failed ? "failed (\(job.errorKind?.description ?? "error"))" : kind
-            chart.circle(x: job.submittedAt, y: latency, color: color, cssClass: "job \(kind)",
-                         tooltip: "job \(job.index): \(Format.seconds(latency)), \(what)")
+            chart.circle(
+                x: job.submittedAt, y: latency, color: color, cssClass: "job \(kind)",
+                tooltip: "job \(job.index): \(Format.seconds(latency)), \(what)")
         }
         chart.horizontalLine(y: run.deadline, color: deadlineColor, cssClass: "deadline", label: "deadline \(Format.seconds(run.deadline))")
         if finished.isEmpty { chart.note("no job finished") }
@@ -81,10 +82,12 @@ public enum ReportCharts {
             xAxis: timeAxis(run), yAxis: ChartAxis.nice(from: 0, to: Double(max(highest, 1))))
         for bucket in buckets {
             let end = bucket.start + bucketWidth
-            chart.bar(x0: bucket.start, x1: end, y1: Double(bucket.completed), color: palette[0], cssClass: "bar completed",
-                      tooltip: "\(bucket.start.compact)–\(end.compact) s: \(bucket.completed) completed")
-            chart.bar(x0: bucket.start, x1: end, y0: Double(bucket.completed), y1: Double(bucket.completed + bucket.failed),
-                      color: failed, cssClass: "bar failed", tooltip: "\(bucket.failed) failed")
+            chart.bar(
+                x0: bucket.start, x1: end, y1: Double(bucket.completed), color: palette[0], cssClass: "bar completed",
+                tooltip: "\(bucket.start.compact)–\(end.compact) s: \(bucket.completed) completed")
+            chart.bar(
+                x0: bucket.start, x1: end, y0: Double(bucket.completed), y1: Double(bucket.completed + bucket.failed),
+                color: failed, cssClass: "bar failed", tooltip: "\(bucket.failed) failed")
         }
         if buckets.isEmpty { chart.note("no job finished") }
         chart.addLegend("completed", color: palette[0], shape: .box)

@@ -15,8 +15,10 @@ public struct RunRecord: Sendable, Hashable, Codable {
     public var jobs: [LoadJobRecord]
     public var series: [TimeSeries]
 
-    public init(profile: String, seed: UInt64, deadline: Double, startedAt: Date, duration: Double,
-                jobs: [LoadJobRecord], series: [TimeSeries] = []) {
+    public init(
+        profile: String, seed: UInt64, deadline: Double, startedAt: Date, duration: Double,
+        jobs: [LoadJobRecord], series: [TimeSeries] = []
+    ) {
         self.profile = profile
         self.seed = seed
         self.deadline = deadline
@@ -29,8 +31,9 @@ public struct RunRecord: Sendable, Hashable, Codable {
 
     /// The record of a run made by `LoadRunner`.
     public init(configuration: LoadRunConfiguration, result: LoadRunResult, startedAt: Date, series: [TimeSeries] = []) {
-        self.init(profile: configuration.profile.spec, seed: configuration.seed, deadline: configuration.deadline,
-                  startedAt: startedAt, duration: result.duration, jobs: result.records, series: series)
+        self.init(
+            profile: configuration.profile.spec, seed: configuration.seed, deadline: configuration.deadline,
+            startedAt: startedAt, duration: result.duration, jobs: result.records, series: series)
     }
 
     public var startedAt: Date {

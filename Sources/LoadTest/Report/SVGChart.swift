@@ -41,14 +41,20 @@ public struct SVGChart: Sendable {
     /// A dot at (x, y); `tooltip` becomes an SVG `<title>` shown on hover.
     public mutating func circle(x: Double, y: Double, radius: Double = 3, color: String, cssClass: String, tooltip: String? = nil) {
         let tip = tooltip.map { "<title>\(xmlEscaped($0))</title>" } ?? ""
-        marks.append("<circle class=\"\(cssClass)\" cx=\"\(n(px(x)))\" cy=\"\(n(py(y)))\" r=\"\(n(radius))\" fill=\"\(color)\" fill-opacity=\"0.8\">\(tip)</circle>")
+        marks.append(
+            "<circle class=\"\(cssClass)\" cx=\"\(n(px(x)))\" cy=\"\(n(py(y)))\" r=\"\(n(radius))\" fill=\"\(color)\" fill-opacity=\"0.8\">\(tip)</circle>"
+        )
     }
 
     /// A line across the plot at height y, labelled at its right end.
     public mutating func horizontalLine(y: Double, color: String, cssClass: String, label: String) {
         let yy = n(py(y))
-        marks.append("<line class=\"\(cssClass)\" x1=\"\(n(left))\" y1=\"\(yy)\" x2=\"\(n(width - right))\" y2=\"\(yy)\" stroke=\"\(color)\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>")
-        marks.append("<text class=\"\(cssClass)-label\" x=\"\(n(width - right - 4))\" y=\"\(n(py(y) - 5))\" text-anchor=\"end\" fill=\"\(color)\">\(xmlEscaped(label))</text>")
+        marks.append(
+            "<line class=\"\(cssClass)\" x1=\"\(n(left))\" y1=\"\(yy)\" x2=\"\(n(width - right))\" y2=\"\(yy)\" stroke=\"\(color)\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>"
+        )
+        marks.append(
+            "<text class=\"\(cssClass)-label\" x=\"\(n(width - right - 4))\" y=\"\(n(py(y) - 5))\" text-anchor=\"end\" fill=\"\(color)\">\(xmlEscaped(label))</text>"
+        )
     }
 
     /// A polyline through the points; `step` holds each value until the next
@@ -62,20 +68,26 @@ public struct SVGChart: Sendable {
             d += " L\(n(px(point.t))),\(n(py(point.value)))"
             previous = point
         }
-        marks.append("<path class=\"\(cssClass)\" data-series=\"\(xmlEscaped(name))\" d=\"\(d)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>")
+        marks.append(
+            "<path class=\"\(cssClass)\" data-series=\"\(xmlEscaped(name))\" d=\"\(d)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>")
     }
 
     /// A bar from `y0` to `y1` over `x0...x1` (stack bars by passing the lower bar's top as `y0`).
     public mutating func bar(x0: Double, x1: Double, y0: Double = 0, y1: Double, color: String, cssClass: String, tooltip: String? = nil) {
         guard y1 > y0 else { return }
         let tip = tooltip.map { "<title>\(xmlEscaped($0))</title>" } ?? ""
-        let x = px(x0) + 1, w = max(px(x1) - px(x0) - 2, 1)
-        marks.append("<rect class=\"\(cssClass)\" x=\"\(n(x))\" y=\"\(n(py(y1)))\" width=\"\(n(w))\" height=\"\(n(py(y0) - py(y1)))\" fill=\"\(color)\">\(tip)</rect>")
+        let x = px(x0) + 1
+        let w = max(px(x1) - px(x0) - 2, 1)
+        marks.append(
+            "<rect class=\"\(cssClass)\" x=\"\(n(x))\" y=\"\(n(py(y1)))\" width=\"\(n(w))\" height=\"\(n(py(y0) - py(y1)))\" fill=\"\(color)\">\(tip)</rect>"
+        )
     }
 
     /// A note in the middle of the plot, for charts without data.
     public mutating func note(_ text: String) {
-        marks.append("<text class=\"note\" x=\"\(n((left + width - right) / 2))\" y=\"\(n((top + height - bottom) / 2))\" text-anchor=\"middle\" fill=\"#777\">\(xmlEscaped(text))</text>")
+        marks.append(
+            "<text class=\"note\" x=\"\(n((left + width - right) / 2))\" y=\"\(n((top + height - bottom) / 2))\" text-anchor=\"middle\" fill=\"#777\">\(xmlEscaped(text))</text>"
+        )
     }
 
     public mutating func addLegend(_ label: String, color: String, shape: LegendShape) {
@@ -86,10 +98,15 @@ public struct SVGChart: Sendable {
 
     public func render() -> String {
         var out: [String] = []
-        out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"\(xmlEscaped(id))\" class=\"chart\" viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" font-family=\"sans-serif\" font-size=\"12\">")
+        out.append(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"\(xmlEscaped(id))\" class=\"chart\" viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" font-family=\"sans-serif\" font-size=\"12\">"
+        )
         out.append("<text class=\"title\" x=\"\(n(left))\" y=\"22\" font-size=\"16\" font-weight=\"bold\">\(xmlEscaped(title))</text>")
-        let plotBottom = height - bottom, plotRight = width - right
-        out.append("<rect class=\"plot\" x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(plotRight - left))\" height=\"\(n(plotBottom - top))\" fill=\"#fafafa\" stroke=\"#999\"/>")
+        let plotBottom = height - bottom
+        let plotRight = width - right
+        out.append(
+            "<rect class=\"plot\" x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(plotRight - left))\" height=\"\(n(plotBottom - top))\" fill=\"#fafafa\" stroke=\"#999\"/>"
+        )
         for tick in yAxis.ticks {
             let y = n(py(tick))
             out.append("<line class=\"grid\" x1=\"\(n(left))\" y1=\"\(y)\" x2=\"\(n(plotRight))\" y2=\"\(y)\" stroke=\"#e4e4e4\"/>")
@@ -101,8 +118,12 @@ public struct SVGChart: Sendable {
             out.append("<line class=\"tick\" x1=\"\(x)\" y1=\"\(n(plotBottom))\" x2=\"\(x)\" y2=\"\(n(plotBottom + 5))\" stroke=\"#333\"/>")
             out.append("<text class=\"tick-label x\" x=\"\(x)\" y=\"\(n(plotBottom + 18))\" text-anchor=\"middle\">\(xAxis.label(tick))</text>")
         }
-        out.append("<text class=\"axis-label x\" x=\"\(n((left + plotRight) / 2))\" y=\"\(n(height - 8))\" text-anchor=\"middle\">\(xmlEscaped(xLabel))</text>")
-        out.append("<text class=\"axis-label y\" transform=\"translate(16 \(n((top + plotBottom) / 2))) rotate(-90)\" text-anchor=\"middle\">\(xmlEscaped(yLabel))</text>")
+        out.append(
+            "<text class=\"axis-label x\" x=\"\(n((left + plotRight) / 2))\" y=\"\(n(height - 8))\" text-anchor=\"middle\">\(xmlEscaped(xLabel))</text>"
+        )
+        out.append(
+            "<text class=\"axis-label y\" transform=\"translate(16 \(n((top + plotBottom) / 2))) rotate(-90)\" text-anchor=\"middle\">\(xmlEscaped(yLabel))</text>"
+        )
         out.append("<g class=\"marks\">")
         out.append(contentsOf: marks)
         out.append("</g>")
@@ -122,9 +143,12 @@ public struct SVGChart: Sendable {
             case .dot:
                 items.append("<circle cx=\"\(n(x + 6))\" cy=\"\(n(y - 4))\" r=\"4\" fill=\"\(item.color)\"/>")
             case .line:
-                items.append("<line x1=\"\(n(x))\" y1=\"\(n(y - 4))\" x2=\"\(n(x + 14))\" y2=\"\(n(y - 4))\" stroke=\"\(item.color)\" stroke-width=\"2\"/>")
+                items.append(
+                    "<line x1=\"\(n(x))\" y1=\"\(n(y - 4))\" x2=\"\(n(x + 14))\" y2=\"\(n(y - 4))\" stroke=\"\(item.color)\" stroke-width=\"2\"/>")
             case .dashedLine:
-                items.append("<line x1=\"\(n(x))\" y1=\"\(n(y - 4))\" x2=\"\(n(x + 14))\" y2=\"\(n(y - 4))\" stroke=\"\(item.color)\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/>")
+                items.append(
+                    "<line x1=\"\(n(x))\" y1=\"\(n(y - 4))\" x2=\"\(n(x + 14))\" y2=\"\(n(y - 4))\" stroke=\"\(item.color)\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/>"
+                )
             case .box:
                 items.append("<rect x=\"\(n(x))\" y=\"\(n(y - 10))\" width=\"12\" height=\"12\" fill=\"\(item.color)\"/>")
             }

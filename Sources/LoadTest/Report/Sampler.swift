@@ -27,8 +27,10 @@ public actor Sampler {
     private var loop: Task<Void, Never>?
 
     /// - Parameter origin: time zero, the same as the `LoadRunner.run(origin:)`.
-    public init(probes: [Probe], interval: Duration = .seconds(5), origin: ContinuousClock.Instant = .now,
-                logger: Logger = Logger(label: "loadtest.sampler")) {
+    public init(
+        probes: [Probe], interval: Duration = .seconds(5), origin: ContinuousClock.Instant = .now,
+        logger: Logger = Logger(label: "loadtest.sampler")
+    ) {
         self.probes = probes
         self.interval = interval
         self.origin = origin

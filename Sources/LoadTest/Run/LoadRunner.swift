@@ -47,11 +47,13 @@ public actor LoadRunner {
     ) async -> LoadRunResult {
         precondition(self.origin == nil, "a LoadRunner runs once; make a new one for the next run")
         self.origin = origin
-        logger.info("load run starting", metadata: [
-            "profile": "\(configuration.profile.spec)", "count": "\(configuration.bounds.count.map(String.init) ?? "-")",
-            "duration": "\(configuration.bounds.duration.map { Format.seconds($0) } ?? "-")",
-            "deadline": "\(Format.seconds(configuration.deadline))", "max_in_flight": "\(configuration.maxInFlight)",
-        ])
+        logger.info(
+            "load run starting",
+            metadata: [
+                "profile": "\(configuration.profile.spec)", "count": "\(configuration.bounds.count.map(String.init) ?? "-")",
+                "duration": "\(configuration.bounds.duration.map { Format.seconds($0) } ?? "-")",
+                "deadline": "\(Format.seconds(configuration.deadline))", "max_in_flight": "\(configuration.maxInFlight)",
+            ])
         let ticker: Task<Void, Never>? = progress.map { report in
             let interval = configuration.progressInterval
             return Task {
@@ -73,9 +75,10 @@ public actor LoadRunner {
                 let jobIndex = index
                 index += 1
                 guard inFlight < configuration.maxInFlight else {
-                    record(LoadJobRecord(
-                        index: jobIndex, scheduledAt: at, submittedAt: elapsed(), completedAt: nil, status: .skipped,
-                        errorKind: .inFlightCap, errorMessage: "\(inFlight) jobs in flight, the cap", images: images.map(\.input)))
+                    record(
+                        LoadJobRecord(
+                            index: jobIndex, scheduledAt: at, submittedAt: elapsed(), completedAt: nil, status: .skipped,
+                            errorKind: .inFlightCap, errorMessage: "\(inFlight) jobs in flight, the cap", images: images.map(\.input)))
                     skipped += 1
                     continue
                 }
@@ -93,9 +96,11 @@ public actor LoadRunner {
         progress?(final)
         let result = LoadRunResult(
             records: records.values.sorted { $0.index < $1.index }, duration: final.elapsed, peakInFlight: peakInFlight)
-        logger.info("load run finished", metadata: [
-            "sent": "\(sent)", "done": "\(done)", "skipped": "\(skipped)", "elapsed": "\(Format.seconds(final.elapsed))",
-        ])
+        logger.info(
+            "load run finished",
+            metadata: [
+                "sent": "\(sent)", "done": "\(done)", "skipped": "\(skipped)", "elapsed": "\(Format.seconds(final.elapsed))",
+            ])
         return result
     }
 
@@ -139,9 +144,11 @@ public actor LoadRunner {
             deadlineMisses += 1
         }
         if job.status == .failed {
-            logger.debug("job failed", metadata: [
-                "index": "\(job.index)", "kind": "\(job.errorKind?.description ?? "-")", "error": "\(job.errorMessage ?? "-")",
-            ])
+            logger.debug(
+                "job failed",
+                metadata: [
+                    "index": "\(job.index)", "kind": "\(job.errorKind?.description ?? "-")", "error": "\(job.errorMessage ?? "-")",
+                ])
         }
     }
 

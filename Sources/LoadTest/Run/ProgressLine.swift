@@ -28,9 +28,10 @@ public struct ProgressPrinter: Sendable {
     /// `rewritesInPlace` defaults to whether stdout is a terminal.
     public init(rewritesInPlace: Bool? = nil, write: (@Sendable (String) -> Void)? = nil) {
         self.rewritesInPlace = rewritesInPlace ?? (isatty(STDOUT_FILENO) != 0)
-        self.write = write ?? { text in
-            FileHandle.standardOutput.write(Data(text.utf8))
-        }
+        self.write =
+            write ?? { text in
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
     }
 
     public func print(_ snapshot: ProgressSnapshot) {

@@ -15,13 +15,18 @@ public enum Verdict {
             return "No job was submitted, so there is nothing to judge against the \(deadline) deadline."
         }
         var sentences: [String] = []
-        sentences.append("\(summary.completed) of \(summary.submitted) jobs completed in \(Format.seconds(summary.duration)), a throughput of \(Format.rate(summary.throughputPerMinute)) jobs per minute against \(Format.rate(summary.offeredPerMinute)) offered.")
+        sentences.append(
+            "\(summary.completed) of \(summary.submitted) jobs completed in \(Format.seconds(summary.duration)), a throughput of \(Format.rate(summary.throughputPerMinute)) jobs per minute against \(Format.rate(summary.offeredPerMinute)) offered."
+        )
         if summary.latency.p95 != nil {
-            sentences.append("Latency was \(Format.seconds(summary.latency.p95)) at p95 (\(comparison(summary.latency.p95, summary.deadline))) and \(Format.seconds(summary.latency.p99)) at p99 (\(comparison(summary.latency.p99, summary.deadline))), against a deadline of \(deadline).")
+            sentences.append(
+                "Latency was \(Format.seconds(summary.latency.p95)) at p95 (\(comparison(summary.latency.p95, summary.deadline))) and \(Format.seconds(summary.latency.p99)) at p99 (\(comparison(summary.latency.p99, summary.deadline))), against a deadline of \(deadline)."
+            )
         } else {
             sentences.append("No job completed, so there is no latency to compare with the \(deadline) deadline.")
         }
-        var missed = "\(Format.percent(summary.missedPercent)) of jobs missed the deadline (\(summary.lateCompletions) late, \(summary.failed) failed)"
+        var missed =
+            "\(Format.percent(summary.missedPercent)) of jobs missed the deadline (\(summary.lateCompletions) late, \(summary.failed) failed)"
         let errors = summary.sortedErrors.filter { $0.kind != ErrorKind.inFlightCap.description }
         if !errors.isEmpty {
             missed += "; errors: " + errors.map { "\($0.kind) \($0.count)" }.joined(separator: ", ")

@@ -20,9 +20,11 @@ public final class DiscoveryListener: Sendable {
     /// - Parameters:
     ///   - clock: the time stamped on each message (injectable for tests).
     ///   - onEvent: called after each message was ingested, e.g. to update a graph.
-    public init(transport: any MessageTransport, queue: String = DiscoveryMessage.queue,
-                expiry: TimeInterval = 600, logger: Logger = Logger(label: "msgflo.discovery"),
-                clock: @escaping @Sendable () -> Date = { Date() }, onEvent: EventHandler? = nil) {
+    public init(
+        transport: any MessageTransport, queue: String = DiscoveryMessage.queue,
+        expiry: TimeInterval = 600, logger: Logger = Logger(label: "msgflo.discovery"),
+        clock: @escaping @Sendable () -> Date = { Date() }, onEvent: EventHandler? = nil
+    ) {
         self.transport = transport
         self.queue = queue
         self.logger = logger
@@ -66,8 +68,12 @@ public final class DiscoveryListener: Sendable {
         }
         switch result {
         case .added(let entry):
-            logger.info("participant discovered", metadata: ["id": "\(entry.id)", "role": "\(entry.role)",
-                                                             "component": "\(entry.definition.component)"])
+            logger.info(
+                "participant discovered",
+                metadata: [
+                    "id": "\(entry.id)", "role": "\(entry.role)",
+                    "component": "\(entry.definition.component)",
+                ])
         case .updated(let entry, let changed):
             if changed {
                 logger.info("participant changed its definition", metadata: ["id": "\(entry.id)", "role": "\(entry.role)"])

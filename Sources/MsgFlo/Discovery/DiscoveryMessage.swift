@@ -105,12 +105,13 @@ public struct DiscoveryMessage: Sendable, Hashable {
                 let portPath = "\(key(name))[\(index)]"
                 guard let object = element.objectValue else { throw DiscoveryMessageError.notAnObject(path: portPath) }
                 let port = Fields(object: object, path: portPath)
-                return PortDefinition(id: try port.requiredString("id"), type: try port.optionalString("type") ?? "any",
-                                      queue: try port.requiredString("queue"),
-                                      description: try port.optionalString("description"),
-                                      schema: try port.optionalString("schema"),
-                                      hidden: try port.optionalBool("hidden"),
-                                      persistent: try port.optionalBool("persistent"))
+                return PortDefinition(
+                    id: try port.requiredString("id"), type: try port.optionalString("type") ?? "any",
+                    queue: try port.requiredString("queue"),
+                    description: try port.optionalString("description"),
+                    schema: try port.optionalString("schema"),
+                    hidden: try port.optionalBool("hidden"),
+                    persistent: try port.optionalBool("persistent"))
             }
         }
     }

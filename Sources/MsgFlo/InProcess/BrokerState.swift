@@ -166,8 +166,10 @@ struct BrokerState {
 
     // MARK: consumers
 
-    mutating func addConsumer(queue: String, prefetch: Int, connection: InProcessConnectionID,
-                              deliver: @escaping @Sendable (BrokerDelivery) -> Void, outbox: inout Outbox) throws -> InProcessConsumerID {
+    mutating func addConsumer(
+        queue: String, prefetch: Int, connection: InProcessConnectionID,
+        deliver: @escaping @Sendable (BrokerDelivery) -> Void, outbox: inout Outbox
+    ) throws -> InProcessConsumerID {
         guard queues[queue] != nil else { throw TransportError.inProcessNoSuchQueue(queue) }
         let id = InProcessConsumerID(rawValue: makeID())
         consumers[id] = Consumer(queue: queue, prefetch: prefetch, connection: connection, deliver: deliver)
@@ -232,12 +234,14 @@ struct BrokerState {
     /// Hands ready messages to consumers with free prefetch, round-robin.
     mutating func dispatch(queue name: String, outbox: inout Outbox) {
         while queues[name]?.ready.isEmpty == false, let consumerID = nextConsumer(for: name),
-              let message = queues[name]!.ready.popFirst() {
+            let message = queues[name]!.ready.popFirst()
+        {
             let tag = nextTag
             nextTag += 1
             consumers[consumerID]!.unsettled[tag] = message
-            let delivery = BrokerDelivery(consumer: consumerID, tag: tag, queue: name, routingKey: message.routingKey,
-                                          body: message.body, redelivered: message.redelivered, publishedAt: message.publishedAt)
+            let delivery = BrokerDelivery(
+                consumer: consumerID, tag: tag, queue: name, routingKey: message.routingKey,
+                body: message.body, redelivered: message.redelivered, publishedAt: message.publishedAt)
             outbox.append((consumers[consumerID]!.deliver, delivery))
         }
     }
@@ -245,7 +249,8 @@ struct BrokerState {
     /// The next consumer of the queue in round-robin order that may take one more message.
     private mutating func nextConsumer(for name: String) -> InProcessConsumerID? {
         guard let candidates = queues[name]?.consumers, let start = queues[name]?.nextConsumerIndex,
-              !candidates.isEmpty else { return nil }
+            !candidates.isEmpty
+        else { return nil }
         for offset in 0..<candidates.count {
             let index = (start + offset) % candidates.count
             if consumers[candidates[index]]?.hasCapacity == true {

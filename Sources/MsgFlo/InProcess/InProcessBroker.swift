@@ -117,8 +117,10 @@ public final class InProcessBroker: Sendable {
     }
 
     /// Starts a consumer with at most `prefetch` unsettled deliveries (0 = unlimited).
-    public func addConsumer(queue: String, prefetch: Int, connection: InProcessConnectionID,
-                            deliver: @escaping @Sendable (BrokerDelivery) -> Void) throws -> InProcessConsumerID {
+    public func addConsumer(
+        queue: String, prefetch: Int, connection: InProcessConnectionID,
+        deliver: @escaping @Sendable (BrokerDelivery) -> Void
+    ) throws -> InProcessConsumerID {
         try mutate { state, outbox in
             try state.addConsumer(queue: queue, prefetch: prefetch, connection: connection, deliver: deliver, outbox: &outbox)
         }

@@ -3,20 +3,24 @@
 extension TransportError {
     /// AMQP 404 on an exchange.
     static func inProcessNoSuchExchange(_ name: String) -> TransportError {
-        TransportError(.notFound, "no exchange '\(name)' on the in-process broker: declare it (outport or topology step) before publishing or binding",
-                       queue: name, replyCode: 404)
+        TransportError(
+            .notFound, "no exchange '\(name)' on the in-process broker: declare it (outport or topology step) before publishing or binding",
+            queue: name, replyCode: 404)
     }
 
     /// AMQP 404 on a queue.
     static func inProcessNoSuchQueue(_ name: String) -> TransportError {
-        TransportError(.notFound, "no queue '\(name)' on the in-process broker: declare it (inport or topology step) before consuming or binding",
-                       queue: name, replyCode: 404)
+        TransportError(
+            .notFound, "no queue '\(name)' on the in-process broker: declare it (inport or topology step) before consuming or binding",
+            queue: name, replyCode: 404)
     }
 
     /// AMQP 406: redeclared with different properties.
     static func inProcessPreconditionFailed(_ detail: String, name: String) -> TransportError {
-        TransportError(.preconditionFailed, "in-process broker PRECONDITION_FAILED: \(detail); declare with the same properties as the existing one or delete it first",
-                       queue: name, replyCode: 406)
+        TransportError(
+            .preconditionFailed,
+            "in-process broker PRECONDITION_FAILED: \(detail); declare with the same properties as the existing one or delete it first",
+            queue: name, replyCode: 406)
     }
 
     /// AMQP 403: the default exchange cannot be declared or bound.

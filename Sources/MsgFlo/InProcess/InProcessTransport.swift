@@ -44,7 +44,10 @@ public final class InProcessTransport: MessageTransport, BrokerAdmin {
 
     public func disconnect() async {
         let (connection, consumers) = state.withLock { state in
-            defer { state.connection = nil; state.consumers = [:] }
+            defer {
+                state.connection = nil
+                state.consumers = [:]
+            }
             return (state.connection, state.consumers)
         }
         // Close first, so settlements of handlers interrupted below are ignored
@@ -64,8 +67,11 @@ public final class InProcessTransport: MessageTransport, BrokerAdmin {
     public func declareInport(queue: String, options: PortOptions) async throws {
         _ = try requireConnection()
         let durable = options.persistent
-        try broker.declareQueue(queue, options: InProcessQueueOptions(durable: durable, autoDelete: !durable,
-                                                                      deadLetterExchange: "dead-\(queue)"))
+        try broker.declareQueue(
+            queue,
+            options: InProcessQueueOptions(
+                durable: durable, autoDelete: !durable,
+                deadLetterExchange: "dead-\(queue)"))
         try broker.declareExchange(queue, type: .fanout, durable: durable, autoDelete: !durable)
         try broker.bindQueue(queue, to: queue)
     }
@@ -97,8 +103,10 @@ public final class InProcessTransport: MessageTransport, BrokerAdmin {
 
     /// Runs up to `prefetch` handlers concurrently; each delivery is settled
     /// with what its handler returned.
-    public func consume(queue: String, prefetch: Int,
-                        handler: @escaping @Sendable (IncomingMessage) async -> Settlement) async throws -> any ConsumerHandle {
+    public func consume(
+        queue: String, prefetch: Int,
+        handler: @escaping @Sendable (IncomingMessage) async -> Settlement
+    ) async throws -> any ConsumerHandle {
         let connection = try requireConnection()
         let (stream, continuation) = AsyncStream.makeStream(of: BrokerDelivery.self)
         let broker = self.broker
@@ -110,8 +118,9 @@ public final class InProcessTransport: MessageTransport, BrokerAdmin {
             await withDiscardingTaskGroup { group in
                 for await delivery in stream {
                     group.addTask {
-                        let message = IncomingMessage(queue: delivery.queue, body: delivery.body, redelivered: delivery.redelivered,
-                                                      timestamp: delivery.publishedAt)
+                        let message = IncomingMessage(
+                            queue: delivery.queue, body: delivery.body, redelivered: delivery.redelivered,
+                            timestamp: delivery.publishedAt)
                         let settlement = await handler(message)
                         broker.settle(delivery, settlement)
                     }
@@ -133,8 +142,10 @@ public final class InProcessTransport: MessageTransport, BrokerAdmin {
     /// A queue of its own (non-durable, auto-delete: gone with its consumer,
     /// or with the connection) bound to `exchange`. `backlog` is not enforced
     /// in-process: handlers run as deliveries arrive.
-    public func tap(exchange: String, backlog: Int,
-                    handler: @escaping @Sendable (IncomingMessage) -> Void) async throws -> any ConsumerHandle {
+    public func tap(
+        exchange: String, backlog: Int,
+        handler: @escaping @Sendable (IncomingMessage) -> Void
+    ) async throws -> any ConsumerHandle {
         _ = try requireConnection()
         guard broker.exchangeExists(exchange) else { throw TransportError.inProcessNoSuchExchange(exchange) }
         let queue = "amq.gen-" + UUID().uuidString.lowercased()

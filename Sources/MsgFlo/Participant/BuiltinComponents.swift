@@ -7,17 +7,26 @@ public enum BuiltinComponents {
     public static func make(_ name: String, role: String, id: String? = nil) -> (ParticipantDefinition, Participant.RawHandler)? {
         switch name.split(separator: "/").last.map(String.init) ?? name {
         case "Repeat":
-            return (.conventional(role: role, component: "Repeat", id: id, label: "Repeats its input", icon: "repeat",
-                                  inports: ["in"], outports: ["out"]),
-                    { _, message, output in try await output.send("out", data: message.body) })
+            return (
+                .conventional(
+                    role: role, component: "Repeat", id: id, label: "Repeats its input", icon: "repeat",
+                    inports: ["in"], outports: ["out"]),
+                { _, message, output in try await output.send("out", data: message.body) }
+            )
         case "DevNull":
-            return (.conventional(role: role, component: "DevNull", id: id, label: "Drops its input", icon: "trash",
-                                  inports: ["in"], outports: []),
-                    { _, _, _ in })
+            return (
+                .conventional(
+                    role: role, component: "DevNull", id: id, label: "Drops its input", icon: "trash",
+                    inports: ["in"], outports: []),
+                { _, _, _ in }
+            )
         case "Fail":
-            return (.conventional(role: role, component: "Fail", id: id, label: "Fails every message", icon: "bomb",
-                                  inports: ["in"], outports: ["error"]),
-                    { _, _, _ in throw BuiltinFailure() })
+            return (
+                .conventional(
+                    role: role, component: "Fail", id: id, label: "Fails every message", icon: "bomb",
+                    inports: ["in"], outports: ["error"]),
+                { _, _, _ in throw BuiltinFailure() }
+            )
         default:
             return nil
         }

@@ -29,7 +29,10 @@ final class InFlightCounter: Sendable {
     func waitUntilIdle(timeout: TimeInterval) async -> Bool {
         if count == 0 { return true }
         return await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await self.idle(); return true }
+            group.addTask {
+                await self.idle()
+                return true
+            }
             group.addTask {
                 try? await Task.sleep(nanoseconds: UInt64(max(0, timeout) * 1_000_000_000))
                 return false

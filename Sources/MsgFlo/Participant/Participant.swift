@@ -47,9 +47,11 @@ public final class Participant: Sendable {
     /// A participant that handles bytes. Pass the closure with its `rawHandler:`
     /// label; a trailing closure picks the JSON initializer.
     @_disfavoredOverload
-    public init(definition: ParticipantDefinition, transport: any MessageTransport,
-                configuration: ParticipantConfiguration = ParticipantConfiguration(),
-                logger: Logger = Logger(label: "msgflo.participant"), rawHandler: @escaping RawHandler) {
+    public init(
+        definition: ParticipantDefinition, transport: any MessageTransport,
+        configuration: ParticipantConfiguration = ParticipantConfiguration(),
+        logger: Logger = Logger(label: "msgflo.participant"), rawHandler: @escaping RawHandler
+    ) {
         self.definition = definition
         self.transport = transport
         self.configuration = configuration
@@ -62,9 +64,11 @@ public final class Participant: Sendable {
     }
 
     /// A participant that handles JSON messages (the common case).
-    public convenience init(definition: ParticipantDefinition, transport: any MessageTransport,
-                            configuration: ParticipantConfiguration = ParticipantConfiguration(),
-                            logger: Logger = Logger(label: "msgflo.participant"), handler: @escaping Handler) {
+    public convenience init(
+        definition: ParticipantDefinition, transport: any MessageTransport,
+        configuration: ParticipantConfiguration = ParticipantConfiguration(),
+        logger: Logger = Logger(label: "msgflo.participant"), handler: @escaping Handler
+    ) {
         self.init(definition: definition, transport: transport, configuration: configuration, logger: logger) { inport, message, output in
             try await handler(inport, message.json, output)
         }
@@ -99,9 +103,10 @@ public final class Participant: Sendable {
             var handles: [any ConsumerHandle] = []
             for port in definition.inports {
                 let inport = port.id
-                handles.append(try await transport.consume(queue: port.queue, prefetch: prefetch) { [self] message in
-                    await self.process(message, inport: inport)
-                })
+                handles.append(
+                    try await transport.consume(queue: port.queue, prefetch: prefetch) { [self] message in
+                        await self.process(message, inport: inport)
+                    })
             }
             let discovery = Task { [self] in
                 let interval = UInt64(configuration.discoveryInterval * 1_000_000_000)
@@ -115,12 +120,14 @@ public final class Participant: Sendable {
                 state.discovery = discovery
                 state.started = true
             }
-            logger.info("participant started", metadata: [
-                "role": "\(definition.role)", "component": "\(definition.component)",
-                "inports": "\(definition.inports.map(\.queue).joined(separator: ","))",
-                "outports": "\(definition.outports.map(\.queue).joined(separator: ","))",
-                "prefetch": "\(prefetch)",
-            ])
+            logger.info(
+                "participant started",
+                metadata: [
+                    "role": "\(definition.role)", "component": "\(definition.component)",
+                    "inports": "\(definition.inports.map(\.queue).joined(separator: ","))",
+                    "outports": "\(definition.outports.map(\.queue).joined(separator: ","))",
+                    "prefetch": "\(prefetch)",
+                ])
         } catch {
             if error is CancellationError {
                 logger.info("participant stopped before it started")
@@ -136,7 +143,12 @@ public final class Participant: Sendable {
     /// disconnects; messages still unsettled then are redelivered by the broker.
     public func stop() async {
         let (consumers, discovery, latch) = runState.withLock { state in
-            defer { state.consumers = []; state.discovery = nil; state.started = false; state.stopping = true }
+            defer {
+                state.consumers = []
+                state.discovery = nil
+                state.started = false
+                state.stopping = true
+            }
             return (state.consumers, state.discovery, state.stopLatch)
         }
         latch.fire()
@@ -148,8 +160,9 @@ public final class Participant: Sendable {
         }
         let drained = await inFlight.waitUntilIdle(timeout: configuration.drainGrace)
         if !drained {
-            logger.warning("participant drain grace expired; unsettled messages will be redelivered",
-                           metadata: ["inFlight": "\(inFlight.count)"])
+            logger.warning(
+                "participant drain grace expired; unsettled messages will be redelivered",
+                metadata: ["inFlight": "\(inFlight.count)"])
         }
         await transport.disconnect()
         logger.info("participant stopped")
@@ -166,8 +179,11 @@ public final class Participant: Sendable {
         do {
             try await transport.declareQueue(DiscoveryMessage.queue, options: PortOptions())
         } catch {
-            logger.warning("could not declare the discovery queue; announcing anyway", metadata: [
-                "queue": "\(DiscoveryMessage.queue)", "error": "\(error)"])
+            logger.warning(
+                "could not declare the discovery queue; announcing anyway",
+                metadata: [
+                    "queue": "\(DiscoveryMessage.queue)", "error": "\(error)",
+                ])
         }
     }
 
@@ -211,19 +227,24 @@ public final class Participant: Sendable {
             return .requeue
         case .transient(let suggestedDelay):
             let entry = retries.recordFailure(key)
-            let decision = configuration.retryBudget.decide(failures: entry.failures, elapsed: .now - entry.firstFailure,
-                                                            suggestedDelay: suggestedDelay, unit: Double.random(in: 0...1))
+            let decision = configuration.retryBudget.decide(
+                failures: entry.failures, elapsed: .now - entry.firstFailure,
+                suggestedDelay: suggestedDelay, unit: Double.random(in: 0...1))
             switch decision {
             case .retry(let delay):
-                logger.warning("handler failed transiently; message requeued", metadata: [
-                    "inport": "\(inport)", "error": "\(failure)", "retry": "\(entry.failures)", "retry_in": "\(delay)"])
+                logger.warning(
+                    "handler failed transiently; message requeued",
+                    metadata: [
+                        "inport": "\(inport)", "error": "\(failure)", "retry": "\(entry.failures)", "retry_in": "\(delay)",
+                    ])
                 await latch.sleep(for: delay)
                 return .requeue
             case .giveUp(let failures, let elapsed):
                 retries.forget(key)
                 let seconds = Int(elapsed / .seconds(1))
-                return await reject(message, inport: inport, code: "retries_exhausted",
-                                    error: "failed transiently \(failures) times in \(seconds) s, retry budget spent: \(failure)")
+                return await reject(
+                    message, inport: inport, code: "retries_exhausted",
+                    error: "failed transiently \(failures) times in \(seconds) s, retry budget spent: \(failure)")
             }
         case .permanent:
             retries.forget(key)
@@ -233,8 +254,11 @@ public final class Participant: Sendable {
 
     /// Sends `{"error", "code", "input"}` on the error port (when there is one) and rejects the message.
     private func reject(_ message: IncomingMessage, inport: String, code: String?, error: String) async -> Settlement {
-        logger.warning("handler failed; message rejected", metadata: [
-            "inport": "\(inport)", "error": "\(error)", "code": "\(code ?? "-")"])
+        logger.warning(
+            "handler failed; message rejected",
+            metadata: [
+                "inport": "\(inport)", "error": "\(error)", "code": "\(code ?? "-")",
+            ])
         if let errorPort = definition.outport("error") {
             var payload: [String: JSONValue] = ["error": .string(error), "input": message.json]
             if let code { payload["code"] = .string(code) }

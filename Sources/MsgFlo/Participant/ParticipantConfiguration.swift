@@ -13,8 +13,10 @@ public struct ParticipantConfiguration: Sendable, Hashable {
     /// How often and how long a message that fails transiently is requeued.
     public var retryBudget: RetryBudget
 
-    public init(prefetch: Int? = nil, discoveryPeriod: TimeInterval = 60, drainGrace: TimeInterval = 20,
-                retryBudget: RetryBudget = RetryBudget()) {
+    public init(
+        prefetch: Int? = nil, discoveryPeriod: TimeInterval = 60, drainGrace: TimeInterval = 20,
+        retryBudget: RetryBudget = RetryBudget()
+    ) {
         self.prefetch = prefetch
         self.discoveryPeriod = discoveryPeriod
         self.drainGrace = drainGrace
@@ -51,7 +53,8 @@ public struct ParticipantConfiguration: Sendable, Hashable {
 
     private static func seconds(_ raw: String, name: String, allowZero: Bool) throws(ParticipantError) -> TimeInterval {
         guard let value = TimeInterval(raw.trimmingCharacters(in: .whitespaces)), value.isFinite,
-              allowZero ? value >= 0 : value > 0 else {
+            allowZero ? value >= 0 : value > 0
+        else {
             throw ParticipantError.invalidEnvironment(name: name, value: raw, expected: allowZero ? "seconds ≥ 0" : "seconds > 0")
         }
         return value

@@ -13,13 +13,15 @@ extension ParticipantDefinition {
     ) -> ParticipantDefinition {
         func ports(_ ids: [String]) -> [PortDefinition] {
             ids.map { port in
-                PortDefinition(id: port, type: type, queue: conventionalQueue(role: role, port: port),
-                               hidden: hidden.contains(port) ? true : nil, persistent: persistent)
+                PortDefinition(
+                    id: port, type: type, queue: conventionalQueue(role: role, port: port),
+                    hidden: hidden.contains(port) ? true : nil, persistent: persistent)
             }
         }
-        return ParticipantDefinition(id: id ?? defaultID(role: role), role: role, component: component,
-                                     label: label, icon: icon, description: description,
-                                     inports: ports(inports), outports: ports(outports))
+        return ParticipantDefinition(
+            id: id ?? defaultID(role: role), role: role, component: component,
+            label: label, icon: icon, description: description,
+            inports: ports(inports), outports: ports(outports))
     }
 
     /// The inport with this id, if any.

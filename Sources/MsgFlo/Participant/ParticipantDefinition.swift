@@ -15,8 +15,10 @@ public struct PortDefinition: Codable, Sendable, Hashable {
     /// `false` declares a non-durable, auto-delete queue or exchange.
     public var persistent: Bool?
 
-    public init(id: String, type: String = "any", queue: String, description: String? = nil,
-                schema: String? = nil, hidden: Bool? = nil, persistent: Bool? = nil) {
+    public init(
+        id: String, type: String = "any", queue: String, description: String? = nil,
+        schema: String? = nil, hidden: Bool? = nil, persistent: Bool? = nil
+    ) {
         self.id = id
         self.type = type
         self.queue = queue
@@ -42,8 +44,10 @@ public struct ParticipantDefinition: Codable, Sendable, Hashable {
     public var inports: [PortDefinition]
     public var outports: [PortDefinition]
 
-    public init(id: String, role: String, component: String, label: String? = nil, icon: String? = nil,
-                description: String? = nil, inports: [PortDefinition], outports: [PortDefinition]) {
+    public init(
+        id: String, role: String, component: String, label: String? = nil, icon: String? = nil,
+        description: String? = nil, inports: [PortDefinition], outports: [PortDefinition]
+    ) {
         self.id = id
         self.role = role
         self.component = component

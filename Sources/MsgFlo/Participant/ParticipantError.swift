@@ -10,7 +10,8 @@ public enum ParticipantError: Error, CustomStringConvertible, Hashable, Sendable
     public var description: String {
         switch self {
         case .unknownOutport(let port, let available):
-            return "no outport '\(port)' on this participant (outports: \(available.joined(separator: ", "))): add it to the ParticipantDefinition or fix the port name"
+            return
+                "no outport '\(port)' on this participant (outports: \(available.joined(separator: ", "))): add it to the ParticipantDefinition or fix the port name"
         case .outputClosed(let port):
             return "send on '\(port)' after the message was settled: await every send inside the handler"
         case .invalidEnvironment(let name, let value, let expected):

@@ -38,8 +38,10 @@ public struct BrokerURL: Sendable, Hashable, CustomStringConvertible {
     /// Query parameters, e.g. `heartbeat=10`.
     public var query: [String: String]
 
-    public init(scheme: Scheme, user: String? = nil, password: String? = nil, host: String,
-                port: Int? = nil, vhost: String = "/", query: [String: String] = [:]) {
+    public init(
+        scheme: Scheme, user: String? = nil, password: String? = nil, host: String,
+        port: Int? = nil, vhost: String = "/", query: [String: String] = [:]
+    ) {
         self.scheme = scheme
         self.user = user
         self.password = password
@@ -69,7 +71,7 @@ public struct BrokerURL: Sendable, Hashable, CustomStringConvertible {
             throw fail("it is not a valid URL (check for spaces, a non-numeric port, or unescaped characters)")
         }
         var host = components.host ?? ""
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }  // IPv6 literal
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) } // IPv6 literal
         guard !host.isEmpty else {
             throw fail(scheme == .direct ? "it names no broker; write direct://name" : "it has no host")
         }
@@ -98,9 +100,10 @@ public struct BrokerURL: Sendable, Hashable, CustomStringConvertible {
             throw fail("heartbeat '\(heartbeat)' is not a whole number of seconds")
         }
 
-        self.init(scheme: scheme, user: components.user.flatMap { $0.isEmpty ? nil : $0 },
-                  password: components.password, host: host, port: components.port,
-                  vhost: vhost, query: query)
+        self.init(
+            scheme: scheme, user: components.user.flatMap { $0.isEmpty ? nil : $0 },
+            password: components.password, host: host, port: components.port,
+            vhost: vhost, query: query)
     }
 
     /// Whether a `%` lacks two hex digits after it (Foundation would silently re-escape it).
@@ -121,8 +124,10 @@ public struct BrokerURL: Sendable, Hashable, CustomStringConvertible {
         if scheme == .direct { return "direct://\(host)" }
         let userPart = user.map { "\($0)@" } ?? ""
         let hostPart = host.contains(":") ? "[\(host)]" : host
-        let vhostPart = vhost.addingPercentEncoding(withAllowedCharacters: .alphanumerics
-            .union(CharacterSet(charactersIn: "-._~"))) ?? vhost
+        let vhostPart =
+            vhost.addingPercentEncoding(
+                withAllowedCharacters: .alphanumerics
+                    .union(CharacterSet(charactersIn: "-._~"))) ?? vhost
         return "\(scheme.rawValue)://\(userPart)\(hostPart):\(port)/\(vhostPart)"
     }
 
@@ -170,8 +175,9 @@ public struct BrokerURLError: Error, Hashable, CustomStringConvertible {
     /// Hides the password of `scheme://user:password@host` even when the rest does not parse.
     static func redactingPassword(in url: String) -> String {
         guard let schemeEnd = url.range(of: "://"),
-              let at = url[schemeEnd.upperBound...].lastIndex(of: "@"),
-              let colon = url[schemeEnd.upperBound..<at].firstIndex(of: ":") else { return url }
+            let at = url[schemeEnd.upperBound...].lastIndex(of: "@"),
+            let colon = url[schemeEnd.upperBound..<at].firstIndex(of: ":")
+        else { return url }
         return url.replacingCharacters(in: url.index(after: colon)..<at, with: "***")
     }
 }

@@ -83,8 +83,10 @@ public protocol MessageTransport: AnyObject, Sendable {
 
     /// Consumes a queue with at most `prefetch` unsettled messages. The handler's
     /// return value settles the delivery. After a reconnect consuming resumes by itself.
-    func consume(queue: String, prefetch: Int,
-                 handler: @escaping @Sendable (IncomingMessage) async -> Settlement) async throws -> any ConsumerHandle
+    func consume(
+        queue: String, prefetch: Int,
+        handler: @escaping @Sendable (IncomingMessage) async -> Settlement
+    ) async throws -> any ConsumerHandle
 
     /// Watches `exchange`: the handler gets a copy of every message published
     /// to it from now on, while the queues bound to it get theirs as before
@@ -101,8 +103,10 @@ public protocol MessageTransport: AnyObject, Sendable {
     /// must return at once (hand the message on, e.g. into a stream): a hot
     /// edge brings thousands a second, and a task each would cost more than
     /// the watching itself.
-    func tap(exchange: String, backlog: Int,
-             handler: @escaping @Sendable (IncomingMessage) -> Void) async throws -> any ConsumerHandle
+    func tap(
+        exchange: String, backlog: Int,
+        handler: @escaping @Sendable (IncomingMessage) -> Void
+    ) async throws -> any ConsumerHandle
 }
 
 extension MessageTransport {

@@ -78,10 +78,10 @@ public struct TransportError: Error, Hashable, Sendable, CustomStringConvertible
         public var isTransient: Bool {
             switch base {
             case .connectionFailed, .notConnected, .closed, .publishTimeout, .publishRejected,
-                 .resourceLocked, .brokerUnavailable:
+                .resourceLocked, .brokerUnavailable:
                 true
             case .authenticationFailed, .unroutable, .messageTooLarge, .accessRefused, .preconditionFailed,
-                 .notFound, .protocolError, .invalidName, .unsupportedURL:
+                .notFound, .protocolError, .invalidName, .unsupportedURL:
                 false
             }
         }

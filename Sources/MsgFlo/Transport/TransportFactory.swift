@@ -16,7 +16,7 @@ public enum Transports {
     public typealias Maker = @Sendable (BrokerURL, TransportOptions) throws -> any BrokerTransport
 
     private static let makers = LockedState<[BrokerURL.Scheme: Maker]>([
-        .direct: { url, options in try InProcessTransport(url: "direct://\(url.host)", options: options) },
+        .direct: { url, options in try InProcessTransport(url: "direct://\(url.host)", options: options) }
     ])
 
     /// Makes `maker` the transport for `schemes` (a later registration wins).
@@ -37,8 +37,10 @@ public enum Transports {
     public static func make(url: BrokerURL, options: TransportOptions = TransportOptions()) throws -> any BrokerTransport {
         guard let maker = makers.withLock({ $0[url.scheme] }) else {
             let schemes = registeredSchemes.map { $0.rawValue + "://" }.joined(separator: ", ")
-            throw TransportError(.unsupportedURL, "\(url): this program speaks \(schemes); for another scheme link its transport module and call its register() (AMQPTransport.register(), MQTTTransport.register())",
-                                 url: url.description)
+            throw TransportError(
+                .unsupportedURL,
+                "\(url): this program speaks \(schemes); for another scheme link its transport module and call its register() (AMQPTransport.register(), MQTTTransport.register())",
+                url: url.description)
         }
         return try maker(url, options)
     }
@@ -46,8 +48,10 @@ public enum Transports {
     /// Resolves `--broker`, `MSGFLO_BROKER`, `CLOUDAMQP_URL`, then
     /// `amqp://localhost`; without `options`, they come from the same
     /// environment (`MSGFLO_PREFETCH`).
-    public static func make(flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
-                            options: TransportOptions? = nil) throws -> any BrokerTransport {
+    public static func make(
+        flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+        options: TransportOptions? = nil
+    ) throws -> any BrokerTransport {
         let url = try BrokerURL.resolve(flag: flag, environment: environment)
         return try make(url: url, options: options ?? TransportOptions(environment: environment))
     }

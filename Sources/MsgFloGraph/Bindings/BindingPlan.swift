@@ -1,4 +1,5 @@
 import MsgFlo
+
 /// What `msgflo setup` binds on the broker for a graph, as a pure function.
 ///
 /// Follows msgflo's `graphBindings`: every participant-to-participant edge is a
@@ -36,9 +37,11 @@ public enum BindingPlan {
                 let queue = try queues.queue(role: src.process, port: src.port, direction: .outport)
                 hubs[tgt.process, default: Hub()].sources.append(queue)
             } else if !srcComponent.isEmpty && !tgtComponent.isEmpty {
-                direct.append(Binding(kind: .pubsub,
-                                      source: try queues.queue(role: src.process, port: src.port, direction: .outport),
-                                      target: try queues.queue(role: tgt.process, port: tgt.port, direction: .inport)))
+                direct.append(
+                    Binding(
+                        kind: .pubsub,
+                        source: try queues.queue(role: src.process, port: src.port, direction: .outport),
+                        target: try queues.queue(role: tgt.process, port: tgt.port, direction: .inport)))
             }
         }
 

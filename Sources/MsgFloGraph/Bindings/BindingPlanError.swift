@@ -1,4 +1,5 @@
 import MsgFlo
+
 /// Why a graph cannot be turned into broker bindings.
 public enum BindingPlanError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A connection names a process the graph does not declare (possible in JSON graphs).
@@ -22,7 +23,8 @@ public enum BindingPlanError: Error, Sendable, Hashable, CustomStringConvertible
         case .roundRobinWithoutTarget(let node):
             return "round-robin node '\(node)' has no OUT connection; add '\(node) OUT -> IN worker'"
         case .roundRobinWithSeveralTargets(let node, let targets):
-            return "round-robin node '\(node)' sends OUT to several queues (\(targets.joined(separator: ", "))); use one round-robin node per worker role"
+            return
+                "round-robin node '\(node)' sends OUT to several queues (\(targets.joined(separator: ", "))); use one round-robin node per worker role"
         case .routingNodesChained(let from, let to):
             return "routing nodes '\(from)' and '\(to)' are connected directly; connect each to participants instead"
         }

@@ -1,4 +1,5 @@
 import MsgFlo
+
 /// Which side of a participant a port is on: inports are queues, outports exchanges.
 public enum PortDirection: String, Sendable, Hashable {
     case inport, outport

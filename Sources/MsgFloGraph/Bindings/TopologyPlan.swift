@@ -1,4 +1,5 @@
 import MsgFlo
+
 /// Turns bindings into AMQP 0-9-1 operations, exactly as msgflo-nodejs shapes the
 /// broker, so our setup and their participants can share one broker.
 public enum TopologyPlan {
@@ -51,8 +52,10 @@ public enum TopologyPlan {
             return [.unbindQueue(queue: binding.target, exchange: binding.source, routingKey: "")]
         case .roundrobin:
             let exchange = roundRobinExchange(for: binding.source)
-            return [.unbindQueue(queue: binding.target, exchange: exchange, routingKey: ""),
-                    .unbindExchange(destination: exchange, source: binding.source, routingKey: "")]
+            return [
+                .unbindQueue(queue: binding.target, exchange: exchange, routingKey: ""),
+                .unbindExchange(destination: exchange, source: binding.source, routingKey: ""),
+            ]
         case .deadletter:
             return [.unbindQueue(queue: binding.target, exchange: deadLetterExchange(for: binding.source), routingKey: "")]
         }
@@ -65,9 +68,11 @@ public enum TopologyPlan {
 
     /// What a msgflo-nodejs participant declares for an inport.
     public static func inport(_ queue: String) -> [TopologyStep] {
-        [.declareQueue(name: queue, deadLetterExchange: deadLetterExchange(for: queue)),
-         .declareExchange(name: queue, type: .fanout),
-         .bindQueue(queue: queue, exchange: queue, routingKey: "")]
+        [
+            .declareQueue(name: queue, deadLetterExchange: deadLetterExchange(for: queue)),
+            .declareExchange(name: queue, type: .fanout),
+            .bindQueue(queue: queue, exchange: queue, routingKey: ""),
+        ]
     }
 
     /// What a msgflo-nodejs participant declares for an outport.

@@ -1,4 +1,5 @@
 import MsgFlo
+
 /// Replaces `#MARKER`s in a command line, the way msgflo's library does, but
 /// matching the longest known marker at each `#` (so `#COMPONENTNAME` is never
 /// read as `#COMPONENT` + `NAME`) and expanding variables inside variables.

@@ -57,7 +57,9 @@ public struct ComponentLibrary: Sendable, Hashable {
                     }
                     var filename: String?
                     if let file = value["filename"] {
-                        guard case .string(let text) = file else { throw .invalidFormat(path: source, cause: "components.\(name).filename must be a string") }
+                        guard case .string(let text) = file else {
+                            throw .invalidFormat(path: source, cause: "components.\(name).filename must be a string")
+                        }
                         filename = text
                     }
                     components[name] = Entry(command: command, filename: filename)

@@ -1,4 +1,5 @@
 import MsgFlo
+
 /// Why a component library could not be read or could not produce a command.
 public enum ComponentLibraryError: Error, Sendable, Hashable, CustomStringConvertible {
     case unreadable(path: String, reason: String)

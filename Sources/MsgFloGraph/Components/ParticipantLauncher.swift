@@ -44,10 +44,12 @@ public final class ParticipantLauncher: Sendable {
     /// - Parameter onUnexpectedExit: called when a child ends by itself (not
     ///   through `stop(role:)` or `stopAll`), with its role and exit status
     ///   (the signal number when a signal killed it); the runtime reports it.
-    public init(brokerURL: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-                logger: Logger = Logger(label: "msgflo.launcher"),
-                output: FileHandle = .standardOutput,
-                onUnexpectedExit: (@Sendable (_ role: String, _ status: Int32) -> Void)? = nil) {
+    public init(
+        brokerURL: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        logger: Logger = Logger(label: "msgflo.launcher"),
+        output: FileHandle = .standardOutput,
+        onUnexpectedExit: (@Sendable (_ role: String, _ status: Int32) -> Void)? = nil
+    ) {
         var environment = environment
         environment["MSGFLO_BROKER"] = brokerURL
         self.environment = environment
@@ -94,7 +96,8 @@ public final class ParticipantLauncher: Sendable {
                 return expected
             }
             guard !expected else { return }
-            let ending = process.terminationReason == .uncaughtSignal
+            let ending =
+                process.terminationReason == .uncaughtSignal
                 ? "killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
             logger.warning("participant exited unexpectedly", metadata: ["role": "\(child.role)", "ending": "\(ending)"])
             self.onUnexpectedExit?(child.role, process.terminationStatus)
@@ -171,7 +174,8 @@ public final class ParticipantLauncher: Sendable {
         for child in children { await Self.waitUntilExit(child.process) }
         return children.map { child in
             let process = child.process
-            let stopped = process.terminationReason == .uncaughtSignal
+            let stopped =
+                process.terminationReason == .uncaughtSignal
                 ? Stopped(role: child.role, exitStatus: nil, signal: process.terminationStatus)
                 : Stopped(role: child.role, exitStatus: process.terminationStatus, signal: nil)
             logger.info("participant stopped", metadata: ["role": "\(child.role)", "ending": "\(stopped.ending)"])

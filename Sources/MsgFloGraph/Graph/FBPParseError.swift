@@ -1,4 +1,5 @@
 import MsgFlo
+
 /// Why a `.fbp` text was rejected, and where: 1-based line and column (in Unicode scalars).
 public struct FBPParseError: Error, Sendable, Hashable, CustomStringConvertible {
     public var line: Int

@@ -1,4 +1,5 @@
 import MsgFlo
+
 /// Reads the `.fbp` graph DSL into a `Graph`, accepting what the `fbp` 1.8 parser
 /// accepts (so role and queue names come out the same) but reporting every error
 /// with a line, a column and what to write instead.
@@ -31,7 +32,11 @@ struct FBPParserState {
 
     /// A place where a process name is used, checked once the whole text is read.
     private struct Reference {
-        enum Kind { case connection, standalone, inport(String), outport(String) }
+        enum Kind {
+            case connection, standalone
+            case inport(String)
+            case outport(String)
+        }
         var process: String
         var offset: Int
         var kind: Kind
@@ -113,8 +118,14 @@ struct FBPParserState {
         while true {
             skipSpaces()
             guard let c = current else { return }
-            if TextPosition.isNewline(c) { offset += 1; continue }
-            if c == "#" { parseCommentOrAnnotation(); continue }
+            if TextPosition.isNewline(c) {
+                offset += 1
+                continue
+            }
+            if c == "#" {
+                parseCommentOrAnnotation()
+                continue
+            }
             if c == "," { throw error("empty statement: ',' must follow a connection") }
             try parseStatement()
             try parseStatementEnd()
@@ -144,8 +155,14 @@ struct FBPParserState {
     private mutating func parseStatementEnd() throws(FBPParseError) {
         skipSpaces()
         guard let c = current else { return }
-        if c == "," || TextPosition.isNewline(c) { offset += 1; return }
-        if c == "#" { skipToEndOfLine(); return }
+        if c == "," || TextPosition.isNewline(c) {
+            offset += 1
+            return
+        }
+        if c == "#" {
+            skipToEndOfLine()
+            return
+        }
         if c == "-" || c == "=" || c == ">" || c == "<" {
             throw error("malformed arrow: connect ports with '->'")
         }
@@ -158,7 +175,10 @@ struct FBPParserState {
         offset += 1
         let spacesStart = offset
         skipSpaces()
-        guard offset > spacesStart, current == "@" else { skipToEndOfLine(); return }
+        guard offset > spacesStart, current == "@" else {
+            skipToEndOfLine()
+            return
+        }
         offset += 1
         var key = ""
         while let c = current, Self.isLetter(c) || Self.isDigit(c) || c == "-" || c == "_" {
@@ -337,8 +357,8 @@ struct FBPParserState {
         }
         if processCount == 1 {
             guard let nodeIndex = parts.firstIndex(where: { if case .process = $0 { true } else { false } }),
-                  nodeIndex <= 1, parts.count - nodeIndex <= 2,
-                  case .process(let name, let at) = parts[nodeIndex]
+                nodeIndex <= 1, parts.count - nodeIndex <= 2,
+                case .process(let name, let at) = parts[nodeIndex]
             else { throw error("a step is written '[INPORT] process(Component) [OUTPORT]'; found extra words", at: start) }
             let inPort = nodeIndex == 1 ? try portSpec(parts[0]) : nil
             let outPort = nodeIndex + 1 < parts.count ? try portSpec(parts[nodeIndex + 1]) : nil
@@ -408,7 +428,10 @@ struct FBPParserState {
         let start = offset
         offset += 1
         var digits = ""
-        while let c = current, Self.isDigit(c) { digits.unicodeScalars.append(c); offset += 1 }
+        while let c = current, Self.isDigit(c) {
+            digits.unicodeScalars.append(c)
+            offset += 1
+        }
         guard current == "]", let index = Int(digits) else {
             throw error("a port index is digits in brackets, like OUT[0]", at: start)
         }
@@ -531,16 +554,21 @@ struct FBPParserState {
             case .connection, .standalone:
                 throw error("process '\(name)' is used without a component; declare it once as \(name)(Component)", at: reference.offset)
             case .inport(let publicName):
-                throw error("INPORT '\(publicName)' names process '\(name)', which the graph never declares; declare it as \(name)(Component)", at: reference.offset)
+                throw error(
+                    "INPORT '\(publicName)' names process '\(name)', which the graph never declares; declare it as \(name)(Component)",
+                    at: reference.offset)
             case .outport(let publicName):
-                throw error("OUTPORT '\(publicName)' names process '\(name)', which the graph never declares; declare it as \(name)(Component)", at: reference.offset)
+                throw error(
+                    "OUTPORT '\(publicName)' names process '\(name)', which the graph never declares; declare it as \(name)(Component)",
+                    at: reference.offset)
             }
         }
         if let name = processOrder.first(where: { components[$0] == nil }) {
             throw error("process '\(name)' has metadata but no component; declare it as \(name)(Component)", at: scalars.count)
         }
         let processes = processOrder.map { GraphProcess(name: $0, component: components[$0]!, metadata: metadata[$0] ?? [:]) }
-        return Graph(caseSensitive: caseSensitive, properties: properties, processes: processes,
-                     connections: connections, inports: inports, outports: outports)
+        return Graph(
+            caseSensitive: caseSensitive, properties: properties, processes: processes,
+            connections: connections, inports: inports, outports: outports)
     }
 }

@@ -1,4 +1,5 @@
 import MsgFlo
+
 /// A graph that cannot be written as `.fbp` text without changing its meaning.
 public struct FBPSerializationError: Error, Sendable, Hashable, CustomStringConvertible {
     public var cause: String
@@ -17,7 +18,8 @@ public enum FBPSerializer {
     public static func serialize(_ graph: Graph) throws(FBPSerializationError) -> String {
         var lines: [String] = []
         if case .object(let environment)? = graph.properties["environment"], environment.count == 1,
-           let type = environment["type"]?.stringValue, isAnnotationValue(type) {
+            let type = environment["type"]?.stringValue, isAnnotationValue(type)
+        {
             lines.append("# @runtime \(type)")
         }
         for key in graph.properties.keys.sorted() where key != "environment" && key != "runtime" {
@@ -30,7 +32,8 @@ public enum FBPSerializer {
         for process in graph.processes {
             try check(process.name, isValid: isProcessName, what: "process name")
             guard !process.component.isEmpty, process.component.unicodeScalars.allSatisfy(isComponentScalar) else {
-                throw FBPSerializationError(cause: "component '\(process.component)' of process '\(process.name)' is empty or has characters outside [A-Za-z0-9/_-]")
+                throw FBPSerializationError(
+                    cause: "component '\(process.component)' of process '\(process.name)' is empty or has characters outside [A-Za-z0-9/_-]")
             }
             lines.append("\(process.name)(\(process.component)\(metadataText(process.metadata)))")
         }

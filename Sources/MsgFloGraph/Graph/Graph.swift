@@ -1,4 +1,5 @@
 import MsgFlo
+
 /// A flow-based program: processes (one per msgflo role) and the connections between
 /// their ports, as read from a `.fbp` or fbp-graph `.json` file.
 ///
@@ -17,10 +18,12 @@ public struct Graph: Sendable, Hashable {
     public var outports: [String: GraphExport]
     public var groups: [GraphGroup]
 
-    public init(caseSensitive: Bool = false, properties: [String: JSONValue] = [:],
-                processes: [GraphProcess] = [], connections: [GraphConnection] = [],
-                inports: [String: GraphExport] = [:], outports: [String: GraphExport] = [:],
-                groups: [GraphGroup] = []) {
+    public init(
+        caseSensitive: Bool = false, properties: [String: JSONValue] = [:],
+        processes: [GraphProcess] = [], connections: [GraphConnection] = [],
+        inports: [String: GraphExport] = [:], outports: [String: GraphExport] = [:],
+        groups: [GraphGroup] = []
+    ) {
         self.caseSensitive = caseSensitive
         self.properties = properties
         self.processes = processes

@@ -1,4 +1,5 @@
 import MsgFlo
+
 /// A graph JSON document that is valid JSON but not a valid fbp-graph.
 public struct GraphFormatError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Where in the document, e.g. `processes.web.component`.
@@ -26,7 +27,9 @@ extension Graph {
             case "properties":
                 properties = try Self.object(value, at: key)
             case "processes":
-                guard let members = value.members else { throw GraphFormatError(path: key, cause: "must be an object of name -> {component, metadata}") }
+                guard let members = value.members else {
+                    throw GraphFormatError(path: key, cause: "must be an object of name -> {component, metadata}")
+                }
                 processes = try members.map { (name, body) throws(GraphFormatError) in
                     let path = "processes.\(name)"
                     guard body.members != nil else { throw GraphFormatError(path: path, cause: "must be an object with a \"component\"") }
@@ -41,7 +44,9 @@ extension Graph {
                     try Self.connection(item, at: "connections[\(i)]")
                 }
             case "inports", "outports":
-                guard let members = value.members else { throw GraphFormatError(path: key, cause: "must be an object of public name -> {process, port}") }
+                guard let members = value.members else {
+                    throw GraphFormatError(path: key, cause: "must be an object of public name -> {process, port}")
+                }
                 var exports: [String: GraphExport] = [:]
                 for (name, body) in members {
                     let path = "\(key).\(name)"
@@ -55,7 +60,7 @@ extension Graph {
                     let path = "groups[\(i)]"
                     guard case .string(let name)? = item["name"] else { throw GraphFormatError(path: path + ".name", cause: "must be a string") }
                     guard case .array(let nodes)? = item["nodes"], let names = Optional(nodes.compactMap { $0.jsonValue.stringValue }),
-                          names.count == nodes.count
+                        names.count == nodes.count
                     else { throw GraphFormatError(path: path + ".nodes", cause: "must be an array of process names") }
                     return GraphGroup(name: name, nodes: names, metadata: try Self.metadata(item, at: path))
                 }
@@ -85,16 +90,33 @@ extension Graph {
         var root: [(key: String, value: OrderedJSON)] = []
         root.append(("caseSensitive", .bool(caseSensitive)))
         root.append(("connections", .array(connections.map(Self.json(for:)))))
-        root.append(("groups", .array(groups.map { group in
-            .object([("metadata", OrderedJSON(sorted: .object(group.metadata))), ("name", .string(group.name)),
-                     ("nodes", .array(group.nodes.map(OrderedJSON.string)))])
-        })))
+        root.append(
+            (
+                "groups",
+                .array(
+                    groups.map { group in
+                        .object([
+                            ("metadata", OrderedJSON(sorted: .object(group.metadata))), ("name", .string(group.name)),
+                            ("nodes", .array(group.nodes.map(OrderedJSON.string))),
+                        ])
+                    })
+            ))
         root.append(("inports", Self.json(for: inports)))
         root.append(("outports", Self.json(for: outports)))
-        root.append(("processes", .object(processes.map { process in
-            (process.name, .object([("component", .string(process.component)),
-                                    ("metadata", OrderedJSON(sorted: .object(process.metadata)))]))
-        })))
+        root.append(
+            (
+                "processes",
+                .object(
+                    processes.map { process in
+                        (
+                            process.name,
+                            .object([
+                                ("component", .string(process.component)),
+                                ("metadata", OrderedJSON(sorted: .object(process.metadata))),
+                            ])
+                        )
+                    })
+            ))
         root.append(("properties", OrderedJSON(sorted: .object(properties))))
         return .object(root)
     }
@@ -165,13 +187,14 @@ extension Graph {
     }
 
     private static func json(for exports: [String: GraphExport]) -> OrderedJSON {
-        .object(exports.keys.sorted().map { name in
-            let export = exports[name]!
-            var members: [(key: String, value: OrderedJSON)] = []
-            if !export.metadata.isEmpty { members.append(("metadata", OrderedJSON(sorted: .object(export.metadata)))) }
-            members.append(("port", .string(export.port)))
-            members.append(("process", .string(export.process)))
-            return (name, .object(members))
-        })
+        .object(
+            exports.keys.sorted().map { name in
+                let export = exports[name]!
+                var members: [(key: String, value: OrderedJSON)] = []
+                if !export.metadata.isEmpty { members.append(("metadata", OrderedJSON(sorted: .object(export.metadata)))) }
+                members.append(("port", .string(export.port)))
+                members.append(("process", .string(export.process)))
+                return (name, .object(members))
+            })
     }
 }

@@ -1,4 +1,5 @@
 import MsgFlo
+
 /// JSON whose objects keep their key order.
 ///
 /// Graph files list processes in the order msgflo starts them, and Foundation's
@@ -84,7 +85,10 @@ extension OrderedJSON {
         case .null, .bool, .number, .string:
             out += String(decoding: jsonValue.encoded(), as: UTF8.self)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
             out += "["
             for (i, item) in items.enumerated() {
                 if i > 0 { out += "," }
@@ -93,7 +97,10 @@ extension OrderedJSON {
             }
             out += closing + "]"
         case .object(let members):
-            if members.isEmpty { out += "{}"; return }
+            if members.isEmpty {
+                out += "{}"
+                return
+            }
             out += "{"
             for (i, member) in members.enumerated() {
                 if i > 0 { out += "," }
@@ -130,9 +137,15 @@ struct JSONReader {
         case "{": return try readObject()
         case "[": return try readArray()
         case "\"": return .string(try readString())
-        case "t": try readLiteral("true"); return .bool(true)
-        case "f": try readLiteral("false"); return .bool(false)
-        case "n": try readLiteral("null"); return .null
+        case "t":
+            try readLiteral("true")
+            return .bool(true)
+        case "f":
+            try readLiteral("false")
+            return .bool(false)
+        case "n":
+            try readLiteral("null")
+            return .null
         case "-", "0"..."9": return try readNumber()
         default: throw error("unexpected '\(c)' where a JSON value should start")
         }
@@ -149,7 +162,10 @@ struct JSONReader {
         offset += 1
         var members: [(key: String, value: OrderedJSON)] = []
         skipWhitespace()
-        if current == "}" { offset += 1; return .object(members) }
+        if current == "}" {
+            offset += 1
+            return .object(members)
+        }
         while true {
             skipWhitespace()
             guard current == "\"" else { throw error("expected a quoted key in the JSON object") }
@@ -162,7 +178,9 @@ struct JSONReader {
             skipWhitespace()
             switch current {
             case ",": offset += 1
-            case "}": offset += 1; return .object(members)
+            case "}":
+                offset += 1
+                return .object(members)
             case nil: throw error("unterminated JSON object; add '}'")
             default: throw error("expected ',' or '}' in the JSON object")
             }
@@ -173,14 +191,19 @@ struct JSONReader {
         offset += 1
         var items: [OrderedJSON] = []
         skipWhitespace()
-        if current == "]" { offset += 1; return .array(items) }
+        if current == "]" {
+            offset += 1
+            return .array(items)
+        }
         while true {
             skipWhitespace()
             items.append(try readValue())
             skipWhitespace()
             switch current {
             case ",": offset += 1
-            case "]": offset += 1; return .array(items)
+            case "]":
+                offset += 1
+                return .array(items)
             case nil: throw error("unterminated JSON array; add ']'")
             default: throw error("expected ',' or ']' in the JSON array")
             }
@@ -191,7 +214,10 @@ struct JSONReader {
         let start = offset
         func digits(_ reader: inout JSONReader) -> Int {
             var count = 0
-            while let c = reader.current, ("0"..."9").contains(c) { reader.offset += 1; count += 1 }
+            while let c = reader.current, ("0"..."9").contains(c) {
+                reader.offset += 1
+                count += 1
+            }
             return count
         }
         if current == "-" { offset += 1 }

@@ -34,7 +34,8 @@ struct LiveView: Sendable {
 
     func edge(_ edge: EdgeEnds, in graph: Graph) -> JSONValue? {
         guard let src = graph.process(named: edge.src.process), src.isParticipant,
-              let tgt = graph.process(named: edge.tgt.process), tgt.isParticipant else { return nil }
+            let tgt = graph.process(named: edge.tgt.process), tgt.isParticipant
+        else { return nil }
         let target = queue(edge.tgt)
         var live: [String: JSONValue] = ["exchange": .string(exchange(edge.src)), "queue": .string(target)]
         if let figures = stats[target] {
@@ -108,7 +109,8 @@ struct LiveSnapshot: Sendable, Hashable {
             if ref.process == from { ref.process = to }
             return ref
         }
-        edges = Dictionary(edges.map { (EdgeEnds(src: renamed($0.key.src), tgt: renamed($0.key.tgt)), $0.value) },
-                           uniquingKeysWith: { _, last in last })
+        edges = Dictionary(
+            edges.map { (EdgeEnds(src: renamed($0.key.src), tgt: renamed($0.key.tgt)), $0.value) },
+            uniquingKeysWith: { _, last in last })
     }
 }

@@ -16,8 +16,10 @@ public struct RuntimeConfiguration: Sendable, Hashable {
     /// Silence after which a participant counts as gone (msgflo documents 600 s).
     public var participantExpiry: TimeInterval
 
-    public init(id: String, label: String? = nil, secret: String? = nil, manageParticipants: Bool = false,
-                autoSave: Bool = false, edgeDataPerSecond: Int = 10, participantExpiry: TimeInterval = 600) {
+    public init(
+        id: String, label: String? = nil, secret: String? = nil, manageParticipants: Bool = false,
+        autoSave: Bool = false, edgeDataPerSecond: Int = 10, participantExpiry: TimeInterval = 600
+    ) {
         self.id = id
         self.label = label
         self.secret = secret.flatMap { $0.isEmpty ? nil : $0 }

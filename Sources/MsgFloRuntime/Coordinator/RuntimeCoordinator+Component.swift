@@ -17,7 +17,9 @@ extension RuntimeCoordinator {
                 reply(sourceMessage(name, language: "json", code: componentSource(name)), context, &out)
             } else {
                 let known = (graphOrder + Set(library.components.keys).union(components.keys).sorted()).joined(separator: ", ")
-                fail(.component, "no component or graph '\(name)' (known: \(known.isEmpty ? "none" : known)); component:list names them", context, &out)
+                fail(
+                    .component, "no component or graph '\(name)' (known: \(known.isEmpty ? "none" : known)); component:list names them", context, &out
+                )
             }
         }
     }

@@ -17,7 +17,10 @@ extension RuntimeCoordinator {
             broadcast(componentMessage(definition.component), &out)
         }
         if case .added(let entry) = result, !graphOrder.contains(where: { slots[$0]?.graph.graph.process(named: entry.role) != nil }) {
-            broadcast(FBPReply.output("participant \(entry.id) of role '\(entry.role)' (\(entry.definition.component)) is running but is in no graph; graph:addnode \(entry.role) adds it"), &out)
+            broadcast(
+                FBPReply.output(
+                    "participant \(entry.id) of role '\(entry.role)' (\(entry.definition.component)) is running but is in no graph; graph:addnode \(entry.role) adds it"
+                ), &out)
         }
         switch result {
         case .added, .updated(_, changed: true): reconcile(&out)
@@ -31,7 +34,8 @@ extension RuntimeCoordinator {
         let gone = registry.expire(now: now)
         for entry in gone {
             let graph = graphOrder.first { slots[$0]?.graph.graph.process(named: entry.role) != nil }
-            let message = "participant \(entry.id) of role '\(entry.role)' was not heard from for \(registry.expiry.formatted()) s and is considered gone"
+            let message =
+                "participant \(entry.id) of role '\(entry.role)' was not heard from for \(registry.expiry.formatted()) s and is considered gone"
             // A node of a graph going silent is an error of that graph; a
             // participant no graph uses is only news (it was listed as such).
             if let graph {

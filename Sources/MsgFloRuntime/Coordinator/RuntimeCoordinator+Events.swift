@@ -40,7 +40,8 @@ extension RuntimeCoordinator {
     /// Tells the client how many messages of an edge it did not see, when due (see `EdgeSampler`).
     mutating func reportSkipped(_ key: WatchedEdge, client: ClientID, at now: Date, _ out: inout Outbox) {
         guard let count = clients[client]?.samplers[key]?.skipReport(at: now) else { return }
-        let line = "skipped \(count) message\(count == 1 ? "" : "s") on \(EdgeID.text(key.edge)) in graph '\(key.graph)' "
+        let line =
+            "skipped \(count) message\(count == 1 ? "" : "s") on \(EdgeID.text(key.edge)) in graph '\(key.graph)' "
             + "(at most \(configuration.edgeDataPerSecond) per second are shown)"
         out.send(FBPReply.output(line), to: client)
     }
@@ -52,7 +53,9 @@ extension RuntimeCoordinator {
         processes.removeAll { $0.role == role }
         exitedRoles.insert(role)
         let graph = graphOrder.first { slots[$0]?.graph.graph.process(named: role) != nil }
-        broadcast(FBPReply.error(on: .network, message: "the process of '\(role)' exited with status \(status); network:start starts it again", graph: graph), &out)
+        broadcast(
+            FBPReply.error(
+                on: .network, message: "the process of '\(role)' exited with status \(status); network:start starts it again", graph: graph), &out)
     }
 
     /// The shell could not do something; the coordinator stops believing it

@@ -17,8 +17,9 @@ extension RuntimeCoordinator {
         guard let slot = slots[id] else {
             return fail(.graph, GraphEditError.unknownGraph(id, known: graphOrder).description, context, &out)
         }
-        var editor = GraphEditor(graph: slot.graph.graph, catalog: portCatalog,
-                                 requiresFBP: slot.graph.storage?.format == .fbp)
+        var editor = GraphEditor(
+            graph: slot.graph.graph, catalog: portCatalog,
+            requiresFBP: slot.graph.storage?.format == .fbp)
         let changes: [GraphChange]
         do { changes = try editor.apply(request) } catch {
             return fail(.graph, error.description, context, &out)

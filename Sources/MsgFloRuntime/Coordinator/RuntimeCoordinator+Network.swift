@@ -37,9 +37,12 @@ extension RuntimeCoordinator {
         }
         slots[graph]?.started = true
         reconcile(&out)
-        announce(FBPMessage(.network, "started", .object([
-            "graph": .string(graph), "time": FBPReply.timestamp(now), "started": true, "running": true,
-        ])), request, &out)
+        announce(
+            FBPMessage(
+                .network, "started",
+                .object([
+                    "graph": .string(graph), "time": FBPReply.timestamp(now), "started": true, "running": true,
+                ])), request, &out)
     }
 
     /// Stops enforcing the graph: its processes stop (`--participants`); its

@@ -14,9 +14,10 @@ extension RuntimeCoordinator {
         let context = RequestContext(client: client, requestId: envelope.requestId)
         if let secret = configuration.secret {
             guard let given = envelope.secret, Self.constantTimeEqual(given, secret) else {
-                let failure = FBPRequestError(problem: .unauthorized(secretGiven: envelope.secret != nil),
-                                              protocol: envelope.protocol, command: envelope.command,
-                                              requestId: envelope.requestId, graph: envelope.graph)
+                let failure = FBPRequestError(
+                    problem: .unauthorized(secretGiven: envelope.secret != nil),
+                    protocol: envelope.protocol, command: envelope.command,
+                    requestId: envelope.requestId, graph: envelope.graph)
                 return out.send(failure.reply, to: client)
             }
             if clients[client]?.authorized == false {

@@ -26,18 +26,21 @@ extension RuntimeCoordinator {
     func ports(of graphID: String) -> FBPMessage {
         let graph = slots[graphID]?.graph.graph ?? Graph()
         func list(_ exports: [String: GraphExport], _ direction: PortDirection) -> JSONValue {
-            .array(exports.keys.sorted().map { name in
-                var port: [String: JSONValue] = ["id": .string(name), "type": "any"]
-                if let export = exports[name], let definition = portDefinition(export, direction) {
-                    port["type"] = .string(definition.type)
-                    if let description = definition.description { port["description"] = .string(description) }
-                }
-                return .object(port)
-            })
+            .array(
+                exports.keys.sorted().map { name in
+                    var port: [String: JSONValue] = ["id": .string(name), "type": "any"]
+                    if let export = exports[name], let definition = portDefinition(export, direction) {
+                        port["type"] = .string(definition.type)
+                        if let description = definition.description { port["description"] = .string(description) }
+                    }
+                    return .object(port)
+                })
         }
-        return FBPMessage(.runtime, "ports", .object([
-            "graph": .string(graphID), "inPorts": list(graph.inports, .inport), "outPorts": list(graph.outports, .outport),
-        ]))
+        return FBPMessage(
+            .runtime, "ports",
+            .object([
+                "graph": .string(graphID), "inPorts": list(graph.inports, .inport), "outPorts": list(graph.outports, .outport),
+            ]))
     }
 
     /// The announced port behind an export, when its role is live.
@@ -55,7 +58,10 @@ extension RuntimeCoordinator {
         }
         guard let export = graph.inports[packet.port] else {
             let known = graph.inports.keys.sorted().joined(separator: ", ")
-            return fail(.runtime, "graph '\(packet.graph)' exports no inport '\(packet.port)' (exported inports: \(known.isEmpty ? "none" : known)); add one with graph:addinport", context, &out)
+            return fail(
+                .runtime,
+                "graph '\(packet.graph)' exports no inport '\(packet.port)' (exported inports: \(known.isEmpty ? "none" : known)); add one with graph:addinport",
+                context, &out)
         }
         if packet.event == .data {
             guard let data = packet.payload else {

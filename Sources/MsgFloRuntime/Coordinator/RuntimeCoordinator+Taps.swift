@@ -29,8 +29,11 @@ extension RuntimeCoordinator {
             var watchers: [(edge: EdgeEnds, clients: [ClientID])] = []
             for client in audience {
                 for edge in clients[client]?.watched[id] ?? [] {
-                    if let index = watchers.firstIndex(where: { $0.edge == edge }) { watchers[index].clients.append(client) }
-                    else { watchers.append((edge, [client])) }
+                    if let index = watchers.firstIndex(where: { $0.edge == edge }) {
+                        watchers[index].clients.append(client)
+                    } else {
+                        watchers.append((edge, [client]))
+                    }
                 }
             }
             for (edge, watching) in watchers {
@@ -44,7 +47,9 @@ extension RuntimeCoordinator {
                 add(view.exchange(PortRef(process: export.process, port: export.port)), .export(graph: id, public: name))
             }
             for process in graph.processes {
-                guard let port = view.queues.participantsByRole[process.name]?.outports.first(where: { $0.id.lowercased() == "error" }) else { continue }
+                guard let port = view.queues.participantsByRole[process.name]?.outports.first(where: { $0.id.lowercased() == "error" }) else {
+                    continue
+                }
                 add(port.queue, .errorPort(graph: id, node: process.name))
             }
         }

@@ -36,8 +36,10 @@ public struct RuntimeCoordinator: Sendable {
     var queueStats: [String: QueueStats] = [:]
     var tapRoutes: [String: [TapRoute]] = [:]
 
-    public init(configuration: RuntimeConfiguration, library: ComponentLibrary = ComponentLibrary(),
-                graphs: [RuntimeGraph], mainGraph: String? = nil) {
+    public init(
+        configuration: RuntimeConfiguration, library: ComponentLibrary = ComponentLibrary(),
+        graphs: [RuntimeGraph], mainGraph: String? = nil
+    ) {
         self.configuration = configuration
         self.library = library
         self.registry = ParticipantRegistry(expiry: configuration.participantExpiry)

@@ -38,10 +38,13 @@ extension GraphEditor {
         var changes: [GraphChange] = []
         for index in graph.connections.indices {
             guard let src = graph.connections[index].src, matches(src, edge.src),
-                  matches(graph.connections[index].target, edge.tgt) else { continue }
+                matches(graph.connections[index].target, edge.tgt)
+            else { continue }
             graph.connections[index].metadata = MetadataPatch.merge(metadata, into: graph.connections[index].metadata)
-            changes.append(.edgeChanged(EdgeEnds(src: src, tgt: graph.connections[index].target),
-                                        metadata: graph.connections[index].metadata))
+            changes.append(
+                .edgeChanged(
+                    EdgeEnds(src: src, tgt: graph.connections[index].target),
+                    metadata: graph.connections[index].metadata))
         }
         guard !changes.isEmpty else { throw .unknownEdge(edge) }
         return changes

@@ -13,8 +13,10 @@ extension GraphEditor {
         }
     }
 
-    mutating func addExport(_ direction: PortDirection, _ name: String, node: String, port: String,
-                            metadata: [String: JSONValue]) throws(GraphEditError) -> [GraphChange] {
+    mutating func addExport(
+        _ direction: PortDirection, _ name: String, node: String, port: String,
+        metadata: [String: JSONValue]
+    ) throws(GraphEditError) -> [GraphChange] {
         try checkPort(PortRef(process: node, port: port), direction)
         if let existing = exports(direction)[name] { throw .exportExists(direction, public: name, to: existing) }
         let export = GraphExport(process: node, port: port, metadata: MetadataPatch.initial(metadata))

@@ -32,7 +32,10 @@ extension GraphEditor {
         }
         var groups: [GraphGroup] = []
         for group in graph.groups {
-            guard group.nodes.contains(id) else { groups.append(group); continue }
+            guard group.nodes.contains(id) else {
+                groups.append(group)
+                continue
+            }
             changes.append(.groupRemoved(group.name))
             var remaining = group
             remaining.nodes.removeAll { $0 == id }

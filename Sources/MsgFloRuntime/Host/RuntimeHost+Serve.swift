@@ -47,8 +47,9 @@ extension RuntimeHost {
         if let pagePath {
             let html = Array(GraphPage.html(webSocketPath: socketPath).utf8)
             router.get(pagePath) { _ in
-                HTTPResponse(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"],
-                             body: html)
+                HTTPResponse(
+                    status: .ok, headers: ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"],
+                    body: html)
             }
         }
     }

@@ -43,8 +43,10 @@ public final class RuntimeHost: Service, Sendable {
         /// How often messages seen by taps are handed to the coordinator, in one burst.
         public var tapFlushInterval: Duration = .milliseconds(50)
 
-        public init(configuration: RuntimeConfiguration, library: ComponentLibrary = ComponentLibrary(),
-                    graphs: [RuntimeGraph], mainGraph: String? = nil) {
+        public init(
+            configuration: RuntimeConfiguration, library: ComponentLibrary = ComponentLibrary(),
+            graphs: [RuntimeGraph], mainGraph: String? = nil
+        ) {
             self.configuration = configuration
             self.library = library
             self.graphs = graphs
@@ -71,21 +73,27 @@ public final class RuntimeHost: Service, Sendable {
     ///   - brokerURL: what started processes get as `MSGFLO_BROKER` (with its
     ///     password); needed only with `manageParticipants`.
     ///   - processOutput: where their output goes, each line prefixed with its role.
-    public init(options: Options, transport: any BrokerTransport, stats: (any QueueStatsSource)?,
-                brokerURL: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
-                processOutput: FileHandle = .standardOutput, logger: Logger = Logger(label: "msgflo.runtime")) {
+    public init(
+        options: Options, transport: any BrokerTransport, stats: (any QueueStatsSource)?,
+        brokerURL: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+        processOutput: FileHandle = .standardOutput, logger: Logger = Logger(label: "msgflo.runtime")
+    ) {
         self.options = options
         self.transport = transport
         self.stats = stats
         self.logger = logger
         clients = ClientRegistry(logger: logger)
         (inputs, inputContinuation) = AsyncStream.makeStream(of: RuntimeInput.self)
-        latest = LockedState(RuntimeCoordinator(configuration: options.configuration, library: options.library,
-                                                graphs: options.graphs, mainGraph: options.mainGraph))
+        latest = LockedState(
+            RuntimeCoordinator(
+                configuration: options.configuration, library: options.library,
+                graphs: options.graphs, mainGraph: options.mainGraph))
         if options.configuration.manageParticipants {
             let continuation = inputContinuation
-            launcher = ParticipantLauncher(brokerURL: brokerURL ?? BrokerURL.defaultURL, environment: environment,
-                                           logger: logger, output: processOutput) { role, status in
+            launcher = ParticipantLauncher(
+                brokerURL: brokerURL ?? BrokerURL.defaultURL, environment: environment,
+                logger: logger, output: processOutput
+            ) { role, status in
                 continuation.yield(.processExited(role: role, status: status))
             }
         } else {
@@ -113,15 +121,17 @@ public final class RuntimeHost: Service, Sendable {
             await transport.disconnect()
             return
         }
-        let discovery = DiscoveryListener(transport: transport, expiry: options.configuration.participantExpiry,
-                                          logger: logger, onEvent: { [inputContinuation] result in
-            switch result {
-            case .added(let entry), .updated(let entry, _):
-                inputContinuation.yield(.discovered(entry.definition, announcedAt: entry.lastSeen))
-            case .rejected:
-                break
-            }
-        })
+        let discovery = DiscoveryListener(
+            transport: transport, expiry: options.configuration.participantExpiry,
+            logger: logger,
+            onEvent: { [inputContinuation] result in
+                switch result {
+                case .added(let entry), .updated(let entry, _):
+                    inputContinuation.yield(.discovered(entry.definition, announcedAt: entry.lastSeen))
+                case .rejected:
+                    break
+                }
+            })
         do {
             try await discovery.start()
         } catch {
@@ -129,10 +139,12 @@ public final class RuntimeHost: Service, Sendable {
             await transport.disconnect()
             throw error
         }
-        logger.info("runtime ready", metadata: [
-            "id": "\(options.configuration.id)", "graphs": "\(options.graphs.map(\.id).joined(separator: ","))",
-            "secret": "\(options.configuration.secret == nil ? "none" : "set")",
-        ])
+        logger.info(
+            "runtime ready",
+            metadata: [
+                "id": "\(options.configuration.id)", "graphs": "\(options.graphs.map(\.id).joined(separator: ","))",
+                "secret": "\(options.configuration.secret == nil ? "none" : "set")",
+            ])
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.coordinate() }
             group.addTask { await self.runBrokerLane() }

@@ -36,8 +36,10 @@ public struct RuntimeSettings: Sendable {
     /// Loads the graphs and the library and builds the host on `transport`
     /// (not yet connected). Queue figures come from the management API when
     /// the broker is RabbitMQ; without one, edges carry no figures.
-    public func makeHost(transport: any BrokerTransport, environment: [String: String] = ProcessInfo.processInfo.environment,
-                         logger: Logger) throws -> RuntimeHost {
+    public func makeHost(
+        transport: any BrokerTransport, environment: [String: String] = ProcessInfo.processInfo.environment,
+        logger: Logger
+    ) throws -> RuntimeHost {
         var graphs: [RuntimeGraph] = []
         for path in graphPaths {
             let (graph, warnings) = try RuntimeGraph.load(path: path)
@@ -60,12 +62,14 @@ public struct RuntimeSettings: Sendable {
             library = ComponentLibrary()
         }
         let runtimeID = id ?? environment["MSGFLO_RUNTIME_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? UUID().uuidString.lowercased()
-        let configuration = RuntimeConfiguration(id: runtimeID, label: label ?? "MsgFlo runtime",
-                                                 secret: secret, manageParticipants: manageParticipants, autoSave: autoSave)
+        let configuration = RuntimeConfiguration(
+            id: runtimeID, label: label ?? "MsgFlo runtime",
+            secret: secret, manageParticipants: manageParticipants, autoSave: autoSave)
         var options = RuntimeHost.Options(configuration: configuration, library: library, graphs: graphs)
         options.startNetworks = startNetworks
-        return RuntimeHost(options: options, transport: transport, stats: queueStats(environment: environment, logger: logger),
-                           brokerURL: brokerURL, environment: environment, logger: logger)
+        return RuntimeHost(
+            options: options, transport: transport, stats: queueStats(environment: environment, logger: logger),
+            brokerURL: brokerURL, environment: environment, logger: logger)
     }
 
     func queueStats(environment: [String: String], logger: Logger) -> (any QueueStatsSource)? {

@@ -33,8 +33,9 @@ public struct GraphStorage: Sendable, Hashable {
                 return GraphSave(path: path, text: graph.jsonText())
             case .fbp:
                 let sidecar = try FBPSidecar(lostBy: graph)
-                return GraphSave(path: path, text: try graph.fbpText(), sidecarPath: sidecarPath,
-                                 sidecarText: sidecar.isEmpty ? nil : sidecar.jsonText)
+                return GraphSave(
+                    path: path, text: try graph.fbpText(), sidecarPath: sidecarPath,
+                    sidecarText: sidecar.isEmpty ? nil : sidecar.jsonText)
             }
         } catch {
             throw GraphFileError.notRepresentable(path: path, error)
@@ -45,7 +46,8 @@ public struct GraphStorage: Sendable, Hashable {
     /// Sidecar entries that no longer match the graph (the `.fbp` was edited by
     /// hand) are dropped and named in `warnings`.
     public func load(text: String, sidecarText: String? = nil, caseSensitive: Bool = false)
-        throws(GraphFileError) -> (graph: Graph, warnings: [String]) {
+        throws(GraphFileError) -> (graph: Graph, warnings: [String])
+    {
         var graph: Graph
         do { graph = try Graph(text: text, format: format, caseSensitive: caseSensitive) } catch { throw error.located(at: path) }
         guard format == .fbp, let sidecarText, let sidecarPath else { return (graph, []) }

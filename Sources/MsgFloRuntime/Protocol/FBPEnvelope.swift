@@ -15,8 +15,10 @@ public struct FBPEnvelope: Sendable, Hashable {
     public var secret: String?
     public var requestId: String?
 
-    public init(protocol: FBPProtocol, command: String, payload: [String: JSONValue] = [:],
-                secret: String? = nil, requestId: String? = nil) {
+    public init(
+        protocol: FBPProtocol, command: String, payload: [String: JSONValue] = [:],
+        secret: String? = nil, requestId: String? = nil
+    ) {
         self.protocol = `protocol`
         self.command = command
         self.payload = payload
@@ -78,7 +80,13 @@ public struct FBPEnvelope: Sendable, Hashable {
         var escaped = false
         for byte in text.utf8 {
             if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
                 continue
             }
             switch byte {

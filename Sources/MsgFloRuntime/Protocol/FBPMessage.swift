@@ -17,8 +17,10 @@ public struct FBPMessage: Sendable, Hashable {
     public var requestId: String?
     public var responseTo: String?
 
-    public init(protocol: String, command: String, payload: JSONValue,
-                secret: String? = nil, requestId: String? = nil, responseTo: String? = nil) {
+    public init(
+        protocol: String, command: String, payload: JSONValue,
+        secret: String? = nil, requestId: String? = nil, responseTo: String? = nil
+    ) {
         self.protocol = `protocol`
         self.command = command
         self.payload = payload

@@ -33,19 +33,23 @@ public enum FBPReply {
 
     /// `network:data` for one message seen on a watched edge.
     public static func data(_ edge: EdgeEnds, graph: String, data: JSONValue) -> FBPMessage {
-        FBPMessage(.network, "data", .object([
-            "id": .string(EdgeID.text(edge)), "src": port(edge.src), "tgt": port(edge.tgt),
-            "graph": .string(graph), "data": data,
-        ]))
+        FBPMessage(
+            .network, "data",
+            .object([
+                "id": .string(EdgeID.text(edge)), "src": port(edge.src), "tgt": port(edge.tgt),
+                "graph": .string(graph), "data": data,
+            ]))
     }
 
     /// `network:edges`: the selection now in effect. Its schema is the request's,
     /// which allows no `responseTo`, so none is set.
     public static func edges(_ edges: [EdgeEnds], graph: String) -> FBPMessage {
-        FBPMessage(.network, "edges", .object([
-            "graph": .string(graph),
-            "edges": .array(edges.map { .object(["src": port($0.src), "tgt": port($0.tgt)]) }),
-        ]))
+        FBPMessage(
+            .network, "edges",
+            .object([
+                "graph": .string(graph),
+                "edges": .array(edges.map { .object(["src": port($0.src), "tgt": port($0.tgt)]) }),
+            ]))
     }
 
     /// `network:processerror`, for clients in debug mode: an error inside one node.
@@ -63,8 +67,10 @@ public enum FBPReply {
     }
 
     private static func packetPayload(_ packet: RuntimePacket) -> JSONValue {
-        var object: [String: JSONValue] = ["port": .string(packet.port), "event": .string(packet.event.rawValue),
-                                           "graph": .string(packet.graph)]
+        var object: [String: JSONValue] = [
+            "port": .string(packet.port), "event": .string(packet.event.rawValue),
+            "graph": .string(packet.graph),
+        ]
         if let payload = packet.payload { object["payload"] = payload }
         return .object(object)
     }

@@ -6,9 +6,11 @@ extension FBPRequest {
     public static let supportedCommands: [FBPProtocol: [String]] = [
         .runtime: ["getruntime", "packet"],
         .component: ["list", "getsource"],
-        .graph: ["clear", "addnode", "removenode", "renamenode", "changenode", "addedge", "removeedge", "changeedge",
-                 "addinitial", "removeinitial", "addinport", "removeinport", "renameinport",
-                 "addoutport", "removeoutport", "renameoutport", "addgroup", "removegroup", "renamegroup", "changegroup"],
+        .graph: [
+            "clear", "addnode", "removenode", "renamenode", "changenode", "addedge", "removeedge", "changeedge",
+            "addinitial", "removeinitial", "addinport", "removeinport", "renameinport",
+            "addoutport", "removeoutport", "renameoutport", "addgroup", "removegroup", "renamegroup", "changegroup",
+        ],
         .network: ["start", "stop", "getstatus", "edges", "debug"],
         .trace: [],
     ]
@@ -17,9 +19,11 @@ extension FBPRequest {
     static let unsupported: [FBPProtocol: [String: String]] = [
         .component: ["source": "components are commands in graphs/components.json, not code sent over the protocol; edit that file"],
         .network: ["persist": "the graph is saved to its file after each change when the runtime runs with --auto-save"],
-        .trace: ["start": "flowtraces are not recorded; watch edges with network:edges instead",
-                 "stop": "flowtraces are not recorded", "clear": "flowtraces are not recorded",
-                 "dump": "flowtraces are not recorded"],
+        .trace: [
+            "start": "flowtraces are not recorded; watch edges with network:edges instead",
+            "stop": "flowtraces are not recorded", "clear": "flowtraces are not recorded",
+            "dump": "flowtraces are not recorded",
+        ],
     ]
 
     /// Interprets the payload of an envelope whose secret was already checked.
@@ -34,8 +38,9 @@ extension FBPRequest {
             case .trace: throw Self.unknown(.trace, envelope.command)
             }
         } catch {
-            throw FBPRequestError(problem: error, protocol: envelope.protocol, command: envelope.command,
-                                  requestId: envelope.requestId, graph: envelope.graph)
+            throw FBPRequestError(
+                problem: error, protocol: envelope.protocol, command: envelope.command,
+                requestId: envelope.requestId, graph: envelope.graph)
         }
     }
 
@@ -61,8 +66,10 @@ extension RuntimeRequest {
                 let known = RuntimePacket.Event.allCases.map(\.rawValue).joined(separator: ", ")
                 throw .invalidValue(path: payload.at("event"), reason: "'\(eventName)' is not a packet event (\(known))")
             }
-            self = .packet(RuntimePacket(graph: try payload.string("graph"), port: try payload.string("port"),
-                                         event: event, payload: payload.object["payload"]))
+            self = .packet(
+                RuntimePacket(
+                    graph: try payload.string("graph"), port: try payload.string("port"),
+                    event: event, payload: payload.object["payload"]))
         default:
             throw FBPRequest.unknown(.runtime, command)
         }

@@ -57,8 +57,10 @@ public struct FBPRequestError: Error, Sendable, Hashable, CustomStringConvertibl
     public var requestId: String?
     public var graph: String?
 
-    public init(problem: FBPRequestProblem, protocol: FBPProtocol? = nil, command: String? = nil,
-                requestId: String? = nil, graph: String? = nil) {
+    public init(
+        problem: FBPRequestProblem, protocol: FBPProtocol? = nil, command: String? = nil,
+        requestId: String? = nil, graph: String? = nil
+    ) {
         self.problem = problem
         self.protocol = `protocol`
         self.command = command

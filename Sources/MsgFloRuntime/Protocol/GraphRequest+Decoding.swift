@@ -6,12 +6,15 @@ extension GraphRequest {
         func edge() throws(FBPRequestProblem) -> EdgeEnds { EdgeEnds(src: try p.port("src"), tgt: try p.port("tgt")) }
         switch command {
         case "clear":
-            self = .clear(GraphClear(id: try p.string("id"), name: try p.optionalString("name"),
-                                     library: try p.optionalString("library"), main: try p.optionalBool("main"),
-                                     icon: try p.optionalString("icon"), description: try p.optionalString("description")))
+            self = .clear(
+                GraphClear(
+                    id: try p.string("id"), name: try p.optionalString("name"),
+                    library: try p.optionalString("library"), main: try p.optionalBool("main"),
+                    icon: try p.optionalString("icon"), description: try p.optionalString("description")))
         case "addnode":
-            self = .addNode(graph: try p.string("graph"), id: try p.string("id"), component: try p.string("component"),
-                            metadata: try p.metadata(.node))
+            self = .addNode(
+                graph: try p.string("graph"), id: try p.string("id"), component: try p.string("component"),
+                metadata: try p.metadata(.node))
         case "removenode":
             self = .removeNode(graph: try p.string("graph"), id: try p.string("id"))
         case "renamenode":
@@ -34,18 +37,22 @@ extension GraphRequest {
             if p.present("src") != nil { data = try p.reader("src", expected: "an object {data}").object["data"] }
             self = .removeInitial(graph: try p.string("graph"), data: data, tgt: try p.port("tgt"))
         case "addinport", "addoutport":
-            self = .addExport(graph: try p.string("graph"), direction: command == "addinport" ? .inport : .outport,
-                              public: try p.string("public"), node: try p.string("node"), port: try p.string("port"),
-                              metadata: try p.metadata(.node))
+            self = .addExport(
+                graph: try p.string("graph"), direction: command == "addinport" ? .inport : .outport,
+                public: try p.string("public"), node: try p.string("node"), port: try p.string("port"),
+                metadata: try p.metadata(.node))
         case "removeinport", "removeoutport":
-            self = .removeExport(graph: try p.string("graph"), direction: command == "removeinport" ? .inport : .outport,
-                                 public: try p.string("public"))
+            self = .removeExport(
+                graph: try p.string("graph"), direction: command == "removeinport" ? .inport : .outport,
+                public: try p.string("public"))
         case "renameinport", "renameoutport":
-            self = .renameExport(graph: try p.string("graph"), direction: command == "renameinport" ? .inport : .outport,
-                                 from: try p.string("from"), to: try p.string("to"))
+            self = .renameExport(
+                graph: try p.string("graph"), direction: command == "renameinport" ? .inport : .outport,
+                from: try p.string("from"), to: try p.string("to"))
         case "addgroup":
-            self = .addGroup(graph: try p.string("graph"), name: try p.string("name"), nodes: try p.strings("nodes"),
-                             metadata: try p.metadata(.group))
+            self = .addGroup(
+                graph: try p.string("graph"), name: try p.string("name"), nodes: try p.strings("nodes"),
+                metadata: try p.metadata(.group))
         case "removegroup":
             self = .removeGroup(graph: try p.string("graph"), name: try p.string("name"))
         case "renamegroup":

@@ -28,10 +28,10 @@ public enum GraphRequest: Sendable, Hashable {
         switch self {
         case .clear(let clear): clear.id
         case .addNode(let g, _, _, _), .removeNode(let g, _), .renameNode(let g, _, _), .changeNode(let g, _, _),
-             .addEdge(let g, _, _), .removeEdge(let g, _), .changeEdge(let g, _, _),
-             .addInitial(let g, _, _, _), .removeInitial(let g, _, _),
-             .addExport(let g, _, _, _, _, _), .removeExport(let g, _, _), .renameExport(let g, _, _, _),
-             .addGroup(let g, _, _, _), .removeGroup(let g, _), .renameGroup(let g, _, _), .changeGroup(let g, _, _):
+            .addEdge(let g, _, _), .removeEdge(let g, _), .changeEdge(let g, _, _),
+            .addInitial(let g, _, _, _), .removeInitial(let g, _, _),
+            .addExport(let g, _, _, _, _, _), .removeExport(let g, _, _), .renameExport(let g, _, _, _),
+            .addGroup(let g, _, _, _), .removeGroup(let g, _), .renameGroup(let g, _, _), .changeGroup(let g, _, _):
             g
         }
     }
@@ -47,8 +47,10 @@ public struct GraphClear: Sendable, Hashable {
     public var icon: String?
     public var description: String?
 
-    public init(id: String, name: String? = nil, library: String? = nil, main: Bool? = nil,
-                icon: String? = nil, description: String? = nil) {
+    public init(
+        id: String, name: String? = nil, library: String? = nil, main: Bool? = nil,
+        icon: String? = nil, description: String? = nil
+    ) {
         self.id = id
         self.name = name
         self.library = library

@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// `HTTPClient` on Foundation's URLSession (libcurl on Linux, on URLSession's
@@ -61,8 +62,10 @@ public final class URLSessionHTTPClient: HTTPClient {
         return try result.get()
     }
 
-    static func result(data: Data?, response: URLResponse?, error: (any Error)?,
-                       url: String) -> Result<HTTPClientResponse, HTTPClientError> {
+    static func result(
+        data: Data?, response: URLResponse?, error: (any Error)?,
+        url: String
+    ) -> Result<HTTPClientResponse, HTTPClientError> {
         if let error { return .failure(HTTPClientError(url: url, reason: error.localizedDescription)) }
         guard let http = response as? HTTPURLResponse else {
             return .failure(HTTPClientError(url: url, reason: "the answer was not HTTP"))
@@ -103,8 +106,10 @@ private final class AuthenticationChallenges: NSObject, URLSessionTaskDelegate, 
         refused.withLock { $0.removeValue(forKey: task) ?? nil }
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
-                    completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
+        completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
+    ) {
         if let response = challenge.failureResponse as? HTTPURLResponse {
             let answer = HTTPClientResponse(status: response.statusCode, headers: URLSessionHTTPClient.headers(of: response))
             let id = task.taskIdentifier

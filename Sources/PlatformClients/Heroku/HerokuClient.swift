@@ -47,10 +47,14 @@ public struct HerokuClient: FormationAPI {
     private func send(_ method: String, app: String, body: Data?) async throws -> [FormationEntry] {
         let response = try await http.send(request(method, app: app, body: body))
         guard (200..<300).contains(response.status) else {
-            struct Failure: Decodable { var id: String?; var message: String? }
+            struct Failure: Decodable {
+                var id: String?
+                var message: String?
+            }
             let error = try? JSONDecoder().decode(Failure.self, from: response.body)
-            throw HerokuAPIError(app: app, status: response.status, id: error?.id ?? "http_\(response.status)",
-                                 message: error?.message ?? response.bodyExcerpt(limit: 500))
+            throw HerokuAPIError(
+                app: app, status: response.status, id: error?.id ?? "http_\(response.status)",
+                message: error?.message ?? response.bodyExcerpt(limit: 500))
         }
         return try JSONDecoder().decode([FormationEntry].self, from: response.body)
     }

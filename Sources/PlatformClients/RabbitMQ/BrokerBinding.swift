@@ -18,8 +18,10 @@ public struct BrokerBinding: Sendable, Hashable, Codable {
     /// (needed to delete one).
     public var propertiesKey: String?
 
-    public init(source: String, vhost: String = "/", destination: String, destinationType: DestinationType = .queue,
-                routingKey: String = "", arguments: [String: JSONValue] = [:], propertiesKey: String? = nil) {
+    public init(
+        source: String, vhost: String = "/", destination: String, destinationType: DestinationType = .queue,
+        routingKey: String = "", arguments: [String: JSONValue] = [:], propertiesKey: String? = nil
+    ) {
         self.source = source
         self.vhost = vhost
         self.destination = destination
@@ -31,7 +33,9 @@ public struct BrokerBinding: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case source, vhost, destination, arguments
-        case destinationType = "destination_type", routingKey = "routing_key", propertiesKey = "properties_key"
+        case destinationType = "destination_type"
+        case routingKey = "routing_key"
+        case propertiesKey = "properties_key"
     }
 
     public init(from decoder: any Decoder) throws {

@@ -45,8 +45,10 @@ public struct ManagementEndpoint: Sendable, Equatable, CustomStringConvertible {
     /// The rule above with the environment read: `flag` first, then
     /// `environmentKeys`, then `broker` (an AMQP URL as text; nil or empty
     /// when there is none, which is an error unless an explicit URL is given).
-    public static func resolve(flag: String? = nil, broker: String?,
-                               environment: [String: String]) throws(ManagementError) -> ManagementEndpoint {
+    public static func resolve(
+        flag: String? = nil, broker: String?,
+        environment: [String: String]
+    ) throws(ManagementError) -> ManagementEndpoint {
         let explicit = ([flag] + environmentKeys.map { environment[$0] })
             .compactMap { $0?.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty }
         var brokerURL: BrokerURL?
@@ -86,10 +88,13 @@ public struct ManagementEndpoint: Sendable, Equatable, CustomStringConvertible {
         return ManagementEndpoint(apiURL: url, username: brokerUser, password: brokerPassword, vhost: vhost)
     }
 
-    private static func fromExplicit(_ text: String, vhost: String, user: String,
-                                     password: String) throws(ManagementError) -> ManagementEndpoint {
+    private static func fromExplicit(
+        _ text: String, vhost: String, user: String,
+        password: String
+    ) throws(ManagementError) -> ManagementEndpoint {
         guard var components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-              let host = components.host, !host.isEmpty else {
+            let host = components.host, !host.isEmpty
+        else {
             throw .invalidManagementURL(redacting(text), reason: "it is not a URL; write it like http://user:password@host:15672")
         }
         guard scheme == "http" || scheme == "https" else {
@@ -135,8 +140,8 @@ public struct ManagementEndpoint: Sendable, Equatable, CustomStringConvertible {
         for byte in segment.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                 UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
@@ -148,8 +153,9 @@ public struct ManagementEndpoint: Sendable, Equatable, CustomStringConvertible {
     /// `scheme://user:***@host` so a password never reaches a log line.
     static func redacting(_ url: String) -> String {
         guard let schemeEnd = url.range(of: "://"),
-              let at = url[schemeEnd.upperBound...].lastIndex(of: "@"),
-              let colon = url[schemeEnd.upperBound..<at].firstIndex(of: ":") else { return url }
+            let at = url[schemeEnd.upperBound...].lastIndex(of: "@"),
+            let colon = url[schemeEnd.upperBound..<at].firstIndex(of: ":")
+        else { return url }
         return url.replacingCharacters(in: url.index(after: colon)..<at, with: "***")
     }
 }

@@ -34,9 +34,11 @@ public enum ManagementError: Error, Sendable, Equatable, CustomStringConvertible
         case .invalidManagementURL(let url, let reason):
             return "invalid RabbitMQ management URL '\(url)': \(reason)"
         case .unreachable(let url, let reason):
-            return "the RabbitMQ management API at \(url) is unreachable (\(reason)); is RabbitMQ running with the management plugin? If it listens elsewhere, \(override)"
+            return
+                "the RabbitMQ management API at \(url) is unreachable (\(reason)); is RabbitMQ running with the management plugin? If it listens elsewhere, \(override)"
         case .unauthorized(let url, let user, let status):
-            return "the RabbitMQ management API at \(url) refused user '\(user)' (HTTP \(status)); check the password, and give the user the 'monitoring' tag (reading) or 'policymaker' (policies)"
+            return
+                "the RabbitMQ management API at \(url) refused user '\(user)' (HTTP \(status)); check the password, and give the user the 'monitoring' tag (reading) or 'policymaker' (policies)"
         case .notFound(let kind, let name, let vhost):
             return "\(kind) '\(name)' does not exist in vhost '\(vhost)'; check the name, or run msgflo setup to declare the graph's queues"
         case .unexpectedStatus(let method, let url, let status, let reason):
@@ -44,7 +46,8 @@ public enum ManagementError: Error, Sendable, Equatable, CustomStringConvertible
         case .invalidPolicy(let name, let reason):
             return "policy '\(name)' cannot be applied: \(reason)"
         case .undecodable(let url, let reason):
-            return "the answer of \(url) is not the RabbitMQ management API's (\(reason)); is the URL the management port (15672), not AMQP or another service?"
+            return
+                "the answer of \(url) is not the RabbitMQ management API's (\(reason)); is the URL the management port (15672), not AMQP or another service?"
         }
     }
 }

@@ -17,8 +17,10 @@ public struct QueueStats: Sendable, Hashable, Decodable {
     /// Messages delivered to consumers per second.
     public var deliverRate: Double
 
-    public init(name: String, vhost: String = "/", messages: Int = 0, ready: Int? = nil, unacknowledged: Int = 0,
-                consumers: Int = 0, publishRate: Double = 0, ackRate: Double = 0, deliverRate: Double = 0) {
+    public init(
+        name: String, vhost: String = "/", messages: Int = 0, ready: Int? = nil, unacknowledged: Int = 0,
+        consumers: Int = 0, publishRate: Double = 0, ackRate: Double = 0, deliverRate: Double = 0
+    ) {
         self.name = name
         self.vhost = vhost
         self.messages = messages
@@ -32,12 +34,15 @@ public struct QueueStats: Sendable, Hashable, Decodable {
 
     enum CodingKeys: String, CodingKey {
         case name, vhost, messages, consumers
-        case ready = "messages_ready", unacknowledged = "messages_unacknowledged"
+        case ready = "messages_ready"
+        case unacknowledged = "messages_unacknowledged"
         case messageStats = "message_stats"
     }
 
     enum StatsKeys: String, CodingKey {
-        case publish = "publish_details", ack = "ack_details", deliver = "deliver_get_details"
+        case publish = "publish_details"
+        case ack = "ack_details"
+        case deliver = "deliver_get_details"
     }
 
     struct Rate: Decodable { var rate: Double? }

@@ -4,8 +4,9 @@ import MsgFlo
 extension RabbitMQManagementClient {
     /// `GET /api/policies/{vhost}`.
     public func policies() async throws(ManagementError) -> [RabbitMQPolicy] {
-        try await get([RabbitMQPolicy].self, ["policies", endpoint.vhost],
-                      missing: .notFound(kind: "vhost", name: endpoint.vhost, vhost: endpoint.vhost))
+        try await get(
+            [RabbitMQPolicy].self, ["policies", endpoint.vhost],
+            missing: .notFound(kind: "vhost", name: endpoint.vhost, vhost: endpoint.vhost))
     }
 
     /// `GET /api/policies/{vhost}/{name}`; nil when there is no such policy.
@@ -25,11 +26,15 @@ extension RabbitMQManagementClient {
             var definition: [String: JSONValue]
             var priority: Int
             var applyTo: String
-            enum CodingKeys: String, CodingKey { case pattern, definition, priority, applyTo = "apply-to" }
+            enum CodingKeys: String, CodingKey {
+                case pattern, definition, priority
+                case applyTo = "apply-to"
+            }
         }
         let segments = ["policies", endpoint.vhost, policy.name]
-        let body = Body(pattern: policy.pattern, definition: policy.definition,
-                        priority: policy.priority, applyTo: policy.applyTo.rawValue)
+        let body = Body(
+            pattern: policy.pattern, definition: policy.definition,
+            priority: policy.priority, applyTo: policy.applyTo.rawValue)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data: Data

@@ -53,14 +53,18 @@ public struct RabbitMQManagementClient: Sendable {
 
     func expect(_ response: HTTPClientResponse, _ statuses: Set<Int>, _ method: String, _ segments: [String]) throws(ManagementError) {
         guard statuses.contains(response.status) else {
-            throw .unexpectedStatus(method: method, url: endpoint.url(segments).absoluteString, status: response.status,
-                                    reason: Self.reason(of: response))
+            throw .unexpectedStatus(
+                method: method, url: endpoint.url(segments).absoluteString, status: response.status,
+                reason: Self.reason(of: response))
         }
     }
 
     /// RabbitMQ's `{"error": ..., "reason": ...}`, else the start of the body.
     static func reason(of response: HTTPClientResponse) -> String {
-        struct Failure: Decodable { var error: String?; var reason: String? }
+        struct Failure: Decodable {
+            var error: String?
+            var reason: String?
+        }
         if let failure = try? JSONDecoder().decode(Failure.self, from: response.body) {
             return [failure.error, failure.reason].compactMap { $0 }.joined(separator: ": ")
         }

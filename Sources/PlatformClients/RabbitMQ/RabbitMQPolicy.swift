@@ -36,8 +36,10 @@ public struct RabbitMQPolicy: Sendable, Hashable, Codable {
     public var priority: Int
     public var applyTo: AppliesTo
 
-    public init(name: String, pattern: String, definition: [String: JSONValue], priority: Int = 0,
-                applyTo: AppliesTo = .queues) {
+    public init(
+        name: String, pattern: String, definition: [String: JSONValue], priority: Int = 0,
+        applyTo: AppliesTo = .queues
+    ) {
         self.name = name
         self.pattern = pattern
         self.definition = definition
@@ -46,11 +48,14 @@ public struct RabbitMQPolicy: Sendable, Hashable, Codable {
     }
 
     /// Caps queue `queue` (that name only) at `messages` messages.
-    public static func maxLength(name: String, queue: String, messages: Int, overflow: Overflow = .dropHead,
-                                 priority: Int = 0) -> RabbitMQPolicy {
-        RabbitMQPolicy(name: name, pattern: exactPattern(queue),
-                       definition: ["max-length": .number(Double(messages)), "overflow": .string(overflow.rawValue)],
-                       priority: priority, applyTo: .queues)
+    public static func maxLength(
+        name: String, queue: String, messages: Int, overflow: Overflow = .dropHead,
+        priority: Int = 0
+    ) -> RabbitMQPolicy {
+        RabbitMQPolicy(
+            name: name, pattern: exactPattern(queue),
+            definition: ["max-length": .number(Double(messages)), "overflow": .string(overflow.rawValue)],
+            priority: priority, applyTo: .queues)
     }
 
     /// A pattern matching exactly `name`: anchored, regex characters escaped.

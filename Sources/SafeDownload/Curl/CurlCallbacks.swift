@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CCurl
 import CCurlShim
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// libcurl's C callbacks as non-capturing `@convention(c)` closures: all
 /// state comes through the user-data pointer (a `TransferContext`).
@@ -42,7 +43,7 @@ enum CurlCallbacks {
     /// rebinding): the one place an address check cannot be bypassed.
     /// Returning CURL_SOCKET_BAD makes libcurl fail the attempt (CURLE_COULDNT_CONNECT).
     static let openSocket: curl_opensocket_callback = { user, _, address in
-        let refuse: curl_socket_t = -1  // CURL_SOCKET_BAD
+        let refuse: curl_socket_t = -1 // CURL_SOCKET_BAD
         guard let context = TransferContext.from(user), let address else { return refuse }
         var bytes = [UInt8](repeating: 0, count: 16)
         var port: UInt16 = 0

@@ -40,22 +40,22 @@ public enum AddressPolicy {
     }
 
     private static let ipv4Ranges: [(prefix: UInt32, length: Int, kind: BlockedAddressKind)] = [
-        (0xFFFF_FFFF, 32, .broadcast),          // 255.255.255.255, before 240/4
-        (0x0000_0000, 8, .unspecified),         // 0.0.0.0/8 "this network"
-        (0x0A00_0000, 8, .privateNetwork),      // 10/8
+        (0xFFFF_FFFF, 32, .broadcast), // 255.255.255.255, before 240/4
+        (0x0000_0000, 8, .unspecified), // 0.0.0.0/8 "this network"
+        (0x0A00_0000, 8, .privateNetwork), // 10/8
         (0x6440_0000, 10, .sharedAddressSpace), // 100.64/10
-        (0x7F00_0000, 8, .loopback),            // 127/8
-        (0xA9FE_0000, 16, .linkLocal),          // 169.254/16
-        (0xAC10_0000, 12, .privateNetwork),     // 172.16/12
-        (0xC000_0000, 24, .reserved),           // 192.0.0/24 IETF protocol assignments
-        (0xC000_0200, 24, .reserved),           // 192.0.2/24 TEST-NET-1
-        (0xC058_6300, 24, .reserved),           // 192.88.99/24 6to4 relay anycast
-        (0xC0A8_0000, 16, .privateNetwork),     // 192.168/16
-        (0xC612_0000, 15, .reserved),           // 198.18/15 benchmarking
-        (0xC633_6400, 24, .reserved),           // 198.51.100/24 TEST-NET-2
-        (0xCB00_7100, 24, .reserved),           // 203.0.113/24 TEST-NET-3
-        (0xE000_0000, 4, .multicast),           // 224/4
-        (0xF000_0000, 4, .reserved),            // 240/4
+        (0x7F00_0000, 8, .loopback), // 127/8
+        (0xA9FE_0000, 16, .linkLocal), // 169.254/16
+        (0xAC10_0000, 12, .privateNetwork), // 172.16/12
+        (0xC000_0000, 24, .reserved), // 192.0.0/24 IETF protocol assignments
+        (0xC000_0200, 24, .reserved), // 192.0.2/24 TEST-NET-1
+        (0xC058_6300, 24, .reserved), // 192.88.99/24 6to4 relay anycast
+        (0xC0A8_0000, 16, .privateNetwork), // 192.168/16
+        (0xC612_0000, 15, .reserved), // 198.18/15 benchmarking
+        (0xC633_6400, 24, .reserved), // 198.51.100/24 TEST-NET-2
+        (0xCB00_7100, 24, .reserved), // 203.0.113/24 TEST-NET-3
+        (0xE000_0000, 4, .multicast), // 224/4
+        (0xF000_0000, 4, .reserved), // 240/4
     ]
 
     private static func blockedKind(ipv4 value: UInt32) -> BlockedAddressKind? {

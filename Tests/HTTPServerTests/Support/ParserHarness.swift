@@ -15,8 +15,9 @@ enum ParserHarness {
         }
     }
 
-    static let limits = HTTPRequestParser.Limits(maxRequestLineLength: 64, maxHeaderBytes: 256,
-                                                 maxHeaderCount: 5, maxBodyBytes: 16)
+    static let limits = HTTPRequestParser.Limits(
+        maxRequestLineLength: 64, maxHeaderBytes: 256,
+        maxHeaderCount: 5, maxBodyBytes: 16)
 
     static func summary(_ request: HTTPRequestParser.ParsedRequest) -> String {
         var text = "\(request.head.method) \(request.head.target) \(request.head.version)"

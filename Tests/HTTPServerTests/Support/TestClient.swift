@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A deliberately dumb blocking HTTP client on a raw socket, so tests control every
@@ -99,7 +100,9 @@ final class TestClient {
         while headEnd == nil {
             headEnd = Self.find([13, 10, 13, 10], in: buffer)
             if headEnd == nil {
-                guard try fill() else { throw Failure(description: "connection closed before a response head; got \(String(decoding: buffer, as: UTF8.self))") }
+                guard try fill() else {
+                    throw Failure(description: "connection closed before a response head; got \(String(decoding: buffer, as: UTF8.self))")
+                }
             }
         }
         let headText = String(decoding: buffer[0..<headEnd!], as: UTF8.self)

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import HTTPServer
 
 /// Client-side WebSocket framing over `TestClient`, masking as a browser does
@@ -7,7 +8,8 @@ extension TestClient {
     static let handshakeKey = "dGhlIHNhbXBsZSBub25jZQ=="
 
     func upgrade(path: String = "/ws", protocols: String? = "noflo") throws -> Response {
-        var request = "GET \(path) HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        var request =
+            "GET \(path) HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: \(Self.handshakeKey)\r\nSec-WebSocket-Version: 13\r\n"
         if let protocols { request += "Sec-WebSocket-Protocol: \(protocols)\r\n" }
         try send(request + "\r\n")

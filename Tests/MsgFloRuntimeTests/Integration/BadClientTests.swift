@@ -1,8 +1,8 @@
 import Foundation
 import MsgFlo
 import MsgFloRuntime
-import Testing
 import TestSupport
+import Testing
 
 /// What a broken or hostile client sends cannot take the runtime down: each
 /// bad frame is answered, an oversized one closes only that connection, and
@@ -52,7 +52,7 @@ struct BadClientTests {
         // (The server may close before it has read it all: a failed write is part of the outcome.)
         try? await huge.socket.sendFrame(opcode: 1, payload: Array(repeating: UInt8(ascii: " "), count: 2 * 1024 * 1024))
         var ending = try await huge.socket.receive()
-        while case .text = ending { ending = try await huge.socket.receive() }  // news sent before the frame was read
+        while case .text = ending { ending = try await huge.socket.receive() } // news sent before the frame was read
         #expect(ending == .close(1009))
         // ... and everyone else carries on.
         _ = try await client.request("network", "getstatus", ["graph": "bad"])

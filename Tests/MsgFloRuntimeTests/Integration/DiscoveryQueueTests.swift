@@ -5,8 +5,8 @@ import MsgFloAMQP
 import MsgFloRuntime
 import PlatformClients
 import Primitives
-import Testing
 import TestSupport
+import Testing
 
 /// Discovery as msgflo-nodejs does it: participants declare the plain durable
 /// `fbp` queue before announcing, announcements carry their send time, and
@@ -23,8 +23,9 @@ struct DiscoveryQueueTests {
         try await TestVhost.with { vhost in
             #expect(try await vhost.queueNames().isEmpty, "a fresh virtual host has no fbp queue")
             let definition = ParticipantDefinition.conventional(role: "early", component: "Repeat", inports: ["in"], outports: ["out"])
-            let participant = Participant(definition: definition, transport: try AMQPTransport(url: vhost.brokerURL, logger: Self.quietLogger()),
-                                          logger: Self.quietLogger(), rawHandler: { _, _, _ in })
+            let participant = Participant(
+                definition: definition, transport: try AMQPTransport(url: vhost.brokerURL, logger: Self.quietLogger()),
+                logger: Self.quietLogger(), rawHandler: { _, _, _ in })
             try await participant.start()
             let fbp = try await vhost.management.send("GET", ["queues", vhost.name, "fbp"])
             let queue = try JSONValue(parsing: fbp.body)
@@ -52,9 +53,11 @@ struct DiscoveryQueueTests {
             try await transport.publish(queue: "fbp", body: announcement.encoded())
             try await Task.sleep(for: .seconds(2.2))
             let rejected = LockedState<[DiscoveryMessageError]>([])
-            let listener = DiscoveryListener(transport: transport, expiry: 1, logger: Self.quietLogger(), onEvent: { result in
-                if case .rejected(let reason) = result { rejected.withLock { $0.append(reason) } }
-            })
+            let listener = DiscoveryListener(
+                transport: transport, expiry: 1, logger: Self.quietLogger(),
+                onEvent: { result in
+                    if case .rejected(let reason) = result { rejected.withLock { $0.append(reason) } }
+                })
             try await listener.start()
             #expect(await eventually { !rejected.withLock { $0 }.isEmpty })
             #expect(listener.registry.count == 0, "a backlog leftover does not make a dead participant look alive")
@@ -76,8 +79,11 @@ struct DiscoveryQueueTests {
             let graph = directory.appendingPathComponent("g.fbp")
             try "a(Repeat) OUT -> IN b(Repeat)\n".write(to: graph, atomically: true, encoding: .utf8)
             let log = directory.appendingPathComponent("setup.log")
-            let process = try BuiltExecutable.msgflo.start(["setup", graph.path, "--broker", vhost.brokerText,
-                                                  "--management-url", AMQPTestBroker.managementURL.absoluteString], log: log)
+            let process = try BuiltExecutable.msgflo.start(
+                [
+                    "setup", graph.path, "--broker", vhost.brokerText,
+                    "--management-url", AMQPTestBroker.managementURL.absoluteString,
+                ], log: log)
             process.waitUntilExit()
             let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             #expect(process.terminationStatus == 0, "\(output)")
@@ -91,10 +97,11 @@ struct DiscoveryQueueTests {
             // The broker applies it to the plain queue every library declares.
             let transport = try await vhost.transport()
             try await transport.declareQueue("fbp", options: PortOptions())
-            #expect(await eventually {
-                let response = try? await vhost.management.send("GET", ["queues", vhost.name, "fbp"])
-                return response.flatMap { try? JSONValue(parsing: $0.body) }?["policy"] == .string(DiscoveryQueuePolicy.name)
-            })
+            #expect(
+                await eventually {
+                    let response = try? await vhost.management.send("GET", ["queues", vhost.name, "fbp"])
+                    return response.flatMap { try? JSONValue(parsing: $0.body) }?["policy"] == .string(DiscoveryQueuePolicy.name)
+                })
             await transport.disconnect()
         }
     }
@@ -102,7 +109,8 @@ struct DiscoveryQueueTests {
     @Test func inProcessTheQueueIsDeclaredBeforeTheFirstAnnouncement() async throws {
         let broker = InProcessBroker()
         let definition = ParticipantDefinition.conventional(role: "solo", component: "Repeat", inports: ["in"], outports: ["out"])
-        let participant = Participant(definition: definition, transport: InProcessTransport(broker: broker), logger: Self.quietLogger(), rawHandler: { _, _, _ in })
+        let participant = Participant(
+            definition: definition, transport: InProcessTransport(broker: broker), logger: Self.quietLogger(), rawHandler: { _, _, _ in })
         #expect(!broker.queueExists("fbp"))
         try await participant.start()
         #expect(broker.readyCount(queue: "fbp") == 1, "the first announcement waits in fbp")

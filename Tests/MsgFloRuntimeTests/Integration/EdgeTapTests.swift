@@ -2,8 +2,8 @@ import Foundation
 import MsgFlo
 import MsgFloRuntime
 import PlatformClients
-import Testing
 import TestSupport
+import Testing
 
 /// Watching an edge takes nothing from its consumer, and the watcher's queue
 /// lives exactly as long as someone watches.
@@ -29,8 +29,9 @@ struct EdgeTapTests {
     }
 
     func watch(_ vhost: TestVhost) async throws {
-        let runtime = try await RuntimeFixture.start(vhost: vhost, fbp: Self.graph, manage: true,
-                                                     library: ["Repeat": "msgflo participant Repeat --role #ROLE"])
+        let runtime = try await RuntimeFixture.start(
+            vhost: vhost, fbp: Self.graph, manage: true,
+            library: ["Repeat": "msgflo participant Repeat --role #ROLE"])
         #expect(await runtime.eventually { $0.registry.roles == ["a", "b"] })
         let transport = try await vhost.transport()
         let afterB = try await MessageCounter.bind("probe.b", to: "b.OUT", on: transport)
@@ -39,10 +40,11 @@ struct EdgeTapTests {
         let watched = try await client.request("network", "edges", ["edges": [Self.edgeAB], "graph": "taps"])
         #expect(watched.commands == ["network:edges"])
         var tapQueue: String?
-        #expect(await eventually {
-            tapQueue = (try? await vhost.destinations(of: "a.OUT"))?.first { $0 != "b.IN" }
-            return tapQueue != nil
-        }, "a queue of the runtime's own is bound to a.OUT beside b.IN")
+        #expect(
+            await eventually {
+                tapQueue = (try? await vhost.destinations(of: "a.OUT"))?.first { $0 != "b.IN" }
+                return tapQueue != nil
+            }, "a queue of the runtime's own is bound to a.OUT beside b.IN")
         let info = try #require(try await Self.queueInfo(vhost, tapQueue ?? ""))
         #expect(info["exclusive"] == true && info["auto_delete"] == true && info["durable"] == false, "\(info)")
         #expect(info["arguments"]?["x-max-length"] == 1000)
@@ -55,8 +57,9 @@ struct EdgeTapTests {
             data.append(message)
         }
         #expect(data.first?.payload["id"] == "a() OUT -> IN b()")
-        #expect(data.allSatisfy { messages.contains(String(decoding: ($0.payload["data"] ?? .null).encoded(), as: UTF8.self)) },
-                "network:data carries the messages themselves")
+        #expect(
+            data.allSatisfy { messages.contains(String(decoding: ($0.payload["data"] ?? .null).encoded(), as: UTF8.self)) },
+            "network:data carries the messages themselves")
         try await Task.sleep(for: .seconds(1))
         #expect(afterB.counts == Dictionary(uniqueKeysWithValues: messages.map { ($0, 1) }), "b got each message exactly once")
 

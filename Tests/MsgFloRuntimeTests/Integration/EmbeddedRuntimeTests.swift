@@ -1,11 +1,12 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import MsgFlo
 import MsgFloRuntime
-import Testing
 import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// On Heroku only `web` has a port: the real `imageresize web` process serves
 /// the runtime at /runtime and the graph page at /graph when, and only when,
@@ -70,7 +71,8 @@ struct EmbeddedRuntimeTests {
             #expect(page.status == 200)
             #expect(page.body.contains(#"<meta name="msgflo-runtime-websocket" content="/runtime">"#), "\(page.body.prefix(300))")
             let demo = try await Self.get(web.port, "/")
-            #expect(demo.body.contains(#""graphPage":"\/graph""#) || demo.body.contains(#""graphPage":"/graph""#), "the demo page links the graph page")
+            #expect(
+                demo.body.contains(#""graphPage":"\/graph""#) || demo.body.contains(#""graphPage":"/graph""#), "the demo page links the graph page")
 
             let client = try await FBPTestClient.connect(port: web.port, path: "/runtime", graph: "embedded", secret: "sesame")
             let answer = try await client.request("runtime", "getruntime", [:])

@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import MsgFlo
 import MsgFloRuntime
+import Synchronization
 import Testing
 
 /// An FBP protocol client over a real WebSocket. Every message it receives is
@@ -22,10 +22,13 @@ final class FBPTestClient: Sendable {
         self.secret = secret
     }
 
-    static func connect(port: Int, path: String = "/", graph: String, secret: String? = nil,
-                        subprotocol: String? = "noflo") async throws -> FBPTestClient {
-        FBPTestClient(socket: try await WebSocketTestClient.connect(port: port, path: path, subprotocol: subprotocol),
-                      graph: graph, secret: secret)
+    static func connect(
+        port: Int, path: String = "/", graph: String, secret: String? = nil,
+        subprotocol: String? = "noflo"
+    ) async throws -> FBPTestClient {
+        FBPTestClient(
+            socket: try await WebSocketTestClient.connect(port: port, path: path, subprotocol: subprotocol),
+            graph: graph, secret: secret)
     }
 
     func nextRequestId() -> String {
@@ -37,11 +40,14 @@ final class FBPTestClient: Sendable {
 
     /// Sends a request; `secret: .some(nil)` sends none even when the client has one.
     @discardableResult
-    func send(_ proto: String, _ command: String, _ payload: JSONValue, secret: String?? = nil,
-              requestId: String? = nil) async throws -> String {
+    func send(
+        _ proto: String, _ command: String, _ payload: JSONValue, secret: String?? = nil,
+        requestId: String? = nil
+    ) async throws -> String {
         let id = requestId ?? nextRequestId()
-        let message = FBPMessage(protocol: proto, command: command, payload: payload,
-                                 secret: secret ?? self.secret, requestId: id)
+        let message = FBPMessage(
+            protocol: proto, command: command, payload: payload,
+            secret: secret ?? self.secret, requestId: id)
         try await socket.sendText(message.text)
         return id
     }
@@ -57,8 +63,9 @@ final class FBPTestClient: Sendable {
         case .failure(let error):
             Issue.record("\(error)", sourceLocation: sourceLocation)
         }
-        let message = FBPMessage(protocol: json["protocol"]?.stringValue ?? "", command: json["command"]?.stringValue ?? "",
-                                 payload: json["payload"] ?? .null, responseTo: json["responseTo"]?.stringValue)
+        let message = FBPMessage(
+            protocol: json["protocol"]?.stringValue ?? "", command: json["command"]?.stringValue ?? "",
+            payload: json["payload"] ?? .null, responseTo: json["responseTo"]?.stringValue)
         log.withLock { $0.append(message) }
         return message
     }
@@ -76,8 +83,10 @@ final class FBPTestClient: Sendable {
     /// Sends a request, then a `network:getstatus` barrier, and returns what
     /// arrived in between: the request's answers and whatever it caused
     /// (broadcasts included), since the runtime answers in order.
-    func request(_ proto: String, _ command: String, _ payload: JSONValue, secret: String?? = nil,
-                 sourceLocation: SourceLocation = #_sourceLocation) async throws -> [FBPMessage] {
+    func request(
+        _ proto: String, _ command: String, _ payload: JSONValue, secret: String?? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> [FBPMessage] {
         try await send(proto, command, payload, secret: secret)
         let barrier = try await send("network", "getstatus", ["graph": .string(graph)], secret: .some(self.secret))
         var messages: [FBPMessage] = []
@@ -90,8 +99,10 @@ final class FBPTestClient: Sendable {
     }
 
     /// Reads until a message matches, up to `limit` messages.
-    func waitFor(limit: Int = 500, sourceLocation: SourceLocation = #_sourceLocation,
-                 _ match: (FBPMessage) -> Bool) async throws -> FBPMessage? {
+    func waitFor(
+        limit: Int = 500, sourceLocation: SourceLocation = #_sourceLocation,
+        _ match: (FBPMessage) -> Bool
+    ) async throws -> FBPMessage? {
         for _ in 0..<limit {
             guard let message = try await next(sourceLocation: sourceLocation) else { return nil }
             if match(message) { return message }

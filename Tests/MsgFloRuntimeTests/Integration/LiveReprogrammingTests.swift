@@ -1,8 +1,8 @@
 import Foundation
 import MsgFlo
 import MsgFloRuntime
-import Testing
 import TestSupport
+import Testing
 
 /// Messages flow through three real `msgflo participant Repeat` processes that
 /// the runtime started (`--participants`); removing an edge stops the flow on

@@ -4,8 +4,8 @@ import MsgFlo
 import MsgFloMQTT
 import MsgFloRuntime
 import Primitives
-import Testing
 import TestSupport
+import Testing
 
 /// The runtime on MQTT (the shared mosquitto): bindings are the runtime's own
 /// forwarding, watching an edge is a subscription to its source topic.
@@ -17,13 +17,14 @@ struct MQTTRuntimeTests {
         var quiet = Logger(label: "test.mqtt")
         quiet.logLevel = .critical
         let transport = try MQTTTransport(url: MQTTTestBroker.url, configuration: MQTTTestBroker.configuration, logger: quiet)
-        let runtime = try await RuntimeFixture.start(transport: transport, stats: nil, brokerText: MQTTTestBroker.url.description,
-                                                     vhost: nil,
-                                                     fbp: "# @name mq\n\(a)(Repeat) OUT -> IN \(b)(Repeat)\n")
+        let runtime = try await RuntimeFixture.start(
+            transport: transport, stats: nil, brokerText: MQTTTestBroker.url.description,
+            vhost: nil,
+            fbp: "# @name mq\n\(a)(Repeat) OUT -> IN \(b)(Repeat)\n")
         #expect(await runtime.eventually { $0.appliedBindings("mq").count == 1 })
         let probe = try await MQTTTestBroker.connectedTransport()
         let (arrived, handle) = try await MQTTTestBroker.collect(probe, topic: "\(b).IN")
-        try await Task.sleep(for: .milliseconds(300))  // the runtime's subscription is in place once bound; give the SUBACK a moment
+        try await Task.sleep(for: .milliseconds(300)) // the runtime's subscription is in place once bound; give the SUBACK a moment
 
         let client = try await runtime.client()
         let edge: JSONValue = ["src": ["node": .string(a), "port": "out"], "tgt": ["node": .string(b), "port": "in"], "graph": "mq"]

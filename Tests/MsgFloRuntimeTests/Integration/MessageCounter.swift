@@ -18,9 +18,11 @@ final class MessageCounter: Sendable {
 
     static func bind(_ queue: String, to exchange: String, on transport: AMQPTransport) async throws -> MessageCounter {
         let counter = MessageCounter(queue: queue)
-        try await transport.execute([.declareExchange(name: exchange, type: .fanout),
-                                     .declareQueue(name: queue, deadLetterExchange: nil),
-                                     .bindQueue(queue: queue, exchange: exchange, routingKey: "")])
+        try await transport.execute([
+            .declareExchange(name: exchange, type: .fanout),
+            .declareQueue(name: queue, deadLetterExchange: nil),
+            .bindQueue(queue: queue, exchange: exchange, routingKey: ""),
+        ])
         let handle = try await transport.consume(queue: queue, prefetch: 200) { message in
             let key = String(decoding: message.body, as: UTF8.self)
             counter.seen.withLock { $0[key, default: 0] += 1 }

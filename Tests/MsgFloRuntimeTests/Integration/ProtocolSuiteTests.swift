@@ -2,8 +2,8 @@ import Foundation
 import MsgFlo
 import MsgFloRuntime
 import PlatformClients
-import Testing
 import TestSupport
+import Testing
 
 /// Every command of the protocol over a real WebSocket against a real
 /// RabbitMQ (a virtual host of its own): its answer, its errors, what it does
@@ -36,42 +36,84 @@ struct ProtocolSuiteTests {
         Step(proto: "component", command: "getsource", payload: ["name": "proto"], expect: ["component:source"]),
         Step(proto: "component", command: "getsource", payload: ["name": "nope"], expect: ["component:error"], error: "no component or graph 'nope'"),
         Step(proto: "graph", command: "addnode", payload: ["id": "c", "component": "Repeat", "graph": "proto"], expect: ["graph:addnode"]),
-        Step(proto: "graph", command: "addnode", payload: ["id": "c", "component": "Repeat", "graph": "proto"], expect: ["graph:error"], error: "'c'"),
-        Step(proto: "graph", command: "addnode", payload: ["id": "x", "component": "Repeat", "graph": "elsewhere"], expect: ["graph:error"], error: "elsewhere"),
+        Step(
+            proto: "graph", command: "addnode", payload: ["id": "c", "component": "Repeat", "graph": "proto"], expect: ["graph:error"], error: "'c'"),
+        Step(
+            proto: "graph", command: "addnode", payload: ["id": "x", "component": "Repeat", "graph": "elsewhere"], expect: ["graph:error"],
+            error: "elsewhere"),
         Step(proto: "graph", command: "addnode", payload: ["component": "Repeat", "graph": "proto"], expect: ["graph:error"], error: "id"),
-        Step(proto: "graph", command: "changenode", payload: ["id": "c", "metadata": ["x": 10, "y": 20], "graph": "proto"], expect: ["graph:changenode"]),
-        Step(proto: "graph", command: "changenode", payload: ["id": "zz", "metadata": ["x": 1], "graph": "proto"], expect: ["graph:error"], error: "zz"),
+        Step(
+            proto: "graph", command: "changenode", payload: ["id": "c", "metadata": ["x": 10, "y": 20], "graph": "proto"],
+            expect: ["graph:changenode"]),
+        Step(
+            proto: "graph", command: "changenode", payload: ["id": "zz", "metadata": ["x": 1], "graph": "proto"], expect: ["graph:error"], error: "zz"
+        ),
         Step(proto: "graph", command: "renamenode", payload: ["from": "c", "to": "d", "graph": "proto"], expect: ["graph:renamenode"]),
-        Step(proto: "graph", command: "addedge", payload: ["src": port("b", "out"), "tgt": port("d", "in"), "graph": "proto"], expect: ["graph:addedge"]),
-        Step(proto: "graph", command: "addedge", payload: ["src": port("b", "out"), "tgt": port("ghost", "in"), "graph": "proto"], expect: ["graph:error"], error: "ghost"),
-        Step(proto: "graph", command: "changeedge", payload: ["src": port("b", "out"), "tgt": port("d", "in"), "metadata": ["route": 2], "graph": "proto"], expect: ["graph:changeedge"]),
-        Step(proto: "graph", command: "changeedge", payload: ["src": port("a", "out"), "tgt": port("d", "in"), "metadata": ["route": 2], "graph": "proto"], expect: ["graph:error"]),
-        Step(proto: "graph", command: "addinitial", payload: ["src": ["data": "hello"], "tgt": port("d", "in"), "graph": "proto"], expect: ["graph:addinitial"]),
+        Step(
+            proto: "graph", command: "addedge", payload: ["src": port("b", "out"), "tgt": port("d", "in"), "graph": "proto"],
+            expect: ["graph:addedge"]),
+        Step(
+            proto: "graph", command: "addedge", payload: ["src": port("b", "out"), "tgt": port("ghost", "in"), "graph": "proto"],
+            expect: ["graph:error"], error: "ghost"),
+        Step(
+            proto: "graph", command: "changeedge",
+            payload: ["src": port("b", "out"), "tgt": port("d", "in"), "metadata": ["route": 2], "graph": "proto"], expect: ["graph:changeedge"]),
+        Step(
+            proto: "graph", command: "changeedge",
+            payload: ["src": port("a", "out"), "tgt": port("d", "in"), "metadata": ["route": 2], "graph": "proto"], expect: ["graph:error"]),
+        Step(
+            proto: "graph", command: "addinitial", payload: ["src": ["data": "hello"], "tgt": port("d", "in"), "graph": "proto"],
+            expect: ["graph:addinitial"]),
         Step(proto: "graph", command: "removeinitial", payload: ["tgt": port("d", "in"), "graph": "proto"], expect: ["graph:removeinitial"]),
         Step(proto: "graph", command: "removeinitial", payload: ["tgt": port("a", "in"), "graph": "proto"], expect: ["graph:error"]),
-        Step(proto: "graph", command: "addinport", payload: ["public": "input", "node": "a", "port": "in", "graph": "proto"], expect: ["graph:addinport", "runtime:ports"]),
-        Step(proto: "graph", command: "renameinport", payload: ["from": "input", "to": "entry", "graph": "proto"], expect: ["graph:renameinport", "runtime:ports"]),
-        Step(proto: "runtime", command: "packet", payload: ["port": "entry", "event": "data", "payload": ["n": 1], "graph": "proto"], expect: ["runtime:packetsent"]),
-        Step(proto: "runtime", command: "packet", payload: ["port": "nowhere", "event": "data", "payload": 1, "graph": "proto"], expect: ["runtime:error"], error: "nowhere"),
-        Step(proto: "graph", command: "removeinport", payload: ["public": "entry", "graph": "proto"], expect: ["graph:removeinport", "runtime:ports"]),
+        Step(
+            proto: "graph", command: "addinport", payload: ["public": "input", "node": "a", "port": "in", "graph": "proto"],
+            expect: ["graph:addinport", "runtime:ports"]),
+        Step(
+            proto: "graph", command: "renameinport", payload: ["from": "input", "to": "entry", "graph": "proto"],
+            expect: ["graph:renameinport", "runtime:ports"]),
+        Step(
+            proto: "runtime", command: "packet", payload: ["port": "entry", "event": "data", "payload": ["n": 1], "graph": "proto"],
+            expect: ["runtime:packetsent"]),
+        Step(
+            proto: "runtime", command: "packet", payload: ["port": "nowhere", "event": "data", "payload": 1, "graph": "proto"],
+            expect: ["runtime:error"], error: "nowhere"),
+        Step(
+            proto: "graph", command: "removeinport", payload: ["public": "entry", "graph": "proto"], expect: ["graph:removeinport", "runtime:ports"]),
         Step(proto: "graph", command: "removeinport", payload: ["public": "entry", "graph": "proto"], expect: ["graph:error"], error: "entry"),
-        Step(proto: "graph", command: "addoutport", payload: ["public": "result", "node": "d", "port": "out", "graph": "proto"], expect: ["graph:addoutport", "runtime:ports"]),
-        Step(proto: "graph", command: "renameoutport", payload: ["from": "result", "to": "final", "graph": "proto"], expect: ["graph:renameoutport", "runtime:ports"]),
-        Step(proto: "graph", command: "removeoutport", payload: ["public": "final", "graph": "proto"], expect: ["graph:removeoutport", "runtime:ports"]),
+        Step(
+            proto: "graph", command: "addoutport", payload: ["public": "result", "node": "d", "port": "out", "graph": "proto"],
+            expect: ["graph:addoutport", "runtime:ports"]),
+        Step(
+            proto: "graph", command: "renameoutport", payload: ["from": "result", "to": "final", "graph": "proto"],
+            expect: ["graph:renameoutport", "runtime:ports"]),
+        Step(
+            proto: "graph", command: "removeoutport", payload: ["public": "final", "graph": "proto"],
+            expect: ["graph:removeoutport", "runtime:ports"]),
         Step(proto: "graph", command: "addgroup", payload: ["name": "g", "nodes": ["a", "b"], "graph": "proto"], expect: ["graph:addgroup"]),
         Step(proto: "graph", command: "renamegroup", payload: ["from": "g", "to": "h", "graph": "proto"], expect: ["graph:renamegroup"]),
-        Step(proto: "graph", command: "changegroup", payload: ["name": "h", "metadata": ["description": "first two"], "graph": "proto"], expect: ["graph:changegroup"]),
+        Step(
+            proto: "graph", command: "changegroup", payload: ["name": "h", "metadata": ["description": "first two"], "graph": "proto"],
+            expect: ["graph:changegroup"]),
         Step(proto: "graph", command: "removegroup", payload: ["name": "h", "graph": "proto"], expect: ["graph:removegroup"]),
         Step(proto: "graph", command: "removegroup", payload: ["name": "h", "graph": "proto"], expect: ["graph:error"], error: "h"),
-        Step(proto: "graph", command: "removeedge", payload: ["src": port("b", "out"), "tgt": port("d", "in"), "graph": "proto"], expect: ["graph:removeedge"]),
-        Step(proto: "graph", command: "removeedge", payload: ["src": port("b", "out"), "tgt": port("d", "in"), "graph": "proto"], expect: ["graph:error"]),
+        Step(
+            proto: "graph", command: "removeedge", payload: ["src": port("b", "out"), "tgt": port("d", "in"), "graph": "proto"],
+            expect: ["graph:removeedge"]),
+        Step(
+            proto: "graph", command: "removeedge", payload: ["src": port("b", "out"), "tgt": port("d", "in"), "graph": "proto"],
+            expect: ["graph:error"]),
         Step(proto: "graph", command: "removenode", payload: ["id": "d", "graph": "proto"], expect: ["graph:removenode"]),
         Step(proto: "graph", command: "removenode", payload: ["id": "d", "graph": "proto"], expect: ["graph:error"], error: "d"),
         Step(proto: "graph", command: "frobnicate", payload: ["graph": "proto"], expect: ["graph:error"], error: "frobnicate"),
         Step(proto: "network", command: "getstatus", payload: ["graph": "proto"], expect: ["network:status"]),
         Step(proto: "network", command: "debug", payload: ["enable": true, "graph": "proto"], expect: ["network:status"]),
-        Step(proto: "network", command: "edges", payload: ["edges": [["src": port("a", "out"), "tgt": port("b", "in")]], "graph": "proto"], expect: ["network:edges"]),
-        Step(proto: "network", command: "edges", payload: ["edges": [["src": port("b", "out"), "tgt": port("a", "in")]], "graph": "proto"], expect: ["network:error"]),
+        Step(
+            proto: "network", command: "edges", payload: ["edges": [["src": port("a", "out"), "tgt": port("b", "in")]], "graph": "proto"],
+            expect: ["network:edges"]),
+        Step(
+            proto: "network", command: "edges", payload: ["edges": [["src": port("b", "out"), "tgt": port("a", "in")]], "graph": "proto"],
+            expect: ["network:error"]),
         Step(proto: "network", command: "edges", payload: ["edges": [], "graph": "proto"], expect: ["network:edges"]),
         Step(proto: "network", command: "stop", payload: ["graph": "proto"], expect: ["network:stopped"]),
         Step(proto: "network", command: "start", payload: ["graph": "proto"], expect: ["network:started"]),

@@ -25,40 +25,49 @@ final class RuntimeFixture: Sendable {
     /// - Parameters:
     ///   - fbp: the main graph as .fbp text (its `# @name` is its id).
     ///   - library: component -> command (the `--participants` commands).
-    static func start(vhost: TestVhost, fbp: String, secret: String? = nil, manage: Bool = false,
-                      library: [String: String] = [:], startNetworks: Bool = true,
-                      http: (inout HTTPServer.Configuration) -> Void = { _ in }) async throws -> RuntimeFixture {
-        let transport = try AMQPTransport(url: vhost.brokerURL, configuration: AMQPTestBroker.configuration(),
-                                          logger: Logger(label: "test.runtime"))
-        return try await start(transport: transport, stats: vhost.management, brokerText: vhost.brokerText, vhost: vhost,
-                               fbp: fbp, secret: secret, manage: manage, library: library, startNetworks: startNetworks, http: http)
+    static func start(
+        vhost: TestVhost, fbp: String, secret: String? = nil, manage: Bool = false,
+        library: [String: String] = [:], startNetworks: Bool = true,
+        http: (inout HTTPServer.Configuration) -> Void = { _ in }
+    ) async throws -> RuntimeFixture {
+        let transport = try AMQPTransport(
+            url: vhost.brokerURL, configuration: AMQPTestBroker.configuration(),
+            logger: Logger(label: "test.runtime"))
+        return try await start(
+            transport: transport, stats: vhost.management, brokerText: vhost.brokerText, vhost: vhost,
+            fbp: fbp, secret: secret, manage: manage, library: library, startNetworks: startNetworks, http: http)
     }
 
     /// On any transport (MQTT: no queue figures, `stats` nil).
-    static func start(transport: any BrokerTransport, stats: (any QueueStatsSource)?, brokerText: String,
-                      vhost: TestVhost?, fbp: String, secret: String? = nil, manage: Bool = false,
-                      library: [String: String] = [:], startNetworks: Bool = true,
-                      http: (inout HTTPServer.Configuration) -> Void = { _ in }) async throws -> RuntimeFixture {
+    static func start(
+        transport: any BrokerTransport, stats: (any QueueStatsSource)?, brokerText: String,
+        vhost: TestVhost?, fbp: String, secret: String? = nil, manage: Bool = false,
+        library: [String: String] = [:], startNetworks: Bool = true,
+        http: (inout HTTPServer.Configuration) -> Void = { _ in }
+    ) async throws -> RuntimeFixture {
         // Quiet unless the test fails (`.logsOnFailure`).
         let logger = Logger(label: "test.runtime")
         let graph = try FBPParser.parse(fbp)
         let id = graph.properties["name"]?.stringValue ?? "main"
         let configuration = RuntimeConfiguration(id: runtimeID, label: "test runtime", secret: secret, manageParticipants: manage)
-        var options = RuntimeHost.Options(configuration: configuration,
-                                          library: ComponentLibrary(components: library.mapValues { .init(command: $0) }),
-                                          graphs: [RuntimeGraph(id: id, graph: graph)])
+        var options = RuntimeHost.Options(
+            configuration: configuration,
+            library: ComponentLibrary(components: library.mapValues { .init(command: $0) }),
+            graphs: [RuntimeGraph(id: id, graph: graph)])
         options.startNetworks = startNetworks
         options.discoveryGrace = .milliseconds(200)
         options.statsInterval = .milliseconds(500)
         var environment = ProcessInfo.processInfo.environment
         environment["LOG_LEVEL"] = "warning"
-        environment["PATH"] = URL(fileURLWithPath: BuiltExecutable.msgflo.url.path).deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        environment["PATH"] =
+            URL(fileURLWithPath: BuiltExecutable.msgflo.url.path).deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         // The processes' output goes to a file the report of a failing test shows.
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("runtime-processes-\(UUID().uuidString.prefix(8)).log")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         TestLogs.attach(output, as: "processes started by the runtime", removing: true)
-        let host = RuntimeHost(options: options, transport: transport, stats: stats, brokerURL: brokerText,
-                               environment: environment, processOutput: try FileHandle(forWritingTo: output), logger: logger)
+        let host = RuntimeHost(
+            options: options, transport: transport, stats: stats, brokerURL: brokerText,
+            environment: environment, processOutput: try FileHandle(forWritingTo: output), logger: logger)
         var router = Router()
         host.mount(on: &router, socketPath: "/", pagePath: "/")
         var configurationHTTP = HTTPServer.Configuration(host: "127.0.0.1", port: 0, eventLoopCount: 1)
@@ -66,15 +75,19 @@ final class RuntimeFixture: Sendable {
         http(&configurationHTTP)
         let server = HTTPServer(configuration: configurationHTTP, router: router, logger: logger)
         let port = try server.start()
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [
-            .init(service: host), .init(service: server),
-        ], logger: logger))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [
+                    .init(service: host), .init(service: server),
+                ], logger: logger))
         let running = Task { try await group.run() }
         return RuntimeFixture(host: host, server: server, port: port, vhost: vhost, group: group, running: running)
     }
 
-    private init(host: RuntimeHost, server: HTTPServer, port: Int, vhost: TestVhost?,
-                 group: ServiceGroup, running: Task<Void, any Error>) {
+    private init(
+        host: RuntimeHost, server: HTTPServer, port: Int, vhost: TestVhost?,
+        group: ServiceGroup, running: Task<Void, any Error>
+    ) {
         self.host = host
         self.server = server
         self.port = port

@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A small WebSocket client for the tests, on a blocking socket with a
@@ -33,8 +34,10 @@ final class WebSocketTestClient: Sendable {
     deinit { close(fd) }
 
     /// Connects and upgrades; throws with the HTTP status line when refused.
-    static func connect(port: Int, path: String = "/", subprotocol: String? = "noflo",
-                        timeoutSeconds: Int = 20) async throws -> WebSocketTestClient {
+    static func connect(
+        port: Int, path: String = "/", subprotocol: String? = "noflo",
+        timeoutSeconds: Int = 20
+    ) async throws -> WebSocketTestClient {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
@@ -50,7 +53,8 @@ final class WebSocketTestClient: Sendable {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
             guard result == 0 else { throw Failure(description: "connect to 127.0.0.1:\(port) failed: errno \(errno)") }
-            var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            var request =
+                "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
             if let subprotocol { request += "Sec-WebSocket-Protocol: \(subprotocol)\r\n" }
             try client.write(Array((request + "\r\n").utf8))

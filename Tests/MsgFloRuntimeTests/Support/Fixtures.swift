@@ -7,10 +7,13 @@ enum Fixtures {
     static let t0 = Date(timeIntervalSince1970: 1_700_000_000)
     static let runtimeID = "f18a4924-9d4f-414d-a37c-cd24b39bba10"
 
-    static func configuration(secret: String? = nil, manage: Bool = false, autoSave: Bool = false,
-                              rate: Int = 2) -> RuntimeConfiguration {
-        RuntimeConfiguration(id: runtimeID, label: "test runtime", secret: secret, manageParticipants: manage,
-                             autoSave: autoSave, edgeDataPerSecond: rate)
+    static func configuration(
+        secret: String? = nil, manage: Bool = false, autoSave: Bool = false,
+        rate: Int = 2
+    ) -> RuntimeConfiguration {
+        RuntimeConfiguration(
+            id: runtimeID, label: "test runtime", secret: secret, manageParticipants: manage,
+            autoSave: autoSave, edgeDataPerSecond: rate)
     }
 
     static let library = ComponentLibrary(components: [
@@ -34,16 +37,21 @@ enum Fixtures {
     }
 
     /// A participant as a Swift or Node one announces it (`role.PORT` queues).
-    static func participant(_ role: String, component: String, id: String? = nil,
-                            inports: [String] = ["in"], outports: [String] = ["out", "error"]) -> ParticipantDefinition {
+    static func participant(
+        _ role: String, component: String, id: String? = nil,
+        inports: [String] = ["in"], outports: [String] = ["out", "error"]
+    ) -> ParticipantDefinition {
         .conventional(role: role, component: component, id: id ?? "\(role)-1", inports: inports, outports: outports)
     }
 
     /// A msgflo-python participant: queues named `role/port`.
-    static func pythonParticipant(_ role: String, component: String, inports: [String] = ["in"], outports: [String] = ["out", "error"]) -> ParticipantDefinition {
-        ParticipantDefinition(id: "\(role)-py", role: role, component: component,
-                              inports: inports.map { PortDefinition(id: $0, queue: "\(role)/\($0)") },
-                              outports: outports.map { PortDefinition(id: $0, queue: "\(role)/\($0)") })
+    static func pythonParticipant(_ role: String, component: String, inports: [String] = ["in"], outports: [String] = ["out", "error"])
+        -> ParticipantDefinition
+    {
+        ParticipantDefinition(
+            id: "\(role)-py", role: role, component: component,
+            inports: inports.map { PortDefinition(id: $0, queue: "\(role)/\($0)") },
+            outports: outports.map { PortDefinition(id: $0, queue: "\(role)/\($0)") })
     }
 
     static let web = participant("web", component: "imageresize/HttpApi", inports: [], outports: ["resizeimage"])

@@ -10,8 +10,10 @@ struct Harness {
     var coordinator: RuntimeCoordinator
     var now = Fixtures.t0
 
-    init(configuration: RuntimeConfiguration = Fixtures.configuration(), library: ComponentLibrary = Fixtures.library,
-         graphs: [RuntimeGraph] = [Fixtures.imageResize()], clients: [ClientID] = ["a", "b"]) {
+    init(
+        configuration: RuntimeConfiguration = Fixtures.configuration(), library: ComponentLibrary = Fixtures.library,
+        graphs: [RuntimeGraph] = [Fixtures.imageResize()], clients: [ClientID] = ["a", "b"]
+    ) {
         coordinator = RuntimeCoordinator(configuration: configuration, library: library, graphs: graphs)
         for client in clients { _ = feed(.clientConnected(client)) }
     }
@@ -34,9 +36,11 @@ struct Harness {
 
     /// Sends a request as JSON from a client.
     @discardableResult
-    mutating func request(_ proto: String, _ command: String, _ payload: JSONValue, from client: ClientID = "a",
-                          requestId: String? = "r1", secret: String? = nil,
-                          sourceLocation: SourceLocation = #_sourceLocation) -> [RuntimeOutput] {
+    mutating func request(
+        _ proto: String, _ command: String, _ payload: JSONValue, from client: ClientID = "a",
+        requestId: String? = "r1", secret: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> [RuntimeOutput] {
         let message = FBPMessage(protocol: proto, command: command, payload: payload, secret: secret, requestId: requestId)
         return feed(.frame(client, message.text), sourceLocation: sourceLocation)
     }
@@ -75,7 +79,8 @@ extension RuntimeAction {
         switch self {
         case .bind(let binding, _): "bind \(binding.source) -> \(binding.target)"
         case .unbind(let binding, _): "unbind \(binding.source) -> \(binding.target)"
-        case .publish(let queue, let data, let declare): "publish \(queue) \(String(decoding: data.encoded(), as: UTF8.self))\(declare.isEmpty ? "" : " (declared)")"
+        case .publish(let queue, let data, let declare):
+            "publish \(queue) \(String(decoding: data.encoded(), as: UTF8.self))\(declare.isEmpty ? "" : " (declared)")"
         case .startTap(let exchange): "tap \(exchange)"
         case .stopTap(let exchange): "untap \(exchange)"
         case .startProcess(let role, let command): "start \(role): \(command)"
