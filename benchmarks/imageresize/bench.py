@@ -7,11 +7,16 @@ ours:    POST jobs (200 images, 100 per job) to a private stack (own RabbitMQ,
          build), clock stopped when the last result is stored (long-poll).
 limit:   libvips_limit.c: the same thumbnails in one process, files in memory,
          on as many threads as the machine has cores for the workers.
+pruned:  the same with a resize worker's own code path (`imageresize thumbnail`:
+         progressive JPEGs decoded from the scans a 1/8-scale load needs, the
+         worker's allocator settings), so "ours / pruned limit" is the share of
+         what the resize code could do that the whole stack delivers.
 thumbor: THUMBOR_PROCESSES thumbor servers fetching the same files from the same
          static server, /unsafe/<W>x0/<url>, CLIENTS requests in flight.
 """
 import argparse
 import concurrent.futures
+import json
 import os
 import resource
 import shutil
@@ -171,6 +176,24 @@ class Limit:
         return {"rate": int(images) / float(seconds), "seconds": float(seconds), "cpu_per_image": cpu / int(images)}
 
 
+class PrunedLimit:
+    """`imageresize thumbnail`: the worker's Thumbnailer (with pruning) on files in memory."""
+
+    def __init__(self, args):
+        self.args = args
+        self.binary = os.path.join(os.environ["IMAGERESIZE_BIN_DIR"], "imageresize")
+
+    def measure(self):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        result = subprocess.run([self.binary, "thumbnail", "--width", str(self.args.width), "--threads", str(self.args.limit_threads),
+                                 "--count", str(self.args.count), "--json", *photo_paths()],
+                                capture_output=True, text=True, check=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        report = json.loads(result.stdout.strip().splitlines()[-1])
+        return {"rate": report["images"] / report["seconds"], "seconds": report["seconds"], "cpu_per_image": cpu / report["images"]}
+
+
 # ---------------------------------------------------------------------------- thumbor
 THUMBOR_CONF = """
 LOADER = 'thumbor.loaders.http_loader'
@@ -273,9 +296,9 @@ def main():
     print(f"photos: {args.count} requests over {len(large_photos())} JPEGs (2560x1600 to 5120x2880), "
           f"{args.width} px wide JPEG Q80; {args.rounds} alternating rounds, best of each; "
           f"load average before: {load_before}", flush=True)
-    results = {"limit": [], "ours": [], "thumbor": []}
+    results = {"limit": [], "pruned": [], "ours": [], "thumbor": []}
     with Ours(args) as ours, Thumbor(args) as thumbor:
-        contenders = {"limit": Limit(args), "ours": ours, "thumbor": thumbor}
+        contenders = {"limit": Limit(args), "pruned": PrunedLimit(args), "ours": ours, "thumbor": thumbor}
         for round_ in range(args.rounds):
             for name, contender in contenders.items():
                 results[name].append(contender.measure())
@@ -292,14 +315,16 @@ def main():
     print()
     print(f"{'':44}{'images/s':>10}{'seconds':>10}{'CPU ms/img':>12}   [images/s of every round]")
     row(f"libvips, 1 process, {args.limit_threads} threads (limit)", "limit")
+    row(f"imageresize thumbnail, {args.limit_threads} threads (pruned)", "pruned")
     row(f"ours, {args.resize_workers} resize workers x {args.resize_concurrency}", "ours")
     row(f"thumbor, {args.thumbor_processes} processes, {args.clients} clients", "thumbor")
     print()
     print(f"ours / limit    {best['ours']['rate'] / best['limit']['rate']:.2f}   (target >= 0.85)")
+    print(f"ours / pruned   {best['ours']['rate'] / best['pruned']['rate']:.2f}   (the same resize code alone; target >= 0.92)")
     print(f"ours / thumbor  {best['ours']['rate'] / best['thumbor']['rate']:.2f}   (target > 1)")
     cpu = {name: min(r["cpu_per_image"] for r in runs) for name, runs in results.items()}
     print(f"by CPU time per image, which the other load on the machine disturbs less: "
-          f"ours / limit {cpu['limit'] / cpu['ours']:.2f}, ours / thumbor {cpu['thumbor'] / cpu['ours']:.2f}")
+          f"ours / limit {cpu['limit'] / cpu['ours']:.2f}, ours / pruned {cpu['pruned'] / cpu['ours']:.2f}, ours / thumbor {cpu['thumbor'] / cpu['ours']:.2f}")
     print(f"peak RSS (VmHWM) of resize workers: {', '.join(f'{m:.0f} MB' for m in ours_rss)}   (target < 200 MB)")
     print(f"peak RSS (VmHWM) of thumbor processes: {', '.join(f'{m:.0f} MB' for m in thumbor_rss)}")
     o = best["ours"]

@@ -98,9 +98,14 @@ public enum ServiceRunner {
         MallocTuning.reexecWithHugePagesIfNeeded(environment: ProcessInfo.processInfo.environment)
     }
 
+    /// The allocator settings of a resize worker, after `prepareResizeProcess`.
+    public static func prepareResizeMemory() {
+        MallocTuning.returnLargeBuffersToTheSystem(environment: ProcessInfo.processInfo.environment)
+    }
+
     /// A resize worker (libvips) until SIGTERM/SIGINT.
     public static func runResize(_ config: ServiceConfig, role: String, logger: Logger) async throws {
-        MallocTuning.returnLargeBuffersToTheSystem(environment: ProcessInfo.processInfo.environment)
+        prepareResizeMemory()
         try Vips.initialize(concurrency: config.vipsConcurrency)
         let processor = try ResizeProcessor(config: config)
         let pool = BlockingPool(threads: config.resizeConcurrency, name: "resize")
