@@ -69,7 +69,8 @@ struct ThumbnailCommand: AsyncParsableCommand {
             print(String(decoding: data, as: UTF8.self))
         } else {
             let failed = report.failures.values.reduce(0, +)
-            print(String(format: "%d images (%d failed) in %.2f s on %d threads: %.1f images/s", report.images, failed, report.seconds, threads, rate))
+            let summary = String(format: "%d images (%d failed) in %.2f s", report.images, failed, report.seconds)
+            print(summary + " on \(threads) threads: " + String(format: "%.1f images/s", rate))
             for (code, n) in report.failures.sorted(by: { $0.key < $1.key }) { print("  \(code): \(n)") }
         }
         if report.failures.values.reduce(0, +) > 0 { throw ExitCode(1) }
