@@ -84,6 +84,11 @@ public enum ServiceRunner {
         http.port = config.port
         http.maxBodyBytes = config.maxBodyBytes
         let server = HTTPServer(configuration: http, router: api.router(), logger: logger)
+        // Each client (a long-poll is one for up to IMAGERESIZE_MAX_WAIT) holds a file descriptor.
+        if let limit = OpenFilesLimit.raiseToHardLimit() {
+            let what = limit.after == limit.before ? "open files limit (already as high as allowed)" : "raised the open files limit"
+            logger.info("\(what)", metadata: ["from": "\(limit.before)", "to": "\(limit.after)", "hard": "\(limit.hard)"])
+        }
         let port = try server.start()
         logger.info("imageresize web ready", metadata: ["url": "http://localhost:\(port)"])
         // Shut down in reverse: long-polls go, the server drains (closing FBP clients), the runtime, then the participant.

@@ -260,12 +260,13 @@ public struct WebAPI: Sendable {
             let inFlightHelp = "HTTP requests being answered now (long-polls included)."
             metrics.adjust("imageresize_http_requests_in_flight", by: 1, help: inFlightHelp)
             defer { metrics.adjust("imageresize_http_requests_in_flight", by: -1, help: inFlightHelp) }
-            let response: HTTPResponse
+            var response: HTTPResponse
             do {
                 try BearerToken.check(request, token: token)
                 response = try await handler(request)
             } catch let error as APIError {
                 response = json(error.body, status: error.status)
+                if let seconds = error.retryAfterSeconds { response.headers.set("Retry-After", String(seconds)) }
             } catch let error as HTTPError {
                 let api = APIError(status: error.status.code, code: "http_\(error.status.code)", message: error.message)
                 response = json(api.body, status: api.status)
