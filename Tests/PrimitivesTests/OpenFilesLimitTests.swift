@@ -14,9 +14,9 @@ import Testing
 
     static let rows: [Row] = [
         Row(soft: 1024, hard: 524_288, want: 524_288),
-        Row(soft: 1024, hard: UInt64.max, want: 1 << 20),  // RLIM_INFINITY: capped
-        Row(soft: 4096, hard: 4096, want: 4096),  // nothing to raise
-        Row(soft: 2_000_000, hard: 4_000_000, want: 2_000_000),  // never lowered
+        Row(soft: 1024, hard: UInt64.max, want: 1 << 20), // RLIM_INFINITY: capped
+        Row(soft: 4096, hard: 4096, want: 4096), // nothing to raise
+        Row(soft: 2_000_000, hard: 4_000_000, want: 2_000_000), // never lowered
         Row(soft: 0, hard: 0, want: 0),
     ]
 
