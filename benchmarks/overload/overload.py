@@ -21,6 +21,9 @@ sys.path.insert(0, os.path.join(ROOT, "spec", "reliability"))
 sys.path.insert(0, os.path.join(ROOT, "spec"))
 from stack import Stack, eventually  # noqa: E402
 
+sys.path.insert(0, os.path.join(ROOT, "benchmarks", "imageresize"))
+from bench import children, cpu_seconds  # noqa: E402
+
 
 def nearest_rank(values, percent):
     """The service's one percentile definition (Primitives.Percentiles): rank ceil(p/100 * n)."""
@@ -108,6 +111,20 @@ def sampler(stack, recorder, stop):
         with recorder.lock:
             recorder.samples.append((t, rss_mb(web), broker, depth))
         stop.wait(1.0)
+
+
+def cpu_by_part(stack):
+    """CPU seconds so far of each part: web, resize, store, RabbitMQ, PostgreSQL, and this client."""
+    services = os.path.join(stack.dir, "services")
+    parts = {role: sum(cpu_seconds(p.pid) for p in stack.live(role)) for role in ("web", "resize", "store")}
+    with open(os.path.join(services, "rabbitmq", "pid")) as f:
+        beam = int(f.read().split()[0])
+    parts["rabbitmq"] = cpu_seconds(beam) + sum(cpu_seconds(c) for c in children(beam))
+    with open(os.path.join(services, "postgres", "data", "postmaster.pid")) as f:
+        postmaster = int(f.readline())
+    parts["postgres"] = cpu_seconds(postmaster) + sum(cpu_seconds(c) for c in children(postmaster))
+    parts["client (this benchmark)"] = cpu_seconds(os.getpid())
+    return parts
 
 
 def flood(stack, args, recorder):
@@ -230,7 +247,9 @@ def main():
         sampling.start()
         print(f"overload: {args.jobs} jobs x {args.images_per_job} images at {args.rate:.0f} jobs/s offered, "
               f"GET at {args.get_rate:.0f}/s, 1 resize worker", flush=True)
+        cpu_before, wall_before = cpu_by_part(stack), time.monotonic()
         flood(stack, args, recorder)
+        cpu_after, wall = cpu_by_part(stack), time.monotonic() - wall_before
         time.sleep(2)
         answers = alarm(stack, args, recorder)
         stop.set()
@@ -257,6 +276,9 @@ def main():
         "memory alarm: all 503 with Retry-After": str(all(a[0] == 503 and a[1] for a in answers)),
         f"memory alarm: slowest answer ms (publish timeout {publish_timeout_ms})": f"{max((a[2] for a in answers), default=0):.0f}",
     }
+    used = {k: cpu_after[k] - cpu_before[k] for k in cpu_after}
+    figures[f"CPU seconds during the flood ({2 * wall:.0f} core-seconds on 2 cores)"] = ", ".join(
+        f"{k} {v:.1f}" for k, v in sorted(used.items(), key=lambda kv: -kv[1]))
     width = max(len(k) for k in figures)
     for key, value in figures.items():
         print(f"  {key:{width}}  {value}")
