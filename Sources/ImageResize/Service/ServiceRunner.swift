@@ -65,7 +65,7 @@ public enum ServiceRunner {
             configuration: try ParticipantConfiguration(environment: ProcessInfo.processInfo.environment),
             logger: logger
         ) { _, _, _ in }
-        let waiter = JobWaiter()
+        let waiter = JobWaiter(capacity: config.maxLongPolls)
         // With MSGFLO_RUNTIME_SECRET: the FBP runtime and its graph page on this port (Heroku gives only web one).
         let runtime = try RuntimeSettings.embedded(
             brokerURL: config.brokerURL ?? BrokerURL.defaultURL,
