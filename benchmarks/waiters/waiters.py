@@ -43,7 +43,7 @@ async def long_poll(port, path, answered, failures):
         head, _, body = data.partition(b"\r\n\r\n")
         status = int(head.split(b" ", 2)[1])
         job = json.loads(body) if status == 200 else {}
-        answered.append((time.monotonic(), status, job.get("status")))
+        answered.append((time.time(), status, job.get("status"), job.get("id")))
     except (OSError, ValueError, IndexError, asyncio.TimeoutError) as error:
         failures.append(repr(error))
 
@@ -60,7 +60,7 @@ async def flood(stack, args, job_ids):
     web = stack.live("web")[0].pid
     await asyncio.sleep(3)
     waiting = {"fds": open_fds(web), "rss_mb": status_kb(web, "VmRSS") / 1024, "answered_early": len(answered)}
-    started = time.monotonic()
+    started = time.time()
     stack.start_process("resize")
     await asyncio.gather(*tasks)
     return answered, failures, waiting, started
@@ -91,16 +91,21 @@ def main():
         connections = stack.sql("select count(*) from pg_stat_activity where datname = 'imageresize'")
         listens = stack.sql("select count(*) from pg_stat_activity where query ilike 'listen%'")
         peak_rss = status_kb(web, "VmHWM") / 1024
+        finished_at = {row[0]: float(row[1]) for row in stack.sql(
+            "select id, extract(epoch from coalesce(completed_at, failed_at)) from jobs where coalesce(completed_at, failed_at) is not null")}
     finally:
         stack.stop()
 
     completed = [a for a in answered if a[1] == 200 and a[2] == "completed"]
     after = [(a[0] - started) * 1000 for a in completed]
+    lag = [(a[0] - finished_at[a[3]]) * 1000 for a in completed if a[3] in finished_at]
     print(f"  answered with the finished job       {len(completed)} / {args.waiters}"
           f"  (other answers: {len(answered) - len(completed)}, failed connections: {len(failures)})")
     print(f"  answered before any job finished     {waiting['answered_early']}")
     print(f"  answer after the worker started ms   p50 {nearest_rank(after, 50):.0f}, p99 {nearest_rank(after, 99):.0f}, "
           f"max {max(after, default=float('nan')):.0f}")
+    print(f"  answer after its job finished ms     p50 {nearest_rank(lag, 50):.0f}, p99 {nearest_rank(lag, 99):.0f}, "
+          f"max {max(lag, default=float('nan')):.0f}  ({len(lag)} matched to the database's finish time)")
     print(f"  web file descriptors idle / waiting  {before['fds']} / {waiting['fds']}")
     print(f"  web RSS idle / waiting / peak MB     {before['rss_mb']:.0f} / {waiting['rss_mb']:.0f} / {peak_rss:.0f}")
     print(f"  PostgreSQL connections (all / LISTEN) {connections[0][0]} / {listens[0][0]}")
