@@ -84,6 +84,20 @@ def photo_paths():
     return [os.path.join(FIXTURES, "photos", p) for p in large_photos()]
 
 
+def stack_cpu(stack):
+    """CPU seconds so far of each part of a private stack (spec/reliability's Stack)."""
+    services = os.path.join(stack.dir, "services")
+    parts = {role: sum(cpu_seconds(p.pid) for p in stack.live(role)) for role in ("resize", "store", "web")}
+    with open(os.path.join(services, "rabbitmq", "pid")) as f:
+        beam = int(f.read().split()[0])
+    parts["rabbitmq"] = cpu_seconds(beam) + sum(cpu_seconds(c) for c in children(beam))
+    with open(os.path.join(services, "postgres", "data", "postmaster.pid")) as f:
+        postmaster = int(f.readline())
+    parts["postgres"] = cpu_seconds(postmaster) + sum(cpu_seconds(c) for c in children(postmaster))
+    parts["image server"] = cpu_seconds(stack.fixture_server.pid)
+    return parts
+
+
 # ---------------------------------------------------------------------------- ours
 class Ours:
     """A private stack with RESIZE_WORKERS resize processes; measure() posts the batch and waits for the last result."""
@@ -141,16 +155,7 @@ class Ours:
 
     def cpu(self):
         """CPU seconds so far of each part of the stack: where the time of a run goes."""
-        services = os.path.join(self.stack.dir, "services")
-        parts = {role: sum(cpu_seconds(p.pid) for p in self.stack.live(role)) for role in ("resize", "store", "web")}
-        with open(os.path.join(services, "rabbitmq", "pid")) as f:
-            beam = int(f.read().split()[0])
-        parts["rabbitmq"] = cpu_seconds(beam) + sum(cpu_seconds(c) for c in children(beam))
-        with open(os.path.join(services, "postgres", "data", "postmaster.pid")) as f:
-            postmaster = int(f.readline())
-        parts["postgres"] = cpu_seconds(postmaster) + sum(cpu_seconds(c) for c in children(postmaster))
-        parts["image server"] = cpu_seconds(self.stack.fixture_server.pid)
-        return parts
+        return stack_cpu(self.stack)
 
     def wait(self, job_id):
         deadline = time.monotonic() + 600

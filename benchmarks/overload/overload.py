@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.join(ROOT, "spec"))
 from stack import Stack, eventually  # noqa: E402
 
 sys.path.insert(0, os.path.join(ROOT, "benchmarks", "imageresize"))
-from bench import children, cpu_seconds  # noqa: E402
+from bench import cpu_seconds, stack_cpu  # noqa: E402
 
 
 def nearest_rank(values, percent):
@@ -114,15 +114,8 @@ def sampler(stack, recorder, stop):
 
 
 def cpu_by_part(stack):
-    """CPU seconds so far of each part: web, resize, store, RabbitMQ, PostgreSQL, and this client."""
-    services = os.path.join(stack.dir, "services")
-    parts = {role: sum(cpu_seconds(p.pid) for p in stack.live(role)) for role in ("web", "resize", "store")}
-    with open(os.path.join(services, "rabbitmq", "pid")) as f:
-        beam = int(f.read().split()[0])
-    parts["rabbitmq"] = cpu_seconds(beam) + sum(cpu_seconds(c) for c in children(beam))
-    with open(os.path.join(services, "postgres", "data", "postmaster.pid")) as f:
-        postmaster = int(f.readline())
-    parts["postgres"] = cpu_seconds(postmaster) + sum(cpu_seconds(c) for c in children(postmaster))
+    """CPU seconds so far of each part of the stack, and of this client."""
+    parts = stack_cpu(stack)
     parts["client (this benchmark)"] = cpu_seconds(os.getpid())
     return parts
 
