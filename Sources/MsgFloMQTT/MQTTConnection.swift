@@ -94,6 +94,7 @@ final class MQTTConnection: @unchecked Sendable {
                         "broker": "\(settings.brokerDescription)", "reason": "\(error)",
                     ])
                 dropSocket()
+                settleUnsubscribes()
                 nextAttempt = ContinuousClock.now
             }
         }
@@ -195,12 +196,29 @@ final class MQTTConnection: @unchecked Sendable {
         }
     }
 
+    /// Unsubscribes on the wire when the connection dropped are done: a
+    /// fresh session does not resubscribe them.
+    private func settleUnsubscribes() {
+        for (id, request) in pending {
+            guard case .unsubscribe(_, let reply) = request else { continue }
+            pending[id] = nil
+            reply?.resume()
+        }
+    }
+
     private func takeCommandsWhileDisconnected() {
         backlog += inbox.take()
         let commands = backlog
         backlog = commands.filter(\.waitsForConnection)
         for command in commands {
             switch command {
+            case .unsubscribe(let topic, let reply):
+                // Nothing to tell a broker that is away: the topic is just not
+                // resubscribed. Waiting here would hold a stopping participant
+                // (SIGTERM) until the broker came back.
+                subscriptions.remove(topic)
+                backlog.removeAll { if case .unsubscribe(topic, _) = $0 { true } else { false } }
+                reply.resume()
             case .awaitConnected(let reply): connectWaiters.append(reply)
             case .cancelConnectWaiters:
                 for waiter in connectWaiters { waiter.resume(throwing: CancellationError()) }

@@ -101,14 +101,13 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
             created.start()
             return created
         }
+        let broker = url.description
         do {
-            try await withTaskCancellationHandler {
+            // Cancellation (SIGTERM) answers at once, even while the thread
+            // sits in a TCP connect or waits for a CONNACK.
+            try await withPromptCancellation {
                 try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
-                    if !connection.post(.awaitConnected(reply)) {
-                        reply.resume(throwing: MQTTRefusal.closed(self.url.description))
-                    } else if Task.isCancelled {
-                        connection.post(.cancelConnectWaiters)
-                    }
+                    if !connection.post(.awaitConnected(reply)) { reply.resume(throwing: MQTTRefusal.closed(broker)) }
                 }
             } onCancel: {
                 connection.post(.cancelConnectWaiters)
