@@ -9,9 +9,14 @@ import Primitives
 ///
 /// MQTT differs from AMQP where msgflo relies on the broker:
 /// - Nothing is declared, so the `declare*` calls do nothing.
-/// - Every subscriber of a topic gets a copy: instances of one role do not share work.
+/// - Every subscriber of a topic gets a copy. A participant's inports are
+///   therefore shared subscriptions (`$share/<role>/<topic>`, mosquitto ≥ 1.6
+///   and MQTT 3.1.1 clients): the instances of one role share the messages.
+///   Taps, dumps and forwarding subscribe plainly. `?shared=0` in the URL (or
+///   `Configuration.sharedSubscriptions`) turns sharing off for brokers without it.
 /// - `.reject` cannot dead-letter (the message is dropped and a warning logged);
-///   `.requeue` publishes the body again to the same topic, then acknowledges.
+///   `.requeue` hands the message to the same consumer again after a short
+///   backoff (republishing it would give a copy to every other subscriber).
 /// - Bindings are forwarded by this process (see `execute(_:)`), not by the broker.
 /// - Clean sessions: a message delivered but not yet acknowledged when the
 ///   connection drops is not redelivered. Publishes not yet acknowledged by the
@@ -40,6 +45,13 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
         /// Prefetch of a participant that sets none (`TransportOptions.prefetch`):
         /// handlers run at once per consumer.
         public var prefetch = TransportOptions.defaultPrefetch
+        /// Whether `consume(queue:prefetch:sharedBy:)` subscribes to
+        /// `$share/<role>/<topic>` so instances of a role share work; the
+        /// URL's `?shared=0` / `?shared=1` wins over this. Off only for a
+        /// broker without shared subscriptions (each instance then gets a copy).
+        public var sharedSubscriptions = true
+        /// Delays between a consumer's attempts at a message its handler requeued.
+        public var requeueBackoff = Backoff(initial: .milliseconds(100), maximum: .seconds(5), jitter: 0.2)
 
         public init() {}
 
@@ -222,8 +234,43 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
     /// Subscribes to topic `queue` with QoS 1. At most `prefetch` handlers run
     /// at once; later deliveries wait in memory (the broker bounds them by its
     /// in-flight window). Returns once the broker confirmed the subscription.
+    /// Every subscriber gets a copy of each message (taps, dumps, forwarding).
     public func consume(
         queue: String, prefetch: Int,
+        handler: @escaping @Sendable (IncomingMessage) async -> Settlement
+    ) async throws -> any ConsumerHandle {
+        try await consume(queue: queue, filter: queue, prefetch: prefetch, handler: handler)
+    }
+
+    /// `consume` as one instance of `role`: a shared subscription
+    /// (`$share/<role>/<queue>`), so the broker gives each message to one
+    /// instance of the role, unless sharing is off (see `Configuration.sharedSubscriptions`).
+    public func consume(
+        queue: String, prefetch: Int, sharedBy role: String,
+        handler: @escaping @Sendable (IncomingMessage) async -> Settlement
+    ) async throws -> any ConsumerHandle {
+        let filter = sharesSubscriptions ? MQTTTransport.sharedFilter(topic: queue, group: role) : queue
+        return try await consume(queue: queue, filter: filter, prefetch: prefetch, handler: handler)
+    }
+
+    /// Whether this transport's participants subscribe with `$share/`.
+    public var sharesSubscriptions: Bool {
+        switch url.query["shared"]?.lowercased() {
+        case "0", "false", "no", "off": false
+        case "1", "true", "yes", "on": true
+        default: configuration.sharedSubscriptions
+        }
+    }
+
+    /// `$share/<group>/<topic>`; a group name cannot hold `/`, `+` or `#`
+    /// (they become `_`), and an empty one means no sharing.
+    static func sharedFilter(topic: String, group: String) -> String {
+        let name = String(group.map { $0 == "/" || $0 == "+" || $0 == "#" ? "_" : $0 })
+        return name.isEmpty ? topic : "$share/\(name)/\(topic)"
+    }
+
+    private func consume(
+        queue: String, filter: String, prefetch: Int,
         handler: @escaping @Sendable (IncomingMessage) async -> Settlement
     ) async throws -> any ConsumerHandle {
         try MQTTTransport.validate(topic: queue, forPublishing: false)
@@ -236,9 +283,9 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
         let connection = try requireConnection()
         let (consumer, first) = state.withLock { state -> (MQTTConsumer, Bool) in
             state.nextConsumerID += 1
-            let first = !state.consumers.values.contains { $0.topic == queue }
+            let first = !state.consumers.values.contains { $0.filter == filter }
             let consumer = MQTTConsumer(
-                id: state.nextConsumerID, topic: queue, prefetch: max(1, prefetch),
+                id: state.nextConsumerID, topic: queue, filter: filter, prefetch: max(1, prefetch),
                 handler: handler, transport: self)
             state.consumers[consumer.id] = consumer
             return (consumer, first)
@@ -246,7 +293,7 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
         consumer.start()
         if first {
             do {
-                try await subscribe(topic: queue, connection: connection)
+                try await subscribe(topic: filter, connection: connection)
             } catch {
                 remove(consumer)
                 consumer.finish()
@@ -280,11 +327,11 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
     func cancel(_ consumer: MQTTConsumer) async {
         guard remove(consumer) else { return }
         consumer.finish()
-        let last = state.withLock { state in !state.consumers.values.contains { $0.topic == consumer.topic } }
+        let last = state.withLock { state in !state.consumers.values.contains { $0.filter == consumer.filter } }
         guard last, let connection = state.withLock({ $0.connection }) else { return }
         do {
             try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
-                if !connection.post(.unsubscribe(topic: consumer.topic, reply: reply)) { reply.resume() }
+                if !connection.post(.unsubscribe(topic: consumer.filter, reply: reply)) { reply.resume() }
             }
         } catch {
             logger.debug("MQTT unsubscribe did not complete", metadata: ["topic": "\(consumer.topic)", "error": "\(error)"])
