@@ -45,9 +45,10 @@ struct BrokerOptions: ParsableArguments {
     }
 
     /// The transport from the one factory, with the environment's options (`MSGFLO_PREFETCH`).
-    func transport(prefetch: Int? = nil) throws -> any BrokerTransport {
+    func transport(prefetch: Int? = nil, sessionName: String? = nil) throws -> any BrokerTransport {
         var options = try TransportOptions(environment: ProcessInfo.processInfo.environment)
         if let prefetch { options.prefetch = prefetch }
+        options.sessionName = sessionName
         return try Transports.make(url: try url(), options: options)
     }
 

@@ -47,6 +47,8 @@ struct MQTTConnectionSettings: Sendable {
     var username: String?
     var password: String?
     var clientID: String
+    /// False for a persistent session (a stable `clientID`).
+    var cleanSession: Bool
     var keepAlive: Int
     var connectTimeout: Duration
     var backoff: Backoff

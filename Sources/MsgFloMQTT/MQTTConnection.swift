@@ -45,6 +45,11 @@ final class MQTTConnection: @unchecked Sendable {
     private var lastReceived = ContinuousClock.now
     private var failures = 0
     private var nextAttempt = ContinuousClock.now
+    private var connectedAt = ContinuousClock.now
+    /// A connection that lasted less than this counts as a failed attempt:
+    /// a broker that accepts and then drops at once (a client id taken over
+    /// by another process, a full broker) is retried with backoff, not in a loop.
+    static let stableConnection: Duration = .seconds(10)
 
     init(settings: MQTTConnectionSettings, logger: Logger, onDelivery: @escaping @Sendable (MQTTDelivery) -> Void) {
         self.settings = settings
@@ -95,7 +100,13 @@ final class MQTTConnection: @unchecked Sendable {
                     ])
                 dropSocket()
                 settleUnsubscribes()
-                nextAttempt = ContinuousClock.now
+                if ContinuousClock.now - connectedAt >= Self.stableConnection {
+                    failures = 0
+                    nextAttempt = ContinuousClock.now
+                } else {
+                    nextAttempt = ContinuousClock.now + settings.backoff.delay(afterFailures: failures)
+                    failures += 1
+                }
             }
         }
         shutDown()
@@ -104,7 +115,7 @@ final class MQTTConnection: @unchecked Sendable {
     private func attemptConnection() {
         do throws(MQTTConnectionFailure) {
             try establish()
-            failures = 0
+            connectedAt = ContinuousClock.now
             generation += 1
             logger.info(
                 "MQTT connected",
@@ -140,7 +151,7 @@ final class MQTTConnection: @unchecked Sendable {
         self.socket = socket
         buffer = []
         let connect = MQTTConnect(
-            clientID: settings.clientID, cleanSession: true, keepAlive: UInt16(clamping: settings.keepAlive),
+            clientID: settings.clientID, cleanSession: settings.cleanSession, keepAlive: UInt16(clamping: settings.keepAlive),
             username: settings.username, password: settings.password)
         try send(.connect(connect))
         let deadline = ContinuousClock.now + settings.connectTimeout

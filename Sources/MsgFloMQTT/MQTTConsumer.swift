@@ -19,6 +19,8 @@ final class MQTTConsumer: Sendable {
     /// What it subscribed to: `topic`, or `$share/<role>/<topic>`.
     let filter: String
     let prefetch: Int
+    /// A participant's inport in a persistent session: cancelling it does not unsubscribe.
+    let keepsSubscription: Bool
     private let handler: @Sendable (IncomingMessage) async -> Settlement
     private weak let transport: MQTTTransport?
     private let stream: AsyncStream<Item>
@@ -26,12 +28,14 @@ final class MQTTConsumer: Sendable {
     private let runningCount = LockedState(0)
 
     init(
-        id: Int, topic: String, filter: String, prefetch: Int, handler: @escaping @Sendable (IncomingMessage) async -> Settlement,
+        id: Int, topic: String, filter: String, prefetch: Int, keepsSubscription: Bool,
+        handler: @escaping @Sendable (IncomingMessage) async -> Settlement,
         transport: MQTTTransport
     ) {
         self.id = id
         self.topic = topic
         self.filter = filter
+        self.keepsSubscription = keepsSubscription
         self.prefetch = prefetch
         self.handler = handler
         self.transport = transport

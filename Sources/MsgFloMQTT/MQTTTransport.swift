@@ -18,9 +18,16 @@ import Primitives
 ///   `.requeue` hands the message to the same consumer again after a short
 ///   backoff (republishing it would give a copy to every other subscriber).
 /// - Bindings are forwarded by this process (see `execute(_:)`), not by the broker.
-/// - Clean sessions: a message delivered but not yet acknowledged when the
-///   connection drops is not redelivered. Publishes not yet acknowledged by the
-///   broker are sent again after the reconnect (at-least-once).
+/// - Clean sessions by default: a message delivered but not yet acknowledged
+///   when the connection drops is not redelivered, and messages published
+///   while the process is away are not kept for it. With a session name
+///   (`TransportOptions.sessionName`: role and instance) it is a persistent
+///   session instead: client id = the name, clean session 0; the broker keeps
+///   subscriptions and QoS 1 messages while the process is away, consumers
+///   that stop do not unsubscribe, and messages that arrive before their
+///   consumer exists wait unacknowledged for it.
+///   Publishes not yet acknowledged by the broker are sent again after the
+///   reconnect (at-least-once).
 ///
 /// One connection owned by one thread; it reconnects with capped, jittered
 /// backoff and resubscribes every consumer by itself.
@@ -52,6 +59,8 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
         public var sharedSubscriptions = true
         /// Delays between a consumer's attempts at a message its handler requeued.
         public var requeueBackoff = Backoff(initial: .milliseconds(100), maximum: .seconds(5), jitter: 0.2)
+        /// The persistent session's client id (see `TransportOptions.sessionName`); nil: clean sessions.
+        public var sessionName: String?
 
         public init() {}
 
@@ -59,6 +68,7 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
         public init(options: TransportOptions) {
             publishTimeout = options.publishTimeout
             prefetch = options.prefetch
+            sessionName = options.sessionName
         }
     }
 
@@ -72,7 +82,13 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
         var nextConsumerID = 0
         var consumers: [Int: MQTTConsumer] = [:]
         var forwarders: [MQTTForward: any ConsumerHandle] = [:]
+        /// Persistent session: deliveries no consumer took yet (the broker
+        /// sends the session's messages right after CONNACK), unacknowledged.
+        var waiting: [MQTTDelivery] = []
     }
+
+    /// Whether the broker keeps this client's session between connections.
+    var persistentSession: Bool { configuration.sessionName != nil }
 
     /// Fails with `TransportError(.unsupportedURL)` for a non-MQTT URL and for mqtts://.
     public init(
@@ -94,7 +110,7 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
     }
 
     public var options: TransportOptions {
-        TransportOptions(publishTimeout: configuration.publishTimeout, prefetch: configuration.prefetch)
+        TransportOptions(publishTimeout: configuration.publishTimeout, prefetch: configuration.prefetch, sessionName: configuration.sessionName)
     }
 
     // MARK: Lifecycle
@@ -165,7 +181,9 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
     private func settings() -> MQTTConnectionSettings {
         MQTTConnectionSettings(
             host: url.host, port: url.port, username: url.user, password: url.password,
-            clientID: "msgflo-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased(),
+            clientID: configuration.sessionName
+                ?? "msgflo-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased(),
+            cleanSession: configuration.sessionName == nil,
             keepAlive: url.heartbeat ?? configuration.keepAlive, connectTimeout: configuration.connectTimeout,
             backoff: configuration.backoff, maximumPacketSize: configuration.maximumPacketSize,
             brokerDescription: url.description)
@@ -239,7 +257,7 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
         queue: String, prefetch: Int,
         handler: @escaping @Sendable (IncomingMessage) async -> Settlement
     ) async throws -> any ConsumerHandle {
-        try await consume(queue: queue, filter: queue, prefetch: prefetch, handler: handler)
+        try await consume(queue: queue, filter: queue, prefetch: prefetch, keepsSubscription: false, handler: handler)
     }
 
     /// `consume` as one instance of `role`: a shared subscription
@@ -250,7 +268,7 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
         handler: @escaping @Sendable (IncomingMessage) async -> Settlement
     ) async throws -> any ConsumerHandle {
         let filter = sharesSubscriptions ? MQTTTransport.sharedFilter(topic: queue, group: role) : queue
-        return try await consume(queue: queue, filter: filter, prefetch: prefetch, handler: handler)
+        return try await consume(queue: queue, filter: filter, prefetch: prefetch, keepsSubscription: persistentSession, handler: handler)
     }
 
     /// Whether this transport's participants subscribe with `$share/`.
@@ -270,7 +288,7 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
     }
 
     private func consume(
-        queue: String, filter: String, prefetch: Int,
+        queue: String, filter: String, prefetch: Int, keepsSubscription: Bool,
         handler: @escaping @Sendable (IncomingMessage) async -> Settlement
     ) async throws -> any ConsumerHandle {
         try MQTTTransport.validate(topic: queue, forPublishing: false)
@@ -285,12 +303,13 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
             state.nextConsumerID += 1
             let first = !state.consumers.values.contains { $0.filter == filter }
             let consumer = MQTTConsumer(
-                id: state.nextConsumerID, topic: queue, filter: filter, prefetch: max(1, prefetch),
+                id: state.nextConsumerID, topic: queue, filter: filter, prefetch: max(1, prefetch), keepsSubscription: keepsSubscription,
                 handler: handler, transport: self)
             state.consumers[consumer.id] = consumer
             return (consumer, first)
         }
         consumer.start()
+        deliverWaiting()
         if first {
             do {
                 try await subscribe(topic: filter, connection: connection)
@@ -323,10 +342,13 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
         }
     }
 
-    /// Stops a consumer; unsubscribes when it was the topic's last one.
+    /// Stops a consumer; unsubscribes when it was the topic's last one, except
+    /// for a participant's inport in a persistent session: the session keeps
+    /// that subscription (and the messages it gets) for the next run.
     func cancel(_ consumer: MQTTConsumer) async {
         guard remove(consumer) else { return }
         consumer.finish()
+        guard !consumer.keepsSubscription else { return }
         let last = state.withLock { state in !state.consumers.values.contains { $0.filter == consumer.filter } }
         guard last, let connection = state.withLock({ $0.connection }) else { return }
         do {
@@ -353,11 +375,28 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
             if let id = delivery.packetID { connection?.post(.puback(packetID: id, generation: delivery.generation)) }
         }
         guard !consumers.isEmpty else {
-            acknowledge() // A late message for a cancelled consumer.
+            if persistentSession, delivery.packetID != nil {
+                // Its consumer is not there yet (or stopped): keep it unacknowledged.
+                state.withLock { $0.waiting.append(delivery) }
+                deliverWaiting()
+            } else {
+                acknowledge() // A late message for a cancelled consumer.
+            }
             return
         }
         let countdown = MQTTSettlementCountdown(count: consumers.count, completion: acknowledge)
         for consumer in consumers { consumer.deliver(delivery, countdown: countdown) }
+    }
+
+    /// Routes the waiting deliveries that have a consumer now.
+    private func deliverWaiting() {
+        let ready = state.withLock { state -> [MQTTDelivery] in
+            let topics = Set(state.consumers.values.map(\.topic))
+            let ready = state.waiting.filter { topics.contains($0.topic) }
+            state.waiting.removeAll { topics.contains($0.topic) }
+            return ready
+        }
+        for delivery in ready { route(delivery) }
     }
 
     func registerForwarder(_ forward: MQTTForward, start: () async throws -> any ConsumerHandle) async throws {

@@ -14,10 +14,31 @@ public struct TransportOptions: Sendable, Hashable {
     /// not set its own (`ParticipantConfiguration.prefetch`). AMQP asks the
     /// broker for it (`basic.qos`); MQTT runs at most this many handlers at once.
     public var prefetch: Int
+    /// A name this process keeps across restarts (role and instance, see
+    /// `sessionName(role:environment:)`), for brokers that keep a session
+    /// for a returning client: MQTT connects with it as the client id and
+    /// clean session 0, so the QoS 1 messages that arrive while the process is
+    /// away (killed, redeployed) wait for it. Nil: a fresh session per
+    /// connection. Two running processes must never share one (the broker
+    /// would disconnect each when the other connects). AMQP ignores it (its
+    /// queues outlive the consumer anyway).
+    public var sessionName: String?
 
-    public init(publishTimeout: Duration? = nil, prefetch: Int = TransportOptions.defaultPrefetch) {
+    public init(publishTimeout: Duration? = nil, prefetch: Int = TransportOptions.defaultPrefetch, sessionName: String? = nil) {
         self.publishTimeout = publishTimeout
         self.prefetch = max(1, prefetch)
+        self.sessionName = sessionName
+    }
+
+    /// `<role>-<instance>` when the environment names this instance:
+    /// `MSGFLO_INSTANCE`, else Heroku's `DYNO` (`worker.2`); nil otherwise,
+    /// since only a name unique among running instances is safe.
+    public static func sessionName(role: String, environment: [String: String]) -> String? {
+        let instance = [environment["MSGFLO_INSTANCE"], environment["DYNO"]]
+            .compactMap { $0?.trimmingCharacters(in: .whitespaces) }
+            .first { !$0.isEmpty }
+        guard let instance, !role.isEmpty else { return nil }
+        return "\(role)-\(instance)"
     }
 
     /// The defaults with `MSGFLO_PREFETCH` applied; an invalid value throws
