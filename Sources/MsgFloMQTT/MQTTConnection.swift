@@ -147,7 +147,15 @@ final class MQTTConnection: @unchecked Sendable {
 
     /// TCP connect, CONNECT, and wait for CONNACK.
     private func establish() throws(MQTTConnectionFailure) {
-        let socket = try MQTTSocket.connect(host: settings.host, port: settings.port, timeout: settings.connectTimeout)
+        var socket = try MQTTSocket.connect(host: settings.host, port: settings.port, timeout: settings.connectTimeout)
+        if let tls = settings.tls {
+            do throws(MQTTConnectionFailure) {
+                try socket.startTLS(tls, timeout: settings.connectTimeout, broker: settings.brokerDescription)
+            } catch {
+                socket.close()
+                throw error
+            }
+        }
         self.socket = socket
         buffer = []
         let connect = MQTTConnect(
@@ -304,7 +312,9 @@ final class MQTTConnection: @unchecked Sendable {
     private func pump() throws(MQTTConnectionFailure) {
         guard let socket else { return }
         let pingDue = lastSent + .seconds(max(1, settings.keepAlive / 2))
-        if try waitReadable(until: min(pingDue, ContinuousClock.now + .seconds(1))) {
+        var ready = socket.hasBufferedInput
+        if !ready { ready = try waitReadable(until: min(pingDue, ContinuousClock.now + .seconds(1))) }
+        if ready {
             try socket.read(into: &buffer)
             lastReceived = ContinuousClock.now
         }

@@ -90,17 +90,15 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
     /// Whether the broker keeps this client's session between connections.
     var persistentSession: Bool { configuration.sessionName != nil }
 
-    /// Fails with `TransportError(.unsupportedURL)` for a non-MQTT URL and for mqtts://.
+    /// `mqtt://` or `mqtts://` (TLS: see `MQTTTLSSettings` for the URL's
+    /// `cacertfile`, `certfile`, `keyfile` and `verify` parameters); fails with
+    /// `TransportError(.unsupportedURL)` for any other URL.
     public init(
         url: BrokerURL, configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "msgflo.mqtt")
     ) throws(TransportError) {
         switch url.scheme {
-        case .mqtt: break
-        case .mqtts:
-            throw TransportError(
-                .unsupportedURL, "\(url): this build does not support MQTT over TLS (mqtts://); use mqtt:// or an amqps:// broker",
-                url: url.description)
+        case .mqtt, .mqtts: break
         default:
             throw TransportError(.unsupportedURL, "MQTTTransport needs an mqtt:// URL, not \(url)", url: url.description)
         }
@@ -183,6 +181,10 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
             host: url.host, port: url.port, username: url.user, password: url.password,
             clientID: configuration.sessionName
                 ?? "msgflo-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased(),
+            tls: url.scheme == .mqtts
+                ? MQTTTLSSettings(
+                    url: url, environment: ProcessInfo.processInfo.environment,
+                    fileExists: { FileManager.default.fileExists(atPath: $0) }) : nil,
             cleanSession: configuration.sessionName == nil,
             keepAlive: url.heartbeat ?? configuration.keepAlive, connectTimeout: configuration.connectTimeout,
             backoff: configuration.backoff, maximumPacketSize: configuration.maximumPacketSize,
