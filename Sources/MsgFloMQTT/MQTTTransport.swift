@@ -12,8 +12,10 @@ import Primitives
 /// - Every subscriber of a topic gets a copy. A participant's inports are
 ///   therefore shared subscriptions (`$share/<role>/<topic>`, mosquitto ≥ 1.6
 ///   and MQTT 3.1.1 clients): the instances of one role share the messages.
-///   Taps, dumps and forwarding subscribe plainly. `?shared=0` in the URL (or
-///   `Configuration.sharedSubscriptions`) turns sharing off for brokers without it.
+///   Taps, dumps and forwarding subscribe plainly. Whether the broker shares
+///   is probed once (RabbitMQ 3.10's MQTT plugin takes `$share/...` as a
+///   plain topic and would deliver nothing); `?shared=1` / `?shared=0` in the
+///   URL (or `Configuration.sharedSubscriptions`) decide without probing.
 /// - `.reject` cannot dead-letter (the message is dropped and a warning logged);
 ///   `.requeue` hands the message to the same consumer again after a short
 ///   backoff (republishing it would give a copy to every other subscriber).
@@ -54,9 +56,8 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
         public var prefetch = TransportOptions.defaultPrefetch
         /// Whether `consume(queue:prefetch:sharedBy:)` subscribes to
         /// `$share/<role>/<topic>` so instances of a role share work; the
-        /// URL's `?shared=0` / `?shared=1` wins over this. Off only for a
-        /// broker without shared subscriptions (each instance then gets a copy).
-        public var sharedSubscriptions = true
+        /// URL's `?shared=0` / `?shared=1` wins over this.
+        public var sharedSubscriptions = SharedSubscriptions.probe
         /// Delays between a consumer's attempts at a message its handler requeued.
         public var requeueBackoff = Backoff(initial: .milliseconds(100), maximum: .seconds(5), jitter: 0.2)
         /// The persistent session's client id (see `TransportOptions.sessionName`); nil: clean sessions.
@@ -72,6 +73,19 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
         }
     }
 
+    /// Whether a participant's inports are shared subscriptions.
+    public enum SharedSubscriptions: Sendable, Hashable {
+        /// Shared when the broker shares: tried once per transport with a
+        /// probe message (a broker that takes `$share/...` for a plain topic
+        /// would otherwise deliver nothing); plain subscriptions, with a
+        /// warning, when it does not.
+        case probe
+        /// Always shared (the broker is known to share; no probe).
+        case on
+        /// Never: every instance of a role gets a copy.
+        case off
+    }
+
     public let url: BrokerURL
     public let configuration: Configuration
     let logger: Logger
@@ -82,6 +96,8 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
         var nextConsumerID = 0
         var consumers: [Int: MQTTConsumer] = [:]
         var forwarders: [MQTTForward: any ConsumerHandle] = [:]
+        /// The probe's answer: whether the broker shares subscriptions.
+        var brokerShares: Bool?
         /// Persistent session: deliveries no consumer took yet (the broker
         /// sends the session's messages right after CONNACK), unacknowledged.
         var waiting: [MQTTDelivery] = []
@@ -269,17 +285,49 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
         queue: String, prefetch: Int, sharedBy role: String,
         handler: @escaping @Sendable (IncomingMessage) async -> Settlement
     ) async throws -> any ConsumerHandle {
-        let filter = sharesSubscriptions ? MQTTTransport.sharedFilter(topic: queue, group: role) : queue
+        let shared: Bool
+        switch sharedSubscriptionMode {
+        case .on: shared = true
+        case .off: shared = false
+        case .probe: shared = try await brokerSharesSubscriptions()
+        }
+        let filter = shared ? MQTTTransport.sharedFilter(topic: queue, group: role) : queue
         return try await consume(queue: queue, filter: filter, prefetch: prefetch, keepsSubscription: persistentSession, handler: handler)
     }
 
-    /// Whether this transport's participants subscribe with `$share/`.
-    public var sharesSubscriptions: Bool {
+    /// Whether this transport's participants subscribe with `$share/`: the URL's `?shared=`, else the configuration.
+    public var sharedSubscriptionMode: SharedSubscriptions {
         switch url.query["shared"]?.lowercased() {
-        case "0", "false", "no", "off": false
-        case "1", "true", "yes", "on": true
+        case "0", "false", "no", "off": .off
+        case "1", "true", "yes", "on": .on
         default: configuration.sharedSubscriptions
         }
+    }
+
+    /// Subscribes to `$share/msgflo-probe/<a topic of its own>`, publishes
+    /// there and waits up to 3 s for the message; the answer is kept.
+    private func brokerSharesSubscriptions() async throws -> Bool {
+        if let known = state.withLock({ $0.brokerShares }) { return known }
+        let topic = "msgflo.probe.\(UUID().uuidString.prefix(12).lowercased())"
+        let arrived = LockedState(false)
+        let probe = try await consume(
+            queue: topic, filter: MQTTTransport.sharedFilter(topic: topic, group: "msgflo-probe"), prefetch: 1, keepsSubscription: false
+        ) { _ in
+            arrived.withLock { $0 = true }
+            return .ack
+        }
+        try await publish(topic: topic, body: Data("shared subscription probe".utf8))
+        let deadline = ContinuousClock.now + .seconds(3)
+        while !arrived.withLock({ $0 }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        await probe.cancel()
+        let shares = arrived.withLock { $0 }
+        if !shares {
+            logger.warning(
+                "MQTT broker does not deliver to shared subscriptions ($share/...): instances of a role each get every message; add ?shared=0 to the URL to skip this probe",
+                metadata: ["broker": "\(url)"])
+        }
+        state.withLock { $0.brokerShares = shares }
+        return shares
     }
 
     /// `$share/<group>/<topic>`; a group name cannot hold `/`, `+` or `#`
@@ -371,7 +419,7 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
     /// topic; the PUBACK goes out once all of them settled it.
     private func route(_ delivery: MQTTDelivery) {
         let (consumers, connection) = state.withLock { state in
-            (state.consumers.values.filter { $0.topic == delivery.topic }, state.connection)
+            (MQTTTransport.consumers(of: delivery.topic, among: Array(state.consumers.values)), state.connection)
         }
         let acknowledge: @Sendable () -> Void = {
             if let id = delivery.packetID { connection?.post(.puback(packetID: id, generation: delivery.generation)) }
@@ -390,12 +438,23 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
         for consumer in consumers { consumer.deliver(delivery, countdown: countdown) }
     }
 
+    /// The consumers of a delivery's topic. RabbitMQ's MQTT plugin swaps `.`
+    /// and `/` between MQTT topics and AMQP routing keys, and delivers a
+    /// message published to `role.IN` as `role/IN`: when no consumer's topic
+    /// is the delivered one exactly, one that differs only in `.` and `/` takes it.
+    static func consumers(of topic: String, among consumers: [MQTTConsumer]) -> [MQTTConsumer] {
+        let exact = consumers.filter { $0.topic == topic }
+        guard exact.isEmpty else { return exact }
+        let normalized = String(topic.map { $0 == "/" ? "." : $0 })
+        return consumers.filter { String($0.topic.map { $0 == "/" ? "." : $0 }) == normalized }
+    }
+
     /// Routes the waiting deliveries that have a consumer now.
     private func deliverWaiting() {
         let ready = state.withLock { state -> [MQTTDelivery] in
-            let topics = Set(state.consumers.values.map(\.topic))
-            let ready = state.waiting.filter { topics.contains($0.topic) }
-            state.waiting.removeAll { topics.contains($0.topic) }
+            let consumers = Array(state.consumers.values)
+            let ready = state.waiting.filter { !MQTTTransport.consumers(of: $0.topic, among: consumers).isEmpty }
+            state.waiting.removeAll { !MQTTTransport.consumers(of: $0.topic, among: consumers).isEmpty }
             return ready
         }
         for delivery in ready { route(delivery) }

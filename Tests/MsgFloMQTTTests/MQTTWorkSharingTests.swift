@@ -88,10 +88,10 @@ struct MQTTWorkSharingTests {
         let on = try MQTTTransport(url: BrokerURL(parsing: "mqtt://localhost"))
         let off = try MQTTTransport(url: BrokerURL(parsing: "mqtt://localhost?shared=0"))
         var configuration = MQTTTransport.Configuration()
-        configuration.sharedSubscriptions = false
+        configuration.sharedSubscriptions = .off
         let configuredOff = try MQTTTransport(url: BrokerURL(parsing: "mqtt://localhost"), configuration: configuration)
         let urlWins = try MQTTTransport(url: BrokerURL(parsing: "mqtt://localhost?shared=true"), configuration: configuration)
-        #expect([on, off, configuredOff, urlWins].map(\.sharesSubscriptions) == [true, false, false, true])
+        #expect([on, off, configuredOff, urlWins].map(\.sharedSubscriptionMode) == [.probe, .off, .off, .on])
     }
 
     @Test(arguments: [
