@@ -17,9 +17,10 @@ struct ParticipantCommand: AsyncParsableCommand {
     @Option(help: "Participant id (default ROLE-random).") var id: String?
     @Option(
         help: """
-            This instance's name among the role's instances (default $MSGFLO_INSTANCE, else $DYNO). \
+            This instance's name among the role's instances (default $MSGFLO_INSTANCE). \
             With one, an MQTT participant keeps a persistent session (client id ROLE-INSTANCE): \
-            messages that arrive while it is down wait for it. Must be unique per running instance.
+            messages that arrive while it is down wait for it. Must be unique per running instance; \
+            name only instances that come back.
             """)
     var instance: String?
     @Option(help: "Unacknowledged messages held at once (default $MSGFLO_PREFETCH or 2).") var prefetch: Int?

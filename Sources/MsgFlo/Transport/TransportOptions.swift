@@ -30,14 +30,16 @@ public struct TransportOptions: Sendable, Hashable {
         self.sessionName = sessionName
     }
 
-    /// `<role>-<instance>` when the environment names this instance:
-    /// `MSGFLO_INSTANCE`, else Heroku's `DYNO` (`worker.2`); nil otherwise,
-    /// since only a name unique among running instances is safe.
+    /// `<role>-<instance>` when `MSGFLO_INSTANCE` names this instance; nil
+    /// otherwise. Opt-in, not taken from Heroku's `DYNO` by itself: with
+    /// shared subscriptions a broker keeps assigning part of a role's
+    /// messages to a session whose process is down, so an instance that is
+    /// scaled away for good would hold them until its session expires. Name
+    /// only instances that come back (`MSGFLO_INSTANCE=$DYNO` in a Procfile
+    /// line of a fixed-size process type).
     public static func sessionName(role: String, environment: [String: String]) -> String? {
-        let instance = [environment["MSGFLO_INSTANCE"], environment["DYNO"]]
-            .compactMap { $0?.trimmingCharacters(in: .whitespaces) }
-            .first { !$0.isEmpty }
-        guard let instance, !role.isEmpty else { return nil }
+        guard let instance = environment["MSGFLO_INSTANCE"]?.trimmingCharacters(in: .whitespaces), !instance.isEmpty, !role.isEmpty
+        else { return nil }
         return "\(role)-\(instance)"
     }
 
