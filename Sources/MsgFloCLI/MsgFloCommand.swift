@@ -28,7 +28,7 @@ struct MsgFloCommand: AsyncParsableCommand {
 
 /// `--broker`, with the reference's fallbacks (MSGFLO_BROKER, CLOUDAMQP_URL, amqp://localhost).
 struct BrokerOptions: ParsableArguments {
-    @Option(help: "Broker URL (amqp://, amqps://, mqtt://, direct://NAME). Default: $MSGFLO_BROKER, $CLOUDAMQP_URL, amqp://localhost.")
+    @Option(help: "Broker URL (amqp://, amqps://, mqtt://, mqtts://, direct://NAME). Default: $MSGFLO_BROKER, $CLOUDAMQP_URL, amqp://localhost.")
     var broker: String?
 
     /// The URL text as given (with its password), for child processes' MSGFLO_BROKER.
