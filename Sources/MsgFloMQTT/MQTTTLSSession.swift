@@ -48,12 +48,19 @@ final class MQTTTLSSession {
         SSL_CTX_free(context)
     }
 
+    /// OpenSSL writes with write(2), not send(MSG_NOSIGNAL) as the plain
+    /// socket does: a broker that closed the connection would otherwise end
+    /// the process with SIGPIPE instead of a failed write and a reconnect.
+    /// (The HTTP server ignores it the same way.)
+    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+
     /// Handshakes on `descriptor` within `timeout`, verifying the broker's
     /// certificate and name. A certificate the settings cannot accept is a
     /// refusal (retrying will not change it); a timeout or a reset is not.
     static func handshake(
         descriptor: Int32, settings: MQTTTLSSettings, timeout: Duration, broker: String
     ) throws(MQTTConnectionFailure) -> MQTTTLSSession {
+        _ = ignoreBrokenPipes
         guard let context = SSL_CTX_new(TLS_client_method()) else { throw MQTTConnectionFailure("cannot create a TLS context: \(lastError())") }
         // The context's settings are copied into a session when it is made: first the context.
         do throws(MQTTConnectionFailure) {
