@@ -15,7 +15,7 @@ struct MQTTTLSTests {
     let tlsPort = 18883
     let clientCertificatePort = 18884
 
-    private func withBroker(_ body: (TestCertificates) async throws -> Void) async throws {
+    private func withBroker(_ body: (TestCertificates, PrivateMosquitto) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mqtt-tls-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: folder) }
         let certificates = try TestCertificates.make(in: folder)
@@ -26,7 +26,7 @@ struct MQTTTLSTests {
         defer { broker.destroy() }
         try await broker.start()
         try await waitUntil("the TLS listener", timeout: .seconds(20)) { [tlsPort] in PrivateMosquitto.accepts(port: tlsPort) }
-        try await body(certificates)
+        try await body(certificates, broker)
         try await broker.stop()
     }
 
@@ -36,6 +36,10 @@ struct MQTTTLSTests {
         let (mailbox, handle) = try await MQTTTestBroker.collect(transport, topic: topic)
         for i in 0..<20 { try await transport.publish(queue: topic, body: Data("\(i)".utf8)) }
         #expect(try await mailbox.take(20, timeout: 20).map(\.text) == (0..<20).map(String.init))
+        // Many TLS records each way: partial writes, and reads that leave bytes inside OpenSSL.
+        let large = Data((0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        try await transport.publish(queue: topic, body: large)
+        #expect(try await mailbox.take(timeout: 30).body == large)
         await handle.cancel()
         await transport.disconnect()
     }
@@ -47,7 +51,7 @@ struct MQTTTLSTests {
     }
 
     @Test func publishesAndConsumesOverMqtts() async throws {
-        try await withBroker { certificates in
+        try await withBroker { certificates, _ in
             try await roundTrip("mqtts://localhost:\(tlsPort)?cacertfile=\(certificates.ca)")
             // A client certificate where the listener requires one.
             try await roundTrip(
@@ -59,7 +63,7 @@ struct MQTTTLSTests {
     }
 
     @Test func aCertificateThatDoesNotVerifyIsRefused() async throws {
-        try await withBroker { certificates in
+        try await withBroker { certificates, _ in
             // The certificate names localhost, not 127.0.0.1.
             let wrongName = try await refusal("mqtts://127.0.0.1:\(tlsPort)?cacertfile=\(certificates.ca)")
             #expect(wrongName?.message.contains("does not name 127.0.0.1") == true, "\(String(describing: wrongName))")
@@ -73,6 +77,23 @@ struct MQTTTLSTests {
             // A missing CA file says which.
             let missing = try await refusal("mqtts://localhost:\(tlsPort)?cacertfile=/nonexistent/ca.pem")
             #expect(missing?.message.contains("cannot read CA certificate file /nonexistent/ca.pem") == true)
+        }
+    }
+
+    @Test func aTLSConnectionResumesAfterTheBrokerRestarts() async throws {
+        try await withBroker { certificates, broker in
+            let transport = try await MQTTTestBroker.connectedTransport(
+                url: BrokerURL(parsing: "mqtts://localhost:\(tlsPort)?cacertfile=\(certificates.ca)&heartbeat=2"))
+            let topic = MQTTTestBroker.uniqueTopic("tls.restart")
+            let (mailbox, handle) = try await MQTTTestBroker.collect(transport, topic: topic)
+            try await transport.publish(queue: topic, body: Data("before".utf8))
+            #expect(try await mailbox.take(timeout: 20).text == "before")
+            try await broker.stop()
+            try await broker.start()
+            try await transport.publish(queue: topic, body: Data("after".utf8))
+            #expect(try await mailbox.take(timeout: 30).text == "after")
+            await handle.cancel()
+            await transport.disconnect()
         }
     }
 
