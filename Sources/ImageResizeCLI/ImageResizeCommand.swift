@@ -8,7 +8,9 @@ struct ImageResizeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "imageresize",
         abstract: "The image-resize service: HTTP API, resize workers, results writer, migrations, load tests.",
-        subcommands: [WebCommand.self, ResizeCommand.self, StoreCommand.self, MigrateCommand.self, LoadTestCommand.self])
+        subcommands: [
+            WebCommand.self, ResizeCommand.self, StoreCommand.self, MigrateCommand.self, LoadTestCommand.self, ThumbnailCommand.self,
+        ])
 
     static func setUp(_ label: String) throws -> (ServiceConfig, Logger) {
         let environment = ProcessInfo.processInfo.environment

@@ -36,8 +36,12 @@ actor InMemoryJobStore: JobStore, ExpiringJobStore {
         deleted.append(jobID)
     }
 
+    /// Reads of one job (`job(_:)`), to count a long-poll's database work.
+    private(set) var jobReads = 0
+
     func job(_ id: UUID) throws -> JobRecord? {
         try check()
+        jobReads += 1
         return jobsByID[id]
     }
 

@@ -36,6 +36,7 @@ import Testing
         let answer = APIError.publishFailed(row.error)
         #expect(answer.status == row.status)
         #expect(answer.code == row.code)
+        #expect((answer.retryAfterSeconds != nil) == (row.status == 503), "only a transient failure says when to retry")
         #expect(!answer.message.contains("internal-host"), "the broker's address stays in the log")
     }
 }

@@ -10,7 +10,7 @@ struct WebAPIHarness {
     let store = InMemoryJobStore()
     let storage = InMemoryImageStorage()
     let publisher = RecordingPublisher()
-    let waiter = JobWaiter()
+    let waiter: JobWaiter
     let metrics = Metrics()
     let router: Router
 
@@ -23,6 +23,7 @@ struct WebAPIHarness {
         config.limits = JobLimits(maxImagesPerJob: 3, maxDimension: 2000)
         config.publishTimeout = 0.3
         configure(&config)
+        waiter = JobWaiter(capacity: config.maxLongPolls)
         let demo = demoPage ? DemoPage.routes(config: config, environment: ["RABBITMQ_MANAGEMENT_URL": "http://127.0.0.1:9"]) : nil
         router = WebAPI(
             config: config, store: store, storage: storage, publisher: publisher, waiter: waiter,

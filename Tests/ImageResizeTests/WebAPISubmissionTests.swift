@@ -88,6 +88,7 @@ import Testing
         #expect(answer.status == 503)
         #expect(answer.errorCode == "unavailable")
         #expect(answer.text.contains("message broker"))
+        #expect(answer.headers["Retry-After"] == "5", "a client (or load balancer) is told when to try again")
         #expect(await api.store.count == 0)
         #expect(await api.store.deleted.count == 1)
     }
@@ -98,6 +99,7 @@ import Testing
         let answer = await api.send(.post, "/jobs", headers: WebAPIHarness.json, body: WebAPIHarness.jobBody())
         #expect(answer.status == 503)
         #expect(answer.errorCode == "unavailable")
+        #expect(answer.headers["Retry-After"] == "5")
         #expect(await api.publisher.published.isEmpty)
     }
 

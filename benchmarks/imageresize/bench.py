@@ -7,11 +7,16 @@ ours:    POST jobs (200 images, 100 per job) to a private stack (own RabbitMQ,
          build), clock stopped when the last result is stored (long-poll).
 limit:   libvips_limit.c: the same thumbnails in one process, files in memory,
          on as many threads as the machine has cores for the workers.
+pruned:  the same with a resize worker's own code path (`imageresize thumbnail`:
+         progressive JPEGs decoded from the scans a 1/8-scale load needs, the
+         worker's allocator settings), so "ours / pruned limit" is the share of
+         what the resize code could do that the whole stack delivers.
 thumbor: THUMBOR_PROCESSES thumbor servers fetching the same files from the same
          static server, /unsafe/<W>x0/<url>, CLIENTS requests in flight.
 """
 import argparse
 import concurrent.futures
+import json
 import os
 import resource
 import shutil
@@ -79,6 +84,20 @@ def photo_paths():
     return [os.path.join(FIXTURES, "photos", p) for p in large_photos()]
 
 
+def stack_cpu(stack):
+    """CPU seconds so far of each part of a private stack (spec/reliability's Stack)."""
+    services = os.path.join(stack.dir, "services")
+    parts = {role: sum(cpu_seconds(p.pid) for p in stack.live(role)) for role in ("resize", "store", "web")}
+    with open(os.path.join(services, "rabbitmq", "pid")) as f:
+        beam = int(f.read().split()[0])
+    parts["rabbitmq"] = cpu_seconds(beam) + sum(cpu_seconds(c) for c in children(beam))
+    with open(os.path.join(services, "postgres", "data", "postmaster.pid")) as f:
+        postmaster = int(f.readline())
+    parts["postgres"] = cpu_seconds(postmaster) + sum(cpu_seconds(c) for c in children(postmaster))
+    parts["image server"] = cpu_seconds(stack.fixture_server.pid)
+    return parts
+
+
 # ---------------------------------------------------------------------------- ours
 class Ours:
     """A private stack with RESIZE_WORKERS resize processes; measure() posts the batch and waits for the last result."""
@@ -136,16 +155,7 @@ class Ours:
 
     def cpu(self):
         """CPU seconds so far of each part of the stack: where the time of a run goes."""
-        services = os.path.join(self.stack.dir, "services")
-        parts = {role: sum(cpu_seconds(p.pid) for p in self.stack.live(role)) for role in ("resize", "store", "web")}
-        with open(os.path.join(services, "rabbitmq", "pid")) as f:
-            beam = int(f.read().split()[0])
-        parts["rabbitmq"] = cpu_seconds(beam) + sum(cpu_seconds(c) for c in children(beam))
-        with open(os.path.join(services, "postgres", "data", "postmaster.pid")) as f:
-            postmaster = int(f.readline())
-        parts["postgres"] = cpu_seconds(postmaster) + sum(cpu_seconds(c) for c in children(postmaster))
-        parts["image server"] = cpu_seconds(self.stack.fixture_server.pid)
-        return parts
+        return stack_cpu(self.stack)
 
     def wait(self, job_id):
         deadline = time.monotonic() + 600
@@ -169,6 +179,24 @@ class Limit:
         cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         images, seconds = result.stdout.split()
         return {"rate": int(images) / float(seconds), "seconds": float(seconds), "cpu_per_image": cpu / int(images)}
+
+
+class PrunedLimit:
+    """`imageresize thumbnail`: the worker's Thumbnailer (with pruning) on files in memory."""
+
+    def __init__(self, args):
+        self.args = args
+        self.binary = os.path.join(os.environ["IMAGERESIZE_BIN_DIR"], "imageresize")
+
+    def measure(self):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        result = subprocess.run([self.binary, "thumbnail", "--width", str(self.args.width), "--threads", str(self.args.limit_threads),
+                                 "--count", str(self.args.count), "--json", *photo_paths()],
+                                capture_output=True, text=True, check=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        report = json.loads(result.stdout.strip().splitlines()[-1])
+        return {"rate": report["images"] / report["seconds"], "seconds": report["seconds"], "cpu_per_image": cpu / report["images"]}
 
 
 # ---------------------------------------------------------------------------- thumbor
@@ -273,9 +301,9 @@ def main():
     print(f"photos: {args.count} requests over {len(large_photos())} JPEGs (2560x1600 to 5120x2880), "
           f"{args.width} px wide JPEG Q80; {args.rounds} alternating rounds, best of each; "
           f"load average before: {load_before}", flush=True)
-    results = {"limit": [], "ours": [], "thumbor": []}
+    results = {"limit": [], "pruned": [], "ours": [], "thumbor": []}
     with Ours(args) as ours, Thumbor(args) as thumbor:
-        contenders = {"limit": Limit(args), "ours": ours, "thumbor": thumbor}
+        contenders = {"limit": Limit(args), "pruned": PrunedLimit(args), "ours": ours, "thumbor": thumbor}
         for round_ in range(args.rounds):
             for name, contender in contenders.items():
                 results[name].append(contender.measure())
@@ -292,14 +320,16 @@ def main():
     print()
     print(f"{'':44}{'images/s':>10}{'seconds':>10}{'CPU ms/img':>12}   [images/s of every round]")
     row(f"libvips, 1 process, {args.limit_threads} threads (limit)", "limit")
+    row(f"imageresize thumbnail, {args.limit_threads} threads (pruned)", "pruned")
     row(f"ours, {args.resize_workers} resize workers x {args.resize_concurrency}", "ours")
     row(f"thumbor, {args.thumbor_processes} processes, {args.clients} clients", "thumbor")
     print()
     print(f"ours / limit    {best['ours']['rate'] / best['limit']['rate']:.2f}   (target >= 0.85)")
+    print(f"ours / pruned   {best['ours']['rate'] / best['pruned']['rate']:.2f}   (the same resize code alone; target >= 0.92)")
     print(f"ours / thumbor  {best['ours']['rate'] / best['thumbor']['rate']:.2f}   (target > 1)")
     cpu = {name: min(r["cpu_per_image"] for r in runs) for name, runs in results.items()}
     print(f"by CPU time per image, which the other load on the machine disturbs less: "
-          f"ours / limit {cpu['limit'] / cpu['ours']:.2f}, ours / thumbor {cpu['thumbor'] / cpu['ours']:.2f}")
+          f"ours / limit {cpu['limit'] / cpu['ours']:.2f}, ours / pruned {cpu['pruned'] / cpu['ours']:.2f}, ours / thumbor {cpu['thumbor'] / cpu['ours']:.2f}")
     print(f"peak RSS (VmHWM) of resize workers: {', '.join(f'{m:.0f} MB' for m in ours_rss)}   (target < 200 MB)")
     print(f"peak RSS (VmHWM) of thumbor processes: {', '.join(f'{m:.0f} MB' for m in thumbor_rss)}")
     o = best["ours"]

@@ -24,12 +24,14 @@ public struct HTTPRequest: Sendable {
     public var remoteAddress: String
     /// A logger with the request id in its metadata.
     public var logger: Logger
+    /// Whether the client is still there, for handlers that wait long.
+    public var client: ClientPresence
 
     public init(
         method: HTTPMethod, target: String, version: HTTPVersion = .http1_1,
         headers: HTTPHeaders = [:], body: [UInt8] = [], trailers: HTTPHeaders = [:],
         requestId: String = "test", remoteAddress: String = "",
-        logger: Logger = Logger(label: "http")
+        logger: Logger = Logger(label: "http"), client: ClientPresence = ClientPresence()
     ) {
         self.method = method
         self.target = target
@@ -42,6 +44,7 @@ public struct HTTPRequest: Sendable {
         self.requestId = requestId
         self.remoteAddress = remoteAddress
         self.logger = logger
+        self.client = client
         self.logger[metadataKey: "request-id"] = .string(requestId)
     }
 

@@ -36,6 +36,8 @@ final class HTTPConnection: @unchecked Sendable {
     var writeIndex = 0
     private(set) var mode: Mode = .http
     var inFlight = false
+    /// The running handler's view of its client, told when the peer closes.
+    private var presence: ClientPresence?
     var closeAfterWrite = false
     private var peerClosed = false
     private var interest: UInt32 = 0
@@ -133,6 +135,7 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func peerDidClose() {
         peerClosed = true
+        presence?.markGone()
         setInterest(reading: false)
         if case .http = mode, !inFlight, writeIndex >= writeBuffer.count {
             close()
@@ -213,10 +216,12 @@ final class HTTPConnection: @unchecked Sendable {
         setDeadline(.none)
         let head = parsed.head
         let requestId = Self.usableRequestId(head.headers["X-Request-Id"]) ?? loop.nextRequestId()
+        let presence = ClientPresence()
+        self.presence = presence
         let request = HTTPRequest(
             method: head.method, target: head.target, version: head.version, headers: head.headers,
             body: parsed.body, trailers: parsed.trailers, requestId: requestId,
-            remoteAddress: remoteAddress, logger: loop.server.logger)
+            remoteAddress: remoteAddress, logger: loop.server.logger, client: presence)
         let server = loop.server
         let loop = self.loop
         loop.spawn {
@@ -235,6 +240,7 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     private func complete(_ outcome: HTTPServer.Outcome, head: HTTPRequestHead, request: HTTPRequest) {
+        presence = nil
         guard case .http = mode else { return }
         inFlight = false
         switch outcome {
@@ -493,6 +499,8 @@ final class HTTPConnection: @unchecked Sendable {
         if case .closed = mode { return }
         let previous = mode
         mode = .closed
+        presence?.markGone()
+        presence = nil
         deadline = 0
         deadlineKind = .none
         Glibc.close(fd)

@@ -20,12 +20,16 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: String
     public var message: String
     public var details: [FieldProblem]
+    /// Seconds a client should wait before trying again (`Retry-After`), for
+    /// answers that say "not now" rather than "not this".
+    public var retryAfterSeconds: Int?
 
-    public init(status: Int, code: String, message: String, details: [FieldProblem] = []) {
+    public init(status: Int, code: String, message: String, details: [FieldProblem] = [], retryAfterSeconds: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.details = details
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public var description: String { "\(status) \(code): \(message)" }
@@ -67,7 +71,7 @@ extension APIError {
     public static let unauthorized = APIError(
         status: 401, code: "unauthorized", message: "Send the API token as Authorization: Bearer TOKEN.")
     public static func unavailable(_ reason: String) -> APIError {
-        APIError(status: 503, code: "unavailable", message: "\(reason) Try again shortly.")
+        APIError(status: 503, code: "unavailable", message: "\(reason) Try again shortly.", retryAfterSeconds: 5)
     }
     /// A job whose messages could not be published: 503 when the broker may
     /// take them later (unreachable, no confirm in time), 500 `broker_refused`

@@ -28,6 +28,8 @@ public struct ServiceConfig: Sendable, Equatable {
     public var publicURL: String?
     /// Longest `?wait=` a client may ask for, seconds.
     public var maxWaitSeconds: Double = 60
+    /// Most long-polls one web process holds at once (each is a connection and a file descriptor).
+    public var maxLongPolls: Int = 20_000
     /// Time allowed to publish a job's messages before answering 503, seconds.
     public var publishTimeout: Double = 5
     /// `publishTimeout` as a duration (at most a day, so no setting can overflow it).
@@ -111,6 +113,7 @@ public struct ServiceConfig: Sendable, Equatable {
         metricsToken = environment["IMAGERESIZE_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         publicURL = environment["IMAGERESIZE_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if let v = try seconds("IMAGERESIZE_MAX_WAIT") { maxWaitSeconds = v }
+        if let v = try int("IMAGERESIZE_MAX_LONG_POLLS", 0...1_000_000) { maxLongPolls = v }
         if let v = try seconds("IMAGERESIZE_PUBLISH_TIMEOUT") { publishTimeout = v }
         // The original's names: IMAGERESIZE_RESIZE_CONCURRENT; ours: ..._CONCURRENCY.
         if let v = try int("IMAGERESIZE_RESIZE_CONCURRENCY", 1...256) {

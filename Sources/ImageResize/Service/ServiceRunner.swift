@@ -65,7 +65,7 @@ public enum ServiceRunner {
             configuration: try ParticipantConfiguration(environment: ProcessInfo.processInfo.environment),
             logger: logger
         ) { _, _, _ in }
-        let waiter = JobWaiter()
+        let waiter = JobWaiter(capacity: config.maxLongPolls)
         // With MSGFLO_RUNTIME_SECRET: the FBP runtime and its graph page on this port (Heroku gives only web one).
         let runtime = try RuntimeSettings.embedded(
             brokerURL: config.brokerURL ?? BrokerURL.defaultURL,
@@ -84,6 +84,11 @@ public enum ServiceRunner {
         http.port = config.port
         http.maxBodyBytes = config.maxBodyBytes
         let server = HTTPServer(configuration: http, router: api.router(), logger: logger)
+        // Each client (a long-poll is one for up to IMAGERESIZE_MAX_WAIT) holds a file descriptor.
+        if let limit = OpenFilesLimit.raiseToHardLimit() {
+            let what = limit.after == limit.before ? "open files limit (already as high as allowed)" : "raised the open files limit"
+            logger.info("\(what)", metadata: ["from": "\(limit.before)", "to": "\(limit.after)", "hard": "\(limit.hard)"])
+        }
         let port = try server.start()
         logger.info("imageresize web ready", metadata: ["url": "http://localhost:\(port)"])
         // Shut down in reverse: long-polls go, the server drains (closing FBP clients), the runtime, then the participant.
@@ -98,9 +103,14 @@ public enum ServiceRunner {
         MallocTuning.reexecWithHugePagesIfNeeded(environment: ProcessInfo.processInfo.environment)
     }
 
+    /// The allocator settings of a resize worker, after `prepareResizeProcess`.
+    public static func prepareResizeMemory() {
+        MallocTuning.returnLargeBuffersToTheSystem(environment: ProcessInfo.processInfo.environment)
+    }
+
     /// A resize worker (libvips) until SIGTERM/SIGINT.
     public static func runResize(_ config: ServiceConfig, role: String, logger: Logger) async throws {
-        MallocTuning.returnLargeBuffersToTheSystem(environment: ProcessInfo.processInfo.environment)
+        prepareResizeMemory()
         try Vips.initialize(concurrency: config.vipsConcurrency)
         let processor = try ResizeProcessor(config: config)
         let pool = BlockingPool(threads: config.resizeConcurrency, name: "resize")

@@ -15,22 +15,22 @@ public struct PostgresJobStore: JobStore {
     }
 
     public func create(jobID: UUID, images: [(id: UUID, spec: ImageSpec)], at date: Date) async throws {
+        guard images.count > JobInsertStatement.maxImages else {
+            let statement = JobInsertStatement(jobID: jobID, images: images, at: date)
+            _ = try await database.execute(statement.sql, statement.parameters)
+            return
+        }
+        // Beyond one statement's parameters: the job, then its images in chunks, in one transaction.
         _ = try await database.transaction { session in
             try await session.execute(
                 "INSERT INTO jobs (id, created_at, updated_at, image_count) VALUES ($1, $2, $2, $3)",
                 [.uuid(jobID), .date(date), .int(images.count)])
-            for (position, image) in images.enumerated() {
-                let spec = image.spec
-                try await session.execute(
-                    """
-                    INSERT INTO images (id, job_id, position, url, width, height, fit, format, quality, created_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                    """,
-                    [
-                        .uuid(image.id), .uuid(jobID), .int(position), .string(spec.url), spec.width.map { .int($0) },
-                        spec.height.map { .int($0) }, .string(spec.fit.rawValue), .string(spec.format.rawValue),
-                        .int(spec.quality), .date(date),
-                    ])
+            var position = 0
+            while position < images.count {
+                let chunk = Array(images[position..<min(images.count, position + JobInsertStatement.maxImages)])
+                let rows = JobInsertStatement.imageRows(jobID: jobID, images: chunk, firstPosition: position, at: date)
+                try await session.execute(rows.sql, rows.parameters)
+                position += chunk.count
             }
             return 0
         }

@@ -110,17 +110,40 @@ public struct WebAPI: Sendable {
             }
             wait = min(seconds, config.maxWaitSeconds)
         }
+        guard wait > 0 else { return try await currentJob(id) }
         let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int(wait * 1000)))
+        let ticket: JobWaiter.Ticket
+        do {
+            ticket = try await waiter.register(id)
+        } catch {
+            throw APIError(
+                status: 503, code: "too_many_waiting",
+                message: "This server holds \(error.capacity) long-polls already; retry, or poll without wait.", retryAfterSeconds: 1)
+        }
+        defer { Task { await waiter.release(ticket) } }
         while true {
+            await waiter.willRead(ticket)
             guard let job = try await readStore({ try await store.job(id) }) else { throw APIError.notFound("Job \(id.lowercased)") }
             let remaining = ContinuousClock.now.duration(to: deadline)
-            // A shutting-down server answers long-polls with the job as it is.
+            // A shutting-down server, or a client that went away, gets the job as it is.
             let closing = await waiter.isClosed
-            if job.status.isFinished || remaining <= .zero || closing {
+            if job.status.isFinished || remaining <= .zero || closing || request.client.isGone {
                 return json(JobView(job, baseURL: config.publicURL ?? "").encoded())
             }
-            await waiter.wait(for: id, timeout: min(remaining, .seconds(1)))
+            // Woken by NOTIFY (without a LISTEN connection: re-read every 2 s), or by the client leaving.
+            let timeout = await waiter.isListening ? remaining : min(remaining, .seconds(2))
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await waiter.wait(ticket, timeout: timeout) }
+                group.addTask { await request.client.departure() }
+                await group.next()
+                group.cancelAll()
+            }
         }
+    }
+
+    func currentJob(_ id: UUID) async throws -> HTTPResponse {
+        guard let job = try await readStore({ try await store.job(id) }) else { throw APIError.notFound("Job \(id.lowercased)") }
+        return json(JobView(job, baseURL: config.publicURL ?? "").encoded())
     }
 
     func getLegacyJob(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -260,12 +283,13 @@ public struct WebAPI: Sendable {
             let inFlightHelp = "HTTP requests being answered now (long-polls included)."
             metrics.adjust("imageresize_http_requests_in_flight", by: 1, help: inFlightHelp)
             defer { metrics.adjust("imageresize_http_requests_in_flight", by: -1, help: inFlightHelp) }
-            let response: HTTPResponse
+            var response: HTTPResponse
             do {
                 try BearerToken.check(request, token: token)
                 response = try await handler(request)
             } catch let error as APIError {
                 response = json(error.body, status: error.status)
+                if let seconds = error.retryAfterSeconds { response.headers.set("Retry-After", String(seconds)) }
             } catch let error as HTTPError {
                 let api = APIError(status: error.status.code, code: "http_\(error.status.code)", message: error.message)
                 response = json(api.body, status: api.status)

@@ -1,56 +1,6 @@
 import Primitives
 
-/// Set once by `Participant.stop()`: a handler waiting out a retry delay is
+/// Fired by `Participant.stop()`: a handler waiting out a retry delay is
 /// woken so its message goes back to the broker at once instead of holding the
 /// drain until the delay ends.
-final class StopLatch: Sendable {
-    private struct State {
-        var fired = false
-        var nextID = 0
-        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
-    }
-
-    private let state = LockedState(State())
-
-    var isFired: Bool { state.withLock { $0.fired } }
-
-    func fire() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.fired = true
-            defer { state.waiters = [:] }
-            return Array(state.waiters.values)
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    /// Waits `duration`, or less when the latch fires or the task is cancelled.
-    func sleep(for duration: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: duration) }
-            group.addTask { await self.wait() }
-            await group.next()
-            group.cancelAll()
-        }
-    }
-
-    /// Returns once fired, or when the task is cancelled.
-    private func wait() async {
-        let id = state.withLock { state -> Int in
-            defer { state.nextID += 1 }
-            return state.nextID
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let now = state.withLock { state -> Bool in
-                    if state.fired || Task.isCancelled { return true }
-                    state.waiters[id] = continuation
-                    return false
-                }
-                if now { continuation.resume() }
-            }
-        } onCancel: {
-            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
-            waiter?.resume()
-        }
-    }
-}
+typealias StopLatch = Latch
