@@ -8,7 +8,7 @@
 FROM swift:6.3.1-bookworm AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      pkg-config libvips-dev librabbitmq-dev libpq-dev libcurl4-openssl-dev \
+      pkg-config libvips-dev librabbitmq-dev libpq-dev libcurl4-openssl-dev libssl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Tests/ too: Package.swift declares the test targets, and SwiftPM checks
@@ -35,6 +35,7 @@ RUN apt-get update \
       librabbitmq4 \
       libpq5 \
       libcurl4 \
+      libssl3 \
       libstdc++6 \
       libgcc-s1 \
  && rm -rf /var/lib/apt/lists/*

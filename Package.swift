@@ -38,6 +38,9 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         .target(name: "CEpoll"),
+        // OpenSSL for mqtts:// (rabbitmq-c brings its own TLS for amqps://).
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .target(name: "COpenSSLShim", dependencies: ["COpenSSL"]),
 
         // Support shared by every module: the one lock, blocking pool,
         // owning-thread inbox, backoff, seeded RNG, monotonic clock, percentiles
@@ -71,7 +74,7 @@ let package = Package(
         .target(
             name: "MsgFloMQTT",
             dependencies: [
-                "MsgFlo", "Primitives",
+                "MsgFlo", "Primitives", "COpenSSL", "COpenSSLShim",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // Graph tooling: parser, serializer, binding plans, component library, Procfile.

@@ -91,19 +91,28 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
             created.start()
             return created
         }
+        let url = url
         do {
-            try await withTaskCancellationHandler {
+            // Cancellation (SIGTERM) answers at once, even while the thread
+            // is inside a connect attempt that takes up to `connectTimeout`.
+            try await withPromptCancellation {
                 try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
                     if !thread.inbox.post(.awaitConnected(reply)) {
-                        reply.resume(throwing: TransportError.amqpClosed(self.url, "it connected"))
-                    } else if Task.isCancelled {
-                        // Cancelled before the waiter was queued: onCancel already ran.
-                        thread.inbox.post(.cancelConnectWaiters)
+                        reply.resume(throwing: TransportError.amqpClosed(url, "it connected"))
                     }
                 }
             } onCancel: {
                 thread.inbox.post(.cancelConnectWaiters)
             }
+        } catch is CancellationError {
+            // Do not wait for the threads to finish their attempt: they end on their own.
+            let (publisher, consumer) = threads.withLock { threads in
+                defer { (threads.publisher, threads.consumer) = (nil, nil) }
+                return (threads.publisher, threads.consumer)
+            }
+            let abandoned: [AMQPConnectionThread] = [publisher, consumer].compactMap { $0 }
+            for thread in abandoned { Task { await Self.shutdown(thread) } }
+            throw CancellationError()
         } catch {
             await disconnect()
             throw error

@@ -28,7 +28,7 @@ struct MsgFloCommand: AsyncParsableCommand {
 
 /// `--broker`, with the reference's fallbacks (MSGFLO_BROKER, CLOUDAMQP_URL, amqp://localhost).
 struct BrokerOptions: ParsableArguments {
-    @Option(help: "Broker URL (amqp://, amqps://, mqtt://, direct://NAME). Default: $MSGFLO_BROKER, $CLOUDAMQP_URL, amqp://localhost.")
+    @Option(help: "Broker URL (amqp://, amqps://, mqtt://, mqtts://, direct://NAME). Default: $MSGFLO_BROKER, $CLOUDAMQP_URL, amqp://localhost.")
     var broker: String?
 
     /// The URL text as given (with its password), for child processes' MSGFLO_BROKER.
@@ -45,9 +45,10 @@ struct BrokerOptions: ParsableArguments {
     }
 
     /// The transport from the one factory, with the environment's options (`MSGFLO_PREFETCH`).
-    func transport(prefetch: Int? = nil) throws -> any BrokerTransport {
+    func transport(prefetch: Int? = nil, sessionName: String? = nil) throws -> any BrokerTransport {
         var options = try TransportOptions(environment: ProcessInfo.processInfo.environment)
         if let prefetch { options.prefetch = prefetch }
+        options.sessionName = sessionName
         return try Transports.make(url: try url(), options: options)
     }
 

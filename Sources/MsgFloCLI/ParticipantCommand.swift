@@ -15,6 +15,14 @@ struct ParticipantCommand: AsyncParsableCommand {
     @Argument(help: "Component name.") var component: String
     @Option(help: "Role (graph node name); queues are ROLE.IN, ROLE.OUT.") var role: String
     @Option(help: "Participant id (default ROLE-random).") var id: String?
+    @Option(
+        help: """
+            This instance's name among the role's instances (default $MSGFLO_INSTANCE). \
+            With one, an MQTT participant keeps a persistent session (client id ROLE-INSTANCE): \
+            messages that arrive while it is down wait for it. Must be unique per running instance; \
+            name only instances that come back.
+            """)
+    var instance: String?
     @Option(help: "Unacknowledged messages held at once (default $MSGFLO_PREFETCH or 2).") var prefetch: Int?
     @Option(help: "Seconds each message is held before it is handled (to demonstrate redelivery).") var delay: Double = 0
     @Option(help: "Initial packets as a JSON object {port: value} (from the graph's #IIPS).") var iips: String?
@@ -34,7 +42,10 @@ struct ParticipantCommand: AsyncParsableCommand {
             if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
             try await builtin(inport, message, output)
         }
-        let transport = try broker.transport(prefetch: prefetch)
+        var environment = ProcessInfo.processInfo.environment
+        if let instance { environment["MSGFLO_INSTANCE"] = instance }
+        let transport = try broker.transport(
+            prefetch: prefetch, sessionName: TransportOptions.sessionName(role: role, environment: environment))
         let logger = Logger(label: "msgflo.\(role)")
         let participant = Participant(
             definition: definition, transport: transport,

@@ -35,7 +35,7 @@ struct SetupCommand: AsyncParsableCommand {
         let graph = try Graph.load(path: graph)
         let filter = RoleFilter.parse(only: only, ignore: ignore)
         let processes = try filter.participants(of: graph)
-        if try broker.url().scheme == .mqtt, !remove, !forever, !participants {
+        if try [.mqtt, .mqtts].contains(broker.url().scheme), !remove, !forever, !participants {
             throw UserError("MQTT has no broker-side bindings: msgflo setup forwards them itself while it runs; add --forever")
         }
         var children: [ParticipantLauncher.Child] = []

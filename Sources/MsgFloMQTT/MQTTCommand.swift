@@ -47,6 +47,10 @@ struct MQTTConnectionSettings: Sendable {
     var username: String?
     var password: String?
     var clientID: String
+    /// For mqtts://: what to verify and present.
+    var tls: MQTTTLSSettings?
+    /// False for a persistent session (a stable `clientID`).
+    var cleanSession: Bool
     var keepAlive: Int
     var connectTimeout: Duration
     var backoff: Backoff

@@ -45,6 +45,11 @@ final class MQTTConnection: @unchecked Sendable {
     private var lastReceived = ContinuousClock.now
     private var failures = 0
     private var nextAttempt = ContinuousClock.now
+    private var connectedAt = ContinuousClock.now
+    /// A connection that lasted less than this counts as a failed attempt:
+    /// a broker that accepts and then drops at once (a client id taken over
+    /// by another process, a full broker) is retried with backoff, not in a loop.
+    static let stableConnection: Duration = .seconds(10)
 
     init(settings: MQTTConnectionSettings, logger: Logger, onDelivery: @escaping @Sendable (MQTTDelivery) -> Void) {
         self.settings = settings
@@ -94,7 +99,14 @@ final class MQTTConnection: @unchecked Sendable {
                         "broker": "\(settings.brokerDescription)", "reason": "\(error)",
                     ])
                 dropSocket()
-                nextAttempt = ContinuousClock.now
+                settleUnsubscribes()
+                if ContinuousClock.now - connectedAt >= Self.stableConnection {
+                    failures = 0
+                    nextAttempt = ContinuousClock.now
+                } else {
+                    nextAttempt = ContinuousClock.now + settings.backoff.delay(afterFailures: failures)
+                    failures += 1
+                }
             }
         }
         shutDown()
@@ -103,7 +115,7 @@ final class MQTTConnection: @unchecked Sendable {
     private func attemptConnection() {
         do throws(MQTTConnectionFailure) {
             try establish()
-            failures = 0
+            connectedAt = ContinuousClock.now
             generation += 1
             logger.info(
                 "MQTT connected",
@@ -135,11 +147,19 @@ final class MQTTConnection: @unchecked Sendable {
 
     /// TCP connect, CONNECT, and wait for CONNACK.
     private func establish() throws(MQTTConnectionFailure) {
-        let socket = try MQTTSocket.connect(host: settings.host, port: settings.port, timeout: settings.connectTimeout)
+        var socket = try MQTTSocket.connect(host: settings.host, port: settings.port, timeout: settings.connectTimeout)
+        if let tls = settings.tls {
+            do throws(MQTTConnectionFailure) {
+                try socket.startTLS(tls, timeout: settings.connectTimeout, broker: settings.brokerDescription)
+            } catch {
+                socket.close()
+                throw error
+            }
+        }
         self.socket = socket
         buffer = []
         let connect = MQTTConnect(
-            clientID: settings.clientID, cleanSession: true, keepAlive: UInt16(clamping: settings.keepAlive),
+            clientID: settings.clientID, cleanSession: settings.cleanSession, keepAlive: UInt16(clamping: settings.keepAlive),
             username: settings.username, password: settings.password)
         try send(.connect(connect))
         let deadline = ContinuousClock.now + settings.connectTimeout
@@ -195,12 +215,29 @@ final class MQTTConnection: @unchecked Sendable {
         }
     }
 
+    /// Unsubscribes on the wire when the connection dropped are done: a
+    /// fresh session does not resubscribe them.
+    private func settleUnsubscribes() {
+        for (id, request) in pending {
+            guard case .unsubscribe(_, let reply) = request else { continue }
+            pending[id] = nil
+            reply?.resume()
+        }
+    }
+
     private func takeCommandsWhileDisconnected() {
         backlog += inbox.take()
         let commands = backlog
         backlog = commands.filter(\.waitsForConnection)
         for command in commands {
             switch command {
+            case .unsubscribe(let topic, let reply):
+                // Nothing to tell a broker that is away: the topic is just not
+                // resubscribed. Waiting here would hold a stopping participant
+                // (SIGTERM) until the broker came back.
+                subscriptions.remove(topic)
+                backlog.removeAll { if case .unsubscribe(topic, _) = $0 { true } else { false } }
+                reply.resume()
             case .awaitConnected(let reply): connectWaiters.append(reply)
             case .cancelConnectWaiters:
                 for waiter in connectWaiters { waiter.resume(throwing: CancellationError()) }
@@ -275,7 +312,9 @@ final class MQTTConnection: @unchecked Sendable {
     private func pump() throws(MQTTConnectionFailure) {
         guard let socket else { return }
         let pingDue = lastSent + .seconds(max(1, settings.keepAlive / 2))
-        if try waitReadable(until: min(pingDue, ContinuousClock.now + .seconds(1))) {
+        var ready = socket.hasBufferedInput
+        if !ready { ready = try waitReadable(until: min(pingDue, ContinuousClock.now + .seconds(1))) }
+        if ready {
             try socket.read(into: &buffer)
             lastReceived = ContinuousClock.now
         }

@@ -6,10 +6,24 @@ import Foundation
     import Primitives
 #endif
 
-/// A blocking TCP socket with a bounded connect, owned by one connection thread.
+/// A blocking TCP socket with a bounded connect, owned by one connection thread,
+/// optionally with TLS on top (`startTLS`, for mqtts://).
 /// Every failure is an `MQTTConnectionFailure` with a sentence naming the broker.
 struct MQTTSocket {
     let descriptor: Int32
+    private(set) var tls: MQTTTLSSession?
+
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    /// Handshakes TLS on this socket; reads and writes go through it from then on.
+    mutating func startTLS(_ settings: MQTTTLSSettings, timeout: Duration, broker: String) throws(MQTTConnectionFailure) {
+        tls = try MQTTTLSSession.handshake(descriptor: descriptor, settings: settings, timeout: timeout, broker: broker)
+    }
+
+    /// Bytes already read from the socket and decrypted, which poll() cannot see.
+    var hasBufferedInput: Bool { tls?.hasBufferedInput ?? false }
 
     /// Resolves `host` and connects to the first address that answers within `timeout`.
     static func connect(host: String, port: Int, timeout: Duration) throws(MQTTConnectionFailure) -> MQTTSocket {
@@ -70,6 +84,7 @@ struct MQTTSocket {
 
     /// Writes every byte (or fails: the connection is then unusable).
     func write(_ bytes: [UInt8]) throws(MQTTConnectionFailure) {
+        if let tls { return try tls.write(bytes) }
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { buffer in
@@ -85,6 +100,7 @@ struct MQTTSocket {
 
     /// Reads what is available (call after poll said readable); throws when the peer closed.
     func read(into buffer: inout [UInt8]) throws(MQTTConnectionFailure) {
+        if let tls { return try tls.read(into: &buffer) }
         var chunk = [UInt8](repeating: 0, count: 65536)
         let received = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
         if received == 0 { throw MQTTConnectionFailure("the broker closed the connection") }
@@ -95,5 +111,8 @@ struct MQTTSocket {
         buffer.append(contentsOf: chunk[0..<received])
     }
 
-    func close() { _ = Glibc.close(descriptor) }
+    func close() {
+        tls?.shutdown()
+        _ = Glibc.close(descriptor)
+    }
 }

@@ -17,6 +17,26 @@ package func withDeadline<T: Sendable>(_ timeout: Duration, _ what: String, _ bo
     }
 }
 
+/// Runs `body`, and throws `CancellationError` as soon as the calling task is
+/// cancelled, without waiting for `body` to notice: a connection thread stuck
+/// in a connect attempt (a TCP connect or a login that takes seconds) must not
+/// hold a SIGTERM'd process. `onCancel` runs first (tell the thread to give up);
+/// the body's own result, when it comes, is dropped.
+package func withPromptCancellation<T: Sendable>(
+    _ body: @escaping @Sendable () async throws -> T, onCancel: @escaping @Sendable () -> Void
+) async throws -> T {
+    let once = ResumeOnce<T>()
+    let work = Task { once.resume(with: await Result { try await body() }) }
+    return try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { continuation in
+            once.set(continuation)
+        }
+    } onCancel: {
+        onCancel()
+        if once.resume(with: .failure(CancellationError())) { work.cancel() }
+    }
+}
+
 package struct DeadlineExceeded: Error, CustomStringConvertible {
     package var what: String
     package var timeout: Duration

@@ -20,39 +20,16 @@ struct AMQPTLSTests {
 
     /// Writes a CA, a localhost certificate it signs, an unrelated CA, and the broker's TLS listener config.
     private func prepare(_ broker: PrivateRabbitMQ) throws -> (broker: PrivateRabbitMQ, certificates: Certificates) {
-        let folder = broker.directory.appendingPathComponent("certs")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        func file(_ name: String) -> String { folder.appendingPathComponent(name).path }
-        // openssl prints key-generation progress: into a log, shown only when a step fails.
-        func openssl(_ arguments: [String]) throws {
-            try TestCommand.run(["openssl"] + arguments, log: URL(fileURLWithPath: file("openssl.log")))
-        }
-        for ca in ["ca", "other-ca"] {
-            try openssl([
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", file("\(ca).key"),
-                "-out", file("\(ca).pem"), "-days", "2", "-subj", "/CN=msgflo test \(ca)",
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-            ])
-        }
-        try openssl([
-            "req", "-newkey", "rsa:2048", "-nodes", "-keyout", file("server.key"),
-            "-out", file("server.csr"), "-subj", "/CN=localhost",
-        ])
-        try "subjectAltName=DNS:localhost\n".write(toFile: file("server.ext"), atomically: true, encoding: .utf8)
-        try openssl([
-            "x509", "-req", "-in", file("server.csr"), "-CA", file("ca.pem"), "-CAkey", file("ca.key"),
-            "-CAcreateserial", "-out", file("server.pem"), "-days", "2", "-extfile", file("server.ext"),
-        ])
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file("server.key"))
+        let made = try TestCertificates.make(in: broker.directory.appendingPathComponent("certs"))
         let config = broker.directory.appendingPathComponent("advanced.config")
         try """
         [{rabbit, [{ssl_listeners, [\(tlsPort)]},
-                   {ssl_options, [{certfile, "\(file("server.pem"))"}, {keyfile, "\(file("server.key"))"},
+                   {ssl_options, [{certfile, "\(made.serverCertificate)"}, {keyfile, "\(made.serverKey)"},
                                   {verify, verify_none}, {fail_if_no_peer_cert, false}]}]}].
         """.write(to: config, atomically: true, encoding: .utf8)
         var configured = broker
         configured.environment["RABBITMQ_ADVANCED_CONFIG_FILE"] = config.path
-        return (configured, Certificates(ca: file("ca.pem"), otherCA: file("other-ca.pem")))
+        return (configured, Certificates(ca: made.ca, otherCA: made.otherCA))
     }
 
     private func withBroker(_ body: (Certificates) async throws -> Void) async throws {

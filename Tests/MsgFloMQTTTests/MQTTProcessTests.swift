@@ -65,12 +65,14 @@ struct MQTTProcessTests {
         await client.disconnect()
     }
 
-    @Test func setupWithoutForeverIsRefusedOnMQTT() async throws {
+    /// mqtts:// too: forwarding is this process's on any MQTT broker.
+    @Test(arguments: [MQTTTestBroker.url.description, "mqtts://localhost:1"])
+    func setupWithoutForeverIsRefusedOnMQTT(broker: String) async throws {
         let graph = temporaryFile("graph.fbp")
         try "x(Repeat) OUT -> IN y(Repeat)\n".write(to: graph, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: graph) }
         let log = temporaryFile("setup.log")
-        let process = try BuiltExecutable.msgflo.start(["setup", graph.path, "--broker", MQTTTestBroker.url.description], log: log)
+        let process = try BuiltExecutable.msgflo.start(["setup", graph.path, "--broker", broker], log: log)
         try await waitForExit(process)
         #expect(process.terminationStatus != 0)
         let text = try String(contentsOf: log, encoding: .utf8)

@@ -53,6 +53,9 @@ public struct PrivateRabbitMQ: Sendable {
 
     public var amqpURL: String { "amqp://guest:guest@localhost:\(port)" }
     public var managementURL: String { "http://guest:guest@localhost:\(managementPort)" }
+    /// Its MQTT plugin's listener (scripts/services: the AMQP port - 3788).
+    public var mqttPort: Int { port - 3788 }
+    public var mqttURL: String { "mqtt://guest:guest@localhost:\(mqttPort)" }
     /// What scripts/services printed.
     public var log: URL { directory.appendingPathComponent("services.log") }
 
@@ -100,6 +103,7 @@ public struct PrivateRabbitMQ: Sendable {
     private var variables: [String: String] {
         ProcessInfo.processInfo.environment.merging(environment) { $1 }.merging([
             "SERVICES_DIR": directory.path, "RABBITMQ_PORT": String(port), "RABBITMQ_MANAGEMENT_PORT": String(managementPort),
+            "RABBITMQ_MQTT_PORT": String(mqttPort),
         ]) { $1 }
     }
 

@@ -81,12 +81,14 @@ public final class PrivateMosquitto: Sendable {
     /// The running mosquitto, 0 when stopped.
     private let pid = Mutex<pid_t>(0)
 
-    /// With `allowAnonymous: false` and no password file, every login is refused.
-    public init(port: Int, allowAnonymous: Bool = true) throws {
+    /// With `allowAnonymous: false` and no password file, every login is
+    /// refused. `listeners` adds configuration lines after the plain
+    /// listener on `port` (more listeners, e.g. a TLS one).
+    public init(port: Int, allowAnonymous: Bool = true, listeners: String = "") throws {
         self.port = port
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mqtt-\(port)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try "listener \(port) 127.0.0.1\nallow_anonymous \(allowAnonymous)\nlog_dest none\n"
+        try "allow_anonymous \(allowAnonymous)\nlog_dest none\nlistener \(port) 127.0.0.1\n\(listeners)"
             .write(to: directory.appendingPathComponent("mosquitto.conf"), atomically: true, encoding: .utf8)
     }
 

@@ -104,7 +104,7 @@ public final class Participant: Sendable {
             for port in definition.inports {
                 let inport = port.id
                 handles.append(
-                    try await transport.consume(queue: port.queue, prefetch: prefetch) { [self] message in
+                    try await transport.consume(queue: port.queue, prefetch: prefetch, sharedBy: definition.role) { [self] message in
                         await self.process(message, inport: inport)
                     })
             }

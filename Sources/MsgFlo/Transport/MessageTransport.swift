@@ -88,6 +88,16 @@ public protocol MessageTransport: AnyObject, Sendable {
         handler: @escaping @Sendable (IncomingMessage) async -> Settlement
     ) async throws -> any ConsumerHandle
 
+    /// `consume`, as one of the instances of `role` (a participant's inport):
+    /// the instances share the queue's messages, each message going to one of
+    /// them. AMQP and in-process queues do that already (the default calls
+    /// `consume`); on MQTT, where every subscriber of a topic gets a copy, it
+    /// is a shared subscription (`$share/<role>/<queue>`).
+    func consume(
+        queue: String, prefetch: Int, sharedBy role: String,
+        handler: @escaping @Sendable (IncomingMessage) async -> Settlement
+    ) async throws -> any ConsumerHandle
+
     /// Watches `exchange`: the handler gets a copy of every message published
     /// to it from now on, while the queues bound to it get theirs as before
     /// (a watcher takes nothing from a consumer). For showing an edge's data.
@@ -112,4 +122,12 @@ public protocol MessageTransport: AnyObject, Sendable {
 extension MessageTransport {
     /// The defaults, for transports that take no options.
     public var options: TransportOptions { TransportOptions() }
+
+    /// A queue is shared by its consumers already.
+    public func consume(
+        queue: String, prefetch: Int, sharedBy role: String,
+        handler: @escaping @Sendable (IncomingMessage) async -> Settlement
+    ) async throws -> any ConsumerHandle {
+        try await consume(queue: queue, prefetch: prefetch, handler: handler)
+    }
 }

@@ -14,10 +14,33 @@ public struct TransportOptions: Sendable, Hashable {
     /// not set its own (`ParticipantConfiguration.prefetch`). AMQP asks the
     /// broker for it (`basic.qos`); MQTT runs at most this many handlers at once.
     public var prefetch: Int
+    /// A name this process keeps across restarts (role and instance, see
+    /// `sessionName(role:environment:)`), for brokers that keep a session
+    /// for a returning client: MQTT connects with it as the client id and
+    /// clean session 0, so the QoS 1 messages that arrive while the process is
+    /// away (killed, redeployed) wait for it. Nil: a fresh session per
+    /// connection. Two running processes must never share one (the broker
+    /// would disconnect each when the other connects). AMQP ignores it (its
+    /// queues outlive the consumer anyway).
+    public var sessionName: String?
 
-    public init(publishTimeout: Duration? = nil, prefetch: Int = TransportOptions.defaultPrefetch) {
+    public init(publishTimeout: Duration? = nil, prefetch: Int = TransportOptions.defaultPrefetch, sessionName: String? = nil) {
         self.publishTimeout = publishTimeout
         self.prefetch = max(1, prefetch)
+        self.sessionName = sessionName
+    }
+
+    /// `<role>-<instance>` when `MSGFLO_INSTANCE` names this instance; nil
+    /// otherwise. Opt-in, not taken from Heroku's `DYNO` by itself: with
+    /// shared subscriptions a broker keeps assigning part of a role's
+    /// messages to a session whose process is down, so an instance that is
+    /// scaled away for good would hold them until its session expires. Name
+    /// only instances that come back (`MSGFLO_INSTANCE=$DYNO` in a Procfile
+    /// line of a fixed-size process type).
+    public static func sessionName(role: String, environment: [String: String]) -> String? {
+        guard let instance = environment["MSGFLO_INSTANCE"]?.trimmingCharacters(in: .whitespaces), !instance.isEmpty, !role.isEmpty
+        else { return nil }
+        return "\(role)-\(instance)"
     }
 
     /// The defaults with `MSGFLO_PREFETCH` applied; an invalid value throws
