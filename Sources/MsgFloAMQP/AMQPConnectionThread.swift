@@ -75,7 +75,7 @@ class AMQPConnectionThread: @unchecked Sendable {
     // MARK: The loop
 
     private func run() {
-        var failures = 0
+        var reconnect = ReconnectBackoff(backoff: settings.backoff)
         while !stopping {
             let opened: AMQPConnection
             do {
@@ -88,8 +88,7 @@ class AMQPConnectionThread: @unchecked Sendable {
                     connectWaiters.forEach { $0.resume(throwing: refusal) }
                     connectWaiters = []
                 }
-                let delay = settings.backoff.delay(afterFailures: failures)
-                failures += 1
+                let delay = reconnect.attemptFailed()
                 logger.error("cannot connect to \(settings.url): \(error); retrying in \(Self.format(delay))")
                 idle(until: .now + delay)
                 continue
@@ -100,14 +99,13 @@ class AMQPConnectionThread: @unchecked Sendable {
                 try setUp(opened)
             } catch {
                 opened.abandon()
-                let delay = settings.backoff.delay(afterFailures: failures)
-                failures += 1
+                let delay = reconnect.attemptFailed()
                 logger.error("cannot set up the connection to \(settings.url): \(error); retrying in \(Self.format(delay))")
                 connectionLost()
                 idle(until: .now + delay)
                 continue
             }
-            failures = 0
+            let connectedAt = ContinuousClock.now
             generation += 1
             connection = opened
             logger.info("connected to \(settings.url)")
@@ -121,8 +119,11 @@ class AMQPConnectionThread: @unchecked Sendable {
                 opened.abandon()
                 connection = nil
                 connectionLost()
+                // A connection that dropped soon after it opened is retried with backoff, not at once.
+                let delay = reconnect.connectionLost(after: ContinuousClock.now - connectedAt)
                 if !stopping {
-                    logger.warning("lost connection to \(settings.url): \(error); reconnecting")
+                    logger.warning("lost connection to \(settings.url): \(error); reconnecting in \(Self.format(delay))")
+                    if delay > .zero { idle(until: .now + delay) }
                 }
             }
         }

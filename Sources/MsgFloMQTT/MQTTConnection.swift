@@ -43,7 +43,7 @@ final class MQTTConnection: @unchecked Sendable {
     private var lastPacketID: UInt16 = 0
     private var lastSent = ContinuousClock.now
     private var lastReceived = ContinuousClock.now
-    private var failures = 0
+    private lazy var reconnect = ReconnectBackoff(backoff: settings.backoff, stableAfter: Self.stableConnection)
     private var nextAttempt = ContinuousClock.now
     private var connectedAt = ContinuousClock.now
     /// A connection that lasted less than this counts as a failed attempt:
@@ -100,13 +100,7 @@ final class MQTTConnection: @unchecked Sendable {
                     ])
                 dropSocket()
                 settleUnsubscribes()
-                if ContinuousClock.now - connectedAt >= Self.stableConnection {
-                    failures = 0
-                    nextAttempt = ContinuousClock.now
-                } else {
-                    nextAttempt = ContinuousClock.now + settings.backoff.delay(afterFailures: failures)
-                    failures += 1
-                }
+                nextAttempt = ContinuousClock.now + reconnect.connectionLost(after: ContinuousClock.now - connectedAt)
             }
         }
         shutDown()
@@ -134,8 +128,7 @@ final class MQTTConnection: @unchecked Sendable {
                 for waiter in connectWaiters { waiter.resume(throwing: refusal) }
                 connectWaiters = []
             }
-            let delay = settings.backoff.delay(afterFailures: failures)
-            failures += 1
+            let delay = reconnect.attemptFailed()
             nextAttempt = ContinuousClock.now + delay
             logger.warning(
                 "MQTT connection attempt failed; retrying",
