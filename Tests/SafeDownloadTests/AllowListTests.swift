@@ -29,7 +29,10 @@ import Testing
         ("localhost:8089", "LOCALHOST", 8089, true),
         ("localhost:8089", "localhost", 8090, false),
         ("localhost:8089", "127.0.0.1", 8089, false),
-        ("localhost", "localhost", 1234, true),
+        ("localhost", "localhost", 80, true),
+        ("localhost", "localhost", 443, true),
+        ("localhost", "localhost", 1234, false), // without a port: 80 and 443 only
+        ("localhost", "localhost", 5432, false),
         ("localhost", "localhost.", 1234, false),
         ("localhost", "evil-localhost", 1234, false),
         ("[::1]:80", "[::1]", 80, true),

@@ -45,9 +45,11 @@ import Testing
         #expect(error.message.contains("http://example.com/a.png"))
     }
 
-    @Test func forbiddenMessageNamesTheAddressAndTheAllowListVariable() {
+    /// The kind of address and what to do, never the address a name resolved to.
+    @Test func forbiddenMessageNamesTheKindAndTheAllowListVariable() {
         let error = Self.failure(CURLE_COULDNT_CONNECT, refused: [Self.loopback]).error(configuration: DownloadConfiguration())
-        #expect(error.message.contains("127.0.0.1 (loopback)"))
+        #expect(error.message.contains("internal address (loopback)"))
+        #expect(!error.message.contains("127.0.0.1"))
         #expect(error.message.contains("IMAGERESIZE_ALLOW_HOSTS"))
     }
 

@@ -1,5 +1,6 @@
 import CCurl
 import CCurlShim
+import Foundation
 
 /// What went wrong in one `curl_easy_perform`, with the flags our callbacks
 /// set, so turning it into a `DownloadError` is a pure function.
@@ -35,11 +36,13 @@ struct TransferFailure {
             )
         }
         if code == CURLE_COULDNT_CONNECT, !refusedAddresses.isEmpty {
-            let addresses = refusedAddresses.map { "\($0.address) (\($0.kind.rawValue))" }.joined(separator: ", ")
+            // The kinds only: which internal addresses a name resolves to is the network's business, not the client's.
+            var kinds: [String] = []
+            for kind in refusedAddresses.map(\.kind.rawValue) where !kinds.contains(kind) { kinds.append(kind) }
             return DownloadError(
                 .forbiddenAddress,
                 message:
-                    "\(url) resolves to \(addresses), which downloads may not reach; use a public image URL (operators can allow-list a host in \(DownloadConfiguration.allowHostsVariable))"
+                    "\(url) resolves to an internal address (\(kinds.joined(separator: ", "))), which downloads may not reach; use a public image URL (operators can allow-list a host in \(DownloadConfiguration.allowHostsVariable))"
             )
         }
         if code == CURLE_COULDNT_CONNECT, refusedUnknownFamily {
@@ -55,6 +58,35 @@ struct TransferFailure {
             return DownloadError(
                 .tooManyRedirects, message: "\(url) redirected more than \(configuration.maxRedirects) times; send the final image URL")
         }
-        return DownloadError(.downloadFailed, message: "could not download \(url): \(detail); check that the URL is reachable")
+        return DownloadError(
+            .downloadFailed, message: "could not download \(url): \(Self.withoutAddresses(detail, notIn: url)); check that the URL is reachable")
+    }
+
+    /// libcurl's text with the IP addresses it resolved (and the URL did not
+    /// name) replaced: an error answer must not map the service's network.
+    static func withoutAddresses(_ detail: String, notIn url: String) -> String {
+        var out = ""
+        var token = ""
+        func flush() {
+            var bare = token.trimmingCharacters(in: CharacterSet(charactersIn: ".:"))
+            // 10.1.2.3:80: the address without its port.
+            if bare.filter({ $0 == ":" }).count == 1, let colon = bare.firstIndex(of: ":") { bare = String(bare[..<colon]) }
+            if !bare.isEmpty, IPAddress(bare) != nil, !url.contains(bare) {
+                out += token.replacingOccurrences(of: bare, with: "an address")
+            } else {
+                out += token
+            }
+            token = ""
+        }
+        for character in detail {
+            if character.isLetter || character.isNumber || character == "." || character == ":" {
+                token.append(character)
+            } else {
+                flush()
+                out.append(character)
+            }
+        }
+        flush()
+        return out
     }
 }

@@ -5,7 +5,8 @@
 public struct AllowedHost: Hashable, Sendable, CustomStringConvertible {
     /// Lower-cased host as it appears in a URL; IPv6 literals keep their brackets.
     public let host: String
-    /// nil allows every port of the host.
+    /// nil allows the web's ports only (80 and 443): an entry without a port
+    /// must not open the host's database or admin ports too.
     public let port: Int?
 
     public init(host: String, port: Int? = nil) {
@@ -50,8 +51,11 @@ public struct AllowedHost: Hashable, Sendable, CustomStringConvertible {
     /// Whether a URL whose parsed host and effective port are these may use
     /// non-public addresses.
     public func matches(host otherHost: String, port otherPort: Int) -> Bool {
-        host == otherHost.lowercased() && (port == nil || port == otherPort)
+        host == otherHost.lowercased() && (port.map { $0 == otherPort } ?? Self.webPorts.contains(otherPort))
     }
+
+    /// The ports an entry without one allows.
+    public static let webPorts: Set<Int> = [80, 443]
 
     public var description: String {
         port.map { "\(host):\($0)" } ?? host
