@@ -27,11 +27,15 @@ struct Formation: AsyncParsableCommand {
     @Option(help: "Seconds between SIGTERM and SIGKILL when stopping a process.")
     var grace: Double = 10
 
-    @Option(help: "Refuse (422) quantities above this, like a Heroku plan limit.")
-    var limit: Int?
+    @Option(help: "Refuse (422) quantities above this per process type, like a Heroku plan limit (a bad PATCH cannot start hundreds of processes).")
+    var limit: Int = 8
 
     @Option(help: "Require this bearer token (default: HEROKU_API_KEY if set).")
     var token: String?
+
+    func validate() throws {
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 or more") }
+    }
 
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: procfile) else {

@@ -51,7 +51,7 @@ struct FormationRoutesTests {
     ]
 
     static func respond(_ routes: FormationRoutes, _ c: Case) async -> HTTPResponse {
-        var headers: HTTPHeaders = ["Content-Type": "application/json"]
+        var headers: HTTPHeaders = ["Content-Type": "application/json", "Host": "localhost:5005"]
         if let authorization = c.authorization { headers.add("Authorization", authorization) }
         return await routes.router.respond(to: HTTPRequest(method: c.method, target: c.path, headers: headers, body: Array(c.body.utf8)))
     }
@@ -101,6 +101,42 @@ struct FormationRoutesTests {
         if status == 401 {
             #expect(try JSONDecoder().decode(HerokuErrorBody.self, from: Data(response.body)).id == "unauthorized")
         }
+    }
+
+    /// Without a token the API answers requests addressed to a loopback name
+    /// only: a page on another site reaching 127.0.0.1 through DNS rebinding
+    /// sends its own name as Host.
+    @Test(
+        "without a token, only loopback Host headers",
+        arguments: [
+            ("localhost:5005", 200), ("127.0.0.1:5005", 200), ("[::1]:5005", 200), ("LOCALHOST", 200),
+            ("evil.example:5005", 403), ("evil.example", 403), ("localhost.evil.example", 403), ("", 403), (nil, 403),
+        ] as [(String?, Int)])
+    func hostHeader(_ host: String?, _ status: Int) async throws {
+        let formation = LocalFormation(procfile: Self.procfile, app: "local") { _ in }
+        var headers: HTTPHeaders = [:]
+        if let host { headers.add("Host", host) }
+        let response = await FormationRoutes(formation: formation).router.respond(
+            to: HTTPRequest(method: .get, target: "/apps/local/formation", headers: headers))
+        #expect(response.status.code == status)
+        if status == 403 {
+            #expect(try JSONDecoder().decode(HerokuErrorBody.self, from: Data(response.body)).id == "forbidden")
+        }
+        // With a token, the token decides, whatever the Host.
+        var withToken = headers
+        withToken.add("Authorization", "Bearer t")
+        let tokened = await FormationRoutes(formation: formation, token: "t").router.respond(
+            to: HTTPRequest(method: .get, target: "/apps/local/formation", headers: withToken))
+        #expect(tokened.status == .ok)
+    }
+
+    @Test(arguments: [
+        ("localhost", true), ("localhost:1", true), ("127.0.0.1", true), ("127.255.0.9:80", true), ("[::1]", true), ("a.localhost", true),
+        ("127.0.0.256", false), ("127.0.0", false), ("128.0.0.1", false), ("[::2]", false), ("localhost:", false),
+        ("localhost:99999999", false), ("localhost:8o", false), ("[::1]x", false), ("evil.example", false), ("0.0.0.0", false),
+    ])
+    func loopbackHost(_ header: String, _ local: Bool) {
+        #expect(LoopbackHost.isLocal(header) == local)
     }
 
     /// guv's own Heroku client, in-process: the request it sends is the one the routes take.

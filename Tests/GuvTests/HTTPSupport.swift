@@ -16,9 +16,13 @@ final class RouterHTTPClient: HTTPClient, Sendable {
         recorded.withLock { $0.append(request) }
         var target = request.url.path.isEmpty ? "/" : request.url.path
         if let query = request.url.query { target += "?" + query }
+        var requestHeaders = HTTPHeaders(request.headers.map { ($0.key, $0.value) })
+        // As any HTTP client does: the address it was given.
+        if requestHeaders["Host"] == nil, let host = request.url.host {
+            requestHeaders.add("Host", request.url.port.map { "\(host):\($0)" } ?? host)
+        }
         let serverRequest = HTTPRequest(
-            method: HTTPMethod(request.method), target: target,
-            headers: HTTPHeaders(request.headers.map { ($0.key, $0.value) }), body: Array(request.body ?? Data()))
+            method: HTTPMethod(request.method), target: target, headers: requestHeaders, body: Array(request.body ?? Data()))
         let response = await router.respond(to: serverRequest)
         var headers: [String: String] = [:]
         for field in response.headers { headers[field.name] = field.value }

@@ -10,6 +10,10 @@ public enum LoopbackServer {
         configuration.accessLog = false
         configuration.maxBodyBytes = 1 << 20
         configuration.shutdownGracePeriod = .seconds(5)
+        // A whole request (head, body, answer) within seconds: its clients are guv and scripts on this machine.
+        configuration.headerReadTimeout = .seconds(5)
+        configuration.bodyReadTimeout = .seconds(5)
+        configuration.writeTimeout = .seconds(5)
         return HTTPServer(configuration: configuration, router: router, logger: logger)
     }
 }

@@ -84,9 +84,20 @@ public struct FormationRoutes: Sendable {
         return try handler(request)
     }
 
+    /// With a token, only the token counts. Without one (the server listens
+    /// on loopback only), the request must also be addressed to a loopback
+    /// name, so a web page elsewhere cannot reach it through DNS rebinding.
     private func refusal(_ request: HTTPRequest) throws -> HTTPResponse? {
-        guard let token, request.headers["Authorization"] != "Bearer \(token)" else { return nil }
-        return try failure(401, "unauthorized", "Invalid credentials provided.")
+        if let token {
+            guard request.headers["Authorization"] != "Bearer \(token)" else { return nil }
+            return try failure(401, "unauthorized", "Invalid credentials provided.")
+        }
+        guard LoopbackHost.isLocal(request.headers["Host"]) else {
+            return try failure(
+                403, "forbidden",
+                "This formation API answers requests addressed to localhost only (Host: localhost:PORT); start it with --token to accept others.")
+        }
+        return nil
     }
 
     /// Any request no formation route took: a known path with another method is 405.
