@@ -38,7 +38,9 @@ enum AMQPSocketDiagnosis {
                 continue
             }
             var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-            let ready = poll(&poller, 1, Int32(timeout.components.seconds * 1000))
+            // A configured timeout of any size: clamped, never a trapping conversion.
+            let milliseconds = Int32(clamping: min(max(timeout.components.seconds, 0), Int64(Int32.max) / 1000) * 1000)
+            let ready = poll(&poller, 1, milliseconds)
             if ready == 0 {
                 lastError = ETIMEDOUT
                 continue

@@ -88,6 +88,13 @@ struct ConfigTests {
         ("r: {pollinterval: 5}", [ConfigProblem(role: "r", key: "pollinterval", message: "")]),
         ("r: {p: 1, processing: 2}", [ConfigProblem(role: "r", key: "processing", message: "")]),
         ("'*': {pollinterval: 0}\nr: {}", [ConfigProblem(role: "*", key: "pollinterval", message: "")]),
+        // Extremes that would trap the scaler's poll counts (Int of history / pollinterval, boot / pollinterval).
+        ("'*': {pollinterval: 1e-300}\nr: {}", [ConfigProblem(role: "*", key: "pollinterval", message: "")]),
+        ("'*': {pollinterval: 1e308}\nr: {}", [ConfigProblem(role: "*", key: "pollinterval", message: "")]),
+        ("'*': {history: 1e308}\nr: {}", [ConfigProblem(role: "*", key: "history", message: "")]),
+        ("'*': {history: .nan}\nr: {}", [ConfigProblem(role: "*", key: "history", message: "")]),
+        ("r: {boot: 1e308}", [ConfigProblem(role: "r", key: "boot", message: "")]),
+        ("r: {boot: -1}", [ConfigProblem(role: "r", key: "boot", message: "")]),
         ("'*': {concurrency: 0}\na: {}\nb: {}\nc: {concurrency: 2}", [ConfigProblem(role: "*", key: "concurrency", message: "")]),
         ("'*': {min: 3}\na: {max: 2}", [ConfigProblem(role: "a", key: "maximum", message: "")]),
         ("r: 5", [ConfigProblem(role: "r", key: nil, message: "")]),

@@ -201,15 +201,16 @@ public enum ConfigLoader {
             p.append(ConfigProblem(role: r.name, key: key.rawValue, message: message))
         }
         if globalOnly {
-            if !(r.pollinterval > 0) { fail(.pollinterval, "must be > 0 seconds") }
-            if !(r.history >= 0) { fail(.history, "must be >= 0 seconds") }
+            // Bounded both ways: the scaler counts polls in a history or a boot (Int of their ratio).
+            if !(r.pollinterval >= 0.1 && r.pollinterval <= 3600) { fail(.pollinterval, "must be between 0.1 and 3600 seconds") }
+            if !(r.history >= 0 && r.history <= 604_800) { fail(.history, "must be between 0 and 604800 seconds (a week)") }
             return p
         }
         if !(r.processing > 0) { fail(.processing, "must be > 0 seconds") }
         if !(r.stddev >= 0) { fail(.stddev, "must be >= 0 seconds") }
         if !(r.deadline > 0) { fail(.deadline, "must be > 0 seconds") }
         if !(r.percentile > 0 && r.percentile < 100) { fail(.percentile, "must be between 0 and 100 (exclusive)") }
-        if !(r.boot >= 0) { fail(.boot, "must be >= 0 seconds") }
+        if !(r.boot >= 0 && r.boot <= 86_400) { fail(.boot, "must be between 0 and 86400 seconds (a day)") }
         if r.concurrency == Int.min {
             fail(.concurrency, "must be a whole number")
         } else if r.concurrency < 1 {

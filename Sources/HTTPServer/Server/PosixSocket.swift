@@ -75,6 +75,8 @@ enum PosixSocket {
     }
 
     private static func bind(family: Int32, address: String, port: Int, dualStack: Bool) throws -> Int32 {
+        // The port comes from configuration ($PORT): out of range is an error to report, not a trap.
+        guard let port16 = UInt16(exactly: port) else { throw SocketError("bind to port \(port) (ports are 0 to 65535)", code: EINVAL) }
         let fd = socket(family, streamFlags, 0)
         guard fd >= 0 else { throw SocketError("socket") }
         var one: Int32 = 1
@@ -85,7 +87,7 @@ enum PosixSocket {
             setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &v6only, socklen_t(MemoryLayout<Int32>.size))
             var addr = sockaddr_in6()
             addr.sin6_family = sa_family_t(AF_INET6)
-            addr.sin6_port = in_port_t(UInt16(port).bigEndian)
+            addr.sin6_port = in_port_t(port16.bigEndian)
             inet_pton(AF_INET6, address, &addr.sin6_addr)
             result = withUnsafePointer(to: &addr) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -95,7 +97,7 @@ enum PosixSocket {
         } else {
             var addr = sockaddr_in()
             addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_port = in_port_t(UInt16(port).bigEndian)
+            addr.sin_port = in_port_t(port16.bigEndian)
             inet_pton(AF_INET, address, &addr.sin_addr)
             result = withUnsafePointer(to: &addr) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
