@@ -216,7 +216,7 @@ let package = Package(
         .testTarget(
             name: "GuvTests",
             dependencies: [
-                "Guv", "PlatformClients", "HTTPServer", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "Guv", "PlatformClients", "Primitives", "HTTPServer", "TestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .testTarget(name: "LoadTestTests", dependencies: ["LoadTest", "TestSupport"]),

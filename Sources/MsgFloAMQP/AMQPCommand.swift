@@ -6,6 +6,10 @@ struct AMQPOutgoing: Sendable {
     var exchange: String
     var routingKey: String
     var body: Data
+    /// Returned by the broker (`basic.return`) when no queue takes it.
+    var mandatory = false
+    /// The `x-msgflo-deliveries` header, when set.
+    var deliveries: Int? = nil
 }
 
 /// Identifies a delivery for its settlement: a settlement is only sent on the

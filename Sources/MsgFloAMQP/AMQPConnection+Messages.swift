@@ -5,22 +5,35 @@ import MsgFlo
 extension AMQPConnection {
     // MARK: Publishing
 
-    /// Sends one persistent JSON message; the confirm arrives later as a frame.
-    func publish(channel: UInt16, exchange: String, routingKey: String, body: Data) throws(AMQPFailure) {
+    /// Sends one persistent JSON message; the confirm arrives later as a frame
+    /// (after a `basic.return` when it is `mandatory` and no queue took it).
+    func publish(channel: UInt16, _ message: AMQPOutgoing) throws(AMQPFailure) {
         let strings = AMQPCStrings()
         defer { withExtendedLifetime(strings) {} }
         var properties = amqp_basic_properties_t()
         properties._flags = amqp_flags_t(AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_TIMESTAMP_FLAG)
+        var headers: [amqp_table_entry_t] = []
+        if let deliveries = message.deliveries {
+            var entry = amqp_table_entry_t()
+            entry.key = strings.bytes(PublishOptions.deliveriesHeader)
+            entry.value.kind = UInt8(AMQP_FIELD_KIND_I64.rawValue)
+            entry.value.value.i64 = Int64(deliveries)
+            headers.append(entry)
+            properties._flags |= amqp_flags_t(AMQP_BASIC_HEADERS_FLAG)
+        }
         properties.content_type = strings.bytes("application/json")
         properties.delivery_mode = 2
         // Every message carries when it was sent (as msgflo-nodejs' announcements
         // do): a coordinator reading a backlog of the `fbp` queue tells old from new.
         properties.timestamp = UInt64(max(0, time(nil)))
-        let status = body.withUnsafeBytes { raw in
-            let bytes = amqp_bytes_t(len: raw.count, bytes: UnsafeMutableRawPointer(mutating: raw.baseAddress))
-            return amqp_basic_publish(
-                state, channel, strings.bytes(exchange), strings.bytes(routingKey),
-                0, 0, &properties, bytes)
+        let status = headers.withUnsafeMutableBufferPointer { table in
+            properties.headers = amqp_table_t(num_entries: Int32(table.count), entries: table.baseAddress)
+            return message.body.withUnsafeBytes { raw in
+                let bytes = amqp_bytes_t(len: raw.count, bytes: UnsafeMutableRawPointer(mutating: raw.baseAddress))
+                return amqp_basic_publish(
+                    state, channel, strings.bytes(message.exchange), strings.bytes(message.routingKey),
+                    message.mandatory ? 1 : 0, 0, &properties, bytes)
+            }
         }
         if status != AMQP_STATUS_OK.rawValue {
             throw .connection("publish failed: \(String(cString: amqp_error_string2(status)))")
@@ -107,7 +120,8 @@ extension AMQPConnection {
                 AMQPDelivery(
                     channel: envelope.channel, deliveryTag: envelope.delivery_tag,
                     redelivered: envelope.redelivered != 0, body: body,
-                    timestamp: stamped ? Date(timeIntervalSince1970: Double(properties.timestamp)) : nil))
+                    timestamp: stamped ? Date(timeIntervalSince1970: Double(properties.timestamp)) : nil,
+                    deliveries: Self.deliveries(in: properties)))
         }
         if reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION {
             if reply.library_error == AMQP_STATUS_TIMEOUT.rawValue { return .nothing }
@@ -134,6 +148,12 @@ extension AMQPConnection {
         case AMQPMethod.basicNack:
             let nack = method.decoded.assumingMemoryBound(to: amqp_basic_nack_t.self).pointee
             return .nack(tag: nack.delivery_tag, multiple: nack.multiple != 0)
+        case AMQPMethod.basicReturn:
+            let returned = method.decoded.assumingMemoryBound(to: amqp_basic_return_t.self).pointee
+            return .returned(
+                AMQPReturn(
+                    exchange: Self.text(returned.exchange), routingKey: Self.text(returned.routing_key),
+                    code: Int(returned.reply_code), text: Self.text(returned.reply_text)))
         case AMQPMethod.basicCancel:
             return .consumerCancelled(channel: frame.channel)
         case AMQPMethod.channelClose:
@@ -149,5 +169,32 @@ extension AMQPConnection {
         default:
             return .other
         }
+    }
+
+    /// The `x-msgflo-deliveries` header of a delivery: any integer kind, clamped
+    /// to 0...Int32.max (it comes from outside: never trap on it).
+    static func deliveries(in properties: amqp_basic_properties_t) -> Int {
+        guard properties._flags & amqp_flags_t(AMQP_BASIC_HEADERS_FLAG) != 0,
+            properties.headers.num_entries > 0, let entries = properties.headers.entries
+        else { return 0 }
+        for index in 0..<Int(properties.headers.num_entries) {
+            let entry = entries[index]
+            guard text(entry.key) == PublishOptions.deliveriesHeader else { continue }
+            let value = entry.value
+            let number: Int64? =
+                switch UInt32(value.kind) {
+                case AMQP_FIELD_KIND_I8.rawValue: Int64(value.value.i8)
+                case AMQP_FIELD_KIND_U8.rawValue: Int64(value.value.u8)
+                case AMQP_FIELD_KIND_I16.rawValue: Int64(value.value.i16)
+                case AMQP_FIELD_KIND_U16.rawValue: Int64(value.value.u16)
+                case AMQP_FIELD_KIND_I32.rawValue: Int64(value.value.i32)
+                case AMQP_FIELD_KIND_U32.rawValue: Int64(value.value.u32)
+                case AMQP_FIELD_KIND_I64.rawValue: value.value.i64
+                case AMQP_FIELD_KIND_U64.rawValue: Int64(clamping: value.value.u64)
+                default: nil
+                }
+            return Int(min(max(number ?? 0, 0), Int64(Int32.max)))
+        }
+        return 0
     }
 }

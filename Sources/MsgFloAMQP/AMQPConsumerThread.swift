@@ -217,7 +217,7 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
             channel: delivery.channel, deliveryTag: delivery.deliveryTag)
         let message = IncomingMessage(
             queue: consumer.spec.queue, body: delivery.body, redelivered: delivery.redelivered,
-            timestamp: delivery.timestamp)
+            timestamp: delivery.timestamp, deliveries: delivery.deliveries)
         let handler = consumer.spec.handler
         let inbox = self.inbox
         Task {

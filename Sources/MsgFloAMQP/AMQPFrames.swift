@@ -11,6 +11,7 @@ enum AMQPMethod {
     static let basicCancel: amqp_method_number_t = 0x003C_001E
     static let basicAck: amqp_method_number_t = 0x003C_0050
     static let basicNack: amqp_method_number_t = 0x003C_0078
+    static let basicReturn: amqp_method_number_t = 0x003C_0032
 }
 
 /// A frame other than a delivery, as the connection threads act on it.
@@ -20,6 +21,9 @@ enum AMQPInboundFrame {
     /// The broker cancelled a consumer (its queue was deleted).
     case consumerCancelled(channel: UInt16)
     case channelClosed(channel: UInt16, code: Int, text: String)
+    /// A `mandatory` publish no queue took (`basic.return`); its ack follows.
+    /// Its content frames come next and are read as `.other`.
+    case returned(AMQPReturn)
     case other
 }
 
@@ -31,4 +35,6 @@ struct AMQPDelivery {
     var body: Data
     /// The `timestamp` property, when the publisher set one.
     var timestamp: Date?
+    /// The `x-msgflo-deliveries` header (0 when absent or not a whole number ≥ 0).
+    var deliveries = 0
 }

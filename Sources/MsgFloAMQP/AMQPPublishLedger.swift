@@ -57,6 +57,12 @@ struct AMQPPublishLedger<Message, Token> {
     /// `basic.ack` / `basic.nack`: the tokens settled by it. In-flight tags
     /// ascend, so both forms are a binary search, not a scan.
     mutating func settle(tag: UInt64, multiple: Bool) -> [Token] {
+        settleEntries(tag: tag, multiple: multiple).map(\.token)
+    }
+
+    /// As `settle`, with the messages (ascending tags): a `basic.return` is
+    /// paired with the publish it names.
+    mutating func settleEntries(tag: UInt64, multiple: Bool) -> [Entry] {
         var low = 0
         var high = inFlight.count
         while low < high {
@@ -66,12 +72,12 @@ struct AMQPPublishLedger<Message, Token> {
         let hit = low < inFlight.count && inFlight[low].tag == tag
         if multiple {
             let end = hit ? low + 1 : low
-            let settled = inFlight[..<end].map(\.entry.token)
+            let settled = inFlight[..<end].map(\.entry)
             inFlight.removeFirst(end)
             return settled
         }
         guard hit else { return [] }
-        return [inFlight.remove(at: low).entry.token]
+        return [inFlight.remove(at: low).entry]
     }
 
     /// Removes and returns every publish whose deadline has passed.

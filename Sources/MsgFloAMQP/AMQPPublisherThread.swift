@@ -12,6 +12,8 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
 
     static let publishChannel: UInt16 = 1
     private var ledger = AMQPPublishLedger<AMQPOutgoing, Reply>()
+    /// `basic.return`s read since the last ack; that ack settles their publishes.
+    private var returns: [AMQPReturn] = []
     private let maxInFlight: Int
 
     init(settings: AMQPConnectionSettings, declarations: AMQPDeclarationLog, logger: Logger, maxInFlight: Int) {
@@ -23,6 +25,7 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
         try connection.openChannel(Self.publishChannel)
         try connection.confirmSelect(Self.publishChannel)
         ledger.channelReopened()
+        returns = []
     }
 
     override func handle(_ command: AMQPCommand, connection: AMQPConnection?) throws(AMQPFailure) {
@@ -47,9 +50,21 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
         while read < 1024, let frame = try connection.nextFrame() {
             read += 1
             switch frame {
+            case .returned(let returned):
+                returns.append(returned)
             case .ack(let tag, let multiple):
-                for reply in ledger.settle(tag: tag, multiple: multiple) { reply.resume() }
+                let settled = ledger.settleEntries(tag: tag, multiple: multiple)
+                let matched = AMQPReturn.match(returns, to: settled.map(\.message))
+                returns = []
+                for (entry, returned) in zip(settled, matched) {
+                    if let returned {
+                        entry.token.resume(throwing: unroutable(entry.message, returned))
+                    } else {
+                        entry.token.resume()
+                    }
+                }
             case .nack(let tag, let multiple):
+                returns = []
                 for reply in ledger.settle(tag: tag, multiple: multiple) {
                     reply.resume(
                         throwing: TransportError(
@@ -79,13 +94,19 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
         // Send after reading, so a window freed by these acks is used at once.
         var sent = 0
         while ledger.inFlight.count < maxInFlight, sent < 256, let (_, message) = ledger.sendNext() {
-            try connection.publish(
-                channel: Self.publishChannel, exchange: message.exchange,
-                routingKey: message.routingKey, body: message.body)
+            try connection.publish(channel: Self.publishChannel, message)
             sent += 1
         }
         let canSendMore = !ledger.queued.isEmpty && ledger.inFlight.count < maxInFlight
         return canSendMore || read == 1024
+    }
+
+    /// A returned publish's failure (`.unroutable` for NO_ROUTE).
+    private func unroutable(_ message: AMQPOutgoing, _ returned: AMQPReturn) -> TransportError {
+        let target = message.exchange.isEmpty ? "queue '\(message.routingKey)'" : "exchange '\(message.exchange)'"
+        return AMQPReplyCode.error(
+            returned.code, text: returned.text, doing: "route a message published to \(target)", url: settings.url,
+            queue: message.exchange.isEmpty ? message.routingKey : message.exchange)
     }
 
     override func tick(now: ContinuousClock.Instant) {
@@ -103,7 +124,10 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
 
     override var nextDeadline: ContinuousClock.Instant? { ledger.nextDeadline }
 
-    override func connectionLost() { ledger.channelReopened() }
+    override func connectionLost() {
+        ledger.channelReopened()
+        returns = []
+    }
 
     override var readyToClose: Bool { ledger.isEmpty }
 

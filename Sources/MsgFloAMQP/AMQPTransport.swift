@@ -12,7 +12,7 @@ import Synchronization
 /// with capped, jittered backoff, declare again what was declared, and the
 /// consumer connection resumes every consumer; unconfirmed publishes are sent
 /// again (at-least-once) until `Configuration.publishTimeout`.
-public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
+public final class AMQPTransport: MessageTransport, OptionsPublishing, BrokerAdmin, Sendable {
     /// Tuning knobs; the defaults suit a participant.
     public struct Configuration: Sendable {
         /// Heartbeat interval in seconds; the URL's `?heartbeat=` wins over this.
@@ -184,6 +184,18 @@ public final class AMQPTransport: MessageTransport, BrokerAdmin, Sendable {
 
     public func publish(queue: String, body: Data) async throws {
         try await publish(AMQPOutgoing(exchange: "", routingKey: queue, body: body))
+    }
+
+    /// `mandatory`: the broker returns a message no queue takes, and the
+    /// publish throws `.unroutable`. `deliveries`: the `x-msgflo-deliveries` header.
+    public func publish(exchange: String, body: Data, options: PublishOptions) async throws {
+        try await publish(
+            AMQPOutgoing(exchange: exchange, routingKey: "", body: body, mandatory: options.mandatory, deliveries: options.deliveries))
+    }
+
+    public func publish(queue: String, body: Data, options: PublishOptions) async throws {
+        try await publish(
+            AMQPOutgoing(exchange: "", routingKey: queue, body: body, mandatory: options.mandatory, deliveries: options.deliveries))
     }
 
     private func publish(_ message: AMQPOutgoing) async throws {

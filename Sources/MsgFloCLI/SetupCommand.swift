@@ -45,7 +45,8 @@ struct SetupCommand: AsyncParsableCommand {
                 ParticipantLauncher.Child(role: process.name, command: try library.command(for: process, in: graph))
             }
         }
-        let launcher = children.isEmpty ? nil : ParticipantLauncher(brokerURL: broker.rawURL(), logger: logger)
+        // Supervised: a participant that exits by itself is restarted with the local formation's backoff.
+        let launcher = children.isEmpty ? nil : ParticipantLauncher(brokerURL: broker.rawURL(), logger: logger, restart: RestartBackoff())
         let run = SetupRun(
             command: self, graph: graph, filter: filter, roles: Set(processes.map(\.name)),
             children: children, launcher: launcher, keepRunning: forever || launcher != nil, logger: logger)

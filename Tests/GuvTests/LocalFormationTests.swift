@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PlatformClients
+import Primitives
 import TestSupport
 import Testing
 

@@ -27,6 +27,7 @@ import Testing
         Row(
             name: "message too large", error: TransportError(.messageTooLarge, "m", url: "amqp://u@internal-host:5672/%2F"),
             status: 500, code: "broker_refused"),
+        Row(name: "edge not bound (before msgflo setup)", error: TransportError(.unroutable, "u"), status: 503, code: "bindings_missing"),
         Row(name: "exchange missing", error: TransportError(.notFound, "n"), status: 500, code: "broker_refused"),
         Row(name: "access refused", error: TransportError(.accessRefused, "a"), status: 500, code: "broker_refused"),
     ]

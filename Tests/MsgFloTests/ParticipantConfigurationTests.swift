@@ -17,6 +17,9 @@ struct ParticipantConfigurationTests {
             ParticipantConfiguration(retryBudget: RetryBudget(maxRetries: 3, window: .milliseconds(1500)))
         ),
         (["MSGFLO_RETRY_LIMIT": "0"], ParticipantConfiguration(retryBudget: RetryBudget(maxRetries: 0))),
+        ([:], ParticipantConfiguration(deliveryLimit: 5)),
+        (["MSGFLO_DELIVERY_LIMIT": "2"], ParticipantConfiguration(deliveryLimit: 2)),
+        (["MSGFLO_DELIVERY_LIMIT": "off"], ParticipantConfiguration(deliveryLimit: nil)),
     ])
     func readsTheEnvironment(environment: [String: String], expected: ParticipantConfiguration) throws {
         #expect(try ParticipantConfiguration(environment: environment) == expected)
@@ -25,7 +28,8 @@ struct ParticipantConfigurationTests {
     @Test(arguments: [
         ("MSGFLO_DISCOVERY_PERIOD", "0"), ("MSGFLO_DISCOVERY_PERIOD", "soon"), ("MSGFLO_DRAIN_GRACE", "-5"),
         ("MSGFLO_DRAIN_GRACE", "inf"), ("MSGFLO_RETRY_LIMIT", "-1"), ("MSGFLO_RETRY_LIMIT", "many"),
-        ("MSGFLO_RETRY_WINDOW", "0"), ("MSGFLO_RETRY_WINDOW", "nan"),
+        ("MSGFLO_RETRY_WINDOW", "0"), ("MSGFLO_RETRY_WINDOW", "nan"), ("MSGFLO_DELIVERY_LIMIT", "-1"),
+        ("MSGFLO_DELIVERY_LIMIT", "9999999999999999999999"), ("MSGFLO_DELIVERY_LIMIT", ""),
     ])
     func rejectsInvalidValues(name: String, value: String) {
         #expect(throws: ParticipantError.self) { try ParticipantConfiguration(environment: [name: value]) }

@@ -1,5 +1,6 @@
 import Foundation
 import PlatformClients
+import Primitives
 import Synchronization
 
 #if canImport(Glibc)

@@ -74,10 +74,20 @@ extension APIError {
         APIError(status: 503, code: "unavailable", message: "\(reason) Try again shortly.", retryAfterSeconds: 5)
     }
     /// A job whose messages could not be published: 503 when the broker may
-    /// take them later (unreachable, no confirm in time), 500 `broker_refused`
-    /// with the broker's code when it refuses them for good (the deployment
-    /// needs fixing, not the request).
+    /// take them later (unreachable, no confirm in time), 503
+    /// `bindings_missing` when no queue is bound to the web's outport (a
+    /// broker the graph was not set up on yet: the operator's fix, then the
+    /// same request succeeds), 500 `broker_refused` with the broker's code
+    /// when it refuses them for good (the deployment needs fixing, not the request).
     public static func publishFailed(_ error: any Error) -> APIError {
+        if let refusal = error as? TransportError, refusal.code == .unroutable {
+            return APIError(
+                status: 503, code: "bindings_missing",
+                message:
+                    "The job was not created: no queue takes its messages, the graph's bindings are missing on the message broker. "
+                    + "The operator must run: msgflo setup graphs/imageresize.fbp. Then try again.",
+                retryAfterSeconds: 5)
+        }
         if let refusal = error as? TransportError, !refusal.isTransient {
             // The broker's own words (with its address) go to the log only.
             return APIError(

@@ -66,7 +66,9 @@ public enum StoreWorker {
     }
 
     /// Reads what resize sends on `out` and `error`, and the participant
-    /// runtime's own `{"error", "input"}` when a resize handler crashed.
+    /// runtime's own `{"error", "code", "input"}` when a resize handler threw
+    /// (code `internal` when it gives none) or the message killed every worker
+    /// that took it (`worker_crashed`).
     static func decodeOutcome(_ body: Data) throws -> ResizeOutcome {
         if let outcome = try? ResizeOutcome.decode(body) { return outcome }
         let json = JSONValue(messageBody: body)
@@ -74,7 +76,7 @@ public enum StoreWorker {
             let now = Date()
             return ResizeOutcome(
                 jobID: request.jobID, imageID: request.imageID, startedAt: now, finishedAt: now,
-                error: ImageFailure(code: "internal", message: json["error"]?.stringValue ?? "resize failed"))
+                error: ImageFailure(code: json["code"]?.stringValue ?? "internal", message: json["error"]?.stringValue ?? "resize failed"))
         }
         throw MessageFormatError(
             expected: "a resize outcome",

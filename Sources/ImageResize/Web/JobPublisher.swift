@@ -13,7 +13,10 @@ public protocol JobPublisher: Sendable {
 }
 
 /// Publishes on an outport of a participant that produces without input
-/// (the web role's `RESIZEIMAGE`), through `Participant.send`.
+/// (the web role's `RESIZEIMAGE`), through `Participant.send`, `mandatory`:
+/// before `msgflo setup` bound the graph no queue takes the messages, and the
+/// broker would drop them while the API answered 202 for a job that can never
+/// run; the publish fails with `.unroutable` instead.
 public struct ParticipantJobPublisher: JobPublisher {
     public let participant: Participant
     /// The outport's id in the participant's definition (e.g. `resizeimage`).
@@ -28,7 +31,7 @@ public struct ParticipantJobPublisher: JobPublisher {
         // All in flight at once: the transport pipelines confirms.
         try await withThrowingTaskGroup(of: Void.self) { group in
             for request in requests {
-                group.addTask { try await participant.send(port, data: request.encoded()) }
+                group.addTask { try await participant.send(port, data: request.encoded(), options: PublishOptions(mandatory: true)) }
             }
             try await group.waitForAll()
         }

@@ -1,7 +1,9 @@
+import Foundation
+
 /// Components every msgflo installation has, for wiring tests, benchmarks and
 /// demos without writing code (the msgflo-nodejs test participants' names).
 public enum BuiltinComponents {
-    public static let names = ["Repeat", "DevNull", "Fail"]
+    public static let names = ["Repeat", "DevNull", "Fail", "Crash"]
 
     /// The definition and handler of a built-in component, or nil when unknown.
     public static func make(_ name: String, role: String, id: String? = nil) -> (ParticipantDefinition, Participant.RawHandler)? {
@@ -26,6 +28,18 @@ public enum BuiltinComponents {
                     role: role, component: "Fail", id: id, label: "Fails every message", icon: "bomb",
                     inports: ["in"], outports: ["error"]),
                 { _, _, _ in throw BuiltinFailure() }
+            )
+        case "Crash":
+            // A poison message on demand: the process dies holding it, as a
+            // worker that segfaults or is OOM-killed on one input does.
+            return (
+                .conventional(
+                    role: role, component: "Crash", id: id, label: "Repeats its input; exits the process on \"crash\"", icon: "bolt",
+                    inports: ["in"], outports: ["out", "error"]),
+                { _, message, output in
+                    if message.json == .string("crash") { exit(70) }
+                    try await output.send("out", data: message.body)
+                }
             )
         default:
             return nil

@@ -20,4 +20,19 @@ extension Participant {
         }
         try await transport.publish(exchange: outport.queue, body: data)
     }
+
+    /// Sends a raw body with `options` (e.g. `mandatory`, so a message no
+    /// queue takes fails with `.unroutable` instead of vanishing). A transport
+    /// that cannot honour them (not `OptionsPublishing`: MQTT, in-process)
+    /// sends it as `send(_:data:)` does.
+    public func send(_ port: String, data: Data, options: PublishOptions) async throws {
+        guard let outport = definition.outport(port) else {
+            throw ParticipantError.unknownOutport(port, available: definition.outports.map(\.id))
+        }
+        if let transport = transport as? any OptionsPublishing {
+            try await transport.publish(exchange: outport.queue, body: data, options: options)
+        } else {
+            try await transport.publish(exchange: outport.queue, body: data)
+        }
+    }
 }

@@ -28,7 +28,7 @@ public final class Participant: Sendable {
     public let configuration: ParticipantConfiguration
     public let transport: any MessageTransport
     private let handler: RawHandler
-    private let logger: Logger
+    let logger: Logger
     private let inFlight = InFlightCounter()
     private let retries: RetryLedger
 
@@ -202,9 +202,12 @@ public final class Participant: Sendable {
         inFlight.enter()
         defer { inFlight.leave() }
         let (stopping, latch) = runState.withLock { ($0.stopping, $0.stopLatch) }
+        if message.redelivered, let limit = configuration.deliveryLimit, let counting = transport as? any OptionsPublishing {
+            return await countUnsettledDelivery(message, inport: inport, limit: limit, transport: counting, latch: latch)
+        }
         if stopping {
             // Delivered while stopping: another instance (or our next start) takes it.
-            return .requeue
+            return await giveBack(message)
         }
         let output = Output(transport: transport, outports: definition.outports)
         var failure: (any Error)?
@@ -224,7 +227,7 @@ public final class Participant: Sendable {
         switch FailureKind(failure, cancelled: Task.isCancelled) {
         case .interrupted:
             logger.info("handler cancelled; message requeued", metadata: ["inport": "\(inport)"])
-            return .requeue
+            return await giveBack(message)
         case .transient(let suggestedDelay):
             let entry = retries.recordFailure(key)
             let decision = configuration.retryBudget.decide(
@@ -238,7 +241,7 @@ public final class Participant: Sendable {
                         "inport": "\(inport)", "error": "\(failure)", "retry": "\(entry.failures)", "retry_in": "\(delay)",
                     ])
                 await latch.sleep(for: delay)
-                return .requeue
+                return await giveBack(message)
             case .giveUp(let failures, let elapsed):
                 retries.forget(key)
                 let seconds = Int(elapsed / .seconds(1))
@@ -253,7 +256,7 @@ public final class Participant: Sendable {
     }
 
     /// Sends `{"error", "code", "input"}` on the error port (when there is one) and rejects the message.
-    private func reject(_ message: IncomingMessage, inport: String, code: String?, error: String) async -> Settlement {
+    func reject(_ message: IncomingMessage, inport: String, code: String?, error: String) async -> Settlement {
         logger.warning(
             "handler failed; message rejected",
             metadata: [

@@ -25,12 +25,17 @@ public struct IncomingMessage: Sendable {
     /// A coordinator reading a backlog of announcements uses it so that old
     /// ones do not make dead participants look alive.
     public var timestamp: Date?
+    /// Earlier deliveries of this message that were never settled (their
+    /// consumer died), as `PublishOptions.deliveries` carried them; 0 when the
+    /// message says nothing (a first delivery, or a transport without headers).
+    public var deliveries: Int
 
-    public init(queue: String, body: Data, redelivered: Bool = false, timestamp: Date? = nil) {
+    public init(queue: String, body: Data, redelivered: Bool = false, timestamp: Date? = nil, deliveries: Int = 0) {
         self.queue = queue
         self.body = body
         self.redelivered = redelivered
         self.timestamp = timestamp
+        self.deliveries = deliveries
     }
 
     /// The body as JSON, or as a string when it is not JSON (msgflo's rule).

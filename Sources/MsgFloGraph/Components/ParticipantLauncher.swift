@@ -7,6 +7,9 @@ import Synchronization
 /// Starts the participants of a graph as child processes (`msgflo setup
 /// --participants`), the way the reference does: a process counts as up on
 /// its first line of output, and gets `MSGFLO_BROKER` in its environment.
+/// With a `RestartBackoff` it also supervises them: a child that exits by
+/// itself is started again after the backoff's delay (the same rule as guv's
+/// local formation), so one crash does not leave a role without a worker.
 public final class ParticipantLauncher: Sendable {
     public struct Child: Sendable {
         public var role: String
@@ -31,12 +34,18 @@ public final class ParticipantLauncher: Sendable {
         var processes: [(role: String, process: Process)] = []
         var stopping = false
         var stoppingPIDs: Set<Int32> = []
+        /// Consecutive crashes per role, for the restart delay.
+        var crashes: [String: Int] = [:]
+        /// Restarts waiting out their delay, by role (cancelled by a stop).
+        var pendingRestarts: [String: Task<Void, Never>] = [:]
+        var restarts = 0
     }
 
     private let state = Mutex(State())
     private let logger: Logger
     private let environment: [String: String]
     private let onUnexpectedExit: (@Sendable (_ role: String, _ status: Int32) -> Void)?
+    private let restart: RestartBackoff?
     /// Where the children's output goes, each line prefixed with its role.
     private let output: FileHandle
 
@@ -44,12 +53,17 @@ public final class ParticipantLauncher: Sendable {
     /// - Parameter onUnexpectedExit: called when a child ends by itself (not
     ///   through `stop(role:)` or `stopAll`), with its role and exit status
     ///   (the signal number when a signal killed it); the runtime reports it.
+    /// - Parameter restart: restart a child that ended by itself, after this
+    ///   backoff's delay; nil leaves that to the caller (the runtime, which
+    ///   reports the exit to its clients).
     public init(
         brokerURL: String, environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger = Logger(label: "msgflo.launcher"),
         output: FileHandle = .standardOutput,
+        restart: RestartBackoff? = nil,
         onUnexpectedExit: (@Sendable (_ role: String, _ status: Int32) -> Void)? = nil
     ) {
+        self.restart = restart
         var environment = environment
         environment["MSGFLO_BROKER"] = brokerURL
         self.environment = environment
@@ -87,6 +101,7 @@ public final class ParticipantLauncher: Sendable {
             output.write(Data(out.utf8))
         }
         let logger = self.logger
+        let startedAt = ContinuousClock.now
         process.terminationHandler = { [weak self] process in
             guard let self else { return }
             // Children stopped by stop(role:) or stopAll() are reported there, with how they ended.
@@ -101,13 +116,23 @@ public final class ParticipantLauncher: Sendable {
                 ? "killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
             logger.warning("participant exited unexpectedly", metadata: ["role": "\(child.role)", "ending": "\(ending)"])
             self.onUnexpectedExit?(child.role, process.terminationStatus)
+            self.scheduleRestart(child, uptime: (ContinuousClock.now - startedAt).seconds, ending: ending)
         }
         do {
             try process.run()
         } catch {
             throw LaunchError(role: child.role, command: child.command, reason: "could not start: \(error)")
         }
-        state.withLock { $0.processes.append((child.role, process)) }
+        let stoppedMeanwhile = state.withLock { state -> Bool in
+            // stopAll() began while this one started (a restart): it must not outlive the launcher.
+            if state.stopping { return true }
+            state.processes.append((child.role, process))
+            return false
+        }
+        if stoppedMeanwhile {
+            process.terminate()
+            throw LaunchError(role: child.role, command: child.command, reason: "was stopped while it started")
+        }
         logger.info("participant starting", metadata: ["role": "\(child.role)", "pid": "\(process.processIdentifier)"])
         let started = await firstLine.wait(timeout: timeout)
         if !process.isRunning {
@@ -123,6 +148,7 @@ public final class ParticipantLauncher: Sendable {
     @discardableResult
     public func stop(role: String, grace: Duration = .seconds(10)) async -> [Stopped] {
         let children = state.withLock { state -> [(role: String, process: Process)] in
+            state.pendingRestarts.removeValue(forKey: role)?.cancel()
             let matching = state.processes.filter { $0.role == role }
             state.processes.removeAll { $0.role == role }
             for child in matching { state.stoppingPIDs.insert(child.process.processIdentifier) }
@@ -130,6 +156,49 @@ public final class ParticipantLauncher: Sendable {
         }
         // Each mark is taken off by the child's termination handler.
         return await terminate(children, grace: grace)
+    }
+
+    /// Children restarted after they ended by themselves, so far.
+    public var restartCount: Int { state.withLock { $0.restarts } }
+
+    /// Starts a child that ended by itself again after the backoff's delay
+    /// (nothing without a `restart` policy, or once stopping began).
+    private func scheduleRestart(_ child: Child, uptime: Double, ending: String) {
+        guard let policy = restart else { return }
+        let crashes = state.withLock { state -> Int? in
+            guard !state.stopping else { return nil }
+            let crashes = policy.crashes(previous: state.crashes[child.role] ?? 0, uptime: uptime)
+            state.crashes[child.role] = crashes
+            return crashes
+        }
+        guard let crashes else { return }
+        let delay = policy.delay(crashes: crashes)
+        logger.warning(
+            "participant restarting",
+            metadata: [
+                "role": "\(child.role)", "ending": "\(ending)", "crashes": "\(crashes)",
+                "delay": "\(String(format: "%.1f", delay)) s",
+            ])
+        let task = Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(Int64((delay * 1000).rounded())))
+            guard let self, !Task.isCancelled else { return }
+            let go = self.state.withLock { state -> Bool in
+                guard !state.stopping else { return false }
+                state.restarts += 1
+                return true
+            }
+            guard go else { return }
+            do {
+                try await self.start(child)
+                self.logger.info("participant restarted", metadata: ["role": "\(child.role)", "crashes": "\(crashes)"])
+            } catch {
+                // Its termination handler schedules the next attempt.
+                self.logger.warning("participant restart failed", metadata: ["role": "\(child.role)", "error": "\(error)"])
+            }
+        }
+        state.withLock { state in
+            if state.stopping { task.cancel() } else { state.pendingRestarts[child.role] = task }
+        }
     }
 
     /// Number of children still running.
@@ -156,6 +225,8 @@ public final class ParticipantLauncher: Sendable {
     public func stopAll(grace: Duration = .seconds(10)) async -> [Stopped] {
         let children = state.withLock { state in
             state.stopping = true
+            for task in state.pendingRestarts.values { task.cancel() }
+            state.pendingRestarts = [:]
             return state.processes
         }
         return await terminate(children, grace: grace)

@@ -1,6 +1,7 @@
-import Primitives
+import Foundation
 
-/// When to restart a crashed process: the codebase's one `Backoff`, counted
+/// When to restart a crashed process (guv's local formation, `msgflo setup
+/// --participants`): the codebase's one `Backoff`, counted
 /// in consecutive crashes, with one rule on top: a process that stayed up for
 /// `stableAfter` seconds starts the count again. So a crash loop does not spin
 /// the CPU, while a process that crashes once a day restarts at once.

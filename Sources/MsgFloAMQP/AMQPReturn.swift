@@ -1,0 +1,33 @@
+/// A `basic.return`: the broker could not route a `mandatory` publish.
+///
+/// RabbitMQ sends it just before the `basic.ack` that settles the same
+/// publish, and names the exchange and routing key but no delivery tag, so
+/// the publisher thread holds the returns it read until the next ack and then
+/// pairs them with the publishes that ack settled (`match`).
+struct AMQPReturn: Hashable, Sendable {
+    var exchange: String
+    var routingKey: String
+    var code: Int
+    var text: String
+
+    /// For each settled publish (ascending delivery tags), the return that
+    /// belongs to it, or nil when it was delivered. Returns come in publish
+    /// order and belong to the newest publishes of the ack, so both lists are
+    /// walked from the end, pairing a return with a `mandatory` publish to the
+    /// same exchange and routing key.
+    static func match(_ returns: [AMQPReturn], to settled: [AMQPOutgoing]) -> [AMQPReturn?] {
+        var result = [AMQPReturn?](repeating: nil, count: settled.count)
+        var next = returns.count - 1
+        var index = settled.count - 1
+        while next >= 0, index >= 0 {
+            let message = settled[index]
+            let returned = returns[next]
+            if message.mandatory, message.exchange == returned.exchange, message.routingKey == returned.routingKey {
+                result[index] = returned
+                next -= 1
+            }
+            index -= 1
+        }
+        return result
+    }
+}
