@@ -5,7 +5,7 @@ import Foundation
 /// in consecutive crashes, with one rule on top: a process that stayed up for
 /// `stableAfter` seconds starts the count again. So a crash loop does not spin
 /// the CPU, while a process that crashes once a day restarts at once.
-public struct RestartBackoff: Equatable, Sendable {
+public struct RestartBackoff: Hashable, Sendable {
     /// Delays by consecutive crash. No jitter: restarts of local processes
     /// do not stampede a shared server, and a fixed delay reads better in logs.
     public var backoff: Backoff
@@ -13,7 +13,11 @@ public struct RestartBackoff: Equatable, Sendable {
     public var stableAfter: Double
 
     public init(initial: Double = 0.5, maximum: Double = 30, stableAfter: Double = 10) {
-        self.backoff = Backoff(initial: .seconds(initial), maximum: .seconds(maximum), jitter: 0)
+        self.init(backoff: Backoff(initial: .seconds(initial), maximum: .seconds(maximum), jitter: 0), stableAfter: stableAfter)
+    }
+
+    public init(backoff: Backoff, stableAfter: Double) {
+        self.backoff = backoff
         self.stableAfter = stableAfter
     }
 
@@ -24,7 +28,13 @@ public struct RestartBackoff: Equatable, Sendable {
 
     /// Seconds before restarting after the n-th consecutive crash (n >= 1).
     public func delay(crashes: Int) -> Double {
-        guard crashes > 0 else { return 0 }
-        return backoff.delay(afterFailures: crashes - 1, unit: 0.5).seconds
+        delay(crashes: crashes, unit: 0.5).seconds
+    }
+
+    /// The delay after the n-th consecutive failure, with the backoff's
+    /// jitter drawn from `unit` (0...1; 0.5 is none).
+    public func delay(crashes: Int, unit: Double) -> Duration {
+        guard crashes > 0 else { return .zero }
+        return backoff.delay(afterFailures: crashes - 1, unit: unit)
     }
 }
