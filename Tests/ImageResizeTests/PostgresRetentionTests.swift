@@ -65,4 +65,28 @@ import Testing
         #expect(try await StoreWorker.keep(late, store: store, storage: storage, logger: Self.quiet) == .unknownImage)
         #expect(try await count("image_blobs") == 2)
     }
+
+    /// A store worker that died between storing the bytes and recording them
+    /// left bytes no image points at: the sweep deletes them once they are an
+    /// hour old, and never the bytes of a recorded image or a fresh orphan.
+    @Test func orphanedResultsAreSwept() async throws {
+        let db = try await TestDatabase.make()
+        defer { Task { await db.drop() } }
+        let store = PostgresJobStore(database: db.pool)
+        let storage = PostgresImageStorage(database: db.pool)
+        let job = UUID()
+        let image = UUID()
+        try await store.create(jobID: job, images: [(image, ImageSpec(url: "http://a/1", width: 10, height: nil))], at: Date())
+        let made = ResizeOutcome(
+            jobID: job, imageID: image, startedAt: Date(), finishedAt: Date(), result: .init(width: 1, height: 1, format: .png, data: Data([1])))
+        _ = try await StoreWorker.keep(made, store: store, storage: storage, logger: Self.quiet)
+        _ = try await storage.put(key: "orphan-old", data: Data([2]), contentType: "image/png")
+        _ = try await storage.put(key: "orphan-new", data: Data([3]), contentType: "image/png")
+        _ = try await db.pool.execute("UPDATE image_blobs SET created_at = now() - interval '2 hours' WHERE key <> 'orphan-new'")
+
+        let sweeper = RetentionSweeper(retention: 7 * 86_400, store: store, storage: storage, logger: Self.quiet)
+        #expect(try await sweeper.sweepOnce() == 0, "no job is old enough")
+        let keys = try await db.pool.query("SELECT key FROM image_blobs ORDER BY key").map { try $0.decode("key") as String }
+        #expect(keys == [image.uuidString.lowercased(), "orphan-new"].sorted())
+    }
 }

@@ -18,4 +18,14 @@ public protocol ExpiringJobStore: Sendable {
     /// Deletes the jobs and their images; returns how many jobs were deleted
     /// (ids already gone count for nothing, so two sweepers can overlap).
     func deleteJobs(_ ids: [UUID]) async throws -> Int
+    /// Deletes at most `limit` stored results created before `cutoff` that no
+    /// image points at (a store worker that died between storing the bytes
+    /// and recording them, or between a job's deletion and its late results);
+    /// returns how many.
+    func deleteOrphanedResults(before cutoff: Date, limit: Int) async throws -> Int
+}
+
+extension ExpiringJobStore {
+    /// Stores whose results live with their records have no orphans.
+    public func deleteOrphanedResults(before cutoff: Date, limit: Int) async throws -> Int { 0 }
 }

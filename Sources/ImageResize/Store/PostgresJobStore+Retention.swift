@@ -20,6 +20,16 @@ extension PostgresJobStore: ExpiringJobStore {
         return jobs
     }
 
+    public func deleteOrphanedResults(before cutoff: Date, limit: Int) async throws -> Int {
+        try await database.execute(
+            """
+            DELETE FROM image_blobs WHERE key IN (
+                SELECT b.key FROM image_blobs b
+                WHERE b.created_at < $1 AND NOT EXISTS (SELECT 1 FROM images i WHERE i.storage_key = b.key)
+                ORDER BY b.created_at LIMIT $2)
+            """, [.date(cutoff), .int(max(1, limit))], idempotent: true)
+    }
+
     public func deleteJobs(_ ids: [UUID]) async throws -> Int {
         var deleted = 0
         for chunk in ids.chunked(PostgresParameters.maxPerStatement) {

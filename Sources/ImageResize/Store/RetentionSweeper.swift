@@ -24,8 +24,15 @@ public struct RetentionSweeper: Sendable {
         self.logger = logger
     }
 
-    /// Deletes at most one batch of jobs created before `now - retention`; returns how many.
+    /// Results older than this with no image pointing at them are orphans: a
+    /// store worker records an image within seconds of storing its bytes.
+    public static let orphanAge: TimeInterval = 3600
+
+    /// Deletes at most one batch of jobs created before `now - retention`
+    /// (and one of orphaned results); returns how many jobs.
     public func sweepOnce(now: Date = Date()) async throws -> Int {
+        let orphans = try await store.deleteOrphanedResults(before: now.addingTimeInterval(-Self.orphanAge), limit: schedule.batchSize)
+        if orphans > 0 { logger.info("orphaned results deleted", metadata: ["results": "\(orphans)"]) }
         let expired = try await store.expiredJobs(before: now.addingTimeInterval(-retention), limit: schedule.batchSize)
         guard !expired.isEmpty else { return 0 }
         try await storage.delete(keys: expired.flatMap(\.storageKeys))

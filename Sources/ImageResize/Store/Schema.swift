@@ -56,6 +56,12 @@ public enum Schema {
                     data bytea NOT NULL,
                     created_at timestamptz NOT NULL DEFAULT now()
                 );
-                """)
+                """),
+        Migration(
+            version: 2, name: "orphaned results sweep",
+            sql: """
+                CREATE INDEX images_storage_key ON images (storage_key) WHERE storage_key IS NOT NULL;
+                CREATE INDEX image_blobs_created_at ON image_blobs (created_at);
+                """),
     ]
 }
