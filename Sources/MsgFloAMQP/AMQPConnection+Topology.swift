@@ -13,8 +13,15 @@ extension AMQPConnection {
             amqp_exchange_declare(
                 state, channel, strings.bytes(name), strings.bytes(type), 0,
                 durable ? 1 : 0, autoDelete ? 1 : 0, 0, amqp_empty_table)
-        case .declareQueue(let name, let durable, let autoDelete, let deadLetterExchange):
+        case .declareQueue(let name, let durable, let autoDelete, let deadLetterExchange, let type):
             var entries: [amqp_table_entry_t] = []
+            if let type = type?.declarationArgument {
+                var entry = amqp_table_entry_t()
+                entry.key = strings.bytes("x-queue-type")
+                entry.value.kind = UInt8(AMQP_FIELD_KIND_UTF8.rawValue)
+                entry.value.value.bytes = strings.bytes(type)
+                entries.append(entry)
+            }
             if let deadLetterExchange {
                 var entry = amqp_table_entry_t()
                 entry.key = strings.bytes("x-dead-letter-exchange")

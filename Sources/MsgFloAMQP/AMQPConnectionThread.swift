@@ -76,11 +76,14 @@ class AMQPConnectionThread: @unchecked Sendable {
 
     private func run() {
         var reconnect = ReconnectBackoff(backoff: settings.backoff)
+        let endpoints = settings.url.endpoints
+        var rotation = FailoverRotation(count: endpoints.count)
         while !stopping {
+            let node = settings.url.at(endpoints[rotation.current])
             let opened: AMQPConnection
             do {
                 opened = try AMQPConnection(
-                    url: settings.url, heartbeat: settings.heartbeat,
+                    url: node, heartbeat: settings.heartbeat,
                     connectTimeout: settings.connectTimeout)
             } catch {
                 if case .refused(let refusal) = error, generation == 0 {
@@ -88,9 +91,7 @@ class AMQPConnectionThread: @unchecked Sendable {
                     connectWaiters.forEach { $0.resume(throwing: refusal) }
                     connectWaiters = []
                 }
-                let delay = reconnect.attemptFailed()
-                logger.error("cannot connect to \(settings.url): \(error); retrying in \(Self.format(delay))")
-                idle(until: .now + delay)
+                attemptFailed("cannot connect to \(node): \(error)", rotation: &rotation, reconnect: &reconnect, endpoints: endpoints)
                 continue
             }
             do {
@@ -99,16 +100,16 @@ class AMQPConnectionThread: @unchecked Sendable {
                 try setUp(opened)
             } catch {
                 opened.abandon()
-                let delay = reconnect.attemptFailed()
-                logger.error("cannot set up the connection to \(settings.url): \(error); retrying in \(Self.format(delay))")
                 connectionLost()
-                idle(until: .now + delay)
+                attemptFailed(
+                    "cannot set up the connection to \(node): \(error)", rotation: &rotation, reconnect: &reconnect, endpoints: endpoints)
                 continue
             }
             let connectedAt = ContinuousClock.now
             generation += 1
             connection = opened
-            logger.info("connected to \(settings.url)")
+            rotation.connected()
+            logger.info("connected to \(node)")
             connectWaiters.forEach { $0.resume() }
             connectWaiters = []
             do {
@@ -119,10 +120,12 @@ class AMQPConnectionThread: @unchecked Sendable {
                 opened.abandon()
                 connection = nil
                 connectionLost()
+                rotation.connectionLost()
                 // A connection that dropped soon after it opened is retried with backoff, not at once.
                 let delay = reconnect.connectionLost(after: ContinuousClock.now - connectedAt)
                 if !stopping {
-                    logger.warning("lost connection to \(settings.url): \(error); reconnecting in \(Self.format(delay))")
+                    let next = endpoints.count > 1 ? " to \(endpoints[rotation.current])" : ""
+                    logger.warning("lost connection to \(node): \(error); reconnecting\(next) in \(Self.format(delay))")
                     if delay > .zero { idle(until: .now + delay) }
                 }
             }
@@ -139,6 +142,20 @@ class AMQPConnectionThread: @unchecked Sendable {
         connection = nil
         logger.debug("connection thread ended")
         shutdownReplies.forEach { $0.resume() }
+    }
+
+    /// One failed attempt: the next node at once while some node of the URL
+    /// is untried, else the backoff's delay.
+    private func attemptFailed(
+        _ reason: String, rotation: inout FailoverRotation, reconnect: inout ReconnectBackoff, endpoints: [BrokerURL.Endpoint]
+    ) {
+        guard rotation.attemptFailed() else {
+            logger.error("\(reason); trying \(endpoints[rotation.current])")
+            return
+        }
+        let delay = reconnect.attemptFailed()
+        logger.error("\(reason); retrying in \(Self.format(delay))")
+        idle(until: .now + delay)
     }
 
     /// Connected: commands, socket work and sleeping until there is more.

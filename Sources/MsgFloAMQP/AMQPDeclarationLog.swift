@@ -30,7 +30,7 @@ final class AMQPDeclarationLog: Sendable {
             log.operations.removeAll { operation in
                 let involved: Bool =
                     switch operation {
-                    case .declareQueue(let queue, _, _, _): queue == name
+                    case .declareQueue(let queue, _, _, _, _): queue == name
                     case .declareExchange(let exchange, _, _, _): exchange == name
                     case .bindQueue(let queue, let exchange, _): queue == name || exchange == name
                     case .bindExchange(let destination, let source, _): destination == name || source == name

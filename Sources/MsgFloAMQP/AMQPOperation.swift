@@ -8,7 +8,8 @@ import MsgFlo
 /// byte for byte, or RabbitMQ answers 406 PRECONDITION_FAILED).
 enum AMQPOperation: Sendable, Hashable {
     case declareExchange(name: String, type: String, durable: Bool, autoDelete: Bool)
-    case declareQueue(name: String, durable: Bool, autoDelete: Bool, deadLetterExchange: String?)
+    /// `type` nil or classic: no `x-queue-type` argument (msgflo-nodejs' declaration).
+    case declareQueue(name: String, durable: Bool, autoDelete: Bool, deadLetterExchange: String?, type: QueueType? = nil)
     case bindQueue(queue: String, exchange: String, routingKey: String)
     case unbindQueue(queue: String, exchange: String, routingKey: String)
     case bindExchange(destination: String, source: String, routingKey: String)
@@ -18,10 +19,13 @@ enum AMQPOperation: Sendable, Hashable {
 
     /// Inport as msgflo-nodejs declares it: queue with `x-dead-letter-exchange =
     /// dead-<queue>`, a same-named fanout exchange, and a binding between them.
-    static func inport(queue: String, options: PortOptions) -> [AMQPOperation] {
+    /// A persistent port's queue is of `options.queueType`, else `defaultType`;
+    /// a non-persistent one is classic (quorum queues cannot auto-delete).
+    static func inport(queue: String, options: PortOptions, defaultType: QueueType? = nil) -> [AMQPOperation] {
         let durable = options.persistent
+        let type = durable ? options.queueType ?? defaultType : nil
         return [
-            .declareQueue(name: queue, durable: durable, autoDelete: !durable, deadLetterExchange: "dead-" + queue),
+            .declareQueue(name: queue, durable: durable, autoDelete: !durable, deadLetterExchange: "dead-" + queue, type: type),
             .declareExchange(name: queue, type: "fanout", durable: durable, autoDelete: !durable),
             .bindQueue(queue: queue, exchange: queue, routingKey: ""),
         ]
@@ -42,8 +46,8 @@ enum AMQPOperation: Sendable, Hashable {
         switch step {
         case .declareExchange(let name, let type):
             self = .declareExchange(name: name, type: type.rawValue, durable: true, autoDelete: false)
-        case .declareQueue(let name, let deadLetterExchange):
-            self = .declareQueue(name: name, durable: true, autoDelete: false, deadLetterExchange: deadLetterExchange)
+        case .declareQueue(let name, let deadLetterExchange, let type):
+            self = .declareQueue(name: name, durable: true, autoDelete: false, deadLetterExchange: deadLetterExchange, type: type)
         case .bindQueue(let queue, let exchange, let routingKey):
             self = .bindQueue(queue: queue, exchange: exchange, routingKey: routingKey)
         case .unbindQueue(let queue, let exchange, let routingKey):
@@ -59,7 +63,7 @@ enum AMQPOperation: Sendable, Hashable {
     var summary: String {
         switch self {
         case .declareExchange(let name, let type, _, _): "declare \(type) exchange '\(name)'"
-        case .declareQueue(let name, _, _, _): "declare queue '\(name)'"
+        case .declareQueue(let name, _, _, _, let type): "declare \(type == .quorum ? "quorum " : "")queue '\(name)'"
         case .bindQueue(let queue, let exchange, _): "bind queue '\(queue)' to exchange '\(exchange)'"
         case .unbindQueue(let queue, let exchange, _): "unbind queue '\(queue)' from exchange '\(exchange)'"
         case .bindExchange(let destination, let source, _): "bind exchange '\(destination)' to exchange '\(source)'"
@@ -72,7 +76,7 @@ enum AMQPOperation: Sendable, Hashable {
     /// The queue or exchange it is about (the destination of a binding).
     var name: String {
         switch self {
-        case .declareExchange(let name, _, _, _), .declareQueue(let name, _, _, _), .deleteQueue(let name),
+        case .declareExchange(let name, _, _, _), .declareQueue(let name, _, _, _, _), .deleteQueue(let name),
             .deleteExchange(let name):
             name
         case .bindQueue(let queue, _, _), .unbindQueue(let queue, _, _):

@@ -74,7 +74,10 @@ enum AMQPReplyCode {
         duringLogin: Bool = false
     ) -> TransportError {
         let code = code(replyCode, text: text, duringLogin: duringLogin)
-        let advice = duringLogin && code == .notFound ? "check the virtual host (the path of the broker URL)" : advice(code)
+        var advice = duringLogin && code == .notFound ? "check the virtual host (the path of the broker URL)" : advice(code)
+        if code == .preconditionFailed, let clash = QueueTypeClash(replyText: text) {
+            advice = clash.advice(queue: queue ?? "?")
+        }
         let name = name(replyCode)
         let reply = text.hasPrefix(name) ? text : text.isEmpty ? name : "\(name) - \(text)"
         return TransportError(

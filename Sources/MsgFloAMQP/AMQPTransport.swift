@@ -29,6 +29,9 @@ public final class AMQPTransport: MessageTransport, OptionsPublishing, BrokerAdm
         public var maxPublishesInFlight = 1000
         /// How long `disconnect()` waits for running handlers to settle their messages.
         public var shutdownGrace: Duration = .seconds(10)
+        /// The type of the inport queues declared (`TransportOptions.queueType`);
+        /// nil: classic. A port's own `PortOptions.queueType` wins.
+        public var queueType: QueueType?
 
         public init() {}
 
@@ -36,6 +39,7 @@ public final class AMQPTransport: MessageTransport, OptionsPublishing, BrokerAdm
         public init(options: TransportOptions) {
             if let timeout = options.publishTimeout { publishTimeout = timeout }
             prefetch = options.prefetch
+            queueType = options.queueType
         }
     }
 
@@ -65,7 +69,7 @@ public final class AMQPTransport: MessageTransport, OptionsPublishing, BrokerAdm
     }
 
     public var options: TransportOptions {
-        TransportOptions(publishTimeout: configuration.publishTimeout, prefetch: configuration.prefetch)
+        TransportOptions(publishTimeout: configuration.publishTimeout, prefetch: configuration.prefetch, queueType: configuration.queueType)
     }
 
     private func settings(role: String) -> AMQPConnectionSettings {
@@ -166,8 +170,23 @@ public final class AMQPTransport: MessageTransport, OptionsPublishing, BrokerAdm
 
     // MARK: MessageTransport
 
+    /// When the queue exists as the other type (made by `msgflo setup` from
+    /// the graph's `queueType`, or by an earlier deployment), the participant
+    /// follows the broker: it declares the queue as the type it has and logs
+    /// that its own setting differs, instead of failing to start. The queue's
+    /// type is the operator's decision; a worker only needs its queue.
     public func declareInport(queue: String, options: PortOptions) async throws {
-        try await run(AMQPOperation.inport(queue: queue, options: options))
+        do {
+            try await run(AMQPOperation.inport(queue: queue, options: options, defaultType: configuration.queueType))
+        } catch let error as TransportError where error.code == .preconditionFailed {
+            guard let clash = QueueTypeClash(replyText: error.message) else { throw error }
+            logger.warning(
+                "queue is a \(clash.existing) queue on the broker; declaring it as one (this process asked for \(clash.requested))",
+                metadata: ["queue": "\(queue)"])
+            var adopted = options
+            adopted.queueType = clash.existing
+            try await run(AMQPOperation.inport(queue: queue, options: adopted))
+        }
     }
 
     public func declareQueue(_ name: String, options: PortOptions) async throws {

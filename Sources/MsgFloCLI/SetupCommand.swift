@@ -145,25 +145,35 @@ struct SetupRun: Service {
 
     private func setUp(_ transport: any BrokerTransport) async throws {
         try await transport.connect()
-        if let launcher {
-            for child in children { try await launcher.start(child) }
-        }
+        // Discovery needs the participants running; otherwise the queues are
+        // declared first, so participants find them with the graph's queue
+        // types (a participant follows the type its queue already has).
+        if command.discover { try await startChildren() }
         var resolver: any QueueResolving = ConventionalQueues()
         if command.discover {
             resolver = DiscoveredQueues(try await command.discoverParticipants(transport: transport, roles: roles, logger: logger))
         }
         let bindings = try BindingPlan.bindings(for: graph, queues: resolver)
             .filter { binding in command.relevant(binding, graph: graph, filter: filter) }
+        let queueTypes = try QueueTypePlan.types(
+            for: graph, queues: resolver, deploymentDefault: transport.options.queueType)
         let steps =
             command.remove
             ? TopologyPlan.removalSteps(for: bindings)
-            : TopologyPlan.setupSteps(for: bindings, endpoints: command.discover ? .assumeExisting : .declareLikeParticipants)
+            : TopologyPlan.setupSteps(
+                for: bindings, endpoints: command.discover ? .assumeExisting : .declareLikeParticipants, queueTypes: queueTypes)
         try await transport.execute(steps)
         for binding in bindings { say("\(command.remove ? "removed" : "bound") \(binding.summary)") }
+        if !command.discover { try await startChildren() }
         if !command.remove {
             try await command.sendInitialPackets(graph: graph, filter: filter, resolver: resolver, transport: transport)
             await command.applyDiscoveryPolicy(logger: logger)
         }
+    }
+
+    private func startChildren() async throws {
+        guard let launcher else { return }
+        for child in children { try await launcher.start(child) }
     }
 
     private func tearDown(_ transport: any BrokerTransport) async {

@@ -42,8 +42,8 @@ struct MQTTDelivery: Sendable {
 
 /// What the connection thread needs to know to connect.
 struct MQTTConnectionSettings: Sendable {
-    var host: String
-    var port: Int
+    /// The broker's nodes, tried in turn (`FailoverRotation`).
+    var endpoints: [BrokerURL.Endpoint]
     var username: String?
     var password: String?
     var clientID: String

@@ -44,6 +44,7 @@ final class MQTTConnection: @unchecked Sendable {
     private var lastSent = ContinuousClock.now
     private var lastReceived = ContinuousClock.now
     private lazy var reconnect = ReconnectBackoff(backoff: settings.backoff, stableAfter: Self.stableConnection)
+    private lazy var rotation = FailoverRotation(count: settings.endpoints.count)
     private var nextAttempt = ContinuousClock.now
     private var connectedAt = ContinuousClock.now
     /// A connection that lasted less than this counts as a failed attempt:
@@ -100,6 +101,7 @@ final class MQTTConnection: @unchecked Sendable {
                     ])
                 dropSocket()
                 settleUnsubscribes()
+                rotation.connectionLost()
                 nextAttempt = ContinuousClock.now + reconnect.connectionLost(after: ContinuousClock.now - connectedAt)
             }
         }
@@ -111,10 +113,11 @@ final class MQTTConnection: @unchecked Sendable {
             try establish()
             connectedAt = ContinuousClock.now
             generation += 1
+            rotation.connected()
             logger.info(
                 "MQTT connected",
                 metadata: [
-                    "broker": "\(settings.brokerDescription)",
+                    "broker": "\(settings.brokerDescription)", "node": "\(settings.endpoints[rotation.current])",
                     "clientID": "\(settings.clientID)",
                 ])
             try resumeSession()
@@ -128,20 +131,24 @@ final class MQTTConnection: @unchecked Sendable {
                 for waiter in connectWaiters { waiter.resume(throwing: refusal) }
                 connectWaiters = []
             }
-            let delay = reconnect.attemptFailed()
+            let node = settings.endpoints[rotation.current]
+            // Another node of the URL at once while one is untried, else the backoff.
+            let delay = rotation.attemptFailed() ? reconnect.attemptFailed() : .zero
             nextAttempt = ContinuousClock.now + delay
             logger.warning(
                 "MQTT connection attempt failed; retrying",
                 metadata: [
-                    "broker": "\(settings.brokerDescription)", "reason": "\(failure)", "retryIn": "\(delay)",
+                    "broker": "\(settings.brokerDescription)", "node": "\(node)", "reason": "\(failure)", "retryIn": "\(delay)",
                 ])
         }
     }
 
     /// TCP connect, CONNECT, and wait for CONNACK.
     private func establish() throws(MQTTConnectionFailure) {
-        var socket = try MQTTSocket.connect(host: settings.host, port: settings.port, timeout: settings.connectTimeout)
-        if let tls = settings.tls {
+        let node = settings.endpoints[rotation.current]
+        var socket = try MQTTSocket.connect(host: node.host, port: node.port, timeout: settings.connectTimeout)
+        if var tls = settings.tls {
+            tls.host = node.host
             do throws(MQTTConnectionFailure) {
                 try socket.startTLS(tls, timeout: settings.connectTimeout, broker: settings.brokerDescription)
             } catch {

@@ -194,7 +194,7 @@ public final class MQTTTransport: MessageTransport, BrokerAdmin, Sendable {
 
     private func settings() -> MQTTConnectionSettings {
         MQTTConnectionSettings(
-            host: url.host, port: url.port, username: url.user, password: url.password,
+            endpoints: url.endpoints, username: url.user, password: url.password,
             clientID: configuration.sessionName
                 ?? "msgflo-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased(),
             tls: url.scheme == .mqtts

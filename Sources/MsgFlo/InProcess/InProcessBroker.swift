@@ -82,7 +82,7 @@ public final class InProcessBroker: Sendable {
             switch step {
             case .declareExchange(let name, let type):
                 try declareExchange(name, type: type)
-            case .declareQueue(let name, let deadLetterExchange):
+            case .declareQueue(let name, let deadLetterExchange, _):
                 try declareQueue(name, options: InProcessQueueOptions(deadLetterExchange: deadLetterExchange))
             case .bindQueue(let queue, let exchange, let key):
                 try bindQueue(queue, to: exchange, routingKey: key)

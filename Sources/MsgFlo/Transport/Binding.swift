@@ -30,8 +30,9 @@ public enum TopologyStep: Sendable, Hashable {
 
     /// Durable exchange.
     case declareExchange(name: String, type: ExchangeType)
-    /// Durable queue; `deadLetterExchange` becomes `x-dead-letter-exchange`.
-    case declareQueue(name: String, deadLetterExchange: String?)
+    /// Durable queue; `deadLetterExchange` becomes `x-dead-letter-exchange`,
+    /// `type` `x-queue-type` (nil: classic, declared without the argument).
+    case declareQueue(name: String, deadLetterExchange: String?, type: QueueType? = nil)
     case bindQueue(queue: String, exchange: String, routingKey: String)
     case unbindQueue(queue: String, exchange: String, routingKey: String)
     case bindExchange(destination: String, source: String, routingKey: String)

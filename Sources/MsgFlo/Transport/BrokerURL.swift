@@ -37,6 +37,9 @@ public struct BrokerURL: Sendable, Hashable, CustomStringConvertible {
     public var vhost: String
     /// Query parameters, e.g. `heartbeat=10`.
     public var query: [String: String]
+    /// Further nodes of the same cluster, tried in order after `host:port`
+    /// when it cannot be reached or is lost (`amqp://u:p@h1,h2:5673/vhost`).
+    public var failover: [Endpoint]
 
     public init(
         scheme: Scheme, user: String? = nil, password: String? = nil, host: String,
@@ -49,11 +52,28 @@ public struct BrokerURL: Sendable, Hashable, CustomStringConvertible {
         self.port = port ?? scheme.defaultPort
         self.vhost = vhost
         self.query = query
+        self.failover = []
     }
 
-    /// Parses a broker URL such as `amqp://user:pass@host:5672/%2F?heartbeat=10`.
+    /// Parses a broker URL such as `amqp://user:pass@host:5672/%2F?heartbeat=10`;
+    /// a cluster as several hosts (`amqp://u:p@h1:5672,h2:5673,h3:5674/vhost`)
+    /// or as a list of URLs that differ only in host and port, separated by
+    /// commas or spaces (how `MSGFLO_BROKER` can name a cluster).
     public init(parsing text: String) throws(BrokerURLError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let list = try Self.parseList(trimmed) {
+            self = list
+            return
+        }
+        let (single, failover) = try Self.splitHosts(trimmed)
+        try self.init(parsingSingle: single)
+        guard failover.isEmpty || scheme != .direct else {
+            throw BrokerURLError(url: trimmed, reason: "direct:// names one in-process broker; it has no failover hosts")
+        }
+        self.failover = failover
+    }
+
+    private init(parsingSingle trimmed: String) throws(BrokerURLError) {
         func fail(_ reason: String) -> BrokerURLError { BrokerURLError(url: trimmed, reason: reason) }
 
         guard let schemeEnd = trimmed.range(of: "://") else {
@@ -123,12 +143,15 @@ public struct BrokerURL: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         if scheme == .direct { return "direct://\(host)" }
         let userPart = user.map { "\($0)@" } ?? ""
-        let hostPart = host.contains(":") ? "[\(host)]" : host
+        let hostPart = endpoints.map { endpoint in
+            let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
+            return "\(host):\(endpoint.port)"
+        }.joined(separator: ",")
         let vhostPart =
             vhost.addingPercentEncoding(
                 withAllowedCharacters: .alphanumerics
                     .union(CharacterSet(charactersIn: "-._~"))) ?? vhost
-        return "\(scheme.rawValue)://\(userPart)\(hostPart):\(port)/\(vhostPart)"
+        return "\(scheme.rawValue)://\(userPart)\(hostPart)/\(vhostPart)"
     }
 
     /// Picks the broker the way every msgflo tool does: `--broker`, else

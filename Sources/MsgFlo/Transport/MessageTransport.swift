@@ -46,7 +46,13 @@ public struct IncomingMessage: Sendable {
 public struct PortOptions: Sendable, Hashable {
     /// Durable and persistent when true; non-durable and auto-delete when false.
     public var persistent: Bool
-    public init(persistent: Bool = true) { self.persistent = persistent }
+    /// The queue type of an inport; nil: the transport's (`TransportOptions.queueType`).
+    /// Only persistent queues can be quorum queues: others are always classic.
+    public var queueType: QueueType?
+    public init(persistent: Bool = true, queueType: QueueType? = nil) {
+        self.persistent = persistent
+        self.queueType = queueType
+    }
 }
 
 /// A running consumer, cancelled with `cancel()`.

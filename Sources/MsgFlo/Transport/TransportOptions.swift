@@ -23,11 +23,18 @@ public struct TransportOptions: Sendable, Hashable {
     /// would disconnect each when the other connects). AMQP ignores it (its
     /// queues outlive the consumer anyway).
     public var sessionName: String?
+    /// The type of the inport queues this process declares (`MSGFLO_QUEUE_TYPE`);
+    /// nil: classic, as msgflo-nodejs declares them. AMQP only.
+    public var queueType: QueueType?
 
-    public init(publishTimeout: Duration? = nil, prefetch: Int = TransportOptions.defaultPrefetch, sessionName: String? = nil) {
+    public init(
+        publishTimeout: Duration? = nil, prefetch: Int = TransportOptions.defaultPrefetch, sessionName: String? = nil,
+        queueType: QueueType? = nil
+    ) {
         self.publishTimeout = publishTimeout
         self.prefetch = max(1, prefetch)
         self.sessionName = sessionName
+        self.queueType = queueType
     }
 
     /// `<role>-<instance>` when `MSGFLO_INSTANCE` names this instance; nil
@@ -43,7 +50,7 @@ public struct TransportOptions: Sendable, Hashable {
         return "\(role)-\(instance)"
     }
 
-    /// The defaults with `MSGFLO_PREFETCH` applied; an invalid value throws
+    /// The defaults with `MSGFLO_PREFETCH` and `MSGFLO_QUEUE_TYPE` applied; an invalid value throws
     /// rather than silently running with the default.
     public init(environment: [String: String], publishTimeout: Duration? = nil) throws(ParticipantError) {
         self.init(publishTimeout: publishTimeout)
@@ -52,6 +59,12 @@ public struct TransportOptions: Sendable, Hashable {
                 throw ParticipantError.invalidEnvironment(name: "MSGFLO_PREFETCH", value: raw, expected: "a whole number ≥ 1")
             }
             prefetch = value
+        }
+        if let raw = environment[QueueType.environmentVariable], !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let type = QueueType(parsing: raw) else {
+                throw ParticipantError.invalidEnvironment(name: QueueType.environmentVariable, value: raw, expected: "classic or quorum")
+            }
+            queueType = type
         }
     }
 }

@@ -12,6 +12,8 @@ public enum BindingPlanError: Error, Sendable, Hashable, CustomStringConvertible
     case roundRobinWithSeveralTargets(node: String, targets: [String])
     /// Two routing nodes connected directly, which has no broker equivalent.
     case routingNodesChained(from: String, to: String)
+    /// A `queueType` setting that is neither `classic` nor `quorum`.
+    case invalidQueueType(place: String, value: String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum BindingPlanError: Error, Sendable, Hashable, CustomStringConvertible
                 "round-robin node '\(node)' sends OUT to several queues (\(targets.joined(separator: ", "))); use one round-robin node per worker role"
         case .routingNodesChained(let from, let to):
             return "routing nodes '\(from)' and '\(to)' are connected directly; connect each to participants instead"
+        case .invalidQueueType(let place, let value):
+            return "\(place) is '\(value)'; a queue type is classic or quorum"
         }
     }
 }

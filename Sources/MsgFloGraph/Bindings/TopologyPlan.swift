@@ -14,12 +14,18 @@ public enum TopologyPlan {
         case assumeExisting
     }
 
-    public static func setupSteps(for bindings: [Binding], endpoints: Endpoints = .declareLikeParticipants) -> [TopologyStep] {
-        unique(bindings.flatMap { setupSteps(for: $0, endpoints: endpoints) })
+    /// `queueTypes`: the type of each inport queue declared (`QueueTypePlan`); classic when absent.
+    public static func setupSteps(
+        for bindings: [Binding], endpoints: Endpoints = .declareLikeParticipants, queueTypes: [String: QueueType] = [:]
+    ) -> [TopologyStep] {
+        unique(bindings.flatMap { setupSteps(for: $0, endpoints: endpoints, queueTypes: queueTypes) })
     }
 
-    public static func setupSteps(for binding: Binding, endpoints: Endpoints = .declareLikeParticipants) -> [TopologyStep] {
+    public static func setupSteps(
+        for binding: Binding, endpoints: Endpoints = .declareLikeParticipants, queueTypes: [String: QueueType] = [:]
+    ) -> [TopologyStep] {
         let declare = endpoints == .declareLikeParticipants
+        let inport = { (queue: String) in Self.inport(queue, type: queueTypes[queue]) }
         switch binding.kind {
         case .pubsub:
             return (declare ? outport(binding.source) + inport(binding.target) : [])
@@ -67,9 +73,10 @@ public enum TopologyPlan {
     public static func roundRobinExchange(for source: String) -> String { "out-" + source }
 
     /// What a msgflo-nodejs participant declares for an inport.
-    public static func inport(_ queue: String) -> [TopologyStep] {
+    /// (`type` quorum adds `x-queue-type`, which msgflo-nodejs never sends.)
+    public static func inport(_ queue: String, type: QueueType? = nil) -> [TopologyStep] {
         [
-            .declareQueue(name: queue, deadLetterExchange: deadLetterExchange(for: queue)),
+            .declareQueue(name: queue, deadLetterExchange: deadLetterExchange(for: queue), type: type),
             .declareExchange(name: queue, type: .fanout),
             .bindQueue(queue: queue, exchange: queue, routingKey: ""),
         ]
