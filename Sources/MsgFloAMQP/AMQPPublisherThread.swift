@@ -21,6 +21,10 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
         super.init(settings: settings, declarations: declarations, logger: logger)
     }
 
+    /// When a nack last made the connection start over.
+    private var lastNackReconnect: ContinuousClock.Instant?
+    static let nackReconnectInterval: Duration = .seconds(5)
+
     override func setUp(_ connection: AMQPConnection) throws(AMQPFailure) {
         try connection.openChannel(Self.publishChannel)
         try connection.confirmSelect(Self.publishChannel)
@@ -71,6 +75,17 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
                             .publishRejected,
                             "\(settings.url) could not take the message (basic.nack: a full queue with overflow reject-publish, or a broker error); try again later",
                             url: settings.url.description))
+                }
+                // A channel that registered with a quorum queue's leader while
+                // that leader's node was stopping can stay refused after a new
+                // leader is elected (seen on RabbitMQ 3.10): every later publish
+                // on it is nacked. A new connection (the next node of a cluster
+                // URL) registers afresh; at most every 5 s, since a queue that is
+                // full with overflow reject-publish also nacks.
+                let now = ContinuousClock.now
+                if lastNackReconnect.map({ now - $0 > Self.nackReconnectInterval }) ?? true {
+                    lastNackReconnect = now
+                    throw .connection("the broker refused a publish (basic.nack); reconnecting for a fresh channel")
                 }
             case .channelClosed(let channel, let code, let text) where channel == Self.publishChannel:
                 // Acks arrive in order, so the oldest unconfirmed publish caused it.

@@ -96,6 +96,27 @@ struct AMQPQueueTypeTests {
         await transport.disconnect()
     }
 
+    /// A nacked publish fails alone with `.publishRejected`; the transport
+    /// starts a fresh connection (a nacking channel may be stuck), and the
+    /// next publishes are confirmed.
+    @Test func aNackedPublishFailsAloneAndLaterPublishesAreConfirmed() async throws {
+        let transport = try await AMQPTestBroker.connectedTransport()
+        let queue = AMQPTestBroker.uniqueName("reject-publish")
+        let body = Data(#"{"durable":true,"arguments":{"x-max-length":1,"x-overflow":"reject-publish"}}"#.utf8)
+        let created = try await management.client.send("PUT", ["queues", "/", queue], json: body)
+        #expect(created.status == 201)
+        try await transport.publish(queue: queue, body: Data("1".utf8))
+        let error = await #expect(throws: TransportError.self) {
+            try await transport.publish(queue: queue, body: Data("2".utf8))
+        }
+        #expect(error?.code == .publishRejected)
+        #expect(try await transport.receive(from: queue, amount: 1).map(\.body) == [Data("1".utf8)])
+        try await transport.publish(queue: queue, body: Data("3".utf8))
+        #expect(try await transport.receive(from: queue, amount: 1).map(\.body) == [Data("3".utf8)])
+        try await transport.deleteQueue(queue)
+        await transport.disconnect()
+    }
+
     /// A port on this machine nothing listens on (bound, then closed).
     private static func closedPort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -86,7 +86,7 @@ def small_batch(stack, job):
             for i in range(PER_JOB)]
 
 
-def submit_retrying(stack, images, timeout=90):
+def submit_retrying(stack, images, timeout=60):
     """POST /jobs, retried while the service answers 503 (the broker failing over) or not at all."""
     deadline = time.monotonic() + timeout
     while True:
@@ -97,7 +97,13 @@ def submit_retrying(stack, images, timeout=90):
             assert r.status_code == 503, (r.status_code, r.text)
         except requests.RequestException:
             pass
-        assert time.monotonic() < deadline, f"POST /jobs was not accepted within {timeout} s\n{stack.logs()}"
+        if time.monotonic() > deadline:
+            states = {}
+            for node in (1, 2, 3):
+                if port_open(PORTS[node - 1] + 10000):
+                    q = stack.management("/api/queues/%2F/resize.IN", node)
+                    states[node] = {k: q.get(k) for k in ("leader", "online", "messages", "consumers", "state")}
+            raise AssertionError(f"POST /jobs was not accepted within {timeout} s; resize.IN: {states}\n{stack.logs()}")
         time.sleep(0.5)
 
 
