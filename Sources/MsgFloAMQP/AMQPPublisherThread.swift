@@ -8,7 +8,7 @@ import MsgFlo
 /// again on the next connection until their deadline.
 /// Unchecked Sendable: its state, like its base class's, is confined to the connection's thread.
 final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
-    typealias Reply = CheckedContinuation<Void, any Error>
+    typealias Reply = AMQPPublishReply
 
     static let publishChannel: UInt16 = 1
     private var ledger = AMQPPublishLedger<AMQPOutgoing, Reply>()
@@ -38,7 +38,14 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
             if stopping {
                 reply.resume(throwing: TransportError.amqpClosed(settings.url, "the publish was sent (disconnecting)"))
             } else {
-                ledger.enqueue(message, token: reply, deadline: deadline)
+                ledger.enqueue(message, token: .single(reply), deadline: deadline)
+            }
+        case .publishBatch(let messages, let deadline, let reply):
+            if stopping {
+                reply.resume(throwing: TransportError.amqpClosed(settings.url, "the publish was sent (disconnecting)"))
+            } else {
+                let batch = AMQPBatchReply(count: messages.count, continuation: reply)
+                for message in messages { ledger.enqueue(message, token: .batch(batch), deadline: deadline) }
             }
         case .startConsumer(_, let reply):
             reply.resume(throwing: TransportError(.protocolError, "internal error: consumer sent to the publishing connection"))

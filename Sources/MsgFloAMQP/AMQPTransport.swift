@@ -217,6 +217,18 @@ public final class AMQPTransport: MessageTransport, OptionsPublishing, BrokerAdm
             AMQPOutgoing(exchange: "", routingKey: queue, body: body, mandatory: options.mandatory, deliveries: options.deliveries))
     }
 
+    /// All of `bodies` to `exchange`, pipelined as one request: returns once
+    /// every message is confirmed, throws the first failure.
+    public func publish(exchange: String, bodies: [Data], options: PublishOptions) async throws {
+        guard !bodies.isEmpty else { return }
+        let messages = bodies.map {
+            AMQPOutgoing(exchange: exchange, routingKey: "", body: $0, mandatory: options.mandatory, deliveries: options.deliveries)
+        }
+        let thread = try connectedPublisher()
+        let deadline = ContinuousClock.now + configuration.publishTimeout
+        try await send(thread) { .publishBatch(messages, deadline: deadline, $0) }
+    }
+
     private func publish(_ message: AMQPOutgoing) async throws {
         let thread = try connectedPublisher()
         let deadline = ContinuousClock.now + configuration.publishTimeout

@@ -62,6 +62,34 @@ struct AMQPMandatoryPublishTests {
         await transport.disconnect()
     }
 
+    /// A batch answers once: after every message is confirmed, or with the
+    /// first failure; single publishes beside it keep their own answers.
+    @Test func aBatchIsConfirmedAsOneOrFailsAsOne() async throws {
+        let transport = try await AMQPTestBroker.connectedTransport()
+        let bound = AMQPTestBroker.uniqueName("batch")
+        let unbound = AMQPTestBroker.uniqueName("batch-unbound")
+        try await transport.declareInport(queue: bound, options: PortOptions())
+        try await transport.declareOutport(exchange: unbound, options: PortOptions())
+        let bodies = (0..<300).map { Data("\($0)".utf8) }
+        async let single: Void = transport.publish(exchange: bound, body: Data("single".utf8), options: PublishOptions(mandatory: true))
+        try await transport.publish(exchange: bound, bodies: bodies, options: PublishOptions(mandatory: true))
+        try await single
+        try await transport.publish(exchange: bound, bodies: [], options: PublishOptions(mandatory: true))
+        let received = try await transport.receive(from: bound, amount: 301)
+        #expect(Set(received.map(\.body)) == Set(bodies + [Data("single".utf8)]))
+
+        let error = await #expect(throws: TransportError.self) {
+            try await transport.publish(exchange: unbound, bodies: bodies, options: PublishOptions(mandatory: true))
+        }
+        #expect(error?.code == .unroutable)
+        // The channel is still good.
+        try await transport.publish(exchange: bound, bodies: [Data("after".utf8)], options: PublishOptions(mandatory: true))
+        #expect(try await transport.receive(from: bound, amount: 1).map(\.body) == [Data("after".utf8)])
+        try await transport.deleteQueue(bound)
+        for exchange in [bound, unbound] { try await transport.deleteExchange(exchange) }
+        await transport.disconnect()
+    }
+
     @Test func deliveriesHeaderTravelsWithTheMessage() async throws {
         let transport = try await AMQPTestBroker.connectedTransport()
         let queue = AMQPTestBroker.uniqueName("deliveries")

@@ -28,13 +28,8 @@ public struct ParticipantJobPublisher: JobPublisher {
     }
 
     public func publish(_ requests: [ResizeRequest]) async throws {
-        // All in flight at once: the transport pipelines confirms.
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for request in requests {
-                group.addTask { try await participant.send(port, data: request.encoded(), options: PublishOptions(mandatory: true)) }
-            }
-            try await group.waitForAll()
-        }
+        // One batch: the transport pipelines the messages and answers once.
+        try await participant.send(port, batch: requests.map { $0.encoded() }, options: PublishOptions(mandatory: true))
     }
 
     /// Declares the outport again (idempotent): a round trip to the broker.

@@ -21,6 +21,24 @@ extension Participant {
         try await transport.publish(exchange: outport.queue, body: data)
     }
 
+    /// Sends several raw bodies on an outport with `options`, as one batch
+    /// where the transport can (AMQP: one request to its connection thread,
+    /// one wake-up when all are confirmed); throws the first failure.
+    public func send(_ port: String, batch bodies: [Data], options: PublishOptions) async throws {
+        guard let outport = definition.outport(port) else {
+            throw ParticipantError.unknownOutport(port, available: definition.outports.map(\.id))
+        }
+        if let transport = transport as? any OptionsPublishing {
+            try await transport.publish(exchange: outport.queue, bodies: bodies, options: options)
+        } else {
+            let transport = transport
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for body in bodies { group.addTask { try await transport.publish(exchange: outport.queue, body: body) } }
+                try await group.waitForAll()
+            }
+        }
+    }
+
     /// Sends a raw body with `options` (e.g. `mandatory`, so a message no
     /// queue takes fails with `.unroutable` instead of vanishing). A transport
     /// that cannot honour them (not `OptionsPublishing`: MQTT, in-process)

@@ -31,4 +31,20 @@ public protocol OptionsPublishing: MessageTransport {
     func publish(exchange: String, body: Data, options: PublishOptions) async throws
     /// Publishes straight to a queue with `options`; returns once confirmed.
     func publish(queue: String, body: Data, options: PublishOptions) async throws
+    /// Publishes every body to an outport's exchange with `options`; returns
+    /// once all are confirmed, throws the first failure. A transport that can
+    /// hand the whole batch to its connection at once does (AMQP).
+    func publish(exchange: String, bodies: [Data], options: PublishOptions) async throws
+}
+
+extension OptionsPublishing {
+    /// One publish per body, all in flight at once.
+    public func publish(exchange: String, bodies: [Data], options: PublishOptions) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for body in bodies {
+                group.addTask { try await self.publish(exchange: exchange, body: body, options: options) }
+            }
+            try await group.waitForAll()
+        }
+    }
 }
