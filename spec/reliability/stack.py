@@ -94,6 +94,8 @@ class Process:
 class Stack:
     def __init__(self, extra_env=None):
         self.extra_env = dict(extra_env or {})
+        # Role -> niceness its processes start with (benchmarks: workers below the web).
+        self.nice = {}
         self.bin_dir = os.path.abspath(os.environ.get("IMAGERESIZE_BIN_DIR", os.path.join(ROOT, ".build", "debug")))
         self.rabbitmq_port = int(os.environ.get("RELIABILITY_RABBITMQ_PORT", "5700"))
         self.management_port = int(os.environ.get("RELIABILITY_RABBITMQ_MANAGEMENT_PORT", "15700"))
@@ -186,7 +188,10 @@ class Stack:
 
     def start_process(self, role):
         name = role if role not in self.processes else f"{role}-{len([k for k in self.processes if k.startswith(role)])}"
-        process = Process(name, [os.path.join(self.bin_dir, "imageresize"), role, "--role", role], self.env(),
+        argv = [os.path.join(self.bin_dir, "imageresize"), role, "--role", role]
+        if self.nice.get(role):
+            argv = ["nice", "-n", str(self.nice[role])] + argv
+        process = Process(name, argv, self.env(),
                           os.path.join(self.dir, f"{name}.log"))
         self.processes[name] = process
         return process
