@@ -115,12 +115,14 @@ public enum ServiceRunner {
         let processor = try ResizeProcessor(config: config)
         let pool = BlockingPool(threads: config.resizeConcurrency, name: "resize")
         defer { pool.shutdown() }
+        let meter = WorkerTimeMeter(slots: config.resizeConcurrency)
+        defer { meter.log(to: logger) }
         let participant = Participant(
             definition: ResizeWorker.definition(role: role),
             transport: try transport(config, prefetch: config.resizeConcurrency + config.downloadAhead),
             configuration: try ParticipantConfiguration(environment: ProcessInfo.processInfo.environment),
             logger: logger,
-            rawHandler: ResizeWorker.handler(processor: processor, pool: pool, logger: logger))
+            rawHandler: meter.measuring(ResizeWorker.handler(processor: processor, pool: pool, logger: logger)))
         try await ProcessLifecycle.run([participant], logger: logger)
     }
 
