@@ -54,6 +54,16 @@ struct SimulatorTests {
         #expect(r.maxQueueWait == 0) // one idle worker with two slots
     }
 
+    /// The first poll comes right after the first arrival: its publish rate is
+    /// one message over the rate window, not over the microseconds elapsed.
+    @Test func theFirstPollSeesAModestRate() throws {
+        let trace = ArrivalTrace(name: "trickle", arrivals: [0, 10, 20, 30], duration: 40)
+        let results = SimulationReport.run(config: Self.resize, trace: trace, seed: 1)
+        let ours = try #require(results.first { $0.policy == "ours" })
+        #expect(ours.timeline.allSatisfy { $0.publishRate <= 1 }, "\(ours.timeline.prefix(3))")
+        #expect(ours.peakWorkers == 1)
+    }
+
     @Test func aSlowPolicyMissesDeadlines() {
         // One worker, no scaling: a burst it cannot serve in 30 s must show misses.
         var config = Self.resize

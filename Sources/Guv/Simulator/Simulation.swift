@@ -157,7 +157,11 @@ public struct Simulation: Sendable {
                 let mid = (lo + hi) / 2
                 if times[mid] <= from { lo = mid + 1 } else { hi = mid }
             }
-            return Double(count - lo) / min(rateWindow, max(t, 1e-9))
+            // Over the whole window, as RabbitMQ's management API averages its
+            // samples: time before the first arrival counts as no traffic. (Dividing
+            // by the time elapsed made one arrival at t = 0 a rate of 1e9/s and
+            // sent "ours" to its maximum at the first poll.)
+            return Double(count - lo) / rateWindow
         }
 
         setWorkers(config.minimum, at: 0)
