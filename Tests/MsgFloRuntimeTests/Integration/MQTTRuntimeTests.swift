@@ -35,6 +35,10 @@ struct MQTTRuntimeTests {
         #expect(data?.payload["data"] == ["n": 1], "and shown on the watched edge")
 
         _ = try await client.request("graph", "removeedge", edge)
+        // The reply says the graph changed; the runtime's unsubscription from
+        // the source topic follows on its broker lane (as the SUBACK does after addedge).
+        #expect(await runtime.eventually { $0.appliedBindings("mq").isEmpty })
+        try await Task.sleep(for: .milliseconds(300))
         try await probe.publish(exchange: "\(a).OUT", body: Data(#"{"n":2}"#.utf8))
         #expect((try? await arrived.take(timeout: 2)) == nil, "no forwarding after removeedge")
         _ = try await client.request("graph", "addedge", edge)
