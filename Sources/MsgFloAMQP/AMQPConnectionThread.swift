@@ -149,11 +149,11 @@ class AMQPConnectionThread: @unchecked Sendable {
     private func attemptFailed(
         _ reason: String, rotation: inout FailoverRotation, reconnect: inout ReconnectBackoff, endpoints: [BrokerURL.Endpoint]
     ) {
-        guard rotation.attemptFailed() else {
+        let delay = rotation.delayAfterFailedAttempt(&reconnect)
+        guard delay > .zero else {
             logger.error("\(reason); trying \(endpoints[rotation.current])")
             return
         }
-        let delay = reconnect.attemptFailed()
         logger.error("\(reason); retrying in \(Self.format(delay))")
         idle(until: .now + delay)
     }

@@ -133,7 +133,7 @@ final class MQTTConnection: @unchecked Sendable {
             }
             let node = settings.endpoints[rotation.current]
             // Another node of the URL at once while one is untried, else the backoff.
-            let delay = rotation.attemptFailed() ? reconnect.attemptFailed() : .zero
+            let delay = rotation.delayAfterFailedAttempt(&reconnect)
             nextAttempt = ContinuousClock.now + delay
             logger.warning(
                 "MQTT connection attempt failed; retrying",

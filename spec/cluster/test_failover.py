@@ -21,7 +21,7 @@ import requests
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "reliability"))
 from batch import assert_every_image_completed_once  # noqa: E402
-from stack import ROOT, Stack, eventually, port_open  # noqa: E402
+from stack import ROOT, Stack, eventually, port_open, running  # noqa: E402
 
 PORTS = [int(p) for p in os.environ.get("CLUSTER_TEST_PORTS", "5781 5782 5783").split()]
 JOBS_BEFORE, JOBS_DURING, PER_JOB = 10, 10, 50
@@ -68,15 +68,8 @@ def cluster_stack():
     for port in PORTS + [p + 10000 for p in PORTS]:
         if port_open(port):
             pytest.fail(f"port {port} is in use; set CLUSTER_TEST_PORTS to three free ports")
-    stack = ClusterStack()
-    try:
-        stack.start()
-    except BaseException:
-        print(stack.logs())
-        stack.stop()
-        raise
-    yield stack
-    stack.stop()
+    with running(ClusterStack()) as stack:
+        yield stack
 
 
 def small_batch(stack, job):

@@ -4,20 +4,13 @@ Run after `swift build`:  python3 -m pytest -q spec/reliability
 """
 import pytest
 
-from stack import Stack, eventually
+from stack import Stack, eventually, running
 
 
 @pytest.fixture(scope="session")
 def stack():
-    stack = Stack()
-    try:
-        stack.start()
-    except BaseException:
-        print(stack.logs())
-        stack.stop()
-        raise
-    yield stack
-    stack.stop()
+    with running(Stack()) as started:
+        yield started
 
 
 @pytest.fixture(autouse=True)

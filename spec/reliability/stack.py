@@ -9,6 +9,7 @@ Settings (environment): IMAGERESIZE_BIN_DIR (.build/debug),
 RELIABILITY_RABBITMQ_PORT (5700), RELIABILITY_RABBITMQ_MANAGEMENT_PORT (15700),
 RELIABILITY_POSTGRES_PORT (5440), RELIABILITY_KEEP=1 keeps the folder (logs).
 """
+import contextlib
 import os
 import shutil
 import signal
@@ -49,6 +50,21 @@ def eventually(what, probe, timeout, interval=0.2):
             last_error = error
         time.sleep(interval)
     raise AssertionError(f"{what} did not happen within {timeout} s (last error: {last_error!r})")
+
+
+@contextlib.contextmanager
+def running(stack):
+    """The stack started (its logs printed if it cannot start), stopped afterwards."""
+    try:
+        stack.start()
+    except BaseException:
+        print(stack.logs())
+        stack.stop()
+        raise
+    try:
+        yield stack
+    finally:
+        stack.stop()
 
 
 class Process:

@@ -143,10 +143,7 @@ public struct BrokerURL: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         if scheme == .direct { return "direct://\(host)" }
         let userPart = user.map { "\($0)@" } ?? ""
-        let hostPart = endpoints.map { endpoint in
-            let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
-            return "\(host):\(endpoint.port)"
-        }.joined(separator: ",")
+        let hostPart = endpoints.map(\.description).joined(separator: ",")
         let vhostPart =
             vhost.addingPercentEncoding(
                 withAllowedCharacters: .alphanumerics

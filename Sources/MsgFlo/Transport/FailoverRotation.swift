@@ -1,3 +1,5 @@
+import Primitives
+
 /// Which node of a broker URL's `endpoints` a connection tries next.
 ///
 /// A node that cannot be reached or was lost is followed by the next one at
@@ -25,6 +27,13 @@ public struct FailoverRotation: Sendable, Hashable {
         guard failuresSinceConnected >= count else { return false }
         failuresSinceConnected = 0
         return true
+    }
+
+    /// An attempt on `current` failed: how long to wait before the next one,
+    /// zero while some node is untried, else the reconnect backoff's delay.
+    /// The one rule both transports' connection threads follow.
+    public mutating func delayAfterFailedAttempt(_ reconnect: inout ReconnectBackoff) -> Duration {
+        attemptFailed() ? reconnect.attemptFailed() : .zero
     }
 
     /// Connected to `current`.
