@@ -1,23 +1,19 @@
 import Foundation
+import MsgFlo
 import SafeDownload
 
 /// The JSON answer of `GET /jobs/{id}`: status, job and per-image timestamps,
 /// durations, result links or error codes.
-public struct JobView: Encodable, Sendable, Equatable {
-    public struct ResultLink: Encodable, Sendable, Equatable {
+public struct JobView: Sendable, Equatable {
+    public struct ResultLink: Sendable, Equatable {
         public var url: String
         public var width: Int
         public var height: Int
         public var contentType: String
         public var bytes: Int
-        enum CodingKeys: String, CodingKey {
-            case url, width, height
-            case contentType = "content_type"
-            case bytes
-        }
     }
 
-    public struct Image: Encodable, Sendable, Equatable {
+    public struct Image: Sendable, Equatable {
         /// Lowercase, as in every URL the API gives out.
         public var id: String
         public var status: ImageStatus
@@ -37,38 +33,6 @@ public struct JobView: Encodable, Sendable, Equatable {
         public var processingMs: Int?
         public var result: ResultLink?
         public var error: ImageFailure?
-
-        enum CodingKeys: String, CodingKey {
-            case id, status, url, width, height, fit, format, quality
-            case createdAt = "created_at"
-            case startedAt = "started_at"
-            case completedAt = "completed_at"
-            case failedAt = "failed_at"
-            case waitingMs = "waiting_ms"
-            case processingMs = "processing_ms"
-            case result, error
-        }
-
-        /// Absent values are `null`, not missing keys: clients read one shape.
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id)
-            try c.encode(status, forKey: .status)
-            try c.encode(url, forKey: .url)
-            try c.encode(width, forKey: .width)
-            try c.encode(height, forKey: .height)
-            try c.encode(fit, forKey: .fit)
-            try c.encode(format, forKey: .format)
-            try c.encode(quality, forKey: .quality)
-            try c.encode(createdAt, forKey: .createdAt)
-            try c.encode(startedAt, forKey: .startedAt)
-            try c.encode(completedAt, forKey: .completedAt)
-            try c.encode(failedAt, forKey: .failedAt)
-            try c.encode(waitingMs, forKey: .waitingMs)
-            try c.encode(processingMs, forKey: .processingMs)
-            try c.encode(result, forKey: .result)
-            try c.encode(error, forKey: .error)
-        }
     }
 
     /// Lowercase, as in `Location` and every URL the API gives out.
@@ -82,28 +46,6 @@ public struct JobView: Encodable, Sendable, Equatable {
     public var durationMs: Int?
     public var url: String
     public var images: [Image]
-
-    enum CodingKeys: String, CodingKey {
-        case id, status, url, images
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
-        case completedAt = "completed_at"
-        case failedAt = "failed_at"
-        case durationMs = "duration_ms"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(status, forKey: .status)
-        try c.encode(url, forKey: .url)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(updatedAt, forKey: .updatedAt)
-        try c.encode(completedAt, forKey: .completedAt)
-        try c.encode(failedAt, forKey: .failedAt)
-        try c.encode(durationMs, forKey: .durationMs)
-        try c.encode(images, forKey: .images)
-    }
 
     public init(_ job: JobRecord, baseURL: String = "") {
         id = job.id.uuidString.lowercased()
@@ -139,7 +81,40 @@ public struct JobView: Encodable, Sendable, Equatable {
         return milliseconds > 0 ? Int(min(milliseconds, 1e15)) : 0
     }
 
-    public func encoded() -> Data { (try? Timestamps.encoder.encode(self)) ?? Data() }
+    public func encoded() -> Data { json.encoded() }
+
+    /// The answer's JSON. Absent values are `null`, not missing keys: clients read one shape.
+    public var json: JSONValue {
+        .object([
+            "id": .string(id), "status": .string(status.rawValue), "url": .string(url),
+            "created_at": .timestamp(createdAt), "updated_at": .timestamp(updatedAt),
+            "completed_at": .timestamp(completedAt), "failed_at": .timestamp(failedAt),
+            "duration_ms": .integer(durationMs), "images": .array(images.map(\.json)),
+        ])
+    }
+}
+
+extension JobView.Image {
+    var json: JSONValue {
+        .object([
+            "id": .string(id), "status": .string(status.rawValue), "url": .string(url),
+            "width": .integer(width), "height": .integer(height), "fit": .string(fit.rawValue),
+            "format": .string(format.rawValue), "quality": .integer(quality),
+            "created_at": .timestamp(createdAt), "started_at": .timestamp(startedAt),
+            "completed_at": .timestamp(completedAt), "failed_at": .timestamp(failedAt),
+            "waiting_ms": .integer(waitingMs), "processing_ms": .integer(processingMs),
+            "result": result.map(\.json) ?? .null, "error": error.map(\.json) ?? .null,
+        ])
+    }
+}
+
+extension JobView.ResultLink {
+    var json: JSONValue {
+        .object([
+            "url": .string(url), "width": .integer(width), "height": .integer(height),
+            "content_type": .string(contentType), "bytes": .integer(bytes),
+        ])
+    }
 }
 
 /// The original 2017 API's view of a job (`GET /job/{id}`): per image `input`,

@@ -1,4 +1,5 @@
 import Foundation
+import MsgFlo
 
 /// web -> resize: make one image of a job. One message per image, so a job's
 /// images spread over every resize worker.
@@ -80,7 +81,20 @@ public struct ResizeOutcome: Codable, Sendable, Equatable {
 }
 
 extension ResizeRequest {
-    public func encoded() -> Data { (try? Timestamps.encoder.encode(self)) ?? Data() }
+    /// The message, written without Codable: the web writes one per image
+    /// (ids as `UUID.uuidString` gives them, as the Codable form always had).
+    public var json: JSONValue {
+        .object([
+            "job_id": .string(jobID.uuidString), "image_id": .string(imageID.uuidString), "image": spec.json,
+            "created_at": .timestamp(createdAt),
+        ])
+    }
+
+    public func encoded() -> Data { json.encoded() }
+
+    /// Codable writes `json` too, so the message has one form.
+    public func encode(to encoder: any Encoder) throws { try json.encode(to: encoder) }
+
     public static func decode(_ data: Data) throws -> ResizeRequest { try Timestamps.decoder.decode(Self.self, from: data) }
 }
 

@@ -2,10 +2,64 @@ import Foundation
 
 /// ISO 8601 with milliseconds, the one timestamp format of messages and API answers.
 enum Timestamps {
+    /// "2026-01-31T12:00:00.250Z": UTC, milliseconds rounded down, years
+    /// 0001-9999 (a date outside is clamped to that range rather than
+    /// trapping). Written by hand: Foundation's ISO 8601 format style took
+    /// several microseconds a date, and `GET /jobs/{id}` writes up to four per
+    /// image.
     static func format(_ date: Date) -> String {
-        date.formatted(
-            .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true)
-                .timeSeparator(.colon).timeZone(separator: .omitted))
+        let seconds = date.timeIntervalSince1970
+        let clamped = seconds.isFinite ? min(max(seconds, minSeconds), maxSeconds) : 0
+        let whole = clamped.rounded(.down)
+        // The fraction to whole microseconds first (what PostgreSQL stores), so
+        // 0.964 s, a hair below in binary, is still .964.
+        let microseconds = Int(((clamped - whole) * 1_000_000).rounded())
+        let milliseconds = Int(whole) * 1000 + microseconds / 1000
+        let (days, dayMilliseconds) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
+        let (day, inDay) = dayMilliseconds < 0 ? (days - 1, dayMilliseconds + 86_400_000) : (days, dayMilliseconds)
+        let (year, month, dayOfMonth) = civilDate(daysSince1970: day)
+        var out = [UInt8]()
+        out.reserveCapacity(24)
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
+        digits(year, 4)
+        out.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        out.append(UInt8(ascii: "-"))
+        digits(dayOfMonth, 2)
+        out.append(UInt8(ascii: "T"))
+        digits(inDay / 3_600_000, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(inDay / 60_000 % 60, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(inDay / 1000 % 60, 2)
+        out.append(UInt8(ascii: "."))
+        digits(inDay % 1000, 3)
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z.
+    static let minSeconds = -62_135_596_800.0
+    static let maxSeconds = 253_402_300_799.9995 // half a millisecond in: binary steps there are 30 µs
+
+    /// The inverse of `daysSince1970`: Howard Hinnant's `civil_from_days`.
+    static func civilDate(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// "2026-01-31T12:00:00Z", with optional fractional seconds (up to

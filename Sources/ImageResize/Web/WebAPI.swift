@@ -89,16 +89,13 @@ public struct WebAPI: Sendable {
             return HTTPResponse(status: HTTPStatus(code: 202), headers: ["Location": "/job/\(jobID.lowercased)"])
         }
         let location = "/jobs/\(jobID.lowercased)"
-        struct Accepted: Encodable {
-            var id: String
-            var status = "pending"
-            var url: String
-            var images: [[String: String]]
-        }
-        let accepted = Accepted(
-            id: jobID.lowercased, url: location,
-            images: images.map { ["id": $0.id.lowercased, "url": URLRedaction.redact($0.spec.url)] })
-        return try HTTPResponse.json(accepted, status: HTTPStatus(code: 202), headers: ["Location": location])
+        let accepted: JSONValue = .object([
+            "id": .string(jobID.lowercased), "status": "pending", "url": .string(location),
+            "images": .array(images.map { .object(["id": .string($0.id.lowercased), "url": .string(URLRedaction.redact($0.spec.url))]) }),
+        ])
+        var response = json(accepted.encoded(), status: 202)
+        response.headers.set("Location", location)
+        return response
     }
 
     func getJob(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -229,11 +226,9 @@ public struct WebAPI: Sendable {
                     "\($0.name)=\($0.value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? $0.value)"
                 }.joined(separator: "&")
         }
-        struct Page: Encodable {
-            var jobs: [JobView]
-            var next: String?
-        }
-        return json((try? Timestamps.encoder.encode(Page(jobs: jobs.map { JobView($0, baseURL: base) }, next: next))) ?? Data())
+        var page: [String: JSONValue] = ["jobs": .array(jobs.map { JobView($0, baseURL: base).json })]
+        if let next { page["next"] = .string(next) }
+        return json(JSONValue.object(page).encoded())
     }
 
     func stats(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -313,7 +308,7 @@ public struct WebAPI: Sendable {
         let type = request.headers["Content-Type"]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard type == "application/json" || type?.hasSuffix("+json") == true else { throw APIError.unsupportedMediaType }
         do {
-            return try JSONValue(parsing: Data(request.body))
+            return try JSONValue(parsing: request.body)
         } catch {
             throw APIError.badJSON(Self.describe(error))
         }
@@ -341,10 +336,7 @@ public struct WebAPI: Sendable {
     }
 
     static func describe(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            return (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
-        }
-        return "\(error)"
+        (error as? JSONSyntaxError)?.description ?? "\(error)"
     }
 
     static func encodeCursor(_ job: JobRecord) -> String {

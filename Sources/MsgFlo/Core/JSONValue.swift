@@ -52,8 +52,13 @@ extension JSONValue: Codable {
 
 extension JSONValue {
     /// Parses UTF-8 JSON text; any top-level value (not only objects) is accepted.
-    public init(parsing data: Data) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+    public init(parsing data: Data) throws(JSONSyntaxError) {
+        self = try data.withUnsafeBytes { bytes in Result { () throws(JSONSyntaxError) in try JSONReader.parse(bytes) } }.get()
+    }
+
+    /// Parses UTF-8 JSON text; any top-level value (not only objects) is accepted.
+    public init(parsing bytes: [UInt8]) throws(JSONSyntaxError) {
+        self = try bytes.withUnsafeBytes { bytes in Result { () throws(JSONSyntaxError) in try JSONReader.parse(bytes) } }.get()
     }
 
     /// A message body as msgflo delivers it: JSON when it parses, else the text as a string.
@@ -66,11 +71,16 @@ extension JSONValue {
     }
 
     /// Compact JSON text with sorted keys, so equal values give equal bytes.
-    public func encoded(pretty: Bool = false) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail: every case maps to a JSON value.
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
+    public func encoded() -> Data {
+        Data(encodedBytes())
+    }
+
+    /// `encoded()` as bytes, for writers that take them.
+    public func encodedBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        JSONWriter.write(self, into: &out)
+        return out
     }
 
     public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
