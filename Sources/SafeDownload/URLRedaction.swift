@@ -19,7 +19,11 @@ public enum URLRedaction {
     ]
 
     public static func redact(_ url: String) -> String {
-        guard let scheme = url.range(of: "://") else { return url }
+        // Without '@', '?' or '#' there is nothing to redact; most URLs, and the
+        // web redacts every image URL of every answer.
+        guard url.utf8.contains(where: { $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }),
+            let scheme = url.range(of: "://")
+        else { return url }
         var result = String(url[..<scheme.upperBound])
         var rest = url[scheme.upperBound...]
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
