@@ -24,6 +24,9 @@ from stack import Stack, eventually  # noqa: E402
 sys.path.insert(0, os.path.join(ROOT, "benchmarks", "imageresize"))
 from bench import cpu_seconds, stack_cpu  # noqa: E402
 
+sys.path.insert(0, HERE)
+import flood_client  # noqa: E402
+
 
 def nearest_rank(values, percent):
     """The service's one percentile definition (Primitives.Percentiles): rank ceil(p/100 * n)."""
@@ -121,44 +124,30 @@ def cpu_by_part(stack):
 
 
 def flood(stack, args, recorder):
-    client = Client(stack)
+    """POSTs at args.rate and GETs of jobs posted so far at args.get_rate, open loop,
+    from one thread (flood_client): the client's CPU is the service's CPU lost."""
+    host, port = "localhost", stack.web_port
     image = stack.image_url("photo.png")
-    images = [{"url": image, "width": 64} for _ in range(args.images_per_job)]
-    ids, ids_lock = [], threading.Lock()
-    done = threading.Event()
+    body = json.dumps({"images": [{"url": image, "width": 64} for _ in range(args.images_per_job)]}).encode()
+    post = flood_client.post_bytes(host, port, "/jobs", body)
+    ids = []
 
-    def post(i, scheduled):
-        try:
-            r = client.post(images)
-            status = r.status_code
-            if status == 202:
-                with ids_lock:
-                    ids.append(r.json()["id"])
-        except requests.RequestException:
-            status = 0
-        recorder.add("post", scheduled, time.monotonic(), status)
+    def posted(request, status, answer, finished):
+        if status == 202:
+            ids.append(json.loads(answer)["id"])
+        recorder.add("post", request.scheduled, finished, status)
 
-    def get(i, scheduled):
-        with ids_lock:
-            job_id = random.choice(ids) if ids else None
-        if job_id is None:
-            return
-        try:
-            status = client.get(job_id).status_code
-        except requests.RequestException:
-            status = 0
-        recorder.add("get", scheduled, time.monotonic(), status)
+    def got(request, status, answer, finished):
+        recorder.add("get", request.scheduled, finished, status)
 
-    with concurrent.futures.ThreadPoolExecutor(args.threads) as pool:
-        start = time.monotonic()
-        getter = threading.Thread(
-            target=lambda: [f.result() for f in paced(int(args.jobs / args.rate * args.get_rate), args.get_rate, start + 0.5, get, pool)],
-            daemon=True)
-        getter.start()
-        for f in paced(args.jobs, args.rate, start, post, pool):
-            f.result()
-        getter.join()
-        done.set()
+    def get_payload():
+        return flood_client.get_bytes(host, port, f"/jobs/{random.choice(ids)}") if ids else None
+
+    start = time.monotonic() + 0.2
+    requests = [flood_client.Request("post", start + i / args.rate, post, posted) for i in range(args.jobs)]
+    gets = int(args.jobs / args.rate * args.get_rate)
+    requests += [flood_client.Request("get", start + 0.5 + i / args.get_rate, get_payload, got) for i in range(gets)]
+    flood_client.run(host, port, requests, connections=args.connections)
     return ids
 
 
@@ -227,7 +216,7 @@ def main():
     parser.add_argument("--images-per-job", type=int, default=40)
     parser.add_argument("--rate", type=float, default=200, help="POST /jobs per second offered")
     parser.add_argument("--get-rate", type=float, default=50, help="GET /jobs/{id} per second beside them")
-    parser.add_argument("--threads", type=int, default=96, help="client threads (enough that the client never queues)")
+    parser.add_argument("--connections", type=int, default=48, help="client connections (enough that the client never queues)")
     parser.add_argument("--alarm-posts", type=int, default=20)
     parser.add_argument("--worker-nice", type=int, default=0,
                         help="niceness of the resize and store workers (10: on one machine the web goes first)")
@@ -282,6 +271,8 @@ def main():
         print(f"  {key:{width}}  {value}")
     path = os.path.join(args.out, "overload.html")
     report_html(path, recorder, figures)
+    with open(os.path.join(args.out, "requests.json"), "w") as f:
+        json.dump({"requests": recorder.rows, "samples": recorder.samples}, f)
     print(f"report: {path}")
 
 
