@@ -26,12 +26,13 @@ class Request:
 
 
 class Connection:
-    __slots__ = ("sock", "request", "buffer", "host", "port")
+    __slots__ = ("sock", "request", "buffer", "host", "port", "sent_at")
 
     def __init__(self, host, port):
         self.host, self.port = host, port
         self.sock = None
         self.request = None
+        self.sent_at = 0.0
         self.buffer = bytearray()
 
     def open(self):
@@ -72,9 +73,10 @@ def get_bytes(host, port, path):
     return f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode()
 
 
-def run(host, port, requests, connections=48):
+def run(host, port, requests, connections=48, timeout=60.0):
     """Sends `requests` (sorted or not) at their scheduled monotonic times; calls
-    each one's `on_answer` with status 0 when it could not be answered."""
+    each one's `on_answer` with status 0 when it could not be answered (or not
+    within `timeout` seconds)."""
     due = [(r.scheduled, i, r) for i, r in enumerate(requests)]
     heapq.heapify(due)
     waiting = []  # due, no free connection yet (FIFO)
@@ -100,6 +102,7 @@ def run(host, port, requests, connections=48):
             retry_or_fail(request, got_bytes=False)
             return False
         connection.request = request
+        connection.sent_at = time.monotonic()
         return True
 
     def reopen(connection):
@@ -119,33 +122,41 @@ def run(host, port, requests, connections=48):
             request.on_answer(request, 0, b"", time.monotonic())
 
     def fail(connection):
-        """The connection broke: resend once on a new one if nothing came back, else status 0."""
+        """The connection broke or the server closed it: resend once on a new one if
+        nothing came back, else status 0. An idle connection is just opened again
+        (the server closes keep-alive connections it has not heard from a while)."""
         nonlocal busy
         request, connection.request = connection.request, None
         got_bytes = bool(connection.buffer)
         reopen(connection)
+        if request is None:
+            return
         busy -= 1
         idle.append(connection)
-        if request is not None:
-            retry_or_fail(request, got_bytes)
+        retry_or_fail(request, got_bytes)
 
     while due or waiting or busy:
         now = time.monotonic()
         while due and due[0][0] <= now:
             waiting.append(heapq.heappop(due)[2])
         while waiting and idle:
-            connection = idle.pop()
+            connection = idle.pop(0)  # the longest idle: every connection stays warm
             request = waiting.pop(0)
             if send(connection, request):
                 busy += 1
             else:
                 idle.append(connection)
-        timeout = max(0.0, due[0][0] - time.monotonic()) if due else 0.5
+        for key in list(selector.get_map().values()):
+            connection = key.data
+            if connection.request is not None and now - connection.sent_at > timeout:
+                connection.request.retried = True  # no second try after a timeout
+                fail(connection)
+        wait = max(0.0, due[0][0] - time.monotonic()) if due else 0.5
         if not busy:
             if due:
-                time.sleep(timeout)
+                time.sleep(wait)
             continue
-        for key, _ in selector.select(min(timeout, 0.5)):
+        for key, _ in selector.select(min(wait, 0.5)):
             connection = key.data
             try:
                 chunk = connection.sock.recv(65536)
@@ -161,10 +172,11 @@ def run(host, port, requests, connections=48):
             status, body, consumed = answer
             del connection.buffer[:consumed]
             request, connection.request = connection.request, None
+            if request is None:
+                continue  # an answer nobody asked for (a server's timeout notice): the close follows
             busy -= 1
             idle.append(connection)
-            if request is not None:
-                request.on_answer(request, status, body, time.monotonic())
+            request.on_answer(request, status, body, time.monotonic())
     for key in list(selector.get_map().values()):
         key.data.close()
     selector.close()
