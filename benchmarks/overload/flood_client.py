@@ -99,6 +99,7 @@ def _run(host, port, requests, connections, timeout):
         selector.register(connection.sock, selectors.EVENT_READ, connection)
         idle.append(connection)
     busy = 0
+    last_timeout_check = time.monotonic()
 
     def send(connection, request):
         """False when the connection stays free: nothing to send, or the send failed."""
@@ -107,21 +108,28 @@ def _run(host, port, requests, connections, timeout):
             return False
         request.payload = payload
         try:
+            if connection.sock is None:
+                reopen(connection)
             connection.sock.sendall(payload)
         except OSError:
-            reopen(connection)
+            drop(connection)
             retry_or_fail(request, got_bytes=False)
             return False
         connection.request = request
         connection.sent_at = time.monotonic()
         return True
 
-    def reopen(connection):
-        try:
-            selector.unregister(connection.sock)
-        except (KeyError, ValueError):
-            pass
+    def drop(connection):
+        if connection.sock is not None:
+            try:
+                selector.unregister(connection.sock)
+            except (KeyError, ValueError):
+                pass
         connection.close()
+
+    def reopen(connection):
+        """A new socket, or OSError (the server refuses connections: the request fails)."""
+        drop(connection)
         connection.open()
         selector.register(connection.sock, selectors.EVENT_READ, connection)
 
@@ -139,7 +147,7 @@ def _run(host, port, requests, connections, timeout):
         nonlocal busy
         request, connection.request = connection.request, None
         got_bytes = bool(connection.buffer)
-        reopen(connection)
+        drop(connection)  # opened again when next used
         if request is None:
             return
         busy -= 1
@@ -157,11 +165,13 @@ def _run(host, port, requests, connections, timeout):
                 busy += 1
             else:
                 idle.append(connection)
-        for key in list(selector.get_map().values()):
-            connection = key.data
-            if connection.request is not None and now - connection.sent_at > timeout:
-                connection.request.retried = True  # no second try after a timeout
-                fail(connection)
+        if now - last_timeout_check >= 1.0:
+            last_timeout_check = now
+            for key in list(selector.get_map().values()):
+                connection = key.data
+                if connection.request is not None and now - connection.sent_at > timeout:
+                    connection.request.retried = True  # no second try after a timeout
+                    fail(connection)
         wait = max(0.0, due[0][0] - time.monotonic()) if due else 0.5
         if not busy:
             if due:
