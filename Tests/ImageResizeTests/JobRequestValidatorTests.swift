@@ -114,6 +114,8 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
         #expect(try !ServiceConfig(environment: ["IMAGERESIZE_PRUNE_PROGRESSIVE_JPEG": "0"]).prunesProgressiveJPEGScans)
         #expect(try ServiceConfig(environment: ["IMAGERESIZE_PRUNE_PROGRESSIVE_JPEG": "true"]).prunesProgressiveJPEGScans)
         #expect(try ServiceConfig(environment: [:]) == ServiceConfig())
+        #expect(config.workerPriority == .normal)
+        #expect(try ServiceConfig(environment: ["IMAGERESIZE_WORKER_PRIORITY": "Idle"]).workerPriority == .idle)
     }
 
     @Test func imageLimits() throws {
@@ -142,6 +144,7 @@ private func parse(_ text: String) -> JSONValue { try! JSONValue(parsing: Data(t
         ("IMAGERESIZE_INPUT_FORMATS", "jpeg,svg"), ("IMAGERESIZE_INPUT_FORMATS", ","),
         ("IMAGERESIZE_MAX_IMAGE_MEMORY", "1000"), ("IMAGERESIZE_MAX_IMAGE_MEMORY", "9223372036854775807"),
         ("IMAGERESIZE_RESIZE_CPU_SECONDS", "0"), ("IMAGERESIZE_RESIZE_CPU_SECONDS", "1e308"),
+        ("IMAGERESIZE_WORKER_PRIORITY", "low"),
     ])
     func rejectsBadValues(name: String, value: String) {
         #expect(throws: ServiceConfigError.self) { try ServiceConfig(environment: [name: value]) }

@@ -218,16 +218,17 @@ def main():
     parser.add_argument("--get-rate", type=float, default=50, help="GET /jobs/{id} per second beside them")
     parser.add_argument("--connections", type=int, default=48, help="client connections (enough that the client never queues)")
     parser.add_argument("--alarm-posts", type=int, default=20)
-    parser.add_argument("--worker-nice", type=int, default=19,
-                        help="niceness of the resize and store workers: on one machine the web goes first "
-                             "(on Heroku they run on other dynos); 0 to let them compete")
+    parser.add_argument("--worker-priority", choices=["idle", "normal"], default="idle",
+                        help="IMAGERESIZE_WORKER_PRIORITY of the resize and store workers: idle (SCHED_IDLE) lets "
+                             "the web go first on this one machine, as on Heroku where they are other dynos")
+    parser.add_argument("--worker-nice", type=int, default=0, help="niceness of the resize and store workers")
     parser.add_argument("--queue-type", choices=["quorum", "classic"], default="quorum",
                         help="MSGFLO_QUEUE_TYPE of the stack (quorum: classic queues' confirms stall as the backlog grows)")
     parser.add_argument("--out", default=os.path.join(ROOT, "reports", "overload"))
     args = parser.parse_args()
 
     stack = Stack(extra_env={"LOG_LEVEL": "warning", "IMAGERESIZE_MAX_IMAGES": str(max(100, args.images_per_job)),
-                             "MSGFLO_QUEUE_TYPE": args.queue_type})
+                             "MSGFLO_QUEUE_TYPE": args.queue_type, "IMAGERESIZE_WORKER_PRIORITY": args.worker_priority})
     stack.nice = {"resize": args.worker_nice, "store": args.worker_nice}
     try:
         stack.start()
@@ -237,7 +238,8 @@ def main():
         sampling = threading.Thread(target=sampler, args=(stack, recorder, stop), daemon=True)
         sampling.start()
         print(f"overload: {args.jobs} jobs x {args.images_per_job} images at {args.rate:.0f} jobs/s offered, "
-              f"GET at {args.get_rate:.0f}/s, 1 resize worker (nice {args.worker_nice}), {args.queue_type} queues", flush=True)
+              f"GET at {args.get_rate:.0f}/s, 1 resize worker ({args.worker_priority} priority, nice {args.worker_nice}), "
+              f"{args.queue_type} queues", flush=True)
         cpu_before, wall_before = cpu_by_part(stack), time.monotonic()
         flood(stack, args, recorder)
         cpu_after, wall = cpu_by_part(stack), time.monotonic() - wall_before

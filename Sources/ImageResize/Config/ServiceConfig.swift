@@ -44,6 +44,8 @@ public struct ServiceConfig: Sendable, Equatable {
     /// scale needs (same pixels, less CPU); off only to measure the difference.
     public var prunesProgressiveJPEGScans = true
     public var storeConcurrency: Int = 4
+    /// CPU priority of the resize and store workers (`WorkerPriority`).
+    public var workerPriority: WorkerPriority = .normal
     public var vipsConcurrency: Int = 1
     public var downloadConnectTimeout: Double = 5
     public var downloadTimeout: Double = 20
@@ -127,6 +129,14 @@ public struct ServiceConfig: Sendable, Equatable {
             storeConcurrency = v
         } else if let v = try int("IMAGERESIZE_STORE_CONCURRENT", 1...256) {
             storeConcurrency = v
+        }
+        if let text = environment["IMAGERESIZE_WORKER_PRIORITY"], !text.isEmpty {
+            guard let priority = WorkerPriority(rawValue: text.lowercased()) else {
+                throw ServiceConfigError(
+                    variable: "IMAGERESIZE_WORKER_PRIORITY",
+                    problem: "must be normal or idle (idle: workers use only CPU the web leaves), got \"\(text)\"")
+            }
+            workerPriority = priority
         }
         if let v = try int("VIPS_CONCURRENCY", 1...64) { vipsConcurrency = v }
         if let v = try seconds("IMAGERESIZE_CONNECT_TIMEOUT") { downloadConnectTimeout = v }

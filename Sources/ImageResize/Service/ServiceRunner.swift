@@ -111,6 +111,7 @@ public enum ServiceRunner {
     /// A resize worker (libvips) until SIGTERM/SIGINT.
     public static func runResize(_ config: ServiceConfig, role: String, logger: Logger) async throws {
         prepareResizeMemory()
+        config.workerPriority.apply(logger: logger)
         try Vips.initialize(concurrency: config.vipsConcurrency)
         let processor = try ResizeProcessor(config: config)
         let pool = BlockingPool(threads: config.resizeConcurrency, name: "resize")
@@ -128,6 +129,7 @@ public enum ServiceRunner {
 
     /// A results writer (Postgres) until SIGTERM/SIGINT.
     public static func runStore(_ config: ServiceConfig, role: String, logger: Logger) async throws {
+        config.workerPriority.apply(logger: logger)
         let database = try await connectDatabase(config, size: config.storeDatabasePoolSize, logger: logger)
         defer { database.close() }
         let participant = Participant(
