@@ -10,7 +10,7 @@ import Logging
 /// On one machine that runs the web too, a worker at normal priority makes
 /// the web's answers wait: flooded with 200 jobs/s on two cores, POST p99 was
 /// 93-379 ms with the workers at nice 19 (Linux's EEVDF scheduler still gives
-/// them their slices), 32 ms with them in `SCHED_IDLE`, which runs a thread
+/// them their slices), 21-29 ms with them in `SCHED_IDLE`, which runs a thread
 /// only on a core nothing else wants (`benchmarks/overload`). Opt-in: a worker
 /// at idle priority on a machine that is always busy gets nothing done, and on
 /// a dyno of its own it changes nothing.
