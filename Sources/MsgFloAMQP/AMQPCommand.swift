@@ -50,9 +50,8 @@ enum AMQPCommand: Sendable {
     case awaitConnected(CheckedContinuation<Void, any Error>)
     case cancelConnectWaiters
     case topology([AMQPOperation], CheckedContinuation<Void, any Error>)
-    case publish(AMQPOutgoing, deadline: ContinuousClock.Instant, CheckedContinuation<Void, any Error>)
-    /// Several messages, one reply when all are confirmed (or one failed).
-    case publishBatch([AMQPOutgoing], deadline: ContinuousClock.Instant, CheckedContinuation<Void, any Error>)
+    /// One or more messages, one reply when all are confirmed (or one failed).
+    case publish([AMQPOutgoing], deadline: ContinuousClock.Instant, CheckedContinuation<Void, any Error>)
     case startConsumer(AMQPConsumerSpec, CheckedContinuation<Void, any Error>)
     case stopConsumer(id: Int, CheckedContinuation<Void, Never>)
     case settle(AMQPDeliveryTicket, Settlement)

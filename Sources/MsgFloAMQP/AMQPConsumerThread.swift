@@ -126,7 +126,7 @@ final class AMQPConsumerThread: AMQPConnectionThread, @unchecked Sendable {
             consumers[ticket.consumerID] = consumer
             try connection.settle(channel: ticket.channel, deliveryTag: ticket.deliveryTag, settlement)
             try closeIfDone(ticket.consumerID, connection: connection)
-        case .publish(_, _, let reply), .publishBatch(_, _, let reply):
+        case .publish(_, _, let reply):
             reply.resume(throwing: TransportError(.protocolError, "internal error: publish sent to the consuming connection"))
         default:
             break

@@ -34,18 +34,12 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
 
     override func handle(_ command: AMQPCommand, connection: AMQPConnection?) throws(AMQPFailure) {
         switch command {
-        case .publish(let message, let deadline, let reply):
+        case .publish(let messages, let deadline, let reply):
             if stopping {
                 reply.resume(throwing: TransportError.amqpClosed(settings.url, "the publish was sent (disconnecting)"))
             } else {
-                ledger.enqueue(message, token: .single(reply), deadline: deadline)
-            }
-        case .publishBatch(let messages, let deadline, let reply):
-            if stopping {
-                reply.resume(throwing: TransportError.amqpClosed(settings.url, "the publish was sent (disconnecting)"))
-            } else {
-                let batch = AMQPBatchReply(count: messages.count, continuation: reply)
-                for message in messages { ledger.enqueue(message, token: .batch(batch), deadline: deadline) }
+                let waiter = AMQPPublishReply(count: messages.count, continuation: reply)
+                for message in messages { ledger.enqueue(message, token: waiter, deadline: deadline) }
             }
         case .startConsumer(_, let reply):
             reply.resume(throwing: TransportError(.protocolError, "internal error: consumer sent to the publishing connection"))

@@ -226,13 +226,13 @@ public final class AMQPTransport: MessageTransport, OptionsPublishing, BrokerAdm
         }
         let thread = try connectedPublisher()
         let deadline = ContinuousClock.now + configuration.publishTimeout
-        try await send(thread) { .publishBatch(messages, deadline: deadline, $0) }
+        try await send(thread) { .publish(messages, deadline: deadline, $0) }
     }
 
     private func publish(_ message: AMQPOutgoing) async throws {
         let thread = try connectedPublisher()
         let deadline = ContinuousClock.now + configuration.publishTimeout
-        try await send(thread) { .publish(message, deadline: deadline, $0) }
+        try await send(thread) { .publish([message], deadline: deadline, $0) }
     }
 
     public func consume(
