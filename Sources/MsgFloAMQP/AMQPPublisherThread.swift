@@ -59,8 +59,7 @@ final class AMQPPublisherThread: AMQPConnectionThread, @unchecked Sendable {
                 returns.append(returned)
             case .ack(let tag, let multiple):
                 let settled = ledger.settleEntries(tag: tag, multiple: multiple)
-                let matched = AMQPReturn.match(returns, to: settled.map(\.message))
-                returns = []
+                let matched = AMQPReturn.match(&returns, to: settled.map(\.message))
                 for (entry, returned) in zip(settled, matched) {
                     if let returned {
                         entry.token.resume(throwing: unroutable(entry.message, returned))

@@ -2,8 +2,10 @@
 ///
 /// RabbitMQ sends it just before the `basic.ack` that settles the same
 /// publish, and names the exchange and routing key but no delivery tag, so
-/// the publisher thread holds the returns it read until the next ack and then
-/// pairs them with the publishes that ack settled (`match`).
+/// the publisher thread holds the returns it read until an ack settles their
+/// publishes and then pairs them (`match`). Acks may come out of publish
+/// order (a routed persistent publish waits for its queue, an unroutable one
+/// does not), so a return stays held until an ack settles its publish.
 struct AMQPReturn: Hashable, Sendable {
     var exchange: String
     var routingKey: String
@@ -11,11 +13,12 @@ struct AMQPReturn: Hashable, Sendable {
     var text: String
 
     /// For each settled publish (ascending delivery tags), the return that
-    /// belongs to it, or nil when it was delivered. Returns come in publish
-    /// order and belong to the newest publishes of the ack, so both lists are
-    /// walked from the end, pairing a return with a `mandatory` publish to the
-    /// same exchange and routing key.
-    static func match(_ returns: [AMQPReturn], to settled: [AMQPOutgoing]) -> [AMQPReturn?] {
+    /// belongs to it, or nil when it was delivered; the paired returns are
+    /// taken out of `returns`, the others (of publishes not settled yet) stay.
+    /// Returns come in publish order and belong to the newest publishes of the
+    /// ack, so both lists are walked from the end, pairing a return with a
+    /// `mandatory` publish to the same exchange and routing key.
+    static func match(_ returns: inout [AMQPReturn], to settled: [AMQPOutgoing]) -> [AMQPReturn?] {
         var result = [AMQPReturn?](repeating: nil, count: settled.count)
         var next = returns.count - 1
         var index = settled.count - 1
@@ -28,6 +31,7 @@ struct AMQPReturn: Hashable, Sendable {
             }
             index -= 1
         }
+        returns.removeSubrange((next + 1)...)
         return result
     }
 }

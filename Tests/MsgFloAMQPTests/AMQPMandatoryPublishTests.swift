@@ -122,6 +122,8 @@ struct AMQPReturnMatchTests {
         var settled: [(String, Bool)]
         /// Indexes of settled publishes that were returned.
         var failed: [Int]
+        /// Returns still held afterwards (their publishes are not settled yet).
+        var held: [String] = []
         var testDescription: String { name }
     }
 
@@ -131,14 +133,20 @@ struct AMQPReturnMatchTests {
         Row(name: "newest of a multiple ack", returns: ["u"], settled: [("u", true), ("b", true), ("u", true)], failed: [2]),
         Row(name: "two returns", returns: ["u", "v"], settled: [("u", true), ("v", true), ("b", true)], failed: [0, 1]),
         Row(name: "not mandatory is never returned", returns: ["u"], settled: [("u", true), ("u", false)], failed: [0]),
-        Row(name: "a return for another exchange pairs with nothing", returns: ["x"], settled: [("u", true)], failed: []),
-        Row(name: "no settled publishes", returns: ["u"], settled: [], failed: []),
+        Row(name: "a return for another exchange pairs with nothing", returns: ["x"], settled: [("u", true)], failed: [], held: ["x"]),
+        Row(name: "no settled publishes", returns: ["u"], settled: [], failed: [], held: ["u"]),
+        Row(
+            name: "an ack out of order: a delivered publish settles before a returned one", returns: ["u"],
+            settled: [("b", true)], failed: [], held: ["u"]),
+        Row(name: "the older return waits for its own ack", returns: ["u", "v"], settled: [("v", true)], failed: [0], held: ["u"]),
     ]
 
     @Test(arguments: rows)
     func pairs(_ row: Row) {
-        let matched = AMQPReturn.match(row.returns.map(Self.returned), to: row.settled.map { Self.outgoing($0.0, mandatory: $0.1) })
+        var returns = row.returns.map(Self.returned)
+        let matched = AMQPReturn.match(&returns, to: row.settled.map { Self.outgoing($0.0, mandatory: $0.1) })
         #expect(matched.count == row.settled.count)
         #expect(matched.indices.filter { matched[$0] != nil } == row.failed)
+        #expect(returns.map(\.exchange) == row.held)
     }
 }
