@@ -100,7 +100,10 @@ struct ProcessIntegrationTests {
         defer { Task { await transport.disconnect() } }
         let (_, box) = try await sink(transport, exchange: "\(role).OUT")
         let log = temporaryFile("drain.log")
-        let participant = try BuiltExecutable.msgflo.start(["participant", "Repeat", "--role", role, "--delay", "3"], log: log)
+        // Held longer than two of the management API's 5 s statistics samples
+        // (held 3 s, a full run once never saw it unacknowledged), shorter than
+        // the 20 s drain grace.
+        let participant = try BuiltExecutable.msgflo.start(["participant", "Repeat", "--role", role, "--delay", "12"], log: log)
         defer { if participant.isRunning { kill(participant.processIdentifier, SIGKILL) } }
         try await waitUntil("the participant consuming") {
             (try await management.queue("\(role).IN")?["consumers"] as? Int) == 1
