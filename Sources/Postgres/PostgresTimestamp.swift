@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// Text conversions for `timestamptz`, in PostgreSQL's ISO output style,
 /// exact to the microsecond (PostgreSQL's resolution). Pure functions:
@@ -22,7 +23,7 @@ enum PostgresTimestamp {
         guard exact >= Double(earliestMicroseconds) else { return "-infinity" }
         let micros = Int64(exact)
         let (days, microsOfDay) = floorDivide(micros, 86_400_000_000)
-        let (year, month, day) = civil(fromDays: days)
+        let (year, month, day) = CivilCalendar.date(daysSince1970: days)
         let seconds = microsOfDay / 1_000_000
         let fraction = microsOfDay % 1_000_000
         // The proleptic year 0 is 1 BC, -1 is 2 BC, and so on.
@@ -34,7 +35,7 @@ enum PostgresTimestamp {
 
     /// 4714-11-24 BC 00:00 UTC (Julian day 0, proleptic year -4713), the
     /// first instant PostgreSQL stores, in microseconds since 1970.
-    static let earliestMicroseconds: Int64 = days(fromCivil: -4713, 11, 24) * 86_400_000_000
+    static let earliestMicroseconds: Int64 = CivilCalendar.daysSince1970(year: -4713, month: 11, day: 24) * 86_400_000_000
 
     /// Parses "YYYY-MM-DD HH:MM:SS[.ffffff][+-HH[:MM[:SS]]]" (also with a
     /// "T"), and "infinity"/"-infinity". Nil for anything else (BC dates).
@@ -91,7 +92,7 @@ enum PostgresTimestamp {
             offsetSeconds = sign * (hours * 3600 + minutes * 60 + seconds)
         }
         guard index == bytes.count, (1...12).contains(month), (1...31).contains(day) else { return nil }
-        let days = self.days(fromCivil: year, month, day)
+        let days = CivilCalendar.daysSince1970(year: year, month: month, day: day)
         let total = (days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds) * 1_000_000 + micros
         return Date(timeIntervalSince1970: Double(total) / 1_000_000)
     }
@@ -99,27 +100,5 @@ enum PostgresTimestamp {
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
         let quotient = value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
         return (quotient, value - quotient * divisor)
-    }
-
-    /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    private static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }

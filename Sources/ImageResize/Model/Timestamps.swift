@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// ISO 8601 with milliseconds, the one timestamp format of messages and API answers.
 enum Timestamps {
@@ -17,7 +18,8 @@ enum Timestamps {
         let milliseconds = Int(whole) * 1000 + microseconds / 1000
         let (days, dayMilliseconds) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
         let (day, inDay) = dayMilliseconds < 0 ? (days - 1, dayMilliseconds + 86_400_000) : (days, dayMilliseconds)
-        let (year, month, dayOfMonth) = civilDate(daysSince1970: day)
+        let civil = CivilCalendar.date(daysSince1970: Int64(day))
+        let (year, month, dayOfMonth) = (Int(civil.year), Int(civil.month), Int(civil.day))
         var out = [UInt8]()
         out.reserveCapacity(24)
         func digits(_ value: Int, _ count: Int) {
@@ -48,19 +50,6 @@ enum Timestamps {
     /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z.
     static let minSeconds = -62_135_596_800.0
     static let maxSeconds = 253_402_300_799.9995 // half a millisecond in: binary steps there are 30 µs
-
-    /// The inverse of `daysSince1970`: Howard Hinnant's `civil_from_days`.
-    static func civilDate(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
 
     /// "2026-01-31T12:00:00Z", with optional fractional seconds (up to
     /// nanoseconds) and a "Z" or "+hh:mm" / "+hhmm" offset. Strict: every
@@ -113,20 +102,9 @@ enum Timestamps {
         guard index == bytes.count, (1...9999).contains(year), (1...12).contains(month), hour <= 23, minute <= 59, second <= 59,
             (1...daysIn(month: month, year: year)).contains(day)
         else { return nil }
-        let seconds = daysSince1970(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        let days = Int(CivilCalendar.daysSince1970(year: Int64(year), month: Int64(month), day: Int64(day)))
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return Date(timeIntervalSince1970: Double(seconds) + Double(nanoseconds) / 1e9)
-    }
-
-    /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar, as
-    /// ISO 8601 and PostgreSQL count them (Foundation's Gregorian calendar
-    /// turns Julian before 1582). Howard Hinnant's `days_from_civil`.
-    static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 
     static func daysIn(month: Int, year: Int) -> Int {
